@@ -1,0 +1,22 @@
+import { Module, type DynamicModule } from '@nestjs/common';
+import { PlatformModule } from '@daalu/platform/app';
+import type { Logger } from '@daalu/platform/observability';
+import { OutboundDispatcherConfig } from './config';
+
+/** Composes the app: the platform, then its features. No logic here. */
+@Module({})
+export class AppModule {
+  static forRoot(config: OutboundDispatcherConfig, logger: Logger): DynamicModule {
+    return {
+      module: AppModule,
+      imports: [
+        PlatformModule.forRoot({
+          service: 'outbound-dispatcher',
+          config,
+          logger,
+          database: { schema: 'outbound', migrations: [] },
+        }),
+      ],
+    };
+  }
+}

@@ -1,0 +1,10 @@
+import 'reflect-metadata';
+import { runApp } from '@daalu/platform/app';
+import { AppModule } from './app.module';
+import { OutboundDispatcherConfig } from './config';
+
+void runApp({
+  name: 'outbound-dispatcher',
+  configClass: OutboundDispatcherConfig,
+  module: (config, logger) => AppModule.forRoot(config, logger),
+});

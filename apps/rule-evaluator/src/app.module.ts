@@ -1,0 +1,22 @@
+import { Module, type DynamicModule } from '@nestjs/common';
+import { PlatformModule } from '@daalu/platform/app';
+import type { Logger } from '@daalu/platform/observability';
+import { RuleEvaluatorConfig } from './config';
+
+/** Composes the app: the platform, then its features. No logic here. */
+@Module({})
+export class AppModule {
+  static forRoot(config: RuleEvaluatorConfig, logger: Logger): DynamicModule {
+    return {
+      module: AppModule,
+      imports: [
+        PlatformModule.forRoot({
+          service: 'rule-evaluator',
+          config,
+          logger,
+          database: { schema: 'rules', migrations: [] },
+        }),
+      ],
+    };
+  }
+}

@@ -1,0 +1,10 @@
+import 'reflect-metadata';
+import { runApp } from '@daalu/platform/app';
+import { AppModule } from './app.module';
+import { RuleEvaluatorConfig } from './config';
+
+void runApp({
+  name: 'rule-evaluator',
+  configClass: RuleEvaluatorConfig,
+  module: (config, logger) => AppModule.forRoot(config, logger),
+});

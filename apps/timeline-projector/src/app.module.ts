@@ -1,0 +1,25 @@
+import { Module, type DynamicModule } from '@nestjs/common';
+import { PlatformModule } from '@daalu/platform/app';
+import type { Logger } from '@daalu/platform/observability';
+import { TimelineProjectionModule } from '@daalu/timeline/feature-projection';
+import { TIMELINE_MIGRATIONS } from '@daalu/timeline/data-access';
+import { TimelineProjectorConfig } from './config';
+
+/** Composes the app: the platform, then its features. No logic here. */
+@Module({})
+export class AppModule {
+  static forRoot(config: TimelineProjectorConfig, logger: Logger): DynamicModule {
+    return {
+      module: AppModule,
+      imports: [
+        PlatformModule.forRoot({
+          service: 'timeline-projector',
+          config,
+          logger,
+          database: { schema: 'timeline', migrations: [...TIMELINE_MIGRATIONS] },
+        }),
+        TimelineProjectionModule,
+      ],
+    };
+  }
+}

@@ -1,0 +1,10 @@
+import 'reflect-metadata';
+import { runApp } from '@daalu/platform/app';
+import { AppModule } from './app.module';
+import { TimelineProjectorConfig } from './config';
+
+void runApp({
+  name: 'timeline-projector',
+  configClass: TimelineProjectorConfig,
+  module: (config, logger) => AppModule.forRoot(config, logger),
+});

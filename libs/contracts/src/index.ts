@@ -1,0 +1,6 @@
+export * from './namespace';
+export * from './subjects';
+export * from './streams';
+export * from './envelope';
+export * from './messages';
+export * from './headers';

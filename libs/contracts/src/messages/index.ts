@@ -1,0 +1,3 @@
+export * from './event-ingested';
+export * from './tenant-created';
+export * from './dead-letter';

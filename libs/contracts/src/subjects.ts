@@ -1,0 +1,47 @@
+import { assertNamespace } from './namespace';
+
+/**
+ * The subjects messages are published on. Tenant ids are UUIDs, so they are always one valid subject token.
+ *
+ *   <ns>.events.<tenantId>              ingested events (stream EVENTS, ages out)
+ *   <ns>.config.<tenantId>.<aggregate>  configuration facts (stream CONFIG, kept forever)
+ *   <ns>.deadletter.<consumer>          messages a consumer terminated as poison (stream DEAD_LETTERS)
+ */
+export const CONFIG_AGGREGATES = ['tenant', 'ingest-key'] as const;
+export type ConfigAggregate = (typeof CONFIG_AGGREGATES)[number];
+
+export interface Subjects {
+  namespace: string;
+  /** Subject of one tenant's ingested events. */
+  event(tenantId: string): string;
+  /** Every tenant's ingested events (a consumer filter). */
+  allEvents: string;
+  /** Subject of one configuration aggregate of one tenant: used with expected-last-subject-sequence. */
+  config(tenantId: string, aggregate: ConfigAggregate): string;
+  /** Every configuration fact of every tenant (a consumer filter). */
+  allConfig: string;
+  /** Where a consumer records a message it terminated. */
+  deadLetter(consumer: string): string;
+  allDeadLetters: string;
+}
+
+export function subjectsFor(namespace: string): Subjects {
+  const ns = assertNamespace(namespace);
+  return {
+    namespace: ns,
+    event: (tenantId) => `${ns}.events.${token(tenantId)}`,
+    allEvents: `${ns}.events.*`,
+    config: (tenantId, aggregate) => `${ns}.config.${token(tenantId)}.${aggregate}`,
+    allConfig: `${ns}.config.>`,
+    deadLetter: (consumer) => `${ns}.deadletter.${token(consumer)}`,
+    allDeadLetters: `${ns}.deadletter.*`,
+  };
+}
+
+/** Refuses anything that would change a subject's shape (wildcards, separators, whitespace). */
+function token(value: string): string {
+  if (!/^[A-Za-z0-9_-]{1,128}$/.test(value)) {
+    throw new Error(`"${value}" cannot be used as a subject token`);
+  }
+  return value;
+}

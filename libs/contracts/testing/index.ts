@@ -1,0 +1,38 @@
+import { v7 as uuidv7 } from 'uuid';
+import type { EventIngested, TenantCreated } from '../src';
+
+/** Fixtures for the message contracts: valid messages with overridable fields, for tests only. */
+export function anIngestedEvent(tenantId: string, overrides: Partial<EventIngested> = {}): EventIngested {
+  const id = overrides.id ?? uuidv7();
+  return {
+    schemaVersion: 1,
+    kind: 'event.ingested',
+    id,
+    tenantId,
+    correlationId: id,
+    causationId: null,
+    type: 'check.failed',
+    module: 'custom',
+    source: 'nightly-cron',
+    summary: 'disk usage on backup host exceeded 90%',
+    severity: 'warning',
+    payload: { host: 'backup-1', pct: 93 },
+    receivedAt: new Date().toISOString(),
+    ...overrides,
+  };
+}
+
+export function aTenantCreated(overrides: Partial<TenantCreated> = {}): TenantCreated {
+  const id = overrides.id ?? uuidv7();
+  return {
+    schemaVersion: 1,
+    kind: 'tenant.created',
+    id,
+    tenantId: overrides.tenantId ?? uuidv7(),
+    correlationId: id,
+    causationId: null,
+    occurredAt: new Date().toISOString(),
+    name: 'acme',
+    ...overrides,
+  };
+}

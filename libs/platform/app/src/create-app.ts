@@ -1,0 +1,38 @@
+import { NestFactory } from '@nestjs/core';
+import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
+import type { DynamicModule } from '@nestjs/common';
+import { Metrics, NestPinoLogger, type Logger } from '@daalu/platform/observability';
+
+export interface CreateAppOptions {
+  logger: Logger;
+  /** Largest request body accepted (bytes); larger bodies get 413 before any handler runs. */
+  bodyLimit?: number;
+}
+
+/** A Nest app on Fastify (about twice Express's throughput), with HTTP latency metrics on every route. */
+export async function createApp(module: DynamicModule, options: CreateAppOptions): Promise<NestFastifyApplication> {
+  const adapter = new FastifyAdapter({
+    bodyLimit: options.bodyLimit ?? 1024 * 1024,
+    trustProxy: true,
+    forceCloseConnections: 'idle',
+    return503OnClosing: true,
+    logger: false,
+  });
+  const app = await NestFactory.create<NestFastifyApplication>(module, adapter, {
+    logger: new NestPinoLogger(options.logger),
+    abortOnError: false,
+  });
+  const metrics = app.get(Metrics);
+  app
+    .getHttpAdapter()
+    .getInstance()
+    .addHook('onResponse', async (request, reply) => {
+      const route = request.routeOptions.url ?? 'unmatched';
+      metrics.httpDuration.observe(
+        { method: request.method, route, status: String(reply.statusCode) },
+        reply.elapsedTime / 1000,
+      );
+    });
+  await app.init();
+  return app;
+}

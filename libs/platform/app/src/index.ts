@@ -1,0 +1,3 @@
+export * from './platform.module';
+export * from './create-app';
+export * from './run-app';

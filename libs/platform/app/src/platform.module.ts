@@ -1,0 +1,52 @@
+import { Module, type DynamicModule } from '@nestjs/common';
+import type { MigrationInterface } from 'typeorm';
+import type { PlatformConfig } from '@daalu/platform/config';
+import { JetStreamModule } from '@daalu/platform/jetstream';
+import { ObservabilityModule, type Logger } from '@daalu/platform/observability';
+import { ProjectionModule } from '@daalu/platform/projection';
+
+export const APP_CONFIG = Symbol('APP_CONFIG');
+
+export interface PlatformModuleOptions {
+  service: string;
+  config: PlatformConfig;
+  logger: Logger;
+  /** The app's own schema and migrations; omit for an app without a database projection. */
+  database?: { schema: string; migrations: Array<new () => MigrationInterface> };
+}
+
+/** What every app stands on: config, logs, metrics and health, NATS/JetStream, and its own database. */
+@Module({})
+export class PlatformModule {
+  static forRoot(options: PlatformModuleOptions): DynamicModule {
+    const { config, service, logger, database } = options;
+    const imports: DynamicModule[] = [
+      ObservabilityModule.forRoot({ service, logger }),
+      JetStreamModule.forRoot({
+        servers: config.NATS_URL,
+        name: service,
+        namespace: config.DAALU_NAMESPACE,
+        eventRetentionDays: config.DAALU_EVENT_RETENTION_DAYS,
+      }),
+    ];
+    if (database) {
+      imports.push(
+        ProjectionModule.forRoot({
+          databaseUrl: config.DATABASE_URL,
+          schema: database.schema,
+          migrations: database.migrations,
+          batchSize: config.DAALU_PROJECTION_BATCH,
+          lingerMs: 2,
+          startConsumers: config.DAALU_CONSUMERS === 'true',
+        }),
+      );
+    }
+    return {
+      module: PlatformModule,
+      global: true,
+      imports,
+      providers: [{ provide: APP_CONFIG, useValue: config }],
+      exports: [APP_CONFIG, ...imports],
+    };
+  }
+}

@@ -1,0 +1,99 @@
+import { NestFactory } from '@nestjs/core';
+import type { DynamicModule } from '@nestjs/common';
+import { ConfigError, loadConfig, type PlatformConfig } from '@daalu/platform/config';
+import { createLogger, NestPinoLogger, type Logger } from '@daalu/platform/observability';
+import { ProjectionHost } from '@daalu/platform/projection';
+import { createApp } from './create-app';
+
+export interface AppDefinition<C extends PlatformConfig> {
+  /** Service name: log field, metrics label, NATS connection name. */
+  name: string;
+  configClass: new () => C;
+  module(config: C, logger: Logger): DynamicModule;
+  bodyLimit?: number;
+}
+
+/**
+ * The whole of every app's main.ts: validate config (exit 1 naming the bad variable), then either serve
+ * (`node main.js`) or rebuild projections (`node main.js rebuild [name]`), with graceful shutdown.
+ */
+export async function runApp<C extends PlatformConfig>(definition: AppDefinition<C>): Promise<void> {
+  const config = loadConfigOrExit(definition);
+  const logger = createLogger(definition.name, config.LOG_LEVEL);
+  process.on('unhandledRejection', (reason) => logger.error({ err: reason }, 'unhandled promise rejection'));
+
+  const [command, target] = process.argv.slice(2);
+  if (command === 'rebuild') {
+    await rebuild(definition, { ...config, DAALU_CONSUMERS: 'false' }, logger, target);
+    return;
+  }
+  if (command) {
+    logger.fatal({ command }, `unknown command "${command}"; use no argument to serve, or "rebuild [projection]"`);
+    process.exit(2);
+  }
+
+  const app = await createApp(definition.module(config, logger), { logger, bodyLimit: definition.bodyLimit });
+  await app.listen({ port: config.PORT, host: config.HOST });
+  logger.info({ url: await app.getUrl() }, `${definition.name} listening`);
+
+  let closing = false;
+  const shutdown = async (signal: NodeJS.Signals) => {
+    if (closing) return;
+    closing = true;
+    logger.info(
+      { signal, graceMs: config.DAALU_SHUTDOWN_GRACE_MS },
+      'shutting down: stop pulling, finish in-flight work, drain',
+    );
+    const timer = setTimeout(() => {
+      logger.error('graceful shutdown took too long; exiting');
+      process.exit(1);
+    }, config.DAALU_SHUTDOWN_GRACE_MS);
+    timer.unref();
+    await app.close();
+    logger.info('shut down cleanly');
+    process.exit(0);
+  };
+  process.once('SIGTERM', shutdown);
+  process.once('SIGINT', shutdown);
+}
+
+function loadConfigOrExit<C extends PlatformConfig>(definition: AppDefinition<C>): C {
+  try {
+    return loadConfig(definition.configClass);
+  } catch (error) {
+    if (!(error instanceof ConfigError)) throw error;
+    process.stderr.write(
+      `${JSON.stringify({ level: 'fatal', service: definition.name, msg: error.message, problems: error.problems })}\n`,
+    );
+    process.exit(1);
+  }
+}
+
+async function rebuild<C extends PlatformConfig>(
+  definition: AppDefinition<C>,
+  config: C,
+  logger: Logger,
+  only: string | undefined,
+): Promise<void> {
+  const context = await NestFactory.createApplicationContext(definition.module(config, logger), {
+    logger: new NestPinoLogger(logger),
+  });
+  const host = context.get(ProjectionHost);
+  const runners = only ? [host.get(only)] : host.list();
+  if (runners.length === 0) logger.warn('this app has no projections to rebuild');
+  for (const runner of runners) {
+    const name = runner.projection.name;
+    const startedAt = Date.now();
+    process.stderr.write(`rebuild ${name}: dropping the projection and replaying the log from the start\n`);
+    await runner.rebuild(({ applied, total, lastSequence }) => {
+      const seconds = Math.max((Date.now() - startedAt) / 1000, 0.001);
+      const percent = total > 0 ? ((100 * applied) / total).toFixed(1) : '100.0';
+      process.stderr.write(
+        `rebuild ${name}: ${applied.toLocaleString('en')} / ${total.toLocaleString('en')} messages (${percent}%), ` +
+          `${Math.round(applied / seconds).toLocaleString('en')} msg/s, at stream sequence ${lastSequence}\n`,
+      );
+    });
+    await runner.stop();
+  }
+  await context.close();
+}

@@ -1,0 +1,73 @@
+import { Expose, Type } from 'class-transformer';
+import { IsIn, IsInt, IsString, IsUrl, Matches, Max, Min, ValidateIf } from 'class-validator';
+import { NAMESPACE_PATTERN } from '@daalu/contracts';
+
+export const NODE_ENVS = ['development', 'test', 'production'] as const;
+export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
+
+/** Settings every app reads. Each app extends this with its own (and its own default PORT). */
+export class PlatformConfig {
+  @Expose()
+  @IsIn(NODE_ENVS)
+  NODE_ENV: (typeof NODE_ENVS)[number] = 'development';
+
+  @Expose()
+  @IsUrl({ protocols: ['postgres', 'postgresql'], require_tld: false, require_protocol: true })
+  DATABASE_URL = 'postgres://postgres@127.0.0.1:5432/daalu';
+
+  @Expose()
+  @IsString()
+  @Matches(/^(nats|tls):\/\/[^\s,]+(,(nats|tls):\/\/[^\s,]+)*$/, {
+    message: 'must be one or more nats:// or tls:// URLs separated by commas',
+  })
+  NATS_URL = 'nats://127.0.0.1:4222';
+
+  /** Prefix of every subject and stream name: lets test suites and installations share one NATS. */
+  @Expose()
+  @Matches(NAMESPACE_PATTERN, { message: `must match ${NAMESPACE_PATTERN}` })
+  DAALU_NAMESPACE = 'daalu';
+
+  @Expose()
+  @IsIn(LOG_LEVELS)
+  LOG_LEVEL: (typeof LOG_LEVELS)[number] = 'info';
+
+  @Expose()
+  @IsString()
+  HOST = '0.0.0.0';
+
+  @Expose()
+  @Type(() => Number)
+  @IsInt()
+  @Min(0)
+  @Max(65535)
+  PORT: number = 0;
+
+  @Expose()
+  @Type(() => Number)
+  @IsInt()
+  @Min(1)
+  @Max(3650)
+  DAALU_EVENT_RETENTION_DAYS: number = 30;
+
+  /** How long graceful shutdown may take to finish in-flight work before the process exits anyway. */
+  @Expose()
+  @Type(() => Number)
+  @IsInt()
+  @Min(0)
+  @Max(600_000)
+  DAALU_SHUTDOWN_GRACE_MS: number = 10_000;
+
+  /** Messages applied per projection transaction. */
+  @Expose()
+  @Type(() => Number)
+  @IsInt()
+  @Min(1)
+  @Max(10_000)
+  DAALU_PROJECTION_BATCH: number = 500;
+
+  /** Set to false to boot without consuming (used by the rebuild command). */
+  @Expose()
+  @ValidateIf((c: PlatformConfig) => c.DAALU_CONSUMERS !== undefined)
+  @IsIn(['true', 'false'])
+  DAALU_CONSUMERS: 'true' | 'false' = 'true';
+}

@@ -1,0 +1,115 @@
+import type { ConsumerMessages, JsMsg } from '@nats-io/jetstream';
+import { PoisonMessageError } from '@daalu/contracts';
+import type { Logger } from 'pino';
+import type { Metrics } from '@daalu/platform/observability';
+import { backoffMs, sleep } from './backoff';
+import type { DeadLetterRecorder } from './dead-letter-recorder';
+import { nak, term, type Decision } from './decision';
+import type { NatsClient } from './nats-client';
+import { Semaphore } from './semaphore';
+
+export interface WorkConsumerOptions {
+  stream: string;
+  durable: string;
+  /** Messages processed at once by this replica. */
+  maxInFlight: number;
+  /** Decides what happens to one message; a thrown error is a nak with backoff (infrastructure error). */
+  handle(msg: JsMsg): Promise<Decision>;
+}
+
+/**
+ * Runs a durable pull consumer whose messages are independent units of work (deliveries, evaluations):
+ * many replicas may share it, each with bounded in-flight work. Every message ends in exactly one
+ * explicit decision: ack, nak with a delay, or term after being recorded as a dead letter.
+ */
+export class WorkConsumer {
+  private readonly slots: Semaphore;
+  private readonly inFlight = new Set<Promise<void>>();
+  private readonly abort = new AbortController();
+  private messages?: ConsumerMessages;
+  private loop?: Promise<void>;
+
+  constructor(
+    private readonly client: NatsClient,
+    private readonly options: WorkConsumerOptions,
+    private readonly deadLetters: DeadLetterRecorder,
+    private readonly metrics: Metrics,
+    private readonly logger: Logger,
+  ) {
+    this.slots = new Semaphore(options.maxInFlight);
+  }
+
+  start(): void {
+    this.loop ??= this.run();
+  }
+
+  /** Stops pulling, then waits for in-flight messages to be decided. */
+  async stop(): Promise<void> {
+    this.abort.abort();
+    await this.messages?.close().catch(() => undefined);
+    await this.loop;
+    await Promise.allSettled([...this.inFlight]);
+  }
+
+  private async run(): Promise<void> {
+    const { stream, durable, maxInFlight } = this.options;
+    for (let attempt = 0; !this.abort.signal.aborted; attempt++) {
+      try {
+        const consumer = await this.client.js.consumers.get(stream, durable);
+        this.messages = await consumer.consume({ max_messages: maxInFlight });
+        attempt = 0;
+        for await (const msg of this.messages) {
+          await this.slots.acquire();
+          const task = this.process(msg).finally(() => {
+            this.slots.release();
+            this.inFlight.delete(task);
+          });
+          this.inFlight.add(task);
+        }
+      } catch (error) {
+        if (this.abort.signal.aborted) break;
+        this.logger.warn({ err: error, consumer: durable }, 'consumer stopped unexpectedly; restarting');
+      }
+      await sleep(backoffMs(attempt), this.abort.signal);
+    }
+  }
+
+  private async process(msg: JsMsg): Promise<void> {
+    const consumer = this.options.durable;
+    let decision: Decision;
+    try {
+      decision = await this.options.handle(msg);
+    } catch (error) {
+      decision =
+        error instanceof PoisonMessageError
+          ? term(error.message)
+          : nak(backoffMs(msg.info.deliveryCount - 1, 500, 60_000), (error as Error).message);
+    }
+    switch (decision.outcome) {
+      case 'ack':
+        msg.ack();
+        break;
+      case 'nak':
+        this.logger.warn(
+          { consumer, seq: msg.seq, delayMs: decision.delayMs, reason: decision.reason },
+          'message will be retried',
+        );
+        msg.nak(decision.delayMs);
+        break;
+      case 'term':
+        try {
+          await this.deadLetters.record(consumer, msg, decision.reason);
+          // No reason on the wire: nats-server 2.9 ignores "+TERM <reason>"; the dead letter has it.
+          msg.term();
+        } catch (error) {
+          // Not recorded, so not terminated: try again later rather than lose it.
+          this.logger.error({ err: error, consumer, seq: msg.seq }, 'could not record dead letter; will retry');
+          msg.nak(5000);
+          decision = nak(5000, 'dead letter not recorded');
+        }
+        break;
+    }
+    const outcome = decision.outcome === 'term' ? 'dead_lettered' : decision.outcome === 'ack' ? 'acked' : 'nak';
+    this.metrics.messagesHandled.inc({ consumer, outcome });
+  }
+}

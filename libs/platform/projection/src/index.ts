@@ -1,0 +1,7 @@
+export * from './database';
+export * from './checkpoint.migration';
+export * from './projection';
+export * from './projection-lock';
+export * from './projection-runner';
+export * from './projection-host';
+export * from './projection.module';

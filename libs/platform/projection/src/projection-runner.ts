@@ -1,0 +1,351 @@
+import type { ConsumerMessages, JsMsg } from '@nats-io/jetstream';
+import { JetStreamApiCodes } from '@nats-io/jetstream';
+import type { DataSource, EntityManager } from 'typeorm';
+import type { Logger } from 'pino';
+import { PoisonMessageError } from '@daalu/contracts';
+import type { Metrics } from '@daalu/platform/observability';
+import {
+  backoffMs,
+  consumerInfo,
+  isNotFound,
+  sleep,
+  toConsumerConfig,
+  type DeadLetterRecorder,
+  type NatsClient,
+} from '@daalu/platform/jetstream';
+import type { Projection, Sequenced } from './projection';
+import { ProjectionLock } from './projection-lock';
+
+export interface ProjectionRunnerOptions {
+  databaseUrl: string;
+  schema: string;
+  /** Messages applied per transaction at most. */
+  batchSize: number;
+  /** How long a partial batch waits for more messages before it is applied (ms). */
+  lingerMs: number;
+}
+
+/** An intentional stop of the consume loop (reconnect, lost lock): re-position, no error to report. */
+class RepositionSignal extends Error {}
+
+export type ProjectionRole = 'starting' | 'standby' | 'active' | 'stopped';
+
+export interface ProjectionStatus {
+  name: string;
+  role: ProjectionRole;
+  caughtUp: boolean;
+  lastSequence: number;
+  pending: number;
+}
+
+/**
+ * Feeds one projection from its durable consumer, strictly in stream order:
+ *  - messages are applied in batches, each in one transaction with the checkpoint, and acked after commit;
+ *  - a message at or below the checkpoint (redelivered, replayed) is skipped, so applying twice changes nothing;
+ *  - the checkpoint in PostgreSQL is the position: after any disruption (failed batch, NATS reconnect, a
+ *    crash that left messages unacknowledged) the consumer is re-created to start right after it, so
+ *    nothing is skipped and nothing is applied out of order;
+ *  - poison messages are dead-lettered and stepped over, never silently dropped.
+ */
+export class ProjectionRunner<M> {
+  private readonly abort = new AbortController();
+  private readonly lock: ProjectionLock;
+  private messages?: ConsumerMessages;
+  private buffer: JsMsg[] = [];
+  private chain: Promise<void> = Promise.resolve();
+  private lingerTimer?: NodeJS.Timeout;
+  private failure?: Error;
+  private loop?: Promise<void>;
+  private unsubscribeReconnect?: () => void;
+  private role: ProjectionRole = 'starting';
+  private caughtUp = false;
+  private lastSequence = 0;
+  private pending = 0;
+  /** Messages applied since this runner started (for rebuild progress). */
+  appliedSinceStart = 0;
+
+  constructor(
+    readonly projection: Projection<M>,
+    private readonly client: NatsClient,
+    private readonly dataSource: DataSource,
+    private readonly deadLetters: DeadLetterRecorder,
+    private readonly metrics: Metrics,
+    private readonly logger: Logger,
+    private readonly options: ProjectionRunnerOptions,
+  ) {
+    this.lock = new ProjectionLock(options.databaseUrl, `${options.schema}:${projection.name}`, logger, () =>
+      this.interrupt(new RepositionSignal('projection lock lost')),
+    );
+  }
+
+  get status(): ProjectionStatus {
+    return {
+      name: this.projection.name,
+      role: this.role,
+      caughtUp: this.caughtUp,
+      lastSequence: this.lastSequence,
+      pending: this.pending,
+    };
+  }
+
+  start(): void {
+    this.unsubscribeReconnect ??= this.client.onReconnect(() =>
+      this.interrupt(new RepositionSignal('NATS reconnected; re-positioning at the checkpoint')),
+    );
+    this.loop ??= this.run();
+  }
+
+  /** Stops pulling, applies what was already received, and releases the lock. */
+  async stop(): Promise<void> {
+    this.abort.abort();
+    this.unsubscribeReconnect?.();
+    this.messages?.stop();
+    await this.loop;
+    await this.lock.release();
+    this.role = 'stopped';
+  }
+
+  /** Resolves once the projection has applied everything that was on the stream (or rejects on timeout). */
+  async waitUntilCaughtUp(timeoutMs = 30_000): Promise<void> {
+    const deadline = Date.now() + timeoutMs;
+    while (!this.caughtUp) {
+      if (Date.now() > deadline)
+        throw new Error(`projection ${this.projection.name} not caught up after ${timeoutMs} ms`);
+      await sleep(25);
+    }
+  }
+
+  /**
+   * Drops the projection and replays the stream from its first message. Used by the `rebuild` command,
+   * with the app's consumers not running; waits for a running instance to release the lock first.
+   */
+  async rebuild(onProgress: (status: ProjectionStatus & { total: number; applied: number }) => void): Promise<void> {
+    const { name, stream } = this.projection;
+    await this.ensureCheckpointRow();
+    if (!(await this.lock.acquire(this.abort.signal, () => (this.role = 'standby')))) return;
+    await this.dataSource.transaction(async (manager) => {
+      await this.projection.reset(manager);
+      await manager.query(
+        `UPDATE projection_checkpoint SET last_sequence = 0, applied_total = 0, updated_at = now() WHERE projection = $1`,
+        [name],
+      );
+    });
+    await this.client.jsm.consumers.delete(stream, name).catch((error: unknown) => {
+      if (!isNotFound(error, JetStreamApiCodes.ConsumerNotFound)) throw error;
+    });
+    this.caughtUp = false;
+    this.start();
+    const startedAt = Date.now();
+    let total: number | undefined;
+    const report = () => {
+      total ??= this.pending + this.appliedSinceStart;
+      onProgress({ ...this.status, total, applied: this.appliedSinceStart });
+    };
+    const timer = setInterval(report, 1000);
+    try {
+      await this.waitUntilCaughtUp(24 * 60 * 60 * 1000);
+    } finally {
+      clearInterval(timer);
+    }
+    total ??= this.appliedSinceStart;
+    onProgress({ ...this.status, total, applied: this.appliedSinceStart });
+    this.logger.info(
+      { projection: name, applied: this.appliedSinceStart, seconds: (Date.now() - startedAt) / 1000 },
+      'rebuild finished',
+    );
+  }
+
+  private async run(): Promise<void> {
+    for (let attempt = 0; !this.abort.signal.aborted;) {
+      try {
+        if (!this.lock.held) {
+          this.role = 'starting';
+          await this.ensureCheckpointRow();
+          if (!(await this.lock.acquire(this.abort.signal, () => (this.role = 'standby')))) break;
+          this.logger.info('applying projection');
+        }
+        this.role = 'active';
+        await this.reposition();
+        await this.consume();
+        attempt = 0;
+      } catch (error) {
+        attempt++;
+        this.logger.error(
+          { err: error, projection: this.projection.name, attempt },
+          'projection interrupted; retrying',
+        );
+      }
+      if (this.abort.signal.aborted) break;
+      await sleep(backoffMs(attempt, 200, 30_000), this.abort.signal);
+    }
+  }
+
+  private async ensureCheckpointRow(): Promise<void> {
+    await this.dataSource.query(
+      `INSERT INTO projection_checkpoint (projection, stream) VALUES ($1, $2) ON CONFLICT (projection) DO NOTHING`,
+      [this.projection.name, this.projection.stream],
+    );
+  }
+
+  private async readCheckpoint(): Promise<number> {
+    const rows: Array<{ last_sequence: string }> = await this.dataSource.query(
+      `SELECT last_sequence FROM projection_checkpoint WHERE projection = $1`,
+      [this.projection.name],
+    );
+    return Number(rows[0]?.last_sequence ?? 0);
+  }
+
+  /** Makes the durable consumer deliver from just after the checkpoint, re-creating it when it disagrees. */
+  private async reposition(): Promise<void> {
+    const { name, stream, filterSubject } = this.projection;
+    const checkpoint = await this.readCheckpoint();
+    this.lastSequence = checkpoint;
+    this.metrics.projectionSequence.set({ projection: name }, checkpoint);
+    const jsm = this.client.jsm;
+    let info = await consumerInfo(jsm, stream, name);
+    const disagrees =
+      info !== null &&
+      (info.ack_floor.stream_seq > checkpoint ||
+        info.num_ack_pending > 0 ||
+        info.config.filter_subject !== filterSubject);
+    if (info && disagrees) {
+      this.logger.info(
+        { projection: name, checkpoint, ackFloor: info.ack_floor.stream_seq, ackPending: info.num_ack_pending },
+        're-creating consumer at the checkpoint',
+      );
+      await jsm.consumers.delete(stream, name);
+      info = null;
+    }
+    info ??= await jsm.consumers.add(
+      stream,
+      toConsumerConfig({
+        stream,
+        durable: name,
+        filterSubject,
+        description: `projection ${name} (position = checkpoint in PostgreSQL)`,
+        maxAckPending: this.options.batchSize * 4,
+        ackWaitMs: 30_000,
+        startSequence: checkpoint + 1,
+      }),
+    );
+    this.setPending(info.num_pending);
+    if (info.num_pending === 0 && info.num_ack_pending === 0) this.caughtUp = true;
+  }
+
+  private async consume(): Promise<void> {
+    const consumer = await this.client.js.consumers.get(this.projection.stream, this.projection.name);
+    this.failure = undefined;
+    const messages = await consumer.consume({ max_messages: Math.max(this.options.batchSize * 2, 100) });
+    this.messages = messages;
+    if (this.abort.signal.aborted) messages.stop();
+    for await (const msg of messages) {
+      if (this.failure) break;
+      this.buffer.push(msg);
+      if (this.buffer.length >= this.options.batchSize) await this.flush();
+      else this.scheduleFlush();
+    }
+    // Graceful stop: apply what was received. After a failure: drop it; the consumer is re-positioned.
+    if (!this.failure) await this.flush();
+    await this.chain;
+    this.buffer = [];
+    const failure = this.failure;
+    this.failure = undefined;
+    if (failure) throw failure;
+  }
+
+  private interrupt(reason: Error): void {
+    if (this.role !== 'active' || this.failure) return;
+    this.failure = reason;
+    this.messages?.stop();
+  }
+
+  private scheduleFlush(): void {
+    this.lingerTimer ??= setTimeout(() => void this.flush(), this.options.lingerMs);
+  }
+
+  private flush(): Promise<void> {
+    clearTimeout(this.lingerTimer);
+    this.lingerTimer = undefined;
+    this.chain = this.chain.then(() => this.flushNow());
+    return this.chain;
+  }
+
+  private async flushNow(): Promise<void> {
+    if (this.failure || this.buffer.length === 0) return;
+    const batch = this.buffer;
+    this.buffer = [];
+    try {
+      await this.applyBatch(batch);
+      for (const msg of batch) msg.ack();
+    } catch (error) {
+      this.logger.error(
+        { err: error, projection: this.projection.name, from: batch[0].seq, to: batch[batch.length - 1].seq },
+        'batch failed; nothing of it was applied',
+      );
+      this.metrics.messagesHandled.inc({ consumer: this.projection.name, outcome: 'failed' }, batch.length);
+      this.failure = error as Error;
+      this.messages?.stop();
+    }
+  }
+
+  private async applyBatch(batch: JsMsg[]): Promise<void> {
+    const { name } = this.projection;
+    const stopTimer = this.metrics.batchDuration.startTimer({ projection: name });
+    const decoded: Sequenced<M>[] = [];
+    let maxSequence = 0;
+    for (const msg of batch) {
+      maxSequence = Math.max(maxSequence, msg.seq);
+      if (msg.seq <= this.lastSequence) continue;
+      try {
+        decoded.push({ seq: msg.seq, message: this.projection.decode(msg) });
+      } catch (error) {
+        if (!(error instanceof PoisonMessageError)) throw error;
+        await this.deadLetters.record(name, msg, error.message);
+        this.metrics.messagesHandled.inc({ consumer: name, outcome: 'dead_lettered' });
+      }
+    }
+    const applied = await this.dataSource.transaction((manager) =>
+      this.applyInTransaction(manager, decoded, maxSequence),
+    );
+    stopTimer();
+    this.lastSequence = Math.max(this.lastSequence, maxSequence);
+    this.appliedSinceStart += applied;
+    this.metrics.projectionSequence.set({ projection: name }, this.lastSequence);
+    this.metrics.messagesHandled.inc({ consumer: name, outcome: 'applied' }, applied);
+    if (batch.length > applied)
+      this.metrics.messagesHandled.inc({ consumer: name, outcome: 'skipped' }, batch.length - applied);
+    const last = batch[batch.length - 1];
+    this.setPending(last.info.pending);
+    if (last.info.pending === 0) this.caughtUp = true;
+  }
+
+  /** Locks the checkpoint row, applies only what is newer than it, and moves it: all or nothing. */
+  private async applyInTransaction(
+    manager: EntityManager,
+    decoded: Sequenced<M>[],
+    maxSequence: number,
+  ): Promise<number> {
+    const { name } = this.projection;
+    const rows: Array<{ last_sequence: string }> = await manager.query(
+      `SELECT last_sequence FROM projection_checkpoint WHERE projection = $1 FOR UPDATE`,
+      [name],
+    );
+    const checkpoint = Number(rows[0].last_sequence);
+    const fresh = decoded.filter((item) => item.seq > checkpoint);
+    if (fresh.length > 0) await this.projection.apply(fresh, manager);
+    if (maxSequence > checkpoint) {
+      await manager.query(
+        `UPDATE projection_checkpoint
+            SET last_sequence = $2, applied_total = applied_total + $3, updated_at = now()
+          WHERE projection = $1`,
+        [name, maxSequence, fresh.length],
+      );
+    }
+    return fresh.length;
+  }
+
+  private setPending(pending: number): void {
+    this.pending = pending;
+    this.metrics.consumerLag.set({ consumer: this.projection.name }, pending);
+  }
+}

@@ -1,0 +1,23 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { findNatsServer, NatsServerProcess } from '@daalu/dev/local-services';
+import { freePort } from './free-port';
+
+/**
+ * A nats-server of this test's own (random port, temporary store), so that the test can stop and start
+ * it without disturbing other suites that share the machine's NATS.
+ */
+export async function startPrivateNats(): Promise<NatsServerProcess & { destroy(): Promise<void> }> {
+  const binary = findNatsServer();
+  if (!binary) throw new Error('this test needs a nats-server binary on the PATH (apt-get install nats-server)');
+  const dir = mkdtempSync(join(tmpdir(), 'daalu-nats-'));
+  const server = new NatsServerProcess(binary, await freePort(), dir);
+  await server.start();
+  return Object.assign(server, {
+    destroy: async () => {
+      await server.stop();
+      rmSync(dir, { recursive: true, force: true });
+    },
+  });
+}

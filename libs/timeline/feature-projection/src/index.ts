@@ -1,0 +1,2 @@
+export * from './timeline-events.projection';
+export * from './timeline-projection.module';
