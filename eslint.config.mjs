@@ -13,6 +13,11 @@ export default [
   { ignores: ['dist/**', 'node_modules/**', 'coverage/**', '.daalu/**', '.nx/**'] },
   ...tseslint.configs.recommended,
   {
+    // Plain CommonJS scripts (jest config, the install check that runs before dependencies exist).
+    files: ['**/*.js'],
+    rules: { '@typescript-eslint/no-require-imports': 'off' },
+  },
+  {
     files: ['**/*.ts'],
     plugins: { '@nx': nx },
     rules: {

@@ -1,7 +1,6 @@
 // One jest run for the whole workspace: unit specs beside the code (*.spec.ts) and integration suites
 // (*.e2e-spec.ts) against the real PostgreSQL and NATS. Each suite makes its own database and NATS
 // namespace, so suites run in parallel without seeing each other's data.
-// eslint-disable-next-line @typescript-eslint/no-require-imports
 const { compilerOptions } = require('./tsconfig.base.json');
 
 const moduleNameMapper = Object.fromEntries(

@@ -5,3 +5,4 @@ export * from './test-logger';
 export * from './wait';
 export * from './free-port';
 export * from './private-nats';
+export * from './app-process';

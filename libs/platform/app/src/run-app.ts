@@ -62,8 +62,10 @@ function loadConfigOrExit<C extends PlatformConfig>(definition: AppDefinition<C>
     return loadConfig(definition.configClass);
   } catch (error) {
     if (!(error instanceof ConfigError)) throw error;
+    // A plain message for the person starting it, then the same as a JSON log line for the log pipeline.
+    process.stderr.write(`${definition.name}: ${error.message}\n`);
     process.stderr.write(
-      `${JSON.stringify({ level: 'fatal', service: definition.name, msg: error.message, problems: error.problems })}\n`,
+      `${JSON.stringify({ level: 'fatal', service: definition.name, msg: 'invalid configuration', problems: error.problems })}\n`,
     );
     process.exit(1);
   }

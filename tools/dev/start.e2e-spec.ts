@@ -1,0 +1,77 @@
+import {
+  createTestDatabase,
+  createTestNats,
+  freePort,
+  startProcess,
+  type TestDatabase,
+  type TestNats,
+} from '@daalu/testing';
+
+/** `npm start` (after the build): every app and the origin come up, report ready, and stop cleanly. */
+describe('npm start launcher', () => {
+  let db: TestDatabase;
+  let nats: TestNats;
+
+  beforeAll(async () => {
+    db = await createTestDatabase('launcher');
+    nats = await createTestNats('launcher');
+  });
+
+  afterAll(async () => {
+    await nats.cleanup();
+    await db.drop();
+  });
+
+  it('brings the whole stack up behind one origin and shuts it down gracefully', async () => {
+    const originPort = await freePort();
+    const firstAppPort = await fourFreePorts();
+    const launcher = startProcess('tools/dev/start.js', [], {
+      DATABASE_URL: db.url,
+      NATS_URL: nats.url,
+      DAALU_NAMESPACE: nats.namespace,
+      DAALU_PORT: String(originPort),
+      DAALU_APP_PORTS_FROM: String(firstAppPort),
+      DAALU_OPERATOR_TOKEN: 'test-operator-token',
+    });
+    try {
+      await launcher.waitForLine(/Press Ctrl-C to stop/, 90_000);
+      expect(launcher.lines.join('\n')).toMatch(/Daalu is ready at http:\/\/localhost:\d+/);
+      expect(launcher.lines.join('\n')).toMatch(/Operator token \(dev\): +test-operator-token/);
+
+      const ready = await fetch(`http://127.0.0.1:${originPort}/health/ready`);
+      expect(ready.status).toBe(200);
+      expect(await ready.json()).toEqual({
+        status: 'ready',
+        checks: { gateway: { ok: true }, timeline: { ok: true }, rules: { ok: true }, outbound: { ok: true } },
+      });
+      const unknown = await fetch(`http://127.0.0.1:${originPort}/api/v1/nowhere`);
+      expect(unknown.status).toBe(404);
+      expect(unknown.headers.get('content-type')).toMatch(/application\/problem\+json/);
+
+      expect(await launcher.stop('SIGINT')).toBe(0);
+      expect(launcher.lines.join('\n')).toMatch(/Stopped\./);
+      // Each app finished its in-flight work and closed its connections.
+      const schemas = await db.query<{ schema_name: string }>(
+        `SELECT schema_name FROM information_schema.schemata WHERE schema_name IN ('timeline','rules','outbound') ORDER BY 1`,
+      );
+      expect(schemas.map((s) => s.schema_name)).toEqual(['outbound', 'rules', 'timeline']);
+    } finally {
+      await launcher.stop('SIGKILL');
+    }
+  });
+});
+
+/** The first of four consecutive free ports (the launcher gives the apps consecutive ports). */
+async function fourFreePorts(): Promise<number> {
+  const { createServer } = await import('node:net');
+  const free = (port: number) =>
+    new Promise<boolean>((resolve) => {
+      const server = createServer().once('error', () => resolve(false));
+      server.listen(port, '127.0.0.1', () => server.close(() => resolve(true)));
+    });
+  for (;;) {
+    const start = ((await freePort()) % 50_000) + 10_000;
+    const checks = await Promise.all([0, 1, 2, 3].map((i) => free(start + i)));
+    if (checks.every(Boolean)) return start;
+  }
+}
