@@ -1,3 +1,3 @@
 export default async function globalTeardown(): Promise<void> {
-  await globalThis.__DAALU_TEST_SERVICES__?.stop();
+  for (const stop of (globalThis.__DAALU_TEST_STOP__ ?? []).reverse()) await stop().catch(() => undefined);
 }
