@@ -1,8 +1,8 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { builtScript, freePort } from '@daalu/testing';
-import { postgresAnswers } from '../src';
+import { postgresAnswers } from '@daalu/dev/local-services';
+import { builtScript, freePort } from '../src';
 import { spawn } from 'node:child_process';
 import { createInterface } from 'node:readline';
 
