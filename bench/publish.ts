@@ -78,7 +78,7 @@ async function main(): Promise<void> {
       );
     }
   } finally {
-    for (const stream of Object.values(streamNamesFor(namespace))) {
+    for (const stream of [streamNamesFor(namespace).events, streamNamesFor(namespace).config, streamNamesFor(namespace).deadLetters]) {
       await jsm.streams.delete(stream).catch(() => undefined);
     }
     await nc.close();

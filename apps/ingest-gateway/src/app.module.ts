@@ -1,6 +1,9 @@
+import { createHash, randomBytes, randomUUID } from 'node:crypto';
 import { Module, type DynamicModule } from '@nestjs/common';
 import { PlatformModule } from '@daalu/platform/app';
 import type { Logger } from '@daalu/platform/observability';
+import { INGEST_MIGRATIONS } from '@daalu/ingest/data-access';
+import { IngestFeatureModule } from '@daalu/ingest/feature';
 import { IngestGatewayConfig } from './config';
 
 /** Composes the app: the platform, then its features. No logic here. */
@@ -14,8 +17,28 @@ export class AppModule {
           service: 'ingest-gateway',
           config,
           logger,
+          database: { schema: 'ingest', migrations: INGEST_MIGRATIONS },
+        }),
+        IngestFeatureModule.forRoot({
+          operatorTokenHash: createHash('sha256').update(operatorToken(config, logger)).digest('hex'),
+          keyGraceSeconds: config.DAALU_KEY_GRACE_S,
+          ratePerSecond: config.DAALU_INGEST_RATE_PER_SECOND,
+          rateBurst: config.DAALU_INGEST_BURST,
+          idempotencyTtlSeconds: config.DAALU_IDEMPOTENCY_TTL_S,
+          publishTimeoutMs: config.DAALU_PUBLISH_TIMEOUT_MS,
+          publicUrl: config.DAALU_PUBLIC_URL,
+          historyRetentionDays: config.DAALU_HISTORY_RETENTION_DAYS,
+          instanceId: randomUUID(),
         }),
       ],
     };
   }
+}
+
+/** Production requires DAALU_OPERATOR_TOKEN (validated); development makes one up and says so. */
+function operatorToken(config: IngestGatewayConfig, logger: Logger): string {
+  if (config.DAALU_OPERATOR_TOKEN) return config.DAALU_OPERATOR_TOKEN;
+  const token = `dop_${randomBytes(24).toString('base64url')}`;
+  logger.warn({ operatorToken: token }, 'DAALU_OPERATOR_TOKEN is not set: using this development operator token');
+  return token;
 }

@@ -1,5 +1,5 @@
 import { Expose, Type } from 'class-transformer';
-import { IsInt, Max, Min } from 'class-validator';
+import { IsInt, IsNumber, IsOptional, IsString, IsUrl, Max, Min, MinLength, ValidateIf } from 'class-validator';
 import { PlatformConfig } from '@daalu/platform/config';
 
 /** Settings of the ingest gateway. */
@@ -10,4 +10,56 @@ export class IngestGatewayConfig extends PlatformConfig {
   @Min(0)
   @Max(65535)
   override PORT: number = 8081;
+
+  /** Operator bearer token (creates tenants). Required in production; development makes one up. */
+  @Expose()
+  @ValidateIf((c: IngestGatewayConfig) => c.NODE_ENV === 'production' || c.DAALU_OPERATOR_TOKEN !== undefined)
+  @IsString()
+  @MinLength(16, { message: 'DAALU_OPERATOR_TOKEN must be at least 16 characters (required in production)' })
+  DAALU_OPERATOR_TOKEN?: string;
+
+  /** How long a rotated-out ingest key keeps working. */
+  @Expose()
+  @Type(() => Number)
+  @IsInt()
+  @Min(0)
+  DAALU_KEY_GRACE_S: number = 86_400;
+
+  @Expose()
+  @Type(() => Number)
+  @IsNumber()
+  @Min(0.1)
+  DAALU_INGEST_RATE_PER_SECOND: number = 10;
+
+  @Expose()
+  @Type(() => Number)
+  @IsInt()
+  @Min(1)
+  DAALU_INGEST_BURST: number = 10;
+
+  @Expose()
+  @Type(() => Number)
+  @IsInt()
+  @Min(60)
+  DAALU_IDEMPOTENCY_TTL_S: number = 86_400;
+
+  /** JetStream must store an event within this, or the request gets 503 (keeps every answer under 2 s). */
+  @Expose()
+  @Type(() => Number)
+  @IsInt()
+  @Min(50)
+  @Max(10_000)
+  DAALU_PUBLISH_TIMEOUT_MS: number = 1500;
+
+  /** Where senders reach Daalu (shown on the detail page). */
+  @Expose()
+  @IsOptional()
+  @IsUrl({ require_tld: false, require_protocol: true })
+  DAALU_PUBLIC_URL: string = 'http://localhost:8080';
+
+  @Expose()
+  @Type(() => Number)
+  @IsInt()
+  @Min(1)
+  DAALU_HISTORY_RETENTION_DAYS: number = 30;
 }

@@ -1,5 +1,6 @@
 import 'reflect-metadata';
 import { runApp } from '@daalu/platform/app';
+import { configureIngestHttp } from '@daalu/ingest/feature';
 import { AppModule } from './app.module';
 import { IngestGatewayConfig } from './config';
 
@@ -7,4 +8,5 @@ void runApp({
   name: 'ingest-gateway',
   configClass: IngestGatewayConfig,
   module: (config, logger) => AppModule.forRoot(config, logger),
+  configureHttp: configureIngestHttp,
 });

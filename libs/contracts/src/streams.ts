@@ -29,11 +29,18 @@ export interface StreamNames {
   events: string;
   config: string;
   deadLetters: string;
+  /** Key-value bucket (its stream is KV_<name>): Idempotency-Key -> event id, 24 h. */
+  idempotencyBucket: string;
 }
 
 export function streamNamesFor(namespace: string): StreamNames {
   const prefix = namespace.toUpperCase().replace(/-/g, '_');
-  return { events: `${prefix}_EVENTS`, config: `${prefix}_CONFIG`, deadLetters: `${prefix}_DEAD_LETTERS` };
+  return {
+    events: `${prefix}_EVENTS`,
+    config: `${prefix}_CONFIG`,
+    deadLetters: `${prefix}_DEAD_LETTERS`,
+    idempotencyBucket: `${prefix}_IDEMPOTENCY`,
+  };
 }
 
 export function streamDefinitions(namespace: string, options: StreamOptions = {}): StreamDefinition[] {

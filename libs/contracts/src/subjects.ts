@@ -6,8 +6,9 @@ import { assertNamespace } from './namespace';
  *   <ns>.events.<tenantId>              ingested events (stream EVENTS, ages out)
  *   <ns>.config.<tenantId>.<aggregate>  configuration facts (stream CONFIG, kept forever)
  *   <ns>.deadletter.<consumer>          messages a consumer terminated as poison (stream DEAD_LETTERS)
+ *   <ns>.ratelimit.ingest               gateway replicas share rate-limit consumption (core NATS, not stored)
  */
-export const CONFIG_AGGREGATES = ['tenant', 'ingest-key'] as const;
+export const CONFIG_AGGREGATES = ['tenant', 'ingest-key', 'api-token'] as const;
 export type ConfigAggregate = (typeof CONFIG_AGGREGATES)[number];
 
 export interface Subjects {
@@ -23,6 +24,8 @@ export interface Subjects {
   /** Where a consumer records a message it terminated. */
   deadLetter(consumer: string): string;
   allDeadLetters: string;
+  /** Core NATS (no stream): ingest gateways tell each other what each tenant consumed. */
+  ingestRateLimit: string;
 }
 
 export function subjectsFor(namespace: string): Subjects {
@@ -35,6 +38,7 @@ export function subjectsFor(namespace: string): Subjects {
     allConfig: `${ns}.config.>`,
     deadLetter: (consumer) => `${ns}.deadletter.${token(consumer)}`,
     allDeadLetters: `${ns}.deadletter.*`,
+    ingestRateLimit: `${ns}.ratelimit.ingest`,
   };
 }
 

@@ -34,7 +34,8 @@ export async function createTestNats(label: string, url = baseNatsUrl()): Promis
     js: jetstream(nc),
     jsm,
     cleanup: async () => {
-      for (const name of Object.values(streams)) await jsm.streams.delete(name).catch(() => undefined);
+      const names = [streams.events, streams.config, streams.deadLetters, `KV_${streams.idempotencyBucket}`];
+      for (const name of names) await jsm.streams.delete(name).catch(() => undefined);
       await nc.close();
     },
   };

@@ -1,5 +1,6 @@
 import { NestFactory } from '@nestjs/core';
 import type { DynamicModule } from '@nestjs/common';
+import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { ConfigError, loadConfig, type PlatformConfig } from '@daalu/platform/config';
 import { createLogger, NestPinoLogger, type Logger } from '@daalu/platform/observability';
 import { ProjectionHost } from '@daalu/platform/projection';
@@ -11,6 +12,8 @@ export interface AppDefinition<C extends PlatformConfig> {
   configClass: new () => C;
   module(config: C, logger: Logger): DynamicModule;
   bodyLimit?: number;
+  /** HTTP set-up that must happen before the app initialises (hooks, parsers, error handling). */
+  configureHttp?(app: NestFastifyApplication): void;
 }
 
 /**
@@ -32,7 +35,11 @@ export async function runApp<C extends PlatformConfig>(definition: AppDefinition
     process.exit(2);
   }
 
-  const app = await createApp(definition.module(config, logger), { logger, bodyLimit: definition.bodyLimit });
+  const app = await createApp(definition.module(config, logger), {
+    logger,
+    bodyLimit: definition.bodyLimit,
+    configure: definition.configureHttp,
+  });
   await app.listen({ port: config.PORT, host: config.HOST });
   logger.info({ url: await app.getUrl() }, `${definition.name} listening`);
 

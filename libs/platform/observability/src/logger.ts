@@ -4,18 +4,21 @@ import pino, { type Logger } from 'pino';
 export type { Logger } from 'pino';
 
 /** Structured JSON logs, one line per entry, with the service name on every line. */
-export function createLogger(service: string, level: string): Logger {
-  return pino({
-    level,
-    base: { service, pid: process.pid },
-    timestamp: pino.stdTimeFunctions.isoTime,
-    formatters: { level: (label) => ({ level: label }) },
-    // Ingest keys, tokens and secrets must never reach a log line.
-    redact: {
-      paths: ['req.headers["x-daalu-key"]', 'req.headers.authorization', '*.ingestKey', '*.apiToken', '*.secret'],
-      censor: '[redacted]',
+export function createLogger(service: string, level: string, destination?: pino.DestinationStream): Logger {
+  return pino(
+    {
+      level,
+      base: { service, pid: process.pid },
+      timestamp: pino.stdTimeFunctions.isoTime,
+      formatters: { level: (label) => ({ level: label }) },
+      // Ingest keys, tokens and secrets must never reach a log line.
+      redact: {
+        paths: ['req.headers["x-daalu-key"]', 'req.headers.authorization', '*.ingestKey', '*.apiToken', '*.secret'],
+        censor: '[redacted]',
+      },
     },
-  });
+    destination ?? pino.destination({ dest: 1, sync: true }),
+  );
 }
 
 /** Lets Nest's own messages (module init, routes, errors) go through the same JSON logger. */

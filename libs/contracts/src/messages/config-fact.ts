@@ -1,0 +1,33 @@
+import { HEADER_KIND } from '../headers';
+import type { MessageCodec } from '../envelope';
+import { ApiTokenIssuedCodec, type ApiTokenIssued } from './api-token-issued';
+import { IngestKeyIssuedCodec, type IngestKeyIssued } from './ingest-key-issued';
+import { TenantCreatedCodec, type TenantCreated } from './tenant-created';
+import { TenantRateLimitSetCodec, type TenantRateLimitSet } from './tenant-rate-limit-set';
+
+/** Every message kind on the CONFIG stream. */
+export type ConfigFact = TenantCreated | TenantRateLimitSet | IngestKeyIssued | ApiTokenIssued;
+
+const CONFIG_CODECS: Record<ConfigFact['kind'], MessageCodec<ConfigFact>> = {
+  'tenant.created': TenantCreatedCodec as MessageCodec<ConfigFact>,
+  'tenant.rate-limit-set': TenantRateLimitSetCodec as MessageCodec<ConfigFact>,
+  'ingest-key.issued': IngestKeyIssuedCodec as MessageCodec<ConfigFact>,
+  'api-token.issued': ApiTokenIssuedCodec as MessageCodec<ConfigFact>,
+};
+
+/**
+ * Decodes a CONFIG stream message by its Daalu-Kind header. Returns null for a kind this version does
+ * not know (a newer app wrote it): consumers skip those rather than fail.
+ */
+export function decodeConfigFact(
+  headers: { get(key: string): string } | undefined,
+  data: Uint8Array,
+): ConfigFact | null {
+  const kind = headers?.get(HEADER_KIND) as ConfigFact['kind'] | undefined;
+  const codec = kind ? CONFIG_CODECS[kind] : undefined;
+  return codec ? codec.decode(data) : null;
+}
+
+export function configCodecFor<K extends ConfigFact['kind']>(kind: K): MessageCodec<Extract<ConfigFact, { kind: K }>> {
+  return CONFIG_CODECS[kind] as MessageCodec<Extract<ConfigFact, { kind: K }>>;
+}

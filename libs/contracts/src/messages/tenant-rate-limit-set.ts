@@ -1,0 +1,18 @@
+import { Type, type Static } from '@sinclair/typebox';
+import { codecFor, envelopeFields, Timestamp } from '../envelope';
+
+/**
+ * `tenant.rate-limit-set`: an operator changed a tenant's inbound limit (the product page's "Need more?
+ * Email support"). Published on `<ns>.config.<tenantId>.tenant`.
+ */
+export const TenantRateLimitSetSchema = Type.Object(
+  {
+    ...envelopeFields('tenant.rate-limit-set'),
+    occurredAt: Timestamp,
+    perSecond: Type.Number({ exclusiveMinimum: 0, maximum: 1_000_000 }),
+    burst: Type.Integer({ minimum: 1, maximum: 1_000_000 }),
+  },
+  { $id: 'tenant.rate-limit-set', additionalProperties: false },
+);
+export type TenantRateLimitSet = Static<typeof TenantRateLimitSetSchema>;
+export const TenantRateLimitSetCodec = codecFor('tenant.rate-limit-set', TenantRateLimitSetSchema);

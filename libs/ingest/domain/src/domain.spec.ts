@@ -1,0 +1,72 @@
+import { followsTypeShape, idempotentEventId, jsonDepth } from './event-shape';
+import { generateToken, hashToken, isWellFormedToken, tokenPrefix } from './secret-token';
+import { TokenBucket } from './token-bucket';
+
+describe('secret tokens', () => {
+  it('have a recognisable prefix and a valid checksum', () => {
+    const key = generateToken('ingest-key');
+    expect(key).toMatch(/^dik_[0-9A-Za-z]{49}$/);
+    expect(isWellFormedToken('ingest-key', key)).toBe(true);
+    expect(isWellFormedToken('api-token', key)).toBe(false);
+  });
+
+  it('reject a typo by checksum before any lookup', () => {
+    const key = generateToken('ingest-key');
+    const typo = key.slice(0, 10) + (key[10] === 'a' ? 'b' : 'a') + key.slice(11);
+    expect(isWellFormedToken('ingest-key', typo)).toBe(false);
+    expect(isWellFormedToken('ingest-key', key.slice(0, -1))).toBe(false);
+  });
+
+  it('are unique, hashed with SHA-256, and shown only by prefix', () => {
+    const a = generateToken('api-token');
+    expect(a).not.toBe(generateToken('api-token'));
+    expect(hashToken(a)).toMatch(/^[0-9a-f]{64}$/);
+    expect(tokenPrefix(a)).toBe(`${a.slice(0, 8)}…`);
+  });
+});
+
+describe('TokenBucket', () => {
+  it('allows a burst, then refills at the rate', () => {
+    const bucket = new TokenBucket(10, 10, 0);
+    const results = Array.from({ length: 11 }, () => bucket.take(0).allowed);
+    expect(results.filter(Boolean)).toHaveLength(10);
+    expect(bucket.take(0)).toMatchObject({ allowed: false, retryAfterSeconds: 1 });
+    expect(bucket.take(100).allowed).toBe(true); // 0.1 s later: one token back
+  });
+
+  it('counts what other replicas spent', () => {
+    const bucket = new TokenBucket(10, 10, 0);
+    bucket.debit(10, 0);
+    expect(bucket.take(0).allowed).toBe(false);
+  });
+
+  it('applies a raised limit', () => {
+    const bucket = new TokenBucket(10, 10, 0);
+    bucket.configure(100, 100);
+    expect(Array.from({ length: 50 }, () => bucket.take(1000).allowed).every(Boolean)).toBe(true);
+  });
+});
+
+describe('event shape', () => {
+  it('recognises <system>.<verb>', () => {
+    expect(followsTypeShape('deploy.failed')).toBe(true);
+    expect(followsTypeShape('backup.completed')).toBe(true);
+    expect(followsTypeShape('heartbeat')).toBe(false);
+    expect(followsTypeShape('deploy failed')).toBe(false);
+  });
+
+  it('measures nesting depth and stops past the limit', () => {
+    expect(jsonDepth({ a: 1 }, 10)).toBe(1);
+    expect(jsonDepth({ a: { b: [1, { c: 2 }] } }, 10)).toBe(4);
+    let deep: unknown = 1;
+    for (let i = 0; i < 1000; i++) deep = { d: deep };
+    expect(jsonDepth(deep, 20)).toBe(21);
+  });
+
+  it('derives a stable UUID from tenant and idempotency key', () => {
+    const id = idempotentEventId('t1', 'key-1');
+    expect(id).toBe(idempotentEventId('t1', 'key-1'));
+    expect(id).not.toBe(idempotentEventId('t2', 'key-1'));
+    expect(id).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-8[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/);
+  });
+});

@@ -1,0 +1,3 @@
+export * from './secret-token';
+export * from './token-bucket';
+export * from './event-shape';

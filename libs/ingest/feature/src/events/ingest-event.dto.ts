@@ -1,0 +1,62 @@
+import { IsDefined, IsIn, IsObject, IsOptional, IsString, Length, Matches, ValidateBy } from 'class-validator';
+import { SEVERITIES, type Severity } from '@daalu/contracts';
+import { jsonDepth } from '@daalu/ingest/domain';
+
+/** Limits on the envelope (documented in docs/ingest.md): generous for real senders, bounded for safety. */
+export const ENVELOPE_LIMITS = {
+  type: 128,
+  module: 64,
+  source: 128,
+  summary: 1024,
+  payloadDepth: 32,
+} as const;
+
+const NO_CONTROL_CHARACTERS = /^[^\u0000-\u001f\u007f]*$/;
+
+/** The event envelope of the product page: POST /api/v1/events. */
+export class IngestEventDto {
+  /** Freeform, but `<system>.<verb>` (deploy.failed) keeps it queryable; otherwise the 202 carries a warning. */
+  @IsDefined({ message: 'type is required' })
+  @IsString()
+  @Length(1, ENVELOPE_LIMITS.type)
+  @Matches(NO_CONTROL_CHARACTERS, { message: 'type must not contain control characters' })
+  type: string;
+
+  /** Routing category (ci, security, custom, …); `custom` when omitted. */
+  @IsDefined({ message: 'module is required' })
+  @IsString()
+  @Length(1, ENVELOPE_LIMITS.module)
+  @Matches(NO_CONTROL_CHARACTERS, { message: 'module must not contain control characters' })
+  module: string;
+
+  /** Stable identifier of the sender. */
+  @IsDefined({ message: 'source is required' })
+  @IsString()
+  @Length(1, ENVELOPE_LIMITS.source)
+  @Matches(NO_CONTROL_CHARACTERS, { message: 'source must not contain control characters' })
+  source: string;
+
+  /** One human-readable line: what shows on the timeline. */
+  @IsDefined({ message: 'summary is required' })
+  @IsString()
+  @Length(1, ENVELOPE_LIMITS.summary)
+  summary: string;
+
+  @IsOptional()
+  @IsIn(SEVERITIES, { message: `severity must be one of ${SEVERITIES.join(', ')}` })
+  severity?: Severity;
+
+  /** Any JSON object carried along and surfaced in the UI. */
+  @IsOptional()
+  @IsObject({ message: 'payload must be a JSON object' })
+  @ValidateBy({
+    name: 'maxJsonDepth',
+    validator: {
+      validate: (value) => jsonDepth(value, ENVELOPE_LIMITS.payloadDepth) <= ENVELOPE_LIMITS.payloadDepth,
+      defaultMessage: () => `payload must not be nested deeper than ${ENVELOPE_LIMITS.payloadDepth} levels`,
+    },
+  })
+  payload?: Record<string, unknown>;
+}
+
+export const ENVELOPE_FIELDS = ['type', 'module', 'source', 'summary', 'severity', 'payload'] as const;

@@ -1,0 +1,110 @@
+import type { NestFastifyApplication } from '@nestjs/platform-fastify';
+import type { FastifyInstance, FastifyRequest } from 'fastify';
+import secureJson from 'secure-json-parse';
+import { isWellFormedToken, hashToken, tokenPrefix } from '@daalu/ingest/domain';
+import { CredentialDirectory } from '../credentials/credential-directory';
+import { InboundHistory } from '../history/inbound-history';
+import { badRequest, problem, ProblemFilter, sendProblem } from '../shared/problem';
+import { IngestRateLimiter } from './ingest-rate-limiter';
+import type { IngestRequest } from './ingest-request';
+
+const INGEST_ROUTES = new Set(['/api/v1/events', '/api/v1/events/batch']);
+const KEY_HEADER = 'x-daalu-key';
+/** The same answer for a missing and a wrong key, so the response says nothing about which it was. */
+const UNAUTHORIZED = problem(
+  401,
+  'invalid-ingest-key',
+  'Unauthorized',
+  'a valid ingest key is required in X-Daalu-Key',
+);
+
+function isIngest(request: FastifyRequest): boolean {
+  return request.method === 'POST' && INGEST_ROUTES.has(request.routeOptions.url ?? '');
+}
+
+/**
+ * The ingest endpoint's HTTP behaviour around the handler:
+ *  - the key is checked and the rate limit applied in onRequest, before a byte of the body is read;
+ *  - JSON only, parsed safely (`__proto__`/`constructor` keys are refused), 1 MiB at most;
+ *  - every error leaves as RFC 9457 problem+json with the right code (400, 401, 413, 415, 429, 503),
+ *    Fastify's own (413, 415, malformed JSON) through ProblemFilter, as Nest routes them there;
+ *  - every request of a known tenant, accepted or not, is recorded for the detail page (key redacted).
+ */
+export function configureIngestHttp(app: NestFastifyApplication): void {
+  const fastify = app.getHttpAdapter().getInstance() as unknown as FastifyInstance;
+  const directory = app.get(CredentialDirectory);
+  const limiter = app.get(IngestRateLimiter);
+  const history = app.get(InboundHistory);
+  app.useGlobalFilters(app.get(ProblemFilter));
+
+  fastify.decorateRequest('ingest', null);
+  fastify.removeAllContentTypeParsers();
+  fastify.addContentTypeParser('application/json', { parseAs: 'string' }, (request, body, done) => {
+    const text = body as string;
+    const ingest = (request as IngestRequest).ingest;
+    if (ingest) ingest.rawBody = text;
+    if (text.length === 0) return done(badRequest('the body is empty; send the event envelope as JSON'), undefined);
+    try {
+      done(null, secureJson.parse(text, undefined, { protoAction: 'error', constructorAction: 'error' }));
+    } catch (error) {
+      const message = (error as Error).message;
+      done(
+        badRequest(/prototype/i.test(message) ? `forbidden key in JSON: ${message}` : `malformed JSON: ${message}`),
+        undefined,
+      );
+    }
+  });
+
+  fastify.addHook('onRequest', async (request, reply) => {
+    if (!isIngest(request)) return;
+    const key = request.headers[KEY_HEADER];
+    const resolved =
+      typeof key === 'string' && isWellFormedToken('ingest-key', key)
+        ? directory.tenantForIngestKey(key)
+        : (hashToken(''), null);
+    if (!resolved) return sendProblem(reply, UNAUTHORIZED);
+    const ingest = {
+      tenantId: resolved.tenantId,
+      keyPrefix: tokenPrefix(key as string),
+      startedAt: performance.now(),
+      receivedAt: new Date(),
+    };
+    (request as IngestRequest).ingest = ingest;
+    const rate = limiter.take(resolved.tenantId);
+    const policy = `"per-key";q=${rate.limit};w=1`;
+    void reply.header('RateLimit-Policy', policy);
+    void reply.header('RateLimit', `"per-key";r=${rate.remaining};t=${rate.resetSeconds}`);
+    if (!rate.allowed) {
+      return sendProblem(
+        reply,
+        problem(429, 'rate-limited', 'Too many requests', `at most ${rate.limit} POSTs per second per ingest key`),
+        { 'Retry-After': String(rate.retryAfterSeconds) },
+      );
+    }
+  });
+
+  fastify.addHook('onSend', async (request, reply, payload) => {
+    const ingest = (request as IngestRequest).ingest;
+    if (ingest) {
+      ingest.response = {
+        status: reply.statusCode,
+        headers: pickHeaders(reply.getHeaders()),
+        body: typeof payload === 'string' ? payload : '',
+      };
+    }
+    return payload;
+  });
+
+  fastify.addHook('onResponse', async (request) => {
+    const ingest = (request as IngestRequest).ingest;
+    if (ingest?.response) history.record(request, ingest);
+  });
+}
+
+function pickHeaders(headers: Record<string, unknown>): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const name of ['content-type', 'retry-after', 'ratelimit', 'ratelimit-policy']) {
+    if (headers[name] !== undefined) out[name] = String(headers[name]);
+  }
+  return out;
+}

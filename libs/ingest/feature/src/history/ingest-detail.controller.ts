@@ -1,0 +1,40 @@
+import { Controller, Get, Inject, Req, UseGuards } from '@nestjs/common';
+import { CredentialDirectory } from '../credentials/credential-directory';
+import { TenantGuard, type TenantRequest } from '../credentials/credential-auth.guards';
+import { INGEST_OPTIONS, type IngestOptions } from '../shared/ingest-options';
+import { InboundHistory } from './inbound-history';
+
+/** GET /api/v1/ingest: the inbound side of the webhook detail page. */
+@Controller('api/v1/ingest')
+@UseGuards(TenantGuard)
+export class IngestDetailController {
+  constructor(
+    private readonly directory: CredentialDirectory,
+    private readonly history: InboundHistory,
+    @Inject(INGEST_OPTIONS) private readonly options: IngestOptions,
+  ) {}
+
+  @Get()
+  async detail(@Req() request: TenantRequest) {
+    const tenant = this.directory.tenant(request.tenantId!)!;
+    const requests = (await this.history.latest(tenant.id)).map((row) => ({
+      id: row.id,
+      receivedAt: row.receivedAt.toISOString(),
+      method: row.method,
+      path: row.path,
+      status: row.status,
+      durationMs: row.durationMs,
+      eventIds: row.eventIds,
+      request: row.request,
+      response: row.response,
+    }));
+    return {
+      endpoint: `${this.options.publicUrl.replace(/\/$/, '')}/api/v1/events`,
+      // A hash cannot be revealed: the full key is shown only when it is issued.
+      ingestKey: tenant.currentKey ? { masked: tenant.currentKey.prefix, issuedAt: tenant.currentKey.issuedAt } : null,
+      rateLimit: tenant.rateLimit ?? { perSecond: this.options.ratePerSecond, burst: this.options.rateBurst },
+      lastRequest: requests[0] ?? null,
+      requests,
+    };
+  }
+}

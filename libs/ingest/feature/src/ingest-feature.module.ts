@@ -1,0 +1,43 @@
+import { Module, type DynamicModule } from '@nestjs/common';
+import { TypeOrmModule } from '@nestjs/typeorm';
+import { InboundRequest } from '@daalu/ingest/data-access';
+import { CredentialDirectory } from './credentials/credential-directory';
+import { OperatorGuard, TenantGuard } from './credentials/credential-auth.guards';
+import { CredentialFactsService } from './credentials/credential-facts.service';
+import { IngestKeyController } from './credentials/ingest-key.controller';
+import { TenantsController } from './credentials/tenants.controller';
+import { EventIngestService } from './events/event-ingest.service';
+import { EventsController } from './events/events.controller';
+import { IdempotencyStore } from './events/idempotency-store';
+import { IngestRateLimiter } from './events/ingest-rate-limiter';
+import { IngestDetailController } from './history/ingest-detail.controller';
+import { InboundHistory } from './history/inbound-history';
+import { Clock } from './shared/clock';
+import { INGEST_OPTIONS, type IngestOptions } from './shared/ingest-options';
+import { ProblemFilter } from './shared/problem';
+
+/** Everything behind the ingest endpoint: tenants and keys, the endpoint itself, inbound history. */
+@Module({})
+export class IngestFeatureModule {
+  static forRoot(options: IngestOptions): DynamicModule {
+    return {
+      module: IngestFeatureModule,
+      imports: [TypeOrmModule.forFeature([InboundRequest])],
+      controllers: [TenantsController, IngestKeyController, EventsController, IngestDetailController],
+      providers: [
+        { provide: INGEST_OPTIONS, useValue: options },
+        Clock,
+        CredentialDirectory,
+        CredentialFactsService,
+        OperatorGuard,
+        TenantGuard,
+        IngestRateLimiter,
+        IdempotencyStore,
+        EventIngestService,
+        InboundHistory,
+        ProblemFilter,
+      ],
+      exports: [CredentialDirectory, Clock, InboundHistory],
+    };
+  }
+}

@@ -1,0 +1,21 @@
+/** The gateway's settings, read once from its validated config (see apps/ingest-gateway/src/config.ts). */
+export interface IngestOptions {
+  /** Hash of the operator token (the token itself is not kept in memory longer than needed). */
+  operatorTokenHash: string;
+  /** How long a rotated-out ingest key keeps working (s). */
+  keyGraceSeconds: number;
+  /** Default inbound limit per tenant. */
+  ratePerSecond: number;
+  rateBurst: number;
+  /** How long an Idempotency-Key is remembered (s). */
+  idempotencyTtlSeconds: number;
+  /** JetStream must acknowledge within this, or the request gets 503 (ms). */
+  publishTimeoutMs: number;
+  /** The public ingest URL shown on the detail page. */
+  publicUrl: string;
+  historyRetentionDays: number;
+  /** Identifies this replica in the rate-limit exchange. */
+  instanceId: string;
+}
+
+export const INGEST_OPTIONS = Symbol('INGEST_OPTIONS');
