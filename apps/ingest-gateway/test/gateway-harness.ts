@@ -13,7 +13,8 @@ export const OPERATOR_TOKEN = 'test-operator-token-0123456789';
 export interface Gateway {
   app: NestFastifyApplication;
   url: string;
-  clock: { offsetMs: number };
+  /** Moves the gateway's time: `offsetMs` from now, or stopped at `frozenAt` (epoch ms). */
+  clock: { offsetMs: number; frozenAt?: number };
   close(): Promise<void>;
 }
 
@@ -59,9 +60,9 @@ export class GatewayHarness {
     });
     const logger = createLogger('ingest-gateway', 'debug', sink);
     const app = await createApp(AppModule.forRoot(config, logger), { logger, configure: configureIngestHttp });
-    const clock = { offsetMs: 0 };
+    const clock: Gateway['clock'] = { offsetMs: 0 };
     const realClock = app.get(Clock);
-    realClock.now = () => Date.now() + clock.offsetMs;
+    realClock.now = () => clock.frozenAt ?? Date.now() + clock.offsetMs;
     await app.listen({ port: 0, host: '127.0.0.1' });
     const gateway = { app, url: await app.getUrl(), clock, close: () => app.close() };
     this.gateways.push(gateway);
