@@ -44,6 +44,30 @@ describe('npm start launcher', () => {
         status: 'ready',
         checks: { gateway: { ok: true }, timeline: { ok: true }, rules: { ok: true }, outbound: { ok: true } },
       });
+      // The product page's curl example, through the one origin.
+      const origin = `http://127.0.0.1:${originPort}`;
+      const created = await fetch(`${origin}/api/v1/tenants`, {
+        method: 'POST',
+        headers: { authorization: 'Bearer test-operator-token', 'content-type': 'application/json' },
+        body: JSON.stringify({ name: 'acme' }),
+      });
+      expect(created.status).toBe(201);
+      const { ingestKey } = (await created.json()) as { ingestKey: string };
+      const ingested = await fetch(`${origin}/api/v1/events`, {
+        method: 'POST',
+        headers: { 'X-Daalu-Key': ingestKey, 'Content-Type': 'application/json' },
+        body: JSON.stringify({
+          type: 'check.failed',
+          module: 'custom',
+          source: 'nightly-cron',
+          summary: 'disk usage on backup host exceeded 90%',
+          severity: 'warning',
+          payload: { host: 'backup-1', pct: 93 },
+        }),
+      });
+      expect(ingested.status).toBe(202);
+      expect(((await ingested.json()) as { id: string }).id).toMatch(/^[0-9a-f-]{36}$/);
+
       const unknown = await fetch(`http://127.0.0.1:${originPort}/api/v1/nowhere`);
       expect(unknown.status).toBe(404);
       expect(unknown.headers.get('content-type')).toMatch(/application\/problem\+json/);

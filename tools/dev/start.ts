@@ -123,6 +123,13 @@ async function main(): Promise<void> {
   say(`Daalu is ready at ${origin}   (every app ready: ${origin}/health/ready)`);
   say('');
   say(`  Operator token (dev):  ${operatorToken}`);
+  say('');
+  say('  Create a tenant (its ingest key and API token are shown once):');
+  say(`    curl -s -X POST ${origin}/api/v1/tenants -H 'Authorization: Bearer ${operatorToken}' \\`);
+  say(`      -H 'Content-Type: application/json' -d '{"name":"acme"}'`);
+  say('  Then send events exactly as the product page shows, with X-Daalu-Key: <ingestKey>:');
+  say(`    curl -X POST ${origin}/api/v1/events -H "X-Daalu-Key: $INGEST_KEY" -H 'Content-Type: application/json' -d '{...}'`);
+  say('');
   say(`  PostgreSQL:            ${services.databaseUrl}`);
   say(`  NATS:                  ${services.natsUrl}`);
   say(`  Logs:                  .daalu/logs/<app>.log (JSON lines)`);
