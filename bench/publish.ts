@@ -78,7 +78,11 @@ async function main(): Promise<void> {
       );
     }
   } finally {
-    for (const stream of [streamNamesFor(namespace).events, streamNamesFor(namespace).config, streamNamesFor(namespace).deadLetters]) {
+    for (const stream of [
+      streamNamesFor(namespace).events,
+      streamNamesFor(namespace).config,
+      streamNamesFor(namespace).deadLetters,
+    ]) {
       await jsm.streams.delete(stream).catch(() => undefined);
     }
     await nc.close();

@@ -128,7 +128,9 @@ async function main(): Promise<void> {
   say(`    curl -s -X POST ${origin}/api/v1/tenants -H 'Authorization: Bearer ${operatorToken}' \\`);
   say(`      -H 'Content-Type: application/json' -d '{"name":"acme"}'`);
   say('  Then send events exactly as the product page shows, with X-Daalu-Key: <ingestKey>:');
-  say(`    curl -X POST ${origin}/api/v1/events -H "X-Daalu-Key: $INGEST_KEY" -H 'Content-Type: application/json' -d '{...}'`);
+  say(
+    `    curl -X POST ${origin}/api/v1/events -H "X-Daalu-Key: $INGEST_KEY" -H 'Content-Type: application/json' -d '{...}'`,
+  );
   say('');
   say(`  PostgreSQL:            ${services.databaseUrl}`);
   say(`  NATS:                  ${services.natsUrl}`);

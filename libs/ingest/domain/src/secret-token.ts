@@ -15,6 +15,7 @@ export type TokenKind = keyof typeof TOKEN_KINDS;
 const ALPHABET = '0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz';
 const BODY_LENGTH = 43;
 const CHECKSUM_LENGTH = 6;
+const BASE62 = /^[0-9A-Za-z]+$/;
 
 export function generateToken(kind: TokenKind): string {
   const body = toBase62(randomBytes(32), BODY_LENGTH);
@@ -25,10 +26,9 @@ export function generateToken(kind: TokenKind): string {
 export function isWellFormedToken(kind: TokenKind, value: string): boolean {
   const prefix = `${TOKEN_KINDS[kind]}_`;
   if (value.length !== prefix.length + BODY_LENGTH + CHECKSUM_LENGTH || !value.startsWith(prefix)) return false;
+  if (!BASE62.test(value.slice(prefix.length))) return false;
   const body = value.slice(prefix.length, prefix.length + BODY_LENGTH);
-  const sum = value.slice(prefix.length + BODY_LENGTH);
-  for (const char of body) if (!ALPHABET.includes(char)) return false;
-  return checksum(body) === sum;
+  return checksum(body) === value.slice(prefix.length + BODY_LENGTH);
 }
 
 export function hashToken(value: string): string {

@@ -7,7 +7,6 @@ import { CredentialFactsService } from './credentials/credential-facts.service';
 import { IngestKeyController } from './credentials/ingest-key.controller';
 import { TenantsController } from './credentials/tenants.controller';
 import { EventIngestService } from './events/event-ingest.service';
-import { EventsController } from './events/events.controller';
 import { IdempotencyStore } from './events/idempotency-store';
 import { IngestRateLimiter } from './events/ingest-rate-limiter';
 import { IngestDetailController } from './history/ingest-detail.controller';
@@ -23,7 +22,7 @@ export class IngestFeatureModule {
     return {
       module: IngestFeatureModule,
       imports: [TypeOrmModule.forFeature([InboundRequest])],
-      controllers: [TenantsController, IngestKeyController, EventsController, IngestDetailController],
+      controllers: [TenantsController, IngestKeyController, IngestDetailController],
       providers: [
         { provide: INGEST_OPTIONS, useValue: options },
         Clock,

@@ -8,3 +8,4 @@ export * from './decision';
 export * from './semaphore';
 export * from './work-consumer';
 export * from './jetstream.module';
+export * from './pipelined-publisher';

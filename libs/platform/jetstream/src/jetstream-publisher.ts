@@ -3,10 +3,13 @@ import type { JetStreamClient, PubAck } from '@nats-io/jetstream';
 import {
   HEADER_CORRELATION_ID,
   HEADER_KIND,
+  HEADER_MSG_ID,
   HEADER_SCHEMA_VERSION,
   type MessageCodec,
   type MessageHeader,
 } from '@daalu/contracts';
+
+import type { PipelinedPublisher } from './pipelined-publisher';
 
 export interface PublishOptions {
   /** Optimistic concurrency per aggregate: fail unless the subject's last sequence is this (0 = none yet). */
@@ -30,6 +33,8 @@ export class JetStreamPublisher {
   constructor(
     private readonly js: JetStreamClient,
     private readonly defaultTimeoutMs = 2000,
+    /** Cheaper path for plain publishes (no expectations) at high rates; see PipelinedPublisher. */
+    private readonly pipeline?: PipelinedPublisher,
   ) {}
 
   async publish<T extends MessageHeader>(
@@ -53,6 +58,10 @@ export class JetStreamPublisher {
     headers = natsHeaders(),
   ): Promise<PubAck> {
     try {
+      if (this.pipeline && options.expectLastSubjectSequence === undefined) {
+        headers.set(HEADER_MSG_ID, msgId);
+        return await this.pipeline.publish(subject, data, headers, options.timeoutMs ?? this.defaultTimeoutMs);
+      }
       return await this.js.publish(subject, data, {
         msgID: msgId,
         headers,
@@ -63,6 +72,7 @@ export class JetStreamPublisher {
             : { lastSubjectSequence: options.expectLastSubjectSequence },
       });
     } catch (error) {
+      if (error instanceof PublishFailedError) throw error;
       throw new PublishFailedError(`publish to ${subject} failed: ${(error as Error).message}`, { cause: error });
     }
   }

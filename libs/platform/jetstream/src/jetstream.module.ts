@@ -10,6 +10,7 @@ import {
 import { LOGGER, Readiness, type Logger } from '@daalu/platform/observability';
 import { DeadLetterRecorder } from './dead-letter-recorder';
 import { JetStreamPublisher } from './jetstream-publisher';
+import { PipelinedPublisher } from './pipelined-publisher';
 import { NatsClient } from './nats-client';
 import { provisionStreams } from './stream-provisioner';
 
@@ -67,7 +68,12 @@ export class JetStreamModule implements OnApplicationShutdown {
         {
           provide: JetStreamPublisher,
           inject: [NatsClient],
-          useFactory: (client: NatsClient) => new JetStreamPublisher(client.js, options.publishTimeoutMs ?? 2000),
+          useFactory: (client: NatsClient) =>
+            new JetStreamPublisher(
+              client.js,
+              options.publishTimeoutMs ?? 2000,
+              new PipelinedPublisher(client.nc, options.publishTimeoutMs ?? 2000),
+            ),
         },
         {
           provide: DeadLetterRecorder,

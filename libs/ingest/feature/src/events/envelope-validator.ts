@@ -1,8 +1,9 @@
 import { validateSync } from 'class-validator';
-import { followsTypeShape } from '@daalu/ingest/domain';
+import { SEVERITIES, type Severity } from '@daalu/contracts';
+import { followsTypeShape, jsonDepth } from '@daalu/ingest/domain';
 import { fieldErrors } from '../shared/validate-body';
 import { problem, ProblemException } from '../shared/problem';
-import { ENVELOPE_FIELDS, IngestEventDto } from './ingest-event.dto';
+import { ENVELOPE_FIELDS, ENVELOPE_LIMITS, IngestEventDto } from './ingest-event.dto';
 
 const KNOWN = new Set<string>(ENVELOPE_FIELDS);
 const TENANT_FIELDS = new Set(['tenant_id', 'tenantId']);
@@ -26,6 +27,12 @@ export function validateEnvelope(body: unknown): ValidEnvelope {
     );
   }
   const input = body as Record<string, unknown>;
+  if (!surelyValid(input)) reportInvalid(input);
+  return accept(input);
+}
+
+/** Runs the class-validator rules (the authority) and throws the 400 naming every field, if any fail. */
+function reportInvalid(input: Record<string, unknown>): void {
   const dto = new IngestEventDto();
   dto.type = input.type as string;
   dto.module = (input.module ?? 'custom') as string;
@@ -41,9 +48,13 @@ export function validateEnvelope(body: unknown): ValidEnvelope {
       }),
     );
   }
+}
+
+function accept(input: Record<string, unknown>): ValidEnvelope {
   const warnings: string[] = [];
-  if (!followsTypeShape(dto.type)) {
-    warnings.push(`type "${dto.type}" does not follow <system>.<verb> (e.g. deploy.failed); it is harder to query`);
+  const type = input.type as string;
+  if (!followsTypeShape(type)) {
+    warnings.push(`type "${type}" does not follow <system>.<verb> (e.g. deploy.failed); it is harder to query`);
   }
   for (const key of Object.keys(input)) {
     if (TENANT_FIELDS.has(key)) warnings.push(`${key} was dropped: the tenant comes from the ingest key`);
@@ -51,13 +62,44 @@ export function validateEnvelope(body: unknown): ValidEnvelope {
   }
   return {
     event: {
-      type: dto.type,
-      module: dto.module,
-      source: dto.source,
-      summary: dto.summary,
-      severity: dto.severity ?? 'info',
-      payload: dto.payload ?? {},
+      type,
+      module: (input.module as string | undefined) ?? 'custom',
+      source: input.source as string,
+      summary: input.summary as string,
+      severity: (input.severity as Severity | undefined) ?? 'info',
+      payload: (input.payload as Record<string, unknown> | undefined) ?? {},
     },
     warnings,
   };
+}
+
+const CONTROL = /[\u0000-\u001f\u007f]/;
+const SEVERITY_SET = new Set<unknown>(SEVERITIES);
+
+function text(value: unknown, max: number, controlsAllowed = false): boolean {
+  return (
+    typeof value === 'string' && value.length >= 1 && value.length <= max && (controlsAllowed || !CONTROL.test(value))
+  );
+}
+
+/**
+ * A fast check that accepts only envelopes the class-validator rules accept too (UTF-16 length is at
+ * least the character count those rules use), so the common valid request skips the reflective
+ * validator; anything it does not accept goes to class-validator for the verdict and the field errors.
+ * A unit test holds the two together.
+ */
+export function surelyValid(input: Record<string, unknown>): boolean {
+  const payload = input.payload;
+  return (
+    text(input.type, ENVELOPE_LIMITS.type) &&
+    (input.module === undefined || text(input.module, ENVELOPE_LIMITS.module)) &&
+    text(input.source, ENVELOPE_LIMITS.source) &&
+    text(input.summary, ENVELOPE_LIMITS.summary, true) &&
+    (input.severity === undefined || SEVERITY_SET.has(input.severity)) &&
+    (payload === undefined ||
+      (payload !== null &&
+        typeof payload === 'object' &&
+        !Array.isArray(payload) &&
+        jsonDepth(payload, ENVELOPE_LIMITS.payloadDepth) <= ENVELOPE_LIMITS.payloadDepth))
+  );
 }

@@ -1,14 +1,14 @@
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
-import type { FastifyInstance, FastifyRequest } from 'fastify';
+import type { FastifyInstance, onRequestHookHandler, onResponseHookHandler, onSendHookHandler } from 'fastify';
 import secureJson from 'secure-json-parse';
 import { isWellFormedToken, hashToken, tokenPrefix } from '@daalu/ingest/domain';
 import { CredentialDirectory } from '../credentials/credential-directory';
 import { InboundHistory } from '../history/inbound-history';
 import { badRequest, problem, ProblemFilter, sendProblem } from '../shared/problem';
+import { EventIngestService } from './event-ingest.service';
 import { IngestRateLimiter } from './ingest-rate-limiter';
-import type { IngestRequest } from './ingest-request';
+import type { IngestContext, IngestRequest } from './ingest-request';
 
-const INGEST_ROUTES = new Set(['/api/v1/events', '/api/v1/events/batch']);
 const KEY_HEADER = 'x-daalu-key';
 /** The same answer for a missing and a wrong key, so the response says nothing about which it was. */
 const UNAUTHORIZED = problem(
@@ -17,10 +17,6 @@ const UNAUTHORIZED = problem(
   'Unauthorized',
   'a valid ingest key is required in X-Daalu-Key',
 );
-
-function isIngest(request: FastifyRequest): boolean {
-  return request.method === 'POST' && INGEST_ROUTES.has(request.routeOptions.url ?? '');
-}
 
 /**
  * The ingest endpoint's HTTP behaviour around the handler:
@@ -35,6 +31,7 @@ export function configureIngestHttp(app: NestFastifyApplication): void {
   const directory = app.get(CredentialDirectory);
   const limiter = app.get(IngestRateLimiter);
   const history = app.get(InboundHistory);
+  const ingestService = app.get(EventIngestService);
   app.useGlobalFilters(app.get(ProblemFilter));
 
   fastify.decorateRequest('ingest', null);
@@ -55,15 +52,18 @@ export function configureIngestHttp(app: NestFastifyApplication): void {
     }
   });
 
-  fastify.addHook('onRequest', async (request, reply) => {
-    if (!isIngest(request)) return;
+  /** Before the body is read: the key (401) and the rate limit (429). */
+  const authenticate: onRequestHookHandler = (request, reply, done) => {
     const key = request.headers[KEY_HEADER];
     const resolved =
       typeof key === 'string' && isWellFormedToken('ingest-key', key)
         ? directory.tenantForIngestKey(key)
-        : (hashToken(''), null);
-    if (!resolved) return sendProblem(reply, UNAUTHORIZED);
-    const ingest = {
+        : (hashToken(''), null); // hash anyway: a missing key takes as long as a wrong one
+    if (!resolved) {
+      sendProblem(reply, UNAUTHORIZED);
+      return;
+    }
+    const ingest: IngestContext = {
       tenantId: resolved.tenantId,
       keyPrefix: tokenPrefix(key as string),
       startedAt: performance.now(),
@@ -71,19 +71,21 @@ export function configureIngestHttp(app: NestFastifyApplication): void {
     };
     (request as IngestRequest).ingest = ingest;
     const rate = limiter.take(resolved.tenantId);
-    const policy = `"per-key";q=${rate.limit};w=1`;
-    void reply.header('RateLimit-Policy', policy);
+    void reply.header('RateLimit-Policy', `"per-key";q=${rate.limit};w=1`);
     void reply.header('RateLimit', `"per-key";r=${rate.remaining};t=${rate.resetSeconds}`);
     if (!rate.allowed) {
-      return sendProblem(
+      sendProblem(
         reply,
         problem(429, 'rate-limited', 'Too many requests', `at most ${rate.limit} POSTs per second per ingest key`),
         { 'Retry-After': String(rate.retryAfterSeconds) },
       );
+      return;
     }
-  });
+    done();
+  };
 
-  fastify.addHook('onSend', async (request, reply, payload) => {
+  /** Keeps the answer for the history (written after the response is sent). */
+  const capture: onSendHookHandler = (request, reply, payload, done) => {
     const ingest = (request as IngestRequest).ingest;
     if (ingest) {
       ingest.response = {
@@ -92,12 +94,31 @@ export function configureIngestHttp(app: NestFastifyApplication): void {
         body: typeof payload === 'string' ? payload : '',
       };
     }
-    return payload;
-  });
+    done(null, payload);
+  };
 
-  fastify.addHook('onResponse', async (request) => {
+  const remember: onResponseHookHandler = (request, _reply, done) => {
     const ingest = (request as IngestRequest).ingest;
     if (ingest?.response) history.record(request, ingest);
+    done();
+  };
+
+  // The hot path is a plain Fastify route with route-level hooks; the service behind it is the Nest provider.
+  const hooks = { onRequest: authenticate, onSend: capture, onResponse: remember };
+  fastify.post('/api/v1/events', hooks, async (request, reply) => {
+    const ingest = (request as IngestRequest).ingest!;
+    const key = request.headers['idempotency-key'];
+    void reply.status(202);
+    return ingestService.ingest(ingest.tenantId, request.body, typeof key === 'string' ? key : undefined);
+  });
+  fastify.post('/api/v1/events/batch', hooks, async (request, reply) => {
+    const result = await ingestService.ingestBatch((request as IngestRequest).ingest!.tenantId, request.body);
+    void reply.status(result.allAccepted ? 202 : 207);
+    return {
+      accepted: result.items.filter((item) => item.status === 202).length,
+      rejected: result.items.filter((item) => item.status !== 202).length,
+      items: result.items,
+    };
   });
 }
 

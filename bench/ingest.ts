@@ -1,0 +1,640 @@
+/**
+ * `npm run bench:ingest`: HTTP ingest throughput and latency of the ingest gateway against a bare
+ * `node:http` baseline that only parses and publishes (bench/baseline-ingest-server.ts), in one run,
+ * against the same JetStream, alternating the targets so machine noise hits both alike.
+ *
+ *   npm run bench:ingest -- --connections 100 --duration 15 --warmup 3 --batch-size 50 --tenants 2000
+ *   npm run bench:ingest -- --only baseline        # no database, no gateway
+ *
+ * Each target and mode (single: one envelope per POST; batch: --batch-size envelopes per POST) gets an
+ * unmeasured warm-up run, then a measured autocannon run. The gateway allows 10 POST/s per ingest key,
+ * so the benchmark creates --tenants tenants and rotates their keys round-robin over every request
+ * (the baseline gets the same headers, so the client does the same work for both).
+ * Progress and a markdown table go to stderr; one JSON line with everything goes to stdout.
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { createServer } from 'node:net';
+import { join } from 'node:path';
+import { parseArgs } from 'node:util';
+import { connect } from '@nats-io/transport-node';
+import { jetstreamManager, type JetStreamManager } from '@nats-io/jetstream';
+import { streamNamesFor } from '@daalu/contracts';
+import autocannon from 'autocannon';
+import { Client } from 'pg';
+
+const { values } = parseArgs({
+  options: {
+    tenants: { type: 'string', default: '2000' },
+    connections: { type: 'string', default: '100' },
+    duration: { type: 'string', default: '15' },
+    warmup: { type: 'string', default: '3' },
+    'batch-size': { type: 'string', default: '50' },
+    only: { type: 'string', default: 'both' },
+  },
+});
+
+function positiveInt(name: string, raw: string, min: number): number {
+  const value = Number(raw);
+  if (!Number.isInteger(value) || value < min) {
+    process.stderr.write(`--${name} must be an integer >= ${min} (got "${raw}")\n`);
+    process.exit(2);
+  }
+  return value;
+}
+
+const tenantCount = positiveInt('tenants', values.tenants, 1);
+const connections = positiveInt('connections', values.connections, 1);
+const duration = positiveInt('duration', values.duration, 1);
+const warmup = positiveInt('warmup', values.warmup, 0);
+const batchSize = positiveInt('batch-size', values['batch-size'], 1);
+if (!['both', 'baseline', 'gateway'].includes(values.only)) {
+  process.stderr.write(`--only must be both, baseline or gateway (got "${values.only}")\n`);
+  process.exit(2);
+}
+const only = values.only as 'both' | 'baseline' | 'gateway';
+
+const natsUrl = process.env.NATS_URL || 'nats://127.0.0.1:4222';
+const databaseUrl = process.env.DATABASE_URL || 'postgres://postgres@127.0.0.1:5432/daalu';
+const HOST = '127.0.0.1';
+const GATEWAY_MAIN = join(__dirname, '..', 'apps', 'ingest-gateway', 'src', 'main.js');
+const BASELINE_MAIN = join(__dirname, 'baseline-ingest-server.js');
+/** Seconds autocannon waits for one response before counting a timeout. */
+const REQUEST_TIMEOUT_S = 10;
+const TENANT_CONCURRENCY = 20;
+
+type TargetName = 'baseline' | 'gateway';
+type Mode = 'single' | 'batch';
+
+const ENVELOPE = {
+  type: 'deploy.started',
+  module: 'ci',
+  source: 'github-actions',
+  summary: 'prod deploy of api started',
+  severity: 'info',
+  payload: { service: 'api', env: 'prod', commit: 'a1b2c3d' },
+};
+const BODIES: Record<Mode, string> = {
+  single: JSON.stringify(ENVELOPE),
+  batch: JSON.stringify(Array.from({ length: batchSize }, () => ENVELOPE)),
+};
+const PATHS: Record<Mode, string> = { single: '/api/v1/events', batch: '/api/v1/events/batch' };
+const EVENTS_PER_REQUEST: Record<Mode, number> = { single: 1, batch: batchSize };
+
+interface RunResult {
+  reqPerSec: number;
+  eventsPerSec: number;
+  /** Requests answered 2xx per second over the whole run, and the events they carried. */
+  okReqPerSec: number;
+  okEventsPerSec: number;
+  p50Ms: number;
+  p99Ms: number;
+  maxMs: number;
+  requests: number;
+  non2xx: number;
+  errors: number;
+  timeouts: number;
+  statusCodes: Record<string, number>;
+  seconds: number;
+}
+
+const log = (line: string) => process.stderr.write(`${line}\n`);
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+async function withTimeout<T>(promise: Promise<T>, ms: number, what: string): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`${what} did not finish within ${Math.round(ms / 1000)} s`)), ms);
+  });
+  try {
+    return await Promise.race([promise, timeout]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.once('error', reject);
+    server.listen(0, HOST, () => {
+      const address = server.address();
+      const port = typeof address === 'object' && address ? address.port : 0;
+      server.close(() => resolve(port));
+    });
+  });
+}
+
+/** A child process whose recent output is kept, to show when it fails. */
+class Child {
+  readonly process: ChildProcess;
+  private readonly tail: string[] = [];
+  private exited = false;
+  readonly exit: Promise<number | null>;
+
+  constructor(
+    readonly name: string,
+    script: string,
+    env: Record<string, string>,
+  ) {
+    this.process = spawn(process.execPath, [script], {
+      env: { ...process.env, ...env },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    this.exit = new Promise((resolve) => {
+      this.process.once('exit', (code, signal) => {
+        this.exited = true;
+        this.remember(`[exited with ${signal ?? code}]`);
+        resolve(code);
+      });
+      this.process.once('error', (error) => {
+        this.exited = true;
+        this.remember(`[failed to start: ${error.message}]`);
+        resolve(null);
+      });
+    });
+    for (const stream of [this.process.stdout!, this.process.stderr!]) {
+      stream.setEncoding('utf8');
+      let partial = '';
+      stream.on('data', (chunk: string) => {
+        const lines = (partial + chunk).split('\n');
+        partial = lines.pop() ?? '';
+        for (const line of lines) this.remember(line);
+      });
+    }
+  }
+
+  get alive(): boolean {
+    return !this.exited;
+  }
+
+  private remember(line: string): void {
+    this.tail.push(line.length > 2000 ? `${line.slice(0, 2000)}...` : line);
+    if (this.tail.length > 40) this.tail.shift();
+  }
+
+  output(): string {
+    return this.tail.map((line) => `  ${this.name}| ${line}`).join('\n');
+  }
+
+  /** Resolves with the first stdout line matching `pattern`; rejects if the process exits first. */
+  waitForLine(pattern: RegExp, ms: number): Promise<RegExpMatchArray> {
+    const found = new Promise<RegExpMatchArray>((resolve, reject) => {
+      let partial = '';
+      const onData = (chunk: string) => {
+        const lines = (partial + chunk).split('\n');
+        partial = lines.pop() ?? '';
+        for (const line of lines) {
+          const match = line.match(pattern);
+          if (match) {
+            this.process.stdout!.off('data', onData);
+            resolve(match);
+            return;
+          }
+        }
+      };
+      this.process.stdout!.on('data', onData);
+      void this.exit.then(() => reject(new Error(`${this.name} exited before it was ready\n${this.output()}`)));
+    });
+    return withTimeout(found, ms, `${this.name} start-up`);
+  }
+
+  /** SIGTERM, then SIGKILL if it has not exited within `graceMs`. */
+  async stop(graceMs: number): Promise<void> {
+    if (!this.alive) return;
+    this.process.kill('SIGTERM');
+    const exited = await Promise.race([this.exit.then(() => true), sleep(graceMs).then(() => false)]);
+    if (!exited) {
+      log(`${this.name} did not exit within ${graceMs} ms of SIGTERM; killing it`);
+      this.process.kill('SIGKILL');
+      await Promise.race([this.exit, sleep(5000)]);
+    }
+  }
+}
+
+function benchDatabaseUrl(name: string): { admin: string; bench: string } {
+  const admin = new URL(databaseUrl);
+  admin.pathname = '/postgres';
+  const bench = new URL(databaseUrl);
+  bench.pathname = `/${name}`;
+  return { admin: admin.toString(), bench: bench.toString() };
+}
+
+async function adminQuery(url: string, sql: string): Promise<void> {
+  const client = new Client({ connectionString: url, connectionTimeoutMillis: 10_000 });
+  await client.connect();
+  try {
+    await client.query(sql);
+  } finally {
+    await client.end();
+  }
+}
+
+async function fetchWithTimeout(url: string, init: RequestInit = {}, ms = 10_000): Promise<Response> {
+  return fetch(url, { ...init, signal: AbortSignal.timeout(ms) });
+}
+
+async function waitReady(gateway: Child, baseUrl: string, ms: number): Promise<void> {
+  const deadline = Date.now() + ms;
+  let last = 'no answer';
+  while (Date.now() < deadline) {
+    if (!gateway.alive) throw new Error(`ingest gateway exited before it was ready\n${gateway.output()}`);
+    try {
+      const res = await fetchWithTimeout(`${baseUrl}/health/ready`, {}, 2000);
+      if (res.status === 200) return;
+      last = `${res.status} ${(await res.text()).slice(0, 500)}`;
+    } catch (error) {
+      last = (error as Error).message;
+    }
+    await sleep(250);
+  }
+  throw new Error(`ingest gateway not ready within ${ms / 1000} s (last: ${last})\n${gateway.output()}`);
+}
+
+/** Creates the tenants, `TENANT_CONCURRENCY` at a time, retrying 429/5xx/network errors; returns their ingest keys. */
+async function createTenants(baseUrl: string, operatorToken: string, namespace: string): Promise<string[]> {
+  const keys: string[] = new Array(tenantCount);
+  let next = 0;
+  let done = 0;
+  let retries = 0;
+  let lastReport = Date.now();
+  const started = Date.now();
+  const createOne = async (index: number): Promise<string> => {
+    for (let attempt = 1; ; attempt++) {
+      let problem: string;
+      let waitMs = Math.min(200 * 2 ** attempt, 5000);
+      try {
+        const res = await fetchWithTimeout(`${baseUrl}/api/v1/tenants`, {
+          method: 'POST',
+          headers: { authorization: `Bearer ${operatorToken}`, 'content-type': 'application/json' },
+          body: JSON.stringify({ name: `${namespace}-tenant-${index}` }),
+        });
+        const text = await res.text();
+        if (res.status === 201 || res.status === 200) {
+          const body = JSON.parse(text) as { ingestKey?: unknown };
+          if (typeof body.ingestKey !== 'string' || body.ingestKey === '') {
+            throw new Error(`POST /api/v1/tenants answered ${res.status} without an ingestKey: ${text.slice(0, 500)}`);
+          }
+          return body.ingestKey;
+        }
+        problem = `${res.status} ${text.slice(0, 500)}`;
+        if (res.status !== 429 && res.status < 500) {
+          throw new Error(`POST /api/v1/tenants answered ${problem}`);
+        }
+        const retryAfter = Number(res.headers.get('retry-after'));
+        if (Number.isFinite(retryAfter) && retryAfter > 0) waitMs = Math.min(retryAfter * 1000, 10_000);
+      } catch (error) {
+        if ((error as Error).message.startsWith('POST /api/v1/tenants')) throw error;
+        problem = (error as Error).message;
+      }
+      if (attempt >= 10) throw new Error(`creating tenant ${index} failed ${attempt} times; last: ${problem}`);
+      retries++;
+      await sleep(waitMs);
+    }
+  };
+  await Promise.all(
+    Array.from({ length: Math.min(TENANT_CONCURRENCY, tenantCount) }, async () => {
+      while (next < tenantCount) {
+        const index = next++;
+        keys[index] = await createOne(index);
+        done++;
+        if (Date.now() - lastReport >= 2000 || done === tenantCount) {
+          lastReport = Date.now();
+          const rate = done / ((Date.now() - started) / 1000);
+          log(`tenants: ${done}/${tenantCount} (${Math.round(rate)}/s${retries ? `, ${retries} retries` : ''})`);
+        }
+      }
+    }),
+  );
+  return keys;
+}
+
+/**
+ * Checks, before measuring, that the gateway accepts the benchmark's requests (single and batch) with a
+ * freshly created key, waiting while a new key is still unknown to it (401/403/404 for a short while).
+ */
+async function probeGateway(baseUrl: string, keys: string[]): Promise<void> {
+  const samples = [keys[keys.length - 1], keys[0]];
+  for (const mode of ['single', 'batch'] as Mode[]) {
+    const key = samples[mode === 'single' ? 0 : 1];
+    const deadline = Date.now() + 30_000;
+    for (;;) {
+      const res = await fetchWithTimeout(`${baseUrl}${PATHS[mode]}`, {
+        method: 'POST',
+        headers: { 'x-daalu-key': key, 'content-type': 'application/json' },
+        body: BODIES[mode],
+      });
+      const text = await res.text();
+      if (res.status >= 200 && res.status < 300) break;
+      const problem = `POST ${PATHS[mode]} answered ${res.status} ${text.slice(0, 500)}`;
+      if (![401, 403, 404, 429, 503].includes(res.status) || Date.now() > deadline) {
+        throw new Error(`the gateway refuses the benchmark's ${mode} request: ${problem}`);
+      }
+      await sleep(500);
+    }
+  }
+}
+
+/**
+ * The namespace's streams: those named by streamNamesFor (a key-value bucket's stream is KV_<bucket>)
+ * and any other stream carrying the namespace's unique prefix, so nothing the gateway made is left.
+ */
+async function namespaceStreams(jsm: JetStreamManager, namespace: string): Promise<string[]> {
+  const prefix = `${namespace.toUpperCase().replace(/-/g, '_')}_`;
+  const names = Object.values(streamNamesFor(namespace));
+  const wanted = new Set([...names, ...names.map((name) => `KV_${name}`)]);
+  const existing: string[] = [];
+  for await (const name of jsm.streams.names()) existing.push(name);
+  return existing.filter((name) => wanted.has(name) || name.startsWith(prefix) || name.startsWith(`KV_${prefix}`));
+}
+
+let keyIndex = 0;
+let currentRun: autocannon.Instance | undefined;
+
+function measure(port: number, mode: Mode, seconds: number, keys: string[]): Promise<RunResult> {
+  const perRequest = EVENTS_PER_REQUEST[mode];
+  return new Promise((resolve, reject) => {
+    currentRun = autocannon(
+      {
+        url: `http://${HOST}:${port}${PATHS[mode]}`,
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: BODIES[mode],
+        connections,
+        duration: seconds,
+        timeout: REQUEST_TIMEOUT_S,
+        requests: [
+          {
+            // A different ingest key on every request, round-robin over all tenants.
+            setupRequest: (request) => {
+              request.headers!['x-daalu-key'] = keys[keyIndex++ % keys.length];
+              return request;
+            },
+          },
+        ],
+      },
+      (error, result) => {
+        currentRun = undefined;
+        if (error) {
+          reject(error);
+          return;
+        }
+        const statusCodes = Object.fromEntries(
+          Object.entries(result.statusCodeStats).map(([code, { count }]) => [code, count]),
+        );
+        const ok = Object.entries(statusCodes)
+          .filter(([code]) => code.startsWith('2'))
+          .reduce((sum, [, count]) => sum + count, 0);
+        resolve({
+          reqPerSec: round(result.requests.average),
+          eventsPerSec: round(result.requests.average * perRequest),
+          okReqPerSec: round(ok / result.duration),
+          okEventsPerSec: round((ok / result.duration) * perRequest),
+          p50Ms: round(result.latency.p50, 2),
+          p99Ms: round(result.latency.p99, 2),
+          maxMs: round(result.latency.max, 2),
+          requests: result.requests.total,
+          non2xx: result.non2xx,
+          errors: result.errors,
+          timeouts: result.timeouts,
+          statusCodes,
+          seconds: result.duration,
+        });
+      },
+    );
+  });
+}
+
+function round(value: number, digits = 0): number {
+  const factor = 10 ** digits;
+  return Math.round(value * factor) / factor;
+}
+
+function ratio(a: number | undefined, b: number | undefined): number | null {
+  return a !== undefined && b !== undefined && b > 0 ? round(a / b, 3) : null;
+}
+
+function describe(result: RunResult): string {
+  const codes = result.non2xx ? ` status ${JSON.stringify(result.statusCodes)}` : '';
+  return (
+    `${result.reqPerSec} req/s, ${result.eventsPerSec} events/s, p50 ${result.p50Ms} ms, p99 ${result.p99Ms} ms, ` +
+    `non-2xx ${result.non2xx}, errors ${result.errors}, timeouts ${result.timeouts}${codes}`
+  );
+}
+
+async function main(): Promise<number> {
+  const hex = randomBytes(3).toString('hex');
+  const namespace = `bench${hex}`;
+  const dbName = `daalu_bench_${hex}`;
+  const urls = benchDatabaseUrl(dbName);
+  const targets: TargetName[] = only === 'both' ? ['baseline', 'gateway'] : [only];
+  const cleanups: Array<{ what: string; run: () => Promise<unknown>; ms: number }> = [];
+  let cleaning: Promise<void> | undefined;
+  /** Once cleaning up has begun (error, signal, watchdog), nothing new may be created or started. */
+  const stillRunning = () => {
+    if (cleaning) throw new Error('interrupted');
+  };
+  const cleanup = () =>
+    (cleaning ??= (async () => {
+      currentRun?.stop();
+      for (const step of cleanups.reverse()) {
+        try {
+          await withTimeout(step.run(), step.ms, step.what);
+        } catch (error) {
+          log(`cleanup: ${step.what} failed: ${(error as Error).message}`);
+        }
+      }
+    })());
+
+  // Whatever happens, the process ends: a watchdog sized from the options, and clean-up on Ctrl-C.
+  const runSeconds = 2 * targets.length * (warmup + duration + REQUEST_TIMEOUT_S + 5);
+  const budgetMs = (120 + runSeconds + (only === 'baseline' ? 0 : 300 + tenantCount / 2)) * 1000;
+  const watchdog = setTimeout(() => {
+    log(`bench:ingest: still running after ${Math.round(budgetMs / 1000)} s; cleaning up and giving up`);
+    void withTimeout(cleanup(), 60_000, 'cleanup').finally(() => process.exit(1));
+  }, budgetMs);
+  for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+    process.once(signal, () => {
+      log(`bench:ingest: ${signal}; cleaning up`);
+      void withTimeout(cleanup(), 60_000, 'cleanup').finally(() => process.exit(130));
+    });
+  }
+
+  const results: Partial<Record<TargetName, Partial<Record<Mode, RunResult>>>> = {};
+  const warnings: string[] = [];
+  try {
+    log(`bench:ingest: namespace ${namespace}, targets ${targets.join(', ')}`);
+    const nc = await withTimeout(connect({ servers: natsUrl.split(','), noAsyncTraces: true }), 10_000, 'NATS connect');
+    const jsm = await jetstreamManager(nc);
+    cleanups.push({ what: 'closing the NATS connection', run: () => nc.close(), ms: 10_000 });
+    cleanups.push({
+      what: `deleting the ${namespace} streams`,
+      run: async () => {
+        for (const stream of await namespaceStreams(jsm, namespace)) {
+          await jsm.streams
+            .delete(stream)
+            .catch((error: unknown) => log(`could not delete stream ${stream}: ${error}`));
+        }
+      },
+      ms: 30_000,
+    });
+
+    const ports: Partial<Record<TargetName, number>> = {};
+    const children: Child[] = [];
+    cleanups.push({
+      what: 'stopping the servers',
+      run: () => Promise.all(children.map((child) => child.stop(15_000))),
+      ms: 30_000,
+    });
+
+    if (targets.includes('baseline')) {
+      stillRunning();
+      const baseline = new Child('baseline', BASELINE_MAIN, {
+        PORT: String(await freePort()),
+        HOST,
+        NATS_URL: natsUrl,
+        DAALU_NAMESPACE: namespace,
+      });
+      children.push(baseline);
+      const [, port] = await baseline.waitForLine(/^listening (\d+)$/, 30_000);
+      ports.baseline = Number(port);
+      log(`baseline listening on ${HOST}:${ports.baseline}`);
+    }
+
+    let keys: string[];
+    if (targets.includes('gateway')) {
+      stillRunning();
+      await adminQuery(urls.admin, `CREATE DATABASE "${dbName}"`);
+      cleanups.push({
+        what: `dropping database ${dbName}`,
+        run: () => adminQuery(urls.admin, `DROP DATABASE IF EXISTS "${dbName}" WITH (FORCE)`),
+        ms: 30_000,
+      });
+      log(`created database ${dbName}`);
+      const port = await freePort();
+      stillRunning();
+      const operatorToken = randomBytes(24).toString('hex');
+      const gateway = new Child('gateway', GATEWAY_MAIN, {
+        DATABASE_URL: urls.bench,
+        NATS_URL: natsUrl,
+        DAALU_NAMESPACE: namespace,
+        PORT: String(port),
+        HOST,
+        LOG_LEVEL: 'warn',
+        NODE_ENV: 'production',
+        DAALU_OPERATOR_TOKEN: operatorToken,
+        DAALU_SECRET_KEY: randomBytes(32).toString('hex'),
+      });
+      children.push(gateway);
+      const baseUrl = `http://${HOST}:${port}`;
+      await waitReady(gateway, baseUrl, 60_000);
+      ports.gateway = port;
+      log(`gateway ready on ${HOST}:${port}; creating ${tenantCount} tenants`);
+      keys = await withTimeout(
+        createTenants(baseUrl, operatorToken, namespace),
+        (240 + tenantCount / 2) * 1000,
+        'creating tenants',
+      );
+      await probeGateway(baseUrl, keys);
+    } else {
+      // The baseline ignores the key; send the same shape of requests anyway.
+      keys = Array.from({ length: tenantCount }, () => `dk_${randomBytes(24).toString('base64url')}`);
+    }
+
+    for (const mode of ['single', 'batch'] as Mode[]) {
+      for (const target of targets) {
+        stillRunning();
+        const child = children.find((c) => c.name === target)!;
+        if (!child.alive) throw new Error(`${target} is no longer running\n${child.output()}`);
+        const label = `${target} ${mode}${mode === 'batch' ? ` x${batchSize}` : ''}`;
+        if (warmup > 0) {
+          log(`${label}: warm-up ${warmup} s`);
+          await measure(ports[target]!, mode, warmup, keys);
+        }
+        log(`${label}: measuring ${duration} s, ${connections} connections`);
+        const result = await measure(ports[target]!, mode, duration, keys);
+        (results[target] ??= {})[mode] = result;
+        log(`${label}: ${describe(result)}`);
+        if (!child.alive) throw new Error(`${target} died during the ${mode} run\n${child.output()}`);
+        if (result.non2xx > 0) {
+          const limited = result.statusCodes['429'] ?? 0;
+          warnings.push(
+            `${label}: ${result.non2xx} non-2xx responses ${JSON.stringify(result.statusCodes)}` +
+              (limited ? ` (${limited} were 429: rate limited; use more --tenants)` : ''),
+          );
+        }
+        const other2xx = Object.keys(result.statusCodes).filter((code) => code.startsWith('2') && code !== '202');
+        if (other2xx.length > 0) {
+          warnings.push(
+            `${label}: 2xx answers other than 202 ${JSON.stringify(result.statusCodes)} (partial batches?)`,
+          );
+        }
+        if (result.errors > 0) warnings.push(`${label}: ${result.errors} errors (${result.timeouts} timeouts)`);
+      }
+    }
+  } catch (error) {
+    log(`bench:ingest failed: ${(error as Error).stack ?? String(error)}`);
+    await cleanup();
+    clearTimeout(watchdog);
+    return 1;
+  }
+  await cleanup();
+  clearTimeout(watchdog);
+
+  const ratios = Object.fromEntries(
+    (['single', 'batch'] as Mode[]).map((mode) => [
+      mode,
+      {
+        reqPerSec: ratio(results.gateway?.[mode]?.reqPerSec, results.baseline?.[mode]?.reqPerSec),
+        p99: ratio(results.gateway?.[mode]?.p99Ms, results.baseline?.[mode]?.p99Ms),
+      },
+    ]),
+  );
+
+  const rows = [
+    '| target | mode | req/s | events/s | p50 ms | p99 ms | non-2xx | errors | timeouts |',
+    '|---|---|---:|---:|---:|---:|---:|---:|---:|',
+  ];
+  for (const mode of ['single', 'batch'] as Mode[]) {
+    for (const target of targets) {
+      const r = results[target]?.[mode];
+      if (!r) continue;
+      const modeLabel = mode === 'batch' ? `batch x${batchSize}` : 'single';
+      rows.push(
+        `| ${target} | ${modeLabel} | ${r.reqPerSec} | ${r.eventsPerSec} | ${r.p50Ms} | ${r.p99Ms} | ${r.non2xx} | ${r.errors} | ${r.timeouts} |`,
+      );
+    }
+  }
+  if (targets.length === 2) {
+    rows.push('', '| mode | gateway/baseline req/s | gateway/baseline p99 |', '|---|---:|---:|');
+    for (const mode of ['single', 'batch'] as Mode[]) {
+      rows.push(`| ${mode} | ${ratios[mode].reqPerSec ?? '-'} | ${ratios[mode].p99 ?? '-'} |`);
+    }
+  }
+  log('');
+  log(rows.join('\n'));
+  for (const warning of warnings) log(`warning: ${warning}`);
+
+  process.stdout.write(
+    `${JSON.stringify({
+      connections,
+      duration,
+      warmup,
+      batchSize,
+      tenants: targets.includes('gateway') ? tenantCount : 0,
+      targets,
+      results,
+      ratios: targets.length === 2 ? ratios : null,
+      warnings,
+    })}\n`,
+  );
+  return 0;
+}
+
+main().then(
+  (code) => process.exit(code),
+  (error: unknown) => {
+    log(`bench:ingest failed: ${String(error)}`);
+    process.exit(1);
+  },
+);
