@@ -49,7 +49,7 @@ export class IngestGatewayConfig extends PlatformConfig {
   @IsInt()
   @Min(50)
   @Max(10_000)
-  DAALU_PUBLISH_TIMEOUT_MS: number = 1500;
+  DAALU_PUBLISH_TIMEOUT_MS: number = 1000;
 
   /** Where senders reach Daalu (shown on the detail page). */
   @Expose()

@@ -1,3 +1,4 @@
+import { InboundHistory } from '@daalu/ingest/feature';
 import {
   GatewayHarness,
   OPERATOR_TOKEN,
@@ -203,6 +204,26 @@ describe('POST /api/v1/events (ingest gateway over real NATS and PostgreSQL)', (
     expect(((await otherView.json()) as { requests: unknown[] }).requests).toEqual([]);
     const anonymous = await fetch(`${gateway.url}/api/v1/ingest`);
     expect(anonymous.status).toBe(401);
+  });
+
+  it('purges inbound history older than 30 days', async () => {
+    await post(events, PAGE_EXAMPLE, withKey());
+    const history = gateway.app.get(InboundHistory);
+    await history.flush();
+    const count = async () =>
+      Number(
+        (
+          await harness.db.query<{ n: string }>(
+            `SELECT count(*) AS n FROM ingest.inbound_request WHERE tenant_id = $1`,
+            [tenant.id],
+          )
+        )[0].n,
+      );
+    expect(await count()).toBe(1);
+    await history.purge(Date.now() + 29 * 86_400_000);
+    expect(await count()).toBe(1);
+    await history.purge(Date.now() + 31 * 86_400_000);
+    expect(await count()).toBe(0);
   });
 
   it('creates tenants only with the operator token, and validates the body', async () => {

@@ -56,6 +56,37 @@ describe('ingest keys and rate limits across gateway replicas', () => {
     for (const gateway of [first, second]) gateway.clock.offsetMs = 0;
   });
 
+  it('revocation: rotating with graceSeconds 0 stops the old key on every replica within a second', async () => {
+    const tenant = await harness.createTenant(first);
+    expect((await send(second, tenant.ingestKey)).status).toBe(202);
+    const rotated = await fetch(`${second.url}/api/v1/ingest-key/rotate`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${tenant.apiToken}`, 'content-type': 'application/json' },
+      body: JSON.stringify({ graceSeconds: 0 }),
+    });
+    expect(rotated.status).toBe(201);
+    const revokedAt = Date.now();
+    expect((await send(second, tenant.ingestKey)).status).toBe(401);
+    await eventually(
+      async () => (await send(first, tenant.ingestKey)).status,
+      (s) => s === 401,
+      {
+        timeoutMs: 1000,
+        what: 'old key refused by the other replica',
+      },
+    );
+    expect(Date.now() - revokedAt).toBeLessThan(1000);
+    const { ingestKey } = (await rotated.json()) as { ingestKey: string };
+    expect((await send(first, ingestKey)).status).toBe(202);
+
+    const invalid = await fetch(`${first.url}/api/v1/ingest-key/rotate`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${tenant.apiToken}`, 'content-type': 'application/json' },
+      body: JSON.stringify({ graceSeconds: -1 }),
+    });
+    expect(invalid.status).toBe(400);
+  });
+
   it('limits a key to 10 POSTs per second with 429, Retry-After and RateLimit headers', async () => {
     const tenant = await harness.createTenant(first);
     // With the gateway's clock stopped, 15 POSTs arrive "at once": the burst of 10 passes.

@@ -74,12 +74,15 @@ export class CredentialFactsService {
   }
 
   /** A new ingest key; the current one keeps working for the grace period (default 24 h). */
-  async rotateIngestKey(tenantId: string): Promise<{ ingestKey: string; previousKeyExpiresAt: string }> {
+  async rotateIngestKey(
+    tenantId: string,
+    graceSeconds = this.options.keyGraceSeconds,
+  ): Promise<{ ingestKey: string; previousKeyExpiresAt: string }> {
     const tenant = this.directory.tenant(tenantId);
     if (!tenant?.currentKey) throw new ProblemException(problem(404, 'not-found', 'Not found', 'no such tenant'));
     const ingestKey = generateToken('ingest-key');
     const now = this.clock.now();
-    const previousKeyExpiresAt = new Date(now + this.options.keyGraceSeconds * 1000).toISOString();
+    const previousKeyExpiresAt = new Date(now + graceSeconds * 1000).toISOString();
     const id = uuidv7();
     const seq = await this.publish(
       'ingest-key',
