@@ -39,9 +39,11 @@ export class InboundRequest {
   @Column('uuid', { name: 'event_ids', array: true })
   eventIds: string[];
 
-  @Column('jsonb')
-  request: RecordedRequest;
+  /** JSON text of a RecordedRequest. */
+  @Column('text')
+  request: string;
 
-  @Column('jsonb')
-  response: RecordedResponse;
+  /** JSON text of a RecordedResponse. */
+  @Column('text')
+  response: string;
 }

@@ -1,7 +1,8 @@
 import { CreateInboundRequest1764230400101 } from './migrations/1764230400101-create-inbound-request';
+import { InboundRequestTextBodies1764230400102 } from './migrations/1764230400102-inbound-request-text-bodies';
 
 export * from './inbound-request.entity';
-export { CreateInboundRequest1764230400101 };
+export { CreateInboundRequest1764230400101, InboundRequestTextBodies1764230400102 };
 
 /** The ingest schema's migrations, in order. */
-export const INGEST_MIGRATIONS = [CreateInboundRequest1764230400101];
+export const INGEST_MIGRATIONS = [CreateInboundRequest1764230400101, InboundRequestTextBodies1764230400102];

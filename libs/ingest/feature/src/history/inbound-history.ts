@@ -8,7 +8,8 @@ import type { IngestContext } from '../events/ingest-request';
 import { INGEST_OPTIONS, type IngestOptions } from '../shared/ingest-options';
 
 const BODY_CAP = 4096;
-const FLUSH_MS = 250;
+const FLUSH_MS = 500;
+const CHUNK_ROWS = 250;
 const PURGE_MS = 10 * 60 * 1000;
 /** Rows kept per tenant beyond the 100 shown (bounds the table under high volume). */
 const KEEP_PER_TENANT = 1000;
@@ -68,40 +69,46 @@ export class InboundHistory implements OnModuleInit, OnModuleDestroy {
       }),
       response: `{"headers":${JSON.stringify(response.headers)},"body":${isJson ? response.body : JSON.stringify(response.body)}}`,
     });
-    if (this.buffer.length >= 1000) void this.flush();
+    if (this.buffer.length >= 2000) void this.flush();
   }
 
   /** Writes what is buffered (also called before a read, so the page shows the latest request). */
   flush(): Promise<void> {
     this.flushing = this.flushing.then(async () => {
-      if (this.buffer.length === 0) return;
       const rows = this.buffer;
       this.buffer = [];
-      try {
-        // One statement per batch whatever its size: columns as arrays, unnested by PostgreSQL.
-        await this.repository.query(
-          `INSERT INTO inbound_request
-             (tenant_id, received_at, method, path, status, duration_ms, event_ids, request, response)
-           SELECT t, r, m, p, s, d, string_to_array(e, ',')::uuid[], q::jsonb, a::jsonb
-             FROM unnest($1::uuid[], $2::timestamptz[], $3::text[], $4::text[], $5::smallint[], $6::real[],
-                         $7::text[], $8::text[], $9::text[]) AS x(t, r, m, p, s, d, e, q, a)`,
-          [
-            rows.map((row) => row.tenantId),
-            rows.map((row) => row.receivedAt),
-            rows.map((row) => row.method),
-            rows.map((row) => row.path),
-            rows.map((row) => row.status),
-            rows.map((row) => row.durationMs),
-            rows.map((row) => row.eventIds),
-            rows.map((row) => row.request),
-            rows.map((row) => row.response),
-          ],
-        );
-      } catch (error) {
-        this.logger.warn({ err: error, rows: rows.length }, 'inbound history not recorded');
+      // In chunks, so that serialising a large batch never holds the event loop for long.
+      for (let start = 0; start < rows.length; start += CHUNK_ROWS) {
+        await this.insert(rows.slice(start, start + CHUNK_ROWS));
       }
     });
     return this.flushing;
+  }
+
+  /** One statement per chunk whatever its size: columns as arrays, unnested by PostgreSQL. */
+  private async insert(rows: PendingRow[]): Promise<void> {
+    try {
+      await this.repository.query(
+        `INSERT INTO inbound_request
+           (tenant_id, received_at, method, path, status, duration_ms, event_ids, request, response)
+         SELECT t, r, m, p, s, d, string_to_array(e, ',')::uuid[], q, a
+           FROM unnest($1::uuid[], $2::timestamptz[], $3::text[], $4::text[], $5::smallint[], $6::real[],
+                       $7::text[], $8::text[], $9::text[]) AS x(t, r, m, p, s, d, e, q, a)`,
+        [
+          rows.map((row) => row.tenantId),
+          rows.map((row) => row.receivedAt),
+          rows.map((row) => row.method),
+          rows.map((row) => row.path),
+          rows.map((row) => row.status),
+          rows.map((row) => row.durationMs),
+          rows.map((row) => row.eventIds),
+          rows.map((row) => row.request),
+          rows.map((row) => row.response),
+        ],
+      );
+    } catch (error) {
+      this.logger.warn({ err: error, rows: rows.length }, 'inbound history not recorded');
+    }
   }
 
   async latest(tenantId: string, limit = 100): Promise<InboundRequest[]> {

@@ -1,6 +1,7 @@
 import { Controller, Get, Inject, Req, UseGuards } from '@nestjs/common';
 import { CredentialDirectory } from '../credentials/credential-directory';
 import { TenantGuard, type TenantRequest } from '../credentials/credential-auth.guards';
+import type { RecordedRequest, RecordedResponse } from '@daalu/ingest/data-access';
 import { INGEST_OPTIONS, type IngestOptions } from '../shared/ingest-options';
 import { InboundHistory } from './inbound-history';
 
@@ -25,8 +26,8 @@ export class IngestDetailController {
       status: row.status,
       durationMs: row.durationMs,
       eventIds: row.eventIds,
-      request: row.request,
-      response: row.response,
+      request: JSON.parse(row.request) as RecordedRequest,
+      response: JSON.parse(row.response) as RecordedResponse,
     }));
     return {
       endpoint: `${this.options.publicUrl.replace(/\/$/, '')}/api/v1/events`,
