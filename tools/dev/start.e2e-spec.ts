@@ -1,3 +1,4 @@
+import { PAGE_EXAMPLE_ENVELOPE } from '@daalu/contracts/testing';
 import {
   createTestDatabase,
   createTestNats,
@@ -56,14 +57,7 @@ describe('npm start launcher', () => {
       const ingested = await fetch(`${origin}/api/v1/events`, {
         method: 'POST',
         headers: { 'X-Daalu-Key': ingestKey, 'Content-Type': 'application/json' },
-        body: JSON.stringify({
-          type: 'check.failed',
-          module: 'custom',
-          source: 'nightly-cron',
-          summary: 'disk usage on backup host exceeded 90%',
-          severity: 'warning',
-          payload: { host: 'backup-1', pct: 93 },
-        }),
+        body: JSON.stringify(PAGE_EXAMPLE_ENVELOPE),
       });
       expect(ingested.status).toBe(202);
       expect(((await ingested.json()) as { id: string }).id).toMatch(/^[0-9a-f-]{36}$/);
@@ -80,7 +74,12 @@ describe('npm start launcher', () => {
       );
       expect(schemas.map((s) => s.schema_name)).toEqual(['outbound', 'rules', 'timeline']);
     } finally {
-      await launcher.stop('SIGKILL');
+      // Ctrl-C first, so the launcher stops its apps; SIGKILL only if it does not exit.
+      if (launcher.child.exitCode === null) {
+        launcher.child.kill('SIGINT');
+        await Promise.race([launcher.exited, new Promise((r) => setTimeout(r, 15_000))]);
+        await launcher.stop('SIGKILL');
+      }
     }
   });
 });

@@ -1,5 +1,6 @@
 import { Writable } from 'node:stream';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
+import { PAGE_EXAMPLE_ENVELOPE } from '@daalu/contracts/testing';
 import { loadConfig } from '@daalu/platform/config';
 import { createApp } from '@daalu/platform/app';
 import { createLogger } from '@daalu/platform/observability';
@@ -113,11 +114,4 @@ export async function post(
 }
 
 /** The product page's worked example, unchanged. */
-export const PAGE_EXAMPLE = {
-  type: 'check.failed',
-  module: 'custom',
-  source: 'nightly-cron',
-  summary: 'disk usage on backup host exceeded 90%',
-  severity: 'warning',
-  payload: { host: 'backup-1', pct: 93 },
-};
+export const PAGE_EXAMPLE = PAGE_EXAMPLE_ENVELOPE;

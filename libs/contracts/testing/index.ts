@@ -1,6 +1,16 @@
 import { v7 as uuidv7 } from 'uuid';
 import type { EventIngested, TenantCreated } from '../src';
 
+/** The product page's worked example: the envelope a sender POSTs, exactly as the page shows it. */
+export const PAGE_EXAMPLE_ENVELOPE = {
+  type: 'check.failed',
+  module: 'custom',
+  source: 'nightly-cron',
+  summary: 'disk usage on backup host exceeded 90%',
+  severity: 'warning',
+  payload: { host: 'backup-1', pct: 93 },
+} as const;
+
 /** Fixtures for the message contracts: valid messages with overridable fields, for tests only. */
 export function anIngestedEvent(tenantId: string, overrides: Partial<EventIngested> = {}): EventIngested {
   const id = overrides.id ?? uuidv7();
@@ -11,12 +21,8 @@ export function anIngestedEvent(tenantId: string, overrides: Partial<EventIngest
     tenantId,
     correlationId: id,
     causationId: null,
-    type: 'check.failed',
-    module: 'custom',
-    source: 'nightly-cron',
-    summary: 'disk usage on backup host exceeded 90%',
-    severity: 'warning',
-    payload: { host: 'backup-1', pct: 93 },
+    ...PAGE_EXAMPLE_ENVELOPE,
+    payload: { ...PAGE_EXAMPLE_ENVELOPE.payload },
     receivedAt: new Date().toISOString(),
     ...overrides,
   };
