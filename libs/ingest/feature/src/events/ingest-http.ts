@@ -1,5 +1,11 @@
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
-import type { FastifyInstance, onRequestHookHandler, onResponseHookHandler, onSendHookHandler } from 'fastify';
+import type {
+  FastifyInstance,
+  FastifyReply,
+  onRequestHookHandler,
+  onResponseHookHandler,
+  onSendHookHandler,
+} from 'fastify';
 import secureJson from 'secure-json-parse';
 import { isWellFormedToken, hashToken, tokenPrefix } from '@daalu/ingest/domain';
 import { CredentialDirectory } from '../credentials/credential-directory';
@@ -90,7 +96,7 @@ export function configureIngestHttp(app: NestFastifyApplication): void {
     if (ingest) {
       ingest.response = {
         status: reply.statusCode,
-        headers: pickHeaders(reply.getHeaders()),
+        headers: pickHeaders(reply),
         body: typeof payload === 'string' ? payload : '',
       };
     }
@@ -122,10 +128,14 @@ export function configureIngestHttp(app: NestFastifyApplication): void {
   });
 }
 
-function pickHeaders(headers: Record<string, unknown>): Record<string, string> {
+/** The response headers worth keeping in the history (read one by one: no copy of all of them). */
+function pickHeaders(reply: FastifyReply): Record<string, string> {
   const out: Record<string, string> = {};
-  for (const name of ['content-type', 'retry-after', 'ratelimit', 'ratelimit-policy']) {
-    if (headers[name] !== undefined) out[name] = String(headers[name]);
+  for (const name of KEPT_RESPONSE_HEADERS) {
+    const value = reply.getHeader(name);
+    if (value !== undefined) out[name] = String(value);
   }
   return out;
 }
+
+const KEPT_RESPONSE_HEADERS = ['content-type', 'retry-after', 'ratelimit', 'ratelimit-policy'];

@@ -55,7 +55,7 @@ export class InboundHistory implements OnModuleInit, OnModuleDestroy {
       tenantId: ingest.tenantId,
       receivedAt: ingest.receivedAt.toISOString(),
       method: request.method,
-      path: request.url.split('?')[0],
+      path: request.routeOptions.url ?? request.url,
       status: response.status,
       durationMs: Math.round((performance.now() - ingest.startedAt) * 100) / 100,
       eventIds: eventIdsOf(response.status, response.body).join(','),
