@@ -1,8 +1,17 @@
 import { CreateInboundRequest1764230400101 } from './migrations/1764230400101-create-inbound-request';
 import { InboundRequestTextBodies1764230400102 } from './migrations/1764230400102-inbound-request-text-bodies';
+import { InboundRequestLeanIndexes1764230400103 } from './migrations/1764230400103-inbound-request-lean-indexes';
 
 export * from './inbound-request.entity';
-export { CreateInboundRequest1764230400101, InboundRequestTextBodies1764230400102 };
+export {
+  CreateInboundRequest1764230400101,
+  InboundRequestTextBodies1764230400102,
+  InboundRequestLeanIndexes1764230400103,
+};
 
 /** The ingest schema's migrations, in order. */
-export const INGEST_MIGRATIONS = [CreateInboundRequest1764230400101, InboundRequestTextBodies1764230400102];
+export const INGEST_MIGRATIONS = [
+  CreateInboundRequest1764230400101,
+  InboundRequestTextBodies1764230400102,
+  InboundRequestLeanIndexes1764230400103,
+];
