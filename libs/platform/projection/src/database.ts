@@ -40,7 +40,8 @@ async function createDatabase(url: string): Promise<void> {
   try {
     await client.query(`CREATE DATABASE "${name}"`);
   } catch (error) {
-    if ((error as { code?: string }).code !== '42P04') throw error; // 42P04: created meanwhile
+    // 42P04 or 23505: another app created it at the same moment (apps start together).
+    if (!['42P04', '23505'].includes((error as { code?: string }).code ?? '')) throw error;
   } finally {
     await client.end();
   }
