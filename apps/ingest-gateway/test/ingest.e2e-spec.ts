@@ -149,6 +149,9 @@ describe('POST /api/v1/events (ingest gateway over real NATS and PostgreSQL)', (
     expect(retry.body).toMatchObject({ id: first.body.id, duplicate: true });
     const stored = (await harness.storedEvents()).filter((event) => event.id === first.body.id);
     expect(stored).toHaveLength(1);
+    // Remembered for 24 hours: the bucket's time-to-live.
+    const bucket = await harness.nats.jsm.streams.info(`KV_${harness.nats.streams.idempotencyBucket}`);
+    expect(bucket.config.max_age).toBe(24 * 60 * 60 * 1e9);
     const other = await post(events, PAGE_EXAMPLE, { ...withKey(), 'idempotency-key': `deploy-43-${tenant.id}` });
     expect(other.body.id).not.toBe(first.body.id);
   });
@@ -172,6 +175,7 @@ describe('POST /api/v1/events (ingest gateway over real NATS and PostgreSQL)', (
   });
 
   it('shows the inbound history to the tenant: status, timing, request/response, key redacted', async () => {
+    await post(events, JSON.stringify({ ...PAGE_EXAMPLE, payload: { blob: 'x'.repeat(1024 * 1024) } }), withKey());
     await post(events, PAGE_EXAMPLE, withKey());
     await post(events, { type: 'x' }, withKey());
     const response = await fetch(`${gateway.url}/api/v1/ingest`, {
@@ -190,7 +194,7 @@ describe('POST /api/v1/events (ingest gateway over real NATS and PostgreSQL)', (
     };
     expect(detail.endpoint).toBe('http://localhost:8080/api/v1/events');
     expect(detail.ingestKey.masked).toBe(`${tenant.ingestKey.slice(0, 8)}…`);
-    expect(detail.requests.map((r) => r.status)).toEqual([400, 202]);
+    expect(detail.requests.map((r) => r.status)).toEqual([400, 202, 413]);
     expect(detail.lastRequest.status).toBe(400);
     expect(detail.requests[1].request.headers['x-daalu-key']).toBe(`${tenant.ingestKey.slice(0, 8)}…`);
     expect(detail.requests[1].request.body).toBe(JSON.stringify(PAGE_EXAMPLE));

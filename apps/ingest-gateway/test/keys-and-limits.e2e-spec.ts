@@ -113,6 +113,20 @@ describe('ingest keys and rate limits across gateway replicas', () => {
     expect(statuses.filter((s) => s === 429)).toHaveLength(6);
   });
 
+  it('counts a batch as one POST for the limit, whatever its size', async () => {
+    const tenant = await harness.createTenant(first);
+    first.clock.frozenAt = Date.now();
+    const batch = Array.from({ length: 50 }, () => PAGE_EXAMPLE);
+    const statuses = [];
+    for (let i = 0; i < 11; i++) {
+      statuses.push(
+        (await post(`${first.url}/api/v1/events/batch`, batch, { 'x-daalu-key': tenant.ingestKey })).status,
+      );
+    }
+    first.clock.frozenAt = undefined;
+    expect(statuses).toEqual([...Array(10).fill(202), 429]);
+  });
+
   it('holds the limit across two replicas (not 10/s each)', async () => {
     const tenant = await harness.createTenant(first);
     await new Promise((r) => setTimeout(r, 200)); // both replicas know the tenant

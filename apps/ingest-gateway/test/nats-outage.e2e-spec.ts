@@ -31,8 +31,17 @@ describe('ingest while NATS is down', () => {
       );
       const accepted = await send();
       expect(accepted.status).toBe(202);
-      const stored = await harness.storedEvents();
-      expect(stored.some((event) => event.id === accepted.body.id)).toBe(true);
+      // The test's own connection may still be reconnecting: look until it can read the stream.
+      const stored = await eventually(
+        () =>
+          harness
+            .storedEvents()
+            .then((events) => events.some((event) => event.id === accepted.body.id))
+            .catch(() => false),
+        Boolean,
+        { timeoutMs: 15_000, what: 'the accepted event on the stream' },
+      );
+      expect(stored).toBe(true);
     } finally {
       await harness.stop().catch(() => undefined);
       await server.destroy();
