@@ -19,7 +19,8 @@ import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { connect } from '@nats-io/transport-node';
 import { jetstreamManager, type JetStreamManager } from '@nats-io/jetstream';
-import { streamNamesFor } from '@daalu/contracts';
+import { allStreamNames, streamNamesFor } from '@daalu/contracts';
+import { DEPLOY_STARTED } from './sample-envelope';
 import autocannon from 'autocannon';
 import { Client } from 'pg';
 
@@ -66,14 +67,7 @@ const TENANT_CONCURRENCY = 20;
 type TargetName = 'baseline' | 'gateway';
 type Mode = 'single' | 'batch';
 
-const ENVELOPE = {
-  type: 'deploy.started',
-  module: 'ci',
-  source: 'github-actions',
-  summary: 'prod deploy of api started',
-  severity: 'info',
-  payload: { service: 'api', env: 'prod', commit: 'a1b2c3d' },
-};
+const ENVELOPE = DEPLOY_STARTED;
 const BODIES: Record<Mode, string> = {
   single: JSON.stringify(ENVELOPE),
   batch: JSON.stringify(Array.from({ length: batchSize }, () => ENVELOPE)),
@@ -341,8 +335,7 @@ async function probeGateway(baseUrl: string, keys: string[]): Promise<void> {
  */
 async function namespaceStreams(jsm: JetStreamManager, namespace: string): Promise<string[]> {
   const prefix = `${namespace.toUpperCase().replace(/-/g, '_')}_`;
-  const names = Object.values(streamNamesFor(namespace));
-  const wanted = new Set([...names, ...names.map((name) => `KV_${name}`)]);
+  const wanted = new Set(allStreamNames(streamNamesFor(namespace)));
   const existing: string[] = [];
   for await (const name of jsm.streams.names()) existing.push(name);
   return existing.filter((name) => wanted.has(name) || name.startsWith(prefix) || name.startsWith(`KV_${prefix}`));

@@ -9,8 +9,9 @@ import { randomBytes } from 'node:crypto';
 import { parseArgs } from 'node:util';
 import { connect } from '@nats-io/transport-node';
 import { jetstream, jetstreamManager } from '@nats-io/jetstream';
-import { EventIngestedCodec, streamDefinitions, streamNamesFor, subjectsFor } from '@daalu/contracts';
+import { allStreamNames, EventIngestedCodec, streamDefinitions, streamNamesFor, subjectsFor } from '@daalu/contracts';
 import { provisionStreams } from '@daalu/platform/jetstream';
+import { DEPLOY_STARTED } from './sample-envelope';
 import { createLogger } from '@daalu/platform/observability';
 import { v7 as uuidv7 } from 'uuid';
 
@@ -45,12 +46,8 @@ async function run(noAsyncTraces: boolean, namespace: string): Promise<number> {
           tenantId: tenant,
           correlationId: id,
           causationId: null,
-          type: 'deploy.started',
-          module: 'ci',
-          source: 'github-actions',
-          summary: 'prod deploy of api started',
-          severity: 'info',
-          payload: { service: 'api', env: 'prod', commit: 'a1b2c3d' },
+          ...DEPLOY_STARTED,
+          payload: { ...DEPLOY_STARTED.payload },
           receivedAt: new Date().toISOString(),
         });
         await js.publish(subject, body, { msgID: id });
@@ -78,11 +75,7 @@ async function main(): Promise<void> {
       );
     }
   } finally {
-    for (const stream of [
-      streamNamesFor(namespace).events,
-      streamNamesFor(namespace).config,
-      streamNamesFor(namespace).deadLetters,
-    ]) {
+    for (const stream of allStreamNames(streamNamesFor(namespace))) {
       await jsm.streams.delete(stream).catch(() => undefined);
     }
     await nc.close();

@@ -43,6 +43,11 @@ export function streamNamesFor(namespace: string): StreamNames {
   };
 }
 
+/** Every JetStream stream of a namespace, the key-value bucket's (KV_<bucket>) included. */
+export function allStreamNames(names: StreamNames): string[] {
+  return [names.events, names.config, names.deadLetters, `KV_${names.idempotencyBucket}`];
+}
+
 export function streamDefinitions(namespace: string, options: StreamOptions = {}): StreamDefinition[] {
   const subjects = subjectsFor(namespace);
   const names = streamNamesFor(namespace);

@@ -1,7 +1,7 @@
 import { connect } from '@nats-io/transport-node';
 import type { NatsConnection } from '@nats-io/nats-core';
 import { jetstream, jetstreamManager, type JetStreamClient, type JetStreamManager } from '@nats-io/jetstream';
-import { streamNamesFor, subjectsFor, type StreamNames, type Subjects } from '@daalu/contracts';
+import { allStreamNames, streamNamesFor, subjectsFor, type StreamNames, type Subjects } from '@daalu/contracts';
 import { baseNatsUrl, uniqueSuffix } from './test-env';
 
 export interface TestNats {
@@ -34,8 +34,7 @@ export async function createTestNats(label: string, url = baseNatsUrl()): Promis
     js: jetstream(nc),
     jsm,
     cleanup: async () => {
-      const names = [streams.events, streams.config, streams.deadLetters, `KV_${streams.idempotencyBucket}`];
-      for (const name of names) await jsm.streams.delete(name).catch(() => undefined);
+      for (const name of allStreamNames(streams)) await jsm.streams.delete(name).catch(() => undefined);
       await nc.close();
     },
   };

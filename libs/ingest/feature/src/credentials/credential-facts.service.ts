@@ -1,6 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { v7 as uuidv7 } from 'uuid';
-import { configCodecFor, type ConfigFact, type Subjects } from '@daalu/contracts';
+import { configCodecFor, type ConfigAggregate, type ConfigFact, type Subjects } from '@daalu/contracts';
 import { JetStreamPublisher, PublishFailedError, SUBJECTS } from '@daalu/platform/jetstream';
 import { generateToken, hashToken, tokenPrefix } from '@daalu/ingest/domain';
 import { Clock } from '../shared/clock';
@@ -35,16 +35,8 @@ export class CredentialFactsService {
     const correlationId = uuidv7();
     const ingestKey = generateToken('ingest-key');
     const apiToken = generateToken('api-token');
-    const at = new Date(this.clock.now()).toISOString();
-    const header = <K extends ConfigFact['kind']>(kind: K) => ({
-      schemaVersion: 1 as const,
-      kind,
-      id: uuidv7(),
-      tenantId,
-      correlationId,
-      causationId: null,
-      occurredAt: at,
-    });
+    const at = this.clock.now();
+    const header = <K extends ConfigFact['kind']>(kind: K) => this.envelope(kind, tenantId, at, correlationId);
 
     await this.publish('tenant', { ...header('tenant.created'), name }, 0);
     await this.publish(
@@ -79,21 +71,14 @@ export class CredentialFactsService {
     graceSeconds = this.options.keyGraceSeconds,
   ): Promise<{ ingestKey: string; previousKeyExpiresAt: string }> {
     const tenant = this.directory.tenant(tenantId);
-    if (!tenant?.currentKey) throw new ProblemException(problem(404, 'not-found', 'Not found', 'no such tenant'));
+    if (!tenant?.currentKey) throw noSuchTenant();
     const ingestKey = generateToken('ingest-key');
     const now = this.clock.now();
     const previousKeyExpiresAt = new Date(now + graceSeconds * 1000).toISOString();
-    const id = uuidv7();
     const seq = await this.publish(
       'ingest-key',
       {
-        schemaVersion: 1,
-        kind: 'ingest-key.issued',
-        id,
-        tenantId,
-        correlationId: id,
-        causationId: null,
-        occurredAt: new Date(now).toISOString(),
+        ...this.envelope('ingest-key.issued', tenantId, now),
         keyId: uuidv7(),
         keyHash: hashToken(ingestKey),
         keyPrefix: tokenPrefix(ingestKey),
@@ -107,25 +92,31 @@ export class CredentialFactsService {
   }
 
   async setRateLimit(tenantId: string, perSecond: number, burst: number): Promise<void> {
-    if (!this.directory.tenant(tenantId))
-      throw new ProblemException(problem(404, 'not-found', 'Not found', 'no such tenant'));
-    const id = uuidv7();
+    if (!this.directory.tenant(tenantId)) throw noSuchTenant();
     const seq = await this.publish('tenant', {
-      schemaVersion: 1,
-      kind: 'tenant.rate-limit-set',
-      id,
-      tenantId,
-      correlationId: id,
-      causationId: null,
-      occurredAt: new Date(this.clock.now()).toISOString(),
+      ...this.envelope('tenant.rate-limit-set', tenantId, this.clock.now()),
       perSecond,
       burst,
     });
     await this.directory.waitFor(seq);
   }
 
+  /** The envelope of a config fact; a fact of its own is its own correlation unless one is given. */
+  private envelope<K extends ConfigFact['kind']>(kind: K, tenantId: string, at: number, correlationId?: string) {
+    const id = uuidv7();
+    return {
+      schemaVersion: 1 as const,
+      kind,
+      id,
+      tenantId,
+      correlationId: correlationId ?? id,
+      causationId: null,
+      occurredAt: new Date(at).toISOString(),
+    };
+  }
+
   private async publish<F extends ConfigFact>(
-    aggregate: 'tenant' | 'ingest-key' | 'api-token',
+    aggregate: ConfigAggregate,
     fact: F,
     expectLastSubjectSequence?: number,
   ): Promise<number> {
@@ -147,3 +138,5 @@ export class CredentialFactsService {
     }
   }
 }
+
+const noSuchTenant = () => new ProblemException(problem(404, 'not-found', 'Not found', 'no such tenant'));

@@ -1,7 +1,7 @@
 import { validateSync } from 'class-validator';
 import { SEVERITIES, type Severity } from '@daalu/contracts';
 import { followsTypeShape, jsonDepth } from '@daalu/ingest/domain';
-import { fieldErrors } from '../shared/validate-body';
+import { fieldErrors, invalidFields } from '../shared/validate-body';
 import { problem, ProblemException } from '../shared/problem';
 import { ENVELOPE_FIELDS, ENVELOPE_LIMITS, IngestEventDto } from './ingest-event.dto';
 
@@ -41,13 +41,7 @@ function reportInvalid(input: Record<string, unknown>): void {
   dto.severity = input.severity as IngestEventDto['severity'];
   dto.payload = input.payload as IngestEventDto['payload'];
   const errors = fieldErrors(validateSync(dto, { forbidUnknownValues: false, stopAtFirstError: true }));
-  if (errors.length > 0) {
-    throw new ProblemException(
-      problem(400, 'invalid-event', 'Invalid event', errors.map((e) => `${e.field}: ${e.message}`).join('; '), {
-        errors,
-      }),
-    );
-  }
+  if (errors.length > 0) throw invalidFields('invalid-event', 'Invalid event', errors);
 }
 
 function accept(input: Record<string, unknown>): ValidEnvelope {

@@ -23,12 +23,13 @@ export async function validateBody<T extends object>(dtoClass: new () => T, body
   }
   const dto = plainToInstance(dtoClass, body);
   const errors = fieldErrors(await validate(dto, { forbidUnknownValues: false }));
-  if (errors.length > 0) {
-    throw new ProblemException(
-      problem(400, 'invalid-body', 'Invalid body', errors.map((e) => `${e.field}: ${e.message}`).join('; '), {
-        errors,
-      }),
-    );
-  }
+  if (errors.length > 0) throw invalidFields('invalid-body', 'Invalid body', errors);
   return dto;
+}
+
+/** The 400 for invalid fields: every offending field named, in `detail` and as `errors`. */
+export function invalidFields(slug: string, title: string, errors: FieldError[]): ProblemException {
+  return new ProblemException(
+    problem(400, slug, title, errors.map((e) => `${e.field}: ${e.message}`).join('; '), { errors }),
+  );
 }
