@@ -5,6 +5,7 @@
  *
  *   npm run bench:ingest -- --connections 100 --duration 15 --warmup 3 --batch-size 50 --tenants 2000
  *   npm run bench:ingest -- --only baseline        # no database, no gateway
+ *   npm run bench:ingest -- --modes single         # one envelope per POST only
  *
  * Each target and mode (single: one envelope per POST; batch: --batch-size envelopes per POST) gets an
  * unmeasured warm-up run, then a measured autocannon run. The gateway allows 10 POST/s per ingest key,
@@ -32,6 +33,7 @@ const { values } = parseArgs({
     warmup: { type: 'string', default: '3' },
     'batch-size': { type: 'string', default: '50' },
     only: { type: 'string', default: 'both' },
+    modes: { type: 'string', default: 'single,batch' },
   },
 });
 
@@ -54,6 +56,11 @@ if (!['both', 'baseline', 'gateway'].includes(values.only)) {
   process.exit(2);
 }
 const only = values.only as 'both' | 'baseline' | 'gateway';
+const MODES = values.modes.split(',').filter(Boolean) as Mode[];
+if (MODES.length === 0 || MODES.some((mode) => mode !== 'single' && mode !== 'batch')) {
+  process.stderr.write(`--modes must list single and/or batch (got "${values.modes}")\n`);
+  process.exit(2);
+}
 
 const natsUrl = process.env.NATS_URL || 'nats://127.0.0.1:4222';
 const databaseUrl = process.env.DATABASE_URL || 'postgres://postgres@127.0.0.1:5432/daalu';
@@ -131,7 +138,9 @@ class Child {
     script: string,
     env: Record<string, string>,
   ) {
-    this.process = spawn(process.execPath, [script], {
+    // BENCH_NODE_ARGS (e.g. "--cpu-prof --cpu-prof-dir=/tmp/prof") profiles the servers under test.
+    const nodeArgs = (process.env.BENCH_NODE_ARGS ?? '').split(' ').filter(Boolean);
+    this.process = spawn(process.execPath, [...nodeArgs, script], {
       env: { ...process.env, ...env },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
@@ -440,7 +449,7 @@ async function main(): Promise<number> {
     })());
 
   // Whatever happens, the process ends: a watchdog sized from the options, and clean-up on Ctrl-C.
-  const runSeconds = 2 * targets.length * (warmup + duration + REQUEST_TIMEOUT_S + 5);
+  const runSeconds = MODES.length * targets.length * (warmup + duration + REQUEST_TIMEOUT_S + 5);
   const budgetMs = (120 + runSeconds + (only === 'baseline' ? 0 : 300 + tenantCount / 2)) * 1000;
   const watchdog = setTimeout(() => {
     log(`bench:ingest: still running after ${Math.round(budgetMs / 1000)} s; cleaning up and giving up`);
@@ -534,7 +543,7 @@ async function main(): Promise<number> {
       keys = Array.from({ length: tenantCount }, () => `dk_${randomBytes(24).toString('base64url')}`);
     }
 
-    for (const mode of ['single', 'batch'] as Mode[]) {
+    for (const mode of MODES) {
       for (const target of targets) {
         stillRunning();
         const child = children.find((c) => c.name === target)!;

@@ -1,3 +1,4 @@
+import { request as httpRequest } from 'node:http';
 import { InboundHistory } from '@daalu/ingest/feature';
 import {
   GatewayHarness,
@@ -138,6 +139,43 @@ describe('POST /api/v1/events (ingest gateway over real NATS and PostgreSQL)', (
     });
     expect(text.status).toBe(415);
     expect(text.headers.get('content-type')).toMatch(/application\/problem\+json/);
+  });
+
+  it('reads the media type as HTTP does, ignores a query string, and survives a client leaving mid-body', async () => {
+    const typed = await fetch(`${events}?from=ci`, {
+      method: 'POST',
+      headers: { ...withKey(), 'content-type': 'Application/JSON; charset=utf-8' },
+      body: JSON.stringify(PAGE_EXAMPLE),
+    });
+    expect(typed.status).toBe(202);
+    // A body with no Content-Type at all is not JSON either.
+    const untyped = await fetch(events, {
+      method: 'POST',
+      headers: withKey(),
+      body: new TextEncoder().encode(JSON.stringify(PAGE_EXAMPLE)),
+    });
+    expect(untyped.status).toBe(415);
+
+    const before = (await harness.storedEvents()).length;
+    await new Promise<void>((resolve) => {
+      const request = httpRequest(events, {
+        method: 'POST',
+        headers: { ...withKey(), 'content-type': 'application/json', 'content-length': '1000' },
+      });
+      request.on('error', () => resolve());
+      request.write('{"type":"deploy.');
+      setTimeout(() => {
+        request.destroy();
+        resolve();
+      }, 100);
+    });
+    const after = await post(events, PAGE_EXAMPLE, withKey());
+    expect(after.status).toBe(202);
+    expect((await harness.storedEvents()).length).toBe(before + 1);
+
+    const metrics = await (await fetch(`${gateway.url}/metrics`)).text();
+    expect(metrics).toMatch(/daalu_http_request_duration_seconds_count\{[^}]*route="\/api\/v1\/events",status="202"/);
+    expect(metrics).toMatch(/daalu_http_request_duration_seconds_count\{[^}]*route="\/api\/v1\/events",status="415"/);
   });
 
   it('returns the first event’s id for a retried POST with the same Idempotency-Key, storing one event', async () => {

@@ -1,6 +1,4 @@
-import type { FastifyRequest } from 'fastify';
-
-/** What the ingest hooks learned about a request before its handler ran. */
+/** What the ingest front door learned about a request, kept for its inbound history. */
 export interface IngestContext {
   tenantId: string;
   keyPrefix: string;
@@ -8,8 +6,4 @@ export interface IngestContext {
   receivedAt: Date;
   rawBody?: string;
   response?: { status: number; headers: Record<string, string>; body: string };
-}
-
-export interface IngestRequest extends FastifyRequest {
-  ingest: IngestContext | null;
 }

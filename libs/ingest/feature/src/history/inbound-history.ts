@@ -1,6 +1,6 @@
 import { Inject, Injectable, type OnModuleDestroy, type OnModuleInit } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
-import type { FastifyRequest } from 'fastify';
+import type { IncomingHttpHeaders } from 'node:http';
 import { LessThan, type Repository } from 'typeorm';
 import { LOGGER, type Logger } from '@daalu/platform/observability';
 import { InboundRequest } from '@daalu/ingest/data-access';
@@ -46,7 +46,7 @@ export class InboundHistory implements OnModuleInit, OnModuleDestroy {
   }
 
   /** Cheap on the request path: strings only; PostgreSQL parses the JSON when the batch is written. */
-  record(request: FastifyRequest, ingest: IngestContext): void {
+  record(request: RecordedRequest, ingest: IngestContext): void {
     const response = ingest.response!;
     const raw = ingest.rawBody ?? '';
     const truncated = raw.length > BODY_CAP || (response.status === 413 && raw.length === 0);
@@ -55,7 +55,7 @@ export class InboundHistory implements OnModuleInit, OnModuleDestroy {
       tenantId: ingest.tenantId,
       receivedAt: ingest.receivedAt.toISOString(),
       method: request.method,
-      path: request.routeOptions.url ?? request.url,
+      path: request.path,
       status: response.status,
       durationMs: Math.round((performance.now() - ingest.startedAt) * 100) / 100,
       eventIds: eventIdsOf(response.status, response.body).join(','),
@@ -101,7 +101,8 @@ export class InboundHistory implements OnModuleInit, OnModuleDestroy {
         [JSON.stringify(rows)],
       );
     } catch (error) {
-      this.logger.warn({ err: error, rows: rows.length }, 'inbound history not recorded');
+      // The message only: the error's query parameters would put every buffered request in the log.
+      this.logger.warn({ error: (error as Error).message, rows: rows.length }, 'inbound history not recorded');
     }
   }
 
@@ -126,7 +127,14 @@ export class InboundHistory implements OnModuleInit, OnModuleDestroy {
   }
 }
 
-function pick(headers: Record<string, unknown>, names: string[]): Record<string, string> {
+/** What the history keeps of a request besides its body. */
+export interface RecordedRequest {
+  method: string;
+  path: string;
+  headers: IncomingHttpHeaders;
+}
+
+function pick(headers: IncomingHttpHeaders, names: string[]): Record<string, string> {
   const out: Record<string, string> = {};
   for (const name of names) if (typeof headers[name] === 'string') out[name] = headers[name] as string;
   return out;
