@@ -1,3 +1,2 @@
-export * from './secret-token';
 export * from './token-bucket';
 export * from './event-shape';

@@ -1,8 +1,10 @@
 import { Module, type DynamicModule } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { InboundRequest } from '@daalu/ingest/data-access';
+import { ProblemFilter } from '@daalu/platform/http';
+import { TenancyModule } from '@daalu/platform/tenancy';
 import { CredentialDirectory } from './credentials/credential-directory';
-import { OperatorGuard, TenantGuard } from './credentials/credential-auth.guards';
+import { OperatorGuard } from './credentials/operator.guard';
 import { CredentialFactsService } from './credentials/credential-facts.service';
 import { IngestKeyController } from './credentials/ingest-key.controller';
 import { TenantsController } from './credentials/tenants.controller';
@@ -13,7 +15,6 @@ import { IngestDetailController } from './history/ingest-detail.controller';
 import { InboundHistory } from './history/inbound-history';
 import { Clock } from './shared/clock';
 import { INGEST_OPTIONS, type IngestOptions } from './shared/ingest-options';
-import { ProblemFilter } from './shared/problem';
 
 /** Everything behind the ingest endpoint: tenants and keys, the endpoint itself, inbound history. */
 @Module({})
@@ -21,7 +22,7 @@ export class IngestFeatureModule {
   static forRoot(options: IngestOptions): DynamicModule {
     return {
       module: IngestFeatureModule,
-      imports: [TypeOrmModule.forFeature([InboundRequest])],
+      imports: [TypeOrmModule.forFeature([InboundRequest]), TenancyModule],
       controllers: [TenantsController, IngestKeyController, IngestDetailController],
       providers: [
         { provide: INGEST_OPTIONS, useValue: options },
@@ -29,7 +30,6 @@ export class IngestFeatureModule {
         CredentialDirectory,
         CredentialFactsService,
         OperatorGuard,
-        TenantGuard,
         IngestRateLimiter,
         IdempotencyStore,
         EventIngestService,

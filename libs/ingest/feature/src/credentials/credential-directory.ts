@@ -1,9 +1,8 @@
-import { Inject, Injectable, type OnApplicationBootstrap, type OnModuleDestroy } from '@nestjs/common';
-import type { ConsumerMessages } from '@nats-io/jetstream';
-import { decodeConfigFact, type ConfigFact } from '@daalu/contracts';
-import { NatsClient, sleep, STREAM_NAMES, type StreamNames } from '@daalu/platform/jetstream';
+import { Inject, Injectable } from '@nestjs/common';
+import type { ConfigFact } from '@daalu/contracts';
+import { NatsClient, STREAM_NAMES, type StreamNames } from '@daalu/platform/jetstream';
 import { LOGGER, Readiness, type Logger } from '@daalu/platform/observability';
-import { hashToken } from '@daalu/ingest/domain';
+import { ConfigFactsFollower, hashToken } from '@daalu/platform/tenancy';
 import { Clock } from '../shared/clock';
 
 interface KeyEntry {
@@ -24,39 +23,25 @@ export interface TenantEntry {
 }
 
 /**
- * The gateway's in-memory projection of the CONFIG stream: which key hash and API-token hash belong to
- * which tenant, and each tenant's limits. Rebuilt from the stream at every start (an ordered consumer
- * from the first message), so a request never needs a database round trip; every replica sees a
- * rotation within milliseconds. Ready once it has applied what was on the stream at start.
+ * The gateway's in-memory projection of the CONFIG stream: which key hash belongs to which tenant, and
+ * each tenant's limits, so a request never needs a database round trip. (API tokens are the shared
+ * ApiTokenDirectory's.)
  */
 @Injectable()
-export class CredentialDirectory implements OnApplicationBootstrap, OnModuleDestroy {
+export class CredentialDirectory extends ConfigFactsFollower {
   private readonly keys = new Map<string, KeyEntry>();
-  private readonly apiTokens = new Map<string, string>();
   private readonly tenants = new Map<string, TenantEntry>();
   private readonly keyById = new Map<string, string>();
-  private lastSequence = 0;
-  private targetSequence = Number.POSITIVE_INFINITY;
-  private messages?: ConsumerMessages;
-  private readonly abort = new AbortController();
   private readonly listeners = new Set<(tenantId: string) => void>();
 
   constructor(
-    private readonly client: NatsClient,
-    @Inject(STREAM_NAMES) private readonly streams: StreamNames,
+    client: NatsClient,
+    @Inject(STREAM_NAMES) streams: StreamNames,
     private readonly clock: Clock,
-    @Inject(LOGGER) private readonly logger: Logger,
+    @Inject(LOGGER) logger: Logger,
     readiness: Readiness,
   ) {
-    readiness.register('credentials', () =>
-      this.caughtUp
-        ? { ok: true }
-        : { ok: false, detail: `loading credentials: at ${this.lastSequence} of ${this.targetSequence}` },
-    );
-  }
-
-  get caughtUp(): boolean {
-    return this.lastSequence >= this.targetSequence;
+    super('credentials', client, streams, logger, readiness);
   }
 
   /** Resolves the tenant of an ingest key (null: unknown, or rotated out and past its grace period). */
@@ -65,10 +50,6 @@ export class CredentialDirectory implements OnApplicationBootstrap, OnModuleDest
     const entry = this.keys.get(keyHash);
     if (!entry || (entry.expiresAt !== null && this.clock.now() >= entry.expiresAt)) return null;
     return { tenantId: entry.tenantId, keyHash };
-  }
-
-  tenantForApiToken(token: string): string | null {
-    return this.apiTokens.get(hashToken(token)) ?? null;
   }
 
   tenant(tenantId: string): TenantEntry | undefined {
@@ -80,52 +61,7 @@ export class CredentialDirectory implements OnApplicationBootstrap, OnModuleDest
     this.listeners.add(listener);
   }
 
-  /** Waits until the fact at `sequence` has been applied here (read-your-writes after a publish). */
-  async waitFor(sequence: number, timeoutMs = 5000): Promise<void> {
-    const deadline = Date.now() + timeoutMs;
-    while (this.lastSequence < sequence) {
-      if (Date.now() > deadline) throw new Error(`credentials not updated to ${sequence} within ${timeoutMs} ms`);
-      await sleep(2);
-    }
-  }
-
-  async onApplicationBootstrap(): Promise<void> {
-    const info = await this.client.jsm.streams.info(this.streams.config);
-    this.targetSequence = info.state.last_seq;
-    void this.run();
-  }
-
-  async onModuleDestroy(): Promise<void> {
-    this.abort.abort();
-    await this.messages?.close().catch(() => undefined);
-  }
-
-  private async run(): Promise<void> {
-    while (!this.abort.signal.aborted) {
-      try {
-        // An ordered consumer: in order, no acks, re-created by the client after any gap or reconnect.
-        const consumer = await this.client.js.consumers.get(this.streams.config, {
-          opt_start_seq: this.lastSequence + 1,
-        });
-        this.messages = await consumer.consume();
-        for await (const msg of this.messages) {
-          try {
-            const fact = decodeConfigFact(msg.headers, msg.data);
-            if (fact) this.apply(fact, msg.seq);
-          } catch (error) {
-            this.logger.error({ err: error, seq: msg.seq }, 'undecodable config fact skipped');
-          }
-          this.lastSequence = msg.seq;
-        }
-      } catch (error) {
-        if (this.abort.signal.aborted) return;
-        this.logger.warn({ err: error }, 'credential stream interrupted; resuming');
-        await sleep(500, this.abort.signal);
-      }
-    }
-  }
-
-  private apply(fact: ConfigFact, seq: number): void {
+  protected apply(fact: ConfigFact, seq: number): void {
     switch (fact.kind) {
       case 'tenant.created':
         this.tenants.set(fact.tenantId, {
@@ -157,9 +93,6 @@ export class CredentialDirectory implements OnApplicationBootstrap, OnModuleDest
         }
         break;
       }
-      case 'api-token.issued':
-        this.apiTokens.set(fact.tokenHash, fact.tenantId);
-        break;
     }
     for (const listener of this.listeners) listener(fact.tenantId);
   }

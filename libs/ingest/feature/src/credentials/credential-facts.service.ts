@@ -2,10 +2,10 @@ import { Inject, Injectable } from '@nestjs/common';
 import { v7 as uuidv7 } from 'uuid';
 import { configCodecFor, type ConfigAggregate, type ConfigFact, type Subjects } from '@daalu/contracts';
 import { JetStreamPublisher, PublishFailedError, SUBJECTS } from '@daalu/platform/jetstream';
-import { generateToken, hashToken, tokenPrefix } from '@daalu/ingest/domain';
+import { ApiTokenDirectory, generateToken, hashToken, tokenPrefix } from '@daalu/platform/tenancy';
 import { Clock } from '../shared/clock';
 import { INGEST_OPTIONS, type IngestOptions } from '../shared/ingest-options';
-import { problem, ProblemException } from '../shared/problem';
+import { problem, ProblemException } from '@daalu/platform/http';
 import { CredentialDirectory } from './credential-directory';
 
 export interface CreatedTenant {
@@ -16,8 +16,8 @@ export interface CreatedTenant {
 }
 
 /**
- * Writes tenant and credential facts to the CONFIG stream, then waits until this replica's directory
- * has applied them, so the key works on the very next request. Secrets are returned once and only
+ * Writes tenant and credential facts to the CONFIG stream, then waits until this replica's directories
+ * have applied them, so the key works on the very next request. Secrets are returned once and only
  * their hashes are published.
  */
 @Injectable()
@@ -25,6 +25,7 @@ export class CredentialFactsService {
   constructor(
     private readonly publisher: JetStreamPublisher,
     private readonly directory: CredentialDirectory,
+    private readonly apiTokens: ApiTokenDirectory,
     private readonly clock: Clock,
     @Inject(SUBJECTS) private readonly subjects: Subjects,
     @Inject(INGEST_OPTIONS) private readonly options: IngestOptions,
@@ -61,7 +62,7 @@ export class CredentialFactsService {
       },
       0,
     );
-    await this.directory.waitFor(seq);
+    await Promise.all([this.directory.waitFor(seq), this.apiTokens.waitFor(seq)]);
     return { id: tenantId, name, ingestKey, apiToken };
   }
 

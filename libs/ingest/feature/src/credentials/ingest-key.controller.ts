@@ -2,7 +2,7 @@ import { Body, Controller, HttpCode, Post, Req, UseGuards } from '@nestjs/common
 import { Type } from 'class-transformer';
 import { IsInt, IsOptional, Max, Min } from 'class-validator';
 import { validateBody } from '../shared/validate-body';
-import { TenantGuard, type TenantRequest } from './credential-auth.guards';
+import { TenantGuard, type TenantRequest } from '@daalu/platform/tenancy';
 import { CredentialFactsService } from './credential-facts.service';
 
 export class RotateIngestKeyDto {

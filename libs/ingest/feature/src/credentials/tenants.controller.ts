@@ -2,7 +2,7 @@ import { Body, Controller, HttpCode, Param, ParseUUIDPipe, Post, Put, UseGuards 
 import { Type } from 'class-transformer';
 import { IsInt, IsNotEmpty, IsNumber, IsOptional, IsString, Max, MaxLength, Min } from 'class-validator';
 import { validateBody } from '../shared/validate-body';
-import { OperatorGuard } from './credential-auth.guards';
+import { OperatorGuard } from './operator.guard';
 import { CredentialFactsService } from './credential-facts.service';
 
 export class CreateTenantDto {

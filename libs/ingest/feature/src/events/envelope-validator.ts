@@ -2,7 +2,7 @@ import { validateSync } from 'class-validator';
 import { SEVERITIES, type Severity } from '@daalu/contracts';
 import { followsTypeShape, jsonDepth } from '@daalu/ingest/domain';
 import { fieldErrors, invalidFields } from '../shared/validate-body';
-import { problem, ProblemException } from '../shared/problem';
+import { problem, ProblemException } from '@daalu/platform/http';
 import { ENVELOPE_FIELDS, ENVELOPE_LIMITS, IngestEventDto } from './ingest-event.dto';
 
 const KNOWN = new Set<string>(ENVELOPE_FIELDS);

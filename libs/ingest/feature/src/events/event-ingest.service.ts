@@ -6,7 +6,7 @@ import { LOGGER, type Logger } from '@daalu/platform/observability';
 import { idempotentEventId } from '@daalu/ingest/domain';
 import { Clock } from '../shared/clock';
 import { INGEST_OPTIONS, type IngestOptions } from '../shared/ingest-options';
-import { problem, ProblemException } from '../shared/problem';
+import { problem, ProblemException } from '@daalu/platform/http';
 import { validateEnvelope } from './envelope-validator';
 import { IdempotencyStore } from './idempotency-store';
 

@@ -1,9 +1,9 @@
 import type { IncomingMessage, Server, ServerResponse } from 'node:http';
-import { hashToken, isWellFormedToken, tokenPrefix } from '@daalu/ingest/domain';
+import { hashToken, isWellFormedToken, tokenPrefix } from '@daalu/platform/tenancy';
 import type { Logger, Metrics } from '@daalu/platform/observability';
 import type { CredentialDirectory } from '../credentials/credential-directory';
 import type { InboundHistory } from '../history/inbound-history';
-import { problem, ProblemException, PROBLEM_CONTENT_TYPE, type Problem } from '../shared/problem';
+import { problem, ProblemException, PROBLEM_CONTENT_TYPE, type Problem } from '@daalu/platform/http';
 import { parseJsonSafely } from '../shared/safe-json';
 import type { EventIngestService } from './event-ingest.service';
 import type { IngestRateLimiter } from './ingest-rate-limiter';

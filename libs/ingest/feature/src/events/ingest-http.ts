@@ -3,7 +3,7 @@ import type { FastifyInstance } from 'fastify';
 import { LOGGER, Metrics, type Logger } from '@daalu/platform/observability';
 import { CredentialDirectory } from '../credentials/credential-directory';
 import { InboundHistory } from '../history/inbound-history';
-import { badRequest, ProblemFilter } from '../shared/problem';
+import { badRequest, ProblemFilter } from '@daalu/platform/http';
 import { parseJsonSafely } from '../shared/safe-json';
 import { EventIngestService } from './event-ingest.service';
 import { IngestFrontDoor } from './ingest-front-door';

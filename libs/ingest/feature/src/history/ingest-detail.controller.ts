@@ -1,6 +1,6 @@
 import { Controller, Get, Inject, Req, UseGuards } from '@nestjs/common';
 import { CredentialDirectory } from '../credentials/credential-directory';
-import { TenantGuard, type TenantRequest } from '../credentials/credential-auth.guards';
+import { TenantGuard, type TenantRequest } from '@daalu/platform/tenancy';
 import type { RecordedRequest, RecordedResponse } from '@daalu/ingest/data-access';
 import { INGEST_OPTIONS, type IngestOptions } from '../shared/ingest-options';
 import { InboundHistory } from './inbound-history';

@@ -1,0 +1,41 @@
+import { Injectable, type CanActivate, type ExecutionContext } from '@nestjs/common';
+import type { FastifyRequest } from 'fastify';
+import { problem, ProblemException } from '@daalu/platform/http';
+import { ApiTokenDirectory } from './api-token-directory';
+import { isWellFormedToken } from './secret-token';
+
+/** The tenant an authenticated request acts for (set by TenantGuard). */
+export interface TenantRequest extends FastifyRequest {
+  tenantId?: string;
+}
+
+/** The token of `Authorization: Bearer <token>`, if any. */
+export function bearerToken(request: { headers: FastifyRequest['headers'] }): string | undefined {
+  const header = request.headers.authorization;
+  return header?.startsWith('Bearer ') ? header.slice(7).trim() : undefined;
+}
+
+export const unauthorized = () =>
+  new ProblemException(
+    problem(401, 'unauthorized', 'Unauthorized', 'a valid token is required in Authorization: Bearer <token>'),
+    { 'WWW-Authenticate': 'Bearer' },
+  );
+
+/** Tenant endpoints: Authorization: Bearer <tenant API token>; sets request.tenantId. */
+@Injectable()
+export class TenantGuard implements CanActivate {
+  constructor(private readonly directory: ApiTokenDirectory) {}
+
+  canActivate(context: ExecutionContext): boolean {
+    const request = context.switchToHttp().getRequest<TenantRequest>();
+    request.tenantId = this.tenantOf(request) ?? undefined;
+    if (!request.tenantId) throw unauthorized();
+    return true;
+  }
+
+  /** The caller's tenant, or null: for handlers outside Nest's guards (a raw route, a stream). */
+  tenantOf(request: { headers: FastifyRequest['headers'] }): string | null {
+    const token = bearerToken(request) ?? '';
+    return isWellFormedToken('api-token', token) ? this.directory.tenantForApiToken(token) : null;
+  }
+}
