@@ -2,6 +2,7 @@ import { Module, type DynamicModule } from '@nestjs/common';
 import { PlatformModule } from '@daalu/platform/app';
 import type { Logger } from '@daalu/platform/observability';
 import { TimelineProjectionModule } from '@daalu/timeline/feature-projection';
+import { TimelineQueryModule } from '@daalu/timeline/feature-query';
 import { TIMELINE_MIGRATIONS } from '@daalu/timeline/data-access';
 import { TimelineProjectorConfig } from './config';
 
@@ -18,7 +19,8 @@ export class AppModule {
           logger,
           database: { schema: 'timeline', migrations: [...TIMELINE_MIGRATIONS] },
         }),
-        TimelineProjectionModule,
+        TimelineProjectionModule.forRoot({ retentionDays: config.DAALU_TIMELINE_RETENTION_DAYS }),
+        TimelineQueryModule,
       ],
     };
   }

@@ -10,4 +10,12 @@ export class TimelineProjectorConfig extends PlatformConfig {
   @Min(0)
   @Max(65535)
   override PORT: number = 8082;
+
+  /** Days an entry stays on the timeline (whole day partitions are dropped after it). */
+  @Expose()
+  @Type(() => Number)
+  @IsInt()
+  @Min(1)
+  @Max(3650)
+  DAALU_TIMELINE_RETENTION_DAYS: number = 30;
 }

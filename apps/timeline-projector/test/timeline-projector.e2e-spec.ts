@@ -63,7 +63,7 @@ describe('timeline-projector process', () => {
 
   const rows = async () =>
     db
-      .query<{ id: string }>(`SELECT id FROM timeline.timeline_event ORDER BY stream_seq`)
+      .query<{ id: string }>(`SELECT id FROM timeline.timeline_entry ORDER BY stream_seq`)
       .then((r) => r.map((x) => x.id));
 
   it('refuses to start with an invalid setting, naming the variable, and exits non-zero', async () => {
@@ -107,7 +107,7 @@ describe('timeline-projector process', () => {
     await app.waitForLine(/timeline-projector listening/);
     await publish(20);
     await eventually(rows, (ids) => ids.length >= 80, { what: 'all projected' });
-    const before = await db.query(`SELECT * FROM timeline.timeline_event ORDER BY stream_seq`);
+    const before = await db.query(`SELECT * FROM timeline.timeline_entry ORDER BY stream_seq`);
     await app.stop('SIGTERM');
 
     const rebuild = startProcess(SCRIPT, ['rebuild'], env);
@@ -115,6 +115,6 @@ describe('timeline-projector process', () => {
     const output = rebuild.lines.join('\n');
     expect(output).toMatch(/rebuild timeline-events: dropping the projection and replaying the log/);
     expect(output).toMatch(/rebuild timeline-events: 80 \/ 80 messages \(100\.0%\)/);
-    expect(await db.query(`SELECT * FROM timeline.timeline_event ORDER BY stream_seq`)).toEqual(before);
+    expect(await db.query(`SELECT * FROM timeline.timeline_entry ORDER BY stream_seq`)).toEqual(before);
   });
 });

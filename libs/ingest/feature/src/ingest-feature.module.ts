@@ -1,7 +1,6 @@
 import { Module, type DynamicModule } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { InboundRequest } from '@daalu/ingest/data-access';
-import { ProblemFilter } from '@daalu/platform/http';
 import { TenancyModule } from '@daalu/platform/tenancy';
 import { CredentialDirectory } from './credentials/credential-directory';
 import { OperatorGuard } from './credentials/operator.guard';
@@ -34,7 +33,6 @@ export class IngestFeatureModule {
         IdempotencyStore,
         EventIngestService,
         InboundHistory,
-        ProblemFilter,
       ],
       exports: [CredentialDirectory, Clock, InboundHistory],
     };

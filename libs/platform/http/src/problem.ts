@@ -100,3 +100,11 @@ export function fromFastifyError(error: FastifyError): Problem {
       return problem(500, 'internal', 'Internal error', 'the request failed; it was logged');
   }
 }
+
+/** Makes every error of the app leave as problem+json (call from an app's `configureHttp`). */
+export function answerErrorsAsProblems(app: {
+  useGlobalFilters(...filters: ExceptionFilter[]): unknown;
+  get<T>(token: unknown): T;
+}): void {
+  app.useGlobalFilters(new ProblemFilter(app.get<Logger>(LOGGER)));
+}

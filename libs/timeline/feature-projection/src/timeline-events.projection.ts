@@ -2,15 +2,31 @@ import type { JsMsg } from '@nats-io/jetstream';
 import type { EntityManager } from 'typeorm';
 import { EventIngestedCodec, type EventIngested, type StreamNames, type Subjects } from '@daalu/contracts';
 import type { Projection, Sequenced } from '@daalu/platform/projection';
-import { TimelineEvent } from '@daalu/timeline/data-access';
+import { dayOf, insertTimelineRows, TimelinePartitions, type TimelineRow } from '@daalu/timeline/data-access';
+import { TIMELINE_CHANNEL, type TimelineCommitted, type TimelineOptions } from './timeline-options';
 
-/** Ingested events of every tenant, onto the timeline: one multi-row insert per batch, idempotent by id. */
+const DAY_MS = 86_400_000;
+/** A notification lists the tenants of a batch up to this many (PostgreSQL caps a payload at 8000 bytes). */
+const MAX_NOTIFIED_TENANTS = 150;
+
+/**
+ * Ingested events of every tenant, onto the timeline: one insert per batch into the day partitions,
+ * idempotent by (tenant, time, id), and a notification in the same transaction so live streams wake
+ * up exactly when the rows are visible. Events already past retention (a replay of an old log) are
+ * skipped: their partition is gone or about to be.
+ */
 export class TimelineEventsProjection implements Projection<EventIngested> {
   readonly name = 'timeline-events';
   readonly stream: string;
   readonly filterSubject: string;
 
-  constructor(streams: StreamNames, subjects: Subjects) {
+  constructor(
+    streams: StreamNames,
+    subjects: Subjects,
+    private readonly partitions: TimelinePartitions,
+    private readonly options: TimelineOptions,
+    private readonly now: () => number = Date.now,
+  ) {
     this.stream = streams.events;
     this.filterSubject = subjects.allEvents;
   }
@@ -20,23 +36,42 @@ export class TimelineEventsProjection implements Projection<EventIngested> {
   }
 
   async apply(batch: Sequenced<EventIngested>[], manager: EntityManager): Promise<void> {
-    const rows = batch.map(({ seq, message }) => ({
-      id: message.id,
-      tenantId: message.tenantId,
-      type: message.type,
-      module: message.module,
-      source: message.source,
-      summary: message.summary,
-      severity: message.severity,
-      payload: message.payload as TimelineEvent['payload'] & object,
-      receivedAt: new Date(message.receivedAt),
-      streamSeq: String(seq),
-      correlationId: message.correlationId,
-    }));
-    await manager.createQueryBuilder().insert().into(TimelineEvent).values(rows).orIgnore().execute();
+    const cutoff = dayOf(this.now()) - this.options.retentionDays * DAY_MS;
+    const rows: TimelineRow[] = [];
+    const days = new Set<number>();
+    const tenants = new Set<string>();
+    for (const { seq, message } of batch) {
+      const recordedAt = Date.parse(message.receivedAt);
+      if (recordedAt < cutoff) continue;
+      days.add(dayOf(recordedAt));
+      tenants.add(message.tenantId);
+      rows.push({
+        tenantId: message.tenantId,
+        recordedAt: message.receivedAt,
+        id: message.id,
+        kind: 'event',
+        type: message.type,
+        module: message.module,
+        source: message.source,
+        summary: message.summary,
+        severity: message.severity,
+        payload: message.payload,
+        refId: null,
+        correlationId: message.correlationId,
+        streamSeq: seq,
+      });
+    }
+    if (rows.length === 0) return;
+    await this.partitions.ensure(manager, days);
+    await insertTimelineRows(manager, rows);
+    const committed: TimelineCommitted = {
+      sequence: batch[batch.length - 1].seq,
+      ...(tenants.size <= MAX_NOTIFIED_TENANTS ? { tenants: [...tenants] } : {}),
+    };
+    await manager.query(`SELECT pg_notify($1, $2)`, [TIMELINE_CHANNEL, JSON.stringify(committed)]);
   }
 
   async reset(manager: EntityManager): Promise<void> {
-    await manager.query(`TRUNCATE timeline_event`);
+    await manager.query(`TRUNCATE timeline_entry`);
   }
 }

@@ -1,22 +1,37 @@
-import { Module } from '@nestjs/common';
-import { TypeOrmModule } from '@nestjs/typeorm';
+import { Module, type DynamicModule } from '@nestjs/common';
 import { STREAM_NAMES, SUBJECTS, type StreamNames, type Subjects } from '@daalu/platform/jetstream';
 import { ProjectionHost } from '@daalu/platform/projection';
-import { TimelineEvent } from '@daalu/timeline/data-access';
+import { TimelinePartitions } from '@daalu/timeline/data-access';
 import { TimelineEventsProjection } from './timeline-events.projection';
+import { TimelineRetention } from './timeline-retention.service';
+import { TIMELINE_OPTIONS, type TimelineOptions } from './timeline-options';
 
-@Module({
-  imports: [TypeOrmModule.forFeature([TimelineEvent])],
-  providers: [
-    {
-      provide: TimelineEventsProjection,
-      inject: [ProjectionHost, STREAM_NAMES, SUBJECTS],
-      useFactory: (host: ProjectionHost, streams: StreamNames, subjects: Subjects) => {
-        const projection = new TimelineEventsProjection(streams, subjects);
-        host.register(projection);
-        return projection;
-      },
-    },
-  ],
-})
-export class TimelineProjectionModule {}
+/** The timeline projection (log → day-partitioned table) and its retention. */
+@Module({})
+export class TimelineProjectionModule {
+  static forRoot(options: TimelineOptions): DynamicModule {
+    return {
+      module: TimelineProjectionModule,
+      providers: [
+        { provide: TIMELINE_OPTIONS, useValue: options },
+        TimelinePartitions,
+        TimelineRetention,
+        {
+          provide: TimelineEventsProjection,
+          inject: [ProjectionHost, STREAM_NAMES, SUBJECTS, TimelinePartitions],
+          useFactory: (
+            host: ProjectionHost,
+            streams: StreamNames,
+            subjects: Subjects,
+            partitions: TimelinePartitions,
+          ) => {
+            const projection = new TimelineEventsProjection(streams, subjects, partitions, options);
+            host.register(projection);
+            return projection;
+          },
+        },
+      ],
+      exports: [TIMELINE_OPTIONS],
+    };
+  }
+}

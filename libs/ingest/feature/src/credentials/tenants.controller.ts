@@ -1,7 +1,7 @@
 import { Body, Controller, HttpCode, Param, ParseUUIDPipe, Post, Put, UseGuards } from '@nestjs/common';
 import { Type } from 'class-transformer';
 import { IsInt, IsNotEmpty, IsNumber, IsOptional, IsString, Max, MaxLength, Min } from 'class-validator';
-import { validateBody } from '../shared/validate-body';
+import { validateBody } from '@daalu/platform/http';
 import { OperatorGuard } from './operator.guard';
 import { CredentialFactsService } from './credential-facts.service';
 

@@ -1,7 +1,7 @@
 import { validateSync } from 'class-validator';
 import { SEVERITIES, type Severity } from '@daalu/contracts';
 import { followsTypeShape, jsonDepth } from '@daalu/ingest/domain';
-import { fieldErrors, invalidFields } from '../shared/validate-body';
+import { fieldErrors, invalidFields } from '@daalu/platform/http';
 import { problem, ProblemException } from '@daalu/platform/http';
 import { ENVELOPE_FIELDS, ENVELOPE_LIMITS, IngestEventDto } from './ingest-event.dto';
 

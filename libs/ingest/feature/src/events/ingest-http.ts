@@ -3,7 +3,7 @@ import type { FastifyInstance } from 'fastify';
 import { LOGGER, Metrics, type Logger } from '@daalu/platform/observability';
 import { CredentialDirectory } from '../credentials/credential-directory';
 import { InboundHistory } from '../history/inbound-history';
-import { badRequest, ProblemFilter } from '@daalu/platform/http';
+import { answerErrorsAsProblems, badRequest } from '@daalu/platform/http';
 import { parseJsonSafely } from '../shared/safe-json';
 import { EventIngestService } from './event-ingest.service';
 import { IngestFrontDoor } from './ingest-front-door';
@@ -21,7 +21,7 @@ export const INGEST_BODY_LIMIT = 1024 * 1024;
  */
 export function configureIngestHttp(app: NestFastifyApplication): void {
   const fastify = app.getHttpAdapter().getInstance() as unknown as FastifyInstance;
-  app.useGlobalFilters(app.get(ProblemFilter));
+  answerErrorsAsProblems(app);
 
   fastify.removeAllContentTypeParsers();
   fastify.addContentTypeParser('application/json', { parseAs: 'string' }, (_request, body, done) => {

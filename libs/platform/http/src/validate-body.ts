@@ -1,6 +1,6 @@
 import { plainToInstance } from 'class-transformer';
 import { validate, type ValidationError } from 'class-validator';
-import { problem, ProblemException } from '@daalu/platform/http';
+import { problem, ProblemException } from './problem';
 
 export interface FieldError {
   field: string;

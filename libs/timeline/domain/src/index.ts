@@ -1,0 +1,2 @@
+export * from './timeline-filter';
+export * from './timeline-cursor';

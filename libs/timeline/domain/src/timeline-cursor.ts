@@ -1,0 +1,33 @@
+/**
+ * A position in a newest-first listing: the recorded time and id of the last entry of a page. The next
+ * page is everything strictly older than it, so entries arriving meanwhile (newer) never shift a page,
+ * and no entry is seen twice or skipped. Opaque to clients (base64url JSON); it carries no tenant: the
+ * query is always the caller's tenant, so a guessed cursor reveals nothing.
+ */
+export interface TimelineCursor {
+  /** The entry's time as PostgreSQL printed it (microseconds, UTC), so no precision is lost. */
+  at: string;
+  id: string;
+}
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
+const AT = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d{1,6})?Z$/;
+
+export function encodeCursor(cursor: TimelineCursor): string {
+  return Buffer.from(JSON.stringify([cursor.at, cursor.id])).toString('base64url');
+}
+
+/** The cursor, or undefined when the text is not one this API issued. */
+export function decodeCursor(text: string): TimelineCursor | undefined {
+  if (text.length > 200 || !/^[A-Za-z0-9_-]+$/.test(text)) return undefined;
+  try {
+    const value: unknown = JSON.parse(Buffer.from(text, 'base64url').toString('utf8'));
+    if (!Array.isArray(value) || value.length !== 2) return undefined;
+    const [at, id] = value as unknown[];
+    if (typeof at !== 'string' || typeof id !== 'string' || !AT.test(at) || !UUID.test(id)) return undefined;
+    if (Number.isNaN(Date.parse(at))) return undefined;
+    return { at, id };
+  } catch {
+    return undefined;
+  }
+}

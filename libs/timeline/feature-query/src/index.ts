@@ -1,0 +1,2 @@
+export * from './timeline-query.module';
+export * from './timeline-notifier';

@@ -1,0 +1,35 @@
+import { invalidFields } from '@daalu/platform/http';
+import {
+  decodeCursor,
+  parseLimit,
+  parseTimelineFilter,
+  type QueryValue,
+  type TimelineCursor,
+  type TimelineFilter,
+} from '@daalu/timeline/domain';
+
+export interface ListQuery {
+  filter: TimelineFilter;
+  limit: number;
+  cursor?: TimelineCursor;
+}
+
+/** The list endpoint's query string, validated: a 400 naming every bad parameter. */
+export function parseListQuery(query: Record<string, QueryValue>): ListQuery {
+  const { filter, errors } = parseTimelineFilter(query, ['limit', 'cursor']);
+  const limit = parseLimit(query.limit, errors);
+  let cursor: TimelineCursor | undefined;
+  if (query.cursor !== undefined) {
+    cursor = typeof query.cursor === 'string' ? decodeCursor(query.cursor) : undefined;
+    if (!cursor) errors.push({ field: 'cursor', message: 'not a cursor this API issued (use nextCursor as given)' });
+  }
+  if (errors.length > 0) throw invalidFields('invalid-query', 'Invalid query', errors);
+  return { filter, limit, cursor };
+}
+
+/** The stream endpoint's query string: the same filters, nothing else. */
+export function parseStreamQuery(query: Record<string, QueryValue>): TimelineFilter {
+  const { filter, errors } = parseTimelineFilter(query);
+  if (errors.length > 0) throw invalidFields('invalid-query', 'Invalid query', errors);
+  return filter;
+}
