@@ -1,5 +1,5 @@
 import { v7 as uuidv7 } from 'uuid';
-import type { EventIngested, TenantCreated } from '../src';
+import type { ApiTokenIssued, EventIngested, TenantCreated } from '../src';
 
 /** The product page's worked example: the envelope a sender POSTs, exactly as the page shows it. */
 export const PAGE_EXAMPLE_ENVELOPE = {
@@ -40,5 +40,22 @@ export function aTenantCreated(overrides: Partial<TenantCreated> = {}): TenantCr
     occurredAt: new Date().toISOString(),
     name: 'acme',
     ...overrides,
+  };
+}
+
+/** An `api-token.issued` fact for a token whose SHA-256 is `tokenHash`. */
+export function anApiTokenIssued(tenantId: string, tokenHash: string): ApiTokenIssued {
+  const id = uuidv7();
+  return {
+    schemaVersion: 1,
+    kind: 'api-token.issued',
+    id,
+    tenantId,
+    correlationId: id,
+    causationId: null,
+    occurredAt: new Date().toISOString(),
+    tokenId: uuidv7(),
+    tokenHash,
+    tokenPrefix: 'dat_test…',
   };
 }

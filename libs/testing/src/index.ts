@@ -6,3 +6,4 @@ export * from './wait';
 export * from './free-port';
 export * from './private-nats';
 export * from './app-process';
+export * from './sse-client';

@@ -1,0 +1,411 @@
+import { v7 as uuidv7 } from 'uuid';
+import { ApiTokenIssuedCodec, EventIngestedCodec, streamDefinitions, type EventIngested } from '@daalu/contracts';
+import { anApiTokenIssued, anIngestedEvent } from '@daalu/contracts/testing';
+import { JetStreamPublisher, provisionStreams } from '@daalu/platform/jetstream';
+import { generateToken, hashToken } from '@daalu/platform/tenancy';
+import {
+  createTestDatabase,
+  createTestNats,
+  eventually,
+  freePort,
+  SseClient,
+  startProcess,
+  testLogger,
+  type AppProcess,
+  type TestDatabase,
+  type TestNats,
+} from '@daalu/testing';
+
+const SCRIPT = 'apps/timeline-projector/src/main.js';
+
+interface Entry {
+  id: string;
+  type: string;
+  summary: string;
+  severity: string;
+  source: string;
+  payload: Record<string, unknown>;
+  sequence: number;
+}
+interface Page {
+  items: Entry[];
+  nextCursor: string | null;
+}
+
+/** GET /api/v1/events and /stream of the timeline projector, as a process over real NATS and PostgreSQL. */
+describe('timeline API', () => {
+  let db: TestDatabase;
+  let nats: TestNats;
+  let publisher: JetStreamPublisher;
+  let env: Record<string, string>;
+  let app: AppProcess;
+  let base: string;
+
+  const tenants = new Map<string, { id: string; token: string }>();
+  /** A tenant with an API token, as the gateway would have issued it. */
+  async function tenant(name: string): Promise<{ id: string; token: string }> {
+    const id = uuidv7();
+    const token = generateToken('api-token');
+    await publisher.publish(
+      nats.subjects.config(id, 'api-token'),
+      ApiTokenIssuedCodec,
+      anApiTokenIssued(id, hashToken(token)),
+    );
+    tenants.set(name, { id, token });
+    return { id, token };
+  }
+
+  async function publish(tenantId: string, overrides: Partial<EventIngested>): Promise<EventIngested> {
+    const event = anIngestedEvent(tenantId, overrides);
+    await publisher.publish(nats.subjects.event(tenantId), EventIngestedCodec, event);
+    return event;
+  }
+
+  const auth = (name: string) => ({ authorization: `Bearer ${tenants.get(name)!.token}` });
+
+  async function list(name: string, query = ''): Promise<Page> {
+    const response = await fetch(`${base}/api/v1/events${query ? `?${query}` : ''}`, { headers: auth(name) });
+    expect(response.status).toBe(200);
+    return (await response.json()) as Page;
+  }
+
+  const summaries = async (name: string, query = '') => (await list(name, query)).items.map((e) => e.summary);
+
+  async function startApp(extra: Record<string, string> = {}): Promise<void> {
+    app = startProcess(SCRIPT, [], { ...env, ...extra });
+    await eventually(
+      () =>
+        fetch(`${base}/health/ready`).then(
+          (r) => r.status,
+          () => 0,
+        ),
+      (status) => status === 200,
+      { what: 'timeline projector ready', timeoutMs: 30_000 },
+    );
+  }
+
+  /** Times relative to when the suite started, so the seeded times can be named again in queries. */
+  const origin = Date.now();
+  const at = (minutesAgo: number, plusSeconds = 0) =>
+    new Date(origin - minutesAgo * 60_000 + plusSeconds * 1000).toISOString();
+
+  beforeAll(async () => {
+    db = await createTestDatabase('timeline_api');
+    nats = await createTestNats('timelineapi');
+    await provisionStreams(nats.jsm, streamDefinitions(nats.namespace), testLogger());
+    publisher = new JetStreamPublisher(nats.js);
+    const port = await freePort();
+    base = `http://127.0.0.1:${port}`;
+    env = {
+      DATABASE_URL: db.url,
+      NATS_URL: nats.url,
+      DAALU_NAMESPACE: nats.namespace,
+      PORT: String(port),
+      HOST: '127.0.0.1',
+      LOG_LEVEL: 'info',
+    };
+
+    const a = await tenant('a');
+    const b = await tenant('b');
+    // Tenant a's timeline, oldest first, one second apart an hour ago.
+    const seed: Array<Partial<EventIngested>> = [
+      {
+        type: 'deploy.started',
+        module: 'ci',
+        source: 'github',
+        severity: 'info',
+        summary: 'deploy of api started',
+        payload: { service: 'api', env: 'prod' },
+      },
+      {
+        type: 'deploy.succeeded',
+        module: 'ci',
+        source: 'github',
+        severity: 'info',
+        summary: 'deploy of api succeeded',
+        payload: { service: 'api', env: 'prod' },
+      },
+      {
+        type: 'deploy.failed',
+        module: 'ci',
+        source: 'gitlab',
+        severity: 'critical',
+        summary: 'deploy of web failed',
+        payload: { service: 'web', env: 'staging' },
+      },
+      {
+        type: 'check.failed',
+        module: 'custom',
+        source: 'nightly-cron',
+        severity: 'warning',
+        summary: 'disk usage on backup host exceeded 90%',
+        payload: { host: 'backup-1', pct: 93 },
+      },
+      {
+        type: 'backup.completed',
+        module: 'custom',
+        source: 'nightly-cron',
+        severity: 'info',
+        summary: 'nightly Backup completed',
+        payload: { host: 'backup-1', nested: { region: 'eu' } },
+      },
+      { type: 'heartbeat', module: 'custom', source: 'cron-1', severity: 'info', summary: 'cron-1 alive', payload: {} },
+    ];
+    for (const [i, event] of seed.entries()) await publish(a.id, { ...event, receivedAt: at(60, i) });
+    await publish(b.id, {
+      type: 'deploy.started',
+      module: 'ci',
+      source: 'github',
+      summary: 'tenant b deploy',
+      payload: { service: 'api' },
+      receivedAt: at(60, 3),
+    });
+    await startApp();
+  }, 60_000);
+
+  afterAll(async () => {
+    await app?.stop('SIGTERM');
+    await nats.cleanup();
+    await db.drop();
+  });
+
+  it('answers 401 without a valid tenant API token', async () => {
+    expect((await fetch(`${base}/api/v1/events`)).status).toBe(401);
+    const wrong = await fetch(`${base}/api/v1/events`, {
+      headers: { authorization: `Bearer ${generateToken('api-token')}` },
+    });
+    expect(wrong.status).toBe(401);
+    expect(wrong.headers.get('content-type')).toMatch(/application\/problem\+json/);
+  });
+
+  it('lists the caller’s events newest first, and filters by each field', async () => {
+    expect(await summaries('a')).toEqual([
+      'cron-1 alive',
+      'nightly Backup completed',
+      'disk usage on backup host exceeded 90%',
+      'deploy of web failed',
+      'deploy of api succeeded',
+      'deploy of api started',
+    ]);
+    expect(await summaries('a', 'type=deploy.failed')).toEqual(['deploy of web failed']);
+    expect(await summaries('a', 'type=deploy.*')).toEqual([
+      'deploy of web failed',
+      'deploy of api succeeded',
+      'deploy of api started',
+    ]);
+    expect(await summaries('a', 'module=custom')).toEqual([
+      'cron-1 alive',
+      'nightly Backup completed',
+      'disk usage on backup host exceeded 90%',
+    ]);
+    expect(await summaries('a', 'source=nightly-cron')).toEqual([
+      'nightly Backup completed',
+      'disk usage on backup host exceeded 90%',
+    ]);
+    expect(await summaries('a', 'severity=warning,critical')).toEqual([
+      'disk usage on backup host exceeded 90%',
+      'deploy of web failed',
+    ]);
+    expect(await summaries('a', 'severity=critical&severity=warning')).toEqual([
+      'disk usage on backup host exceeded 90%',
+      'deploy of web failed',
+    ]);
+    expect(await summaries('a', `since=${at(60, 2)}&until=${at(60, 4)}`)).toEqual([
+      'disk usage on backup host exceeded 90%',
+      'deploy of web failed',
+    ]);
+    expect(await summaries('a', 'q=BACKUP')).toEqual([
+      'nightly Backup completed',
+      'disk usage on backup host exceeded 90%',
+    ]);
+    expect(await summaries('a', 'payload.service=api')).toEqual(['deploy of api succeeded', 'deploy of api started']);
+    expect(await summaries('a', 'payload.service=api&payload.env=prod&type=deploy.succeeded')).toEqual([
+      'deploy of api succeeded',
+    ]);
+    expect(await summaries('a', 'payload.pct=93')).toEqual(['disk usage on backup host exceeded 90%']);
+    expect(await summaries('a', 'payload.nested.region=eu')).toEqual(['nightly Backup completed']);
+    expect(await summaries('a', 'type=deploy.*&payload.env=staging')).toEqual(['deploy of web failed']);
+    expect(await summaries('a', 'type=nothing.here')).toEqual([]);
+
+    const [first] = (await list('a', 'type=check.failed')).items;
+    expect(first).toMatchObject({
+      kind: 'event',
+      type: 'check.failed',
+      module: 'custom',
+      source: 'nightly-cron',
+      severity: 'warning',
+      payload: { host: 'backup-1', pct: 93 },
+      receivedAt: expect.stringMatching(/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/),
+      sequence: expect.any(Number),
+    });
+  });
+
+  it('answers 400 naming every bad parameter', async () => {
+    const response = await fetch(
+      `${base}/api/v1/events?severity=fatal&limit=501&type=de*ploy&since=yesterday&sevrity=info&cursor=not-a-cursor&payload.a..b=1`,
+      { headers: auth('a') },
+    );
+    expect(response.status).toBe(400);
+    expect(response.headers.get('content-type')).toMatch(/application\/problem\+json/);
+    const body = (await response.json()) as { errors: Array<{ field: string }> };
+    expect(body.errors.map((e) => e.field).sort()).toEqual(
+      ['cursor', 'limit', 'payload.a..b', 'severity', 'since', 'sevrity', 'type'].sort(),
+    );
+  });
+
+  it('pages with a cursor that stays correct while new events arrive', async () => {
+    const c = await tenant('c');
+    const seeded: string[] = [];
+    for (let i = 0; i < 7; i++)
+      seeded.push((await publish(c.id, { summary: `old ${i}`, receivedAt: at(30, i) })).summary);
+    await eventually(
+      () => summaries('c'),
+      (s) => s.length === 7,
+      { what: 'seeded' },
+    );
+
+    const first = await list('c', 'limit=3');
+    expect(first.items.map((e) => e.summary)).toEqual(['old 6', 'old 5', 'old 4']);
+    // Newer events land while the client is paging: they must not shift or repeat its next pages.
+    for (let i = 0; i < 4; i++) await publish(c.id, { summary: `new ${i}` });
+    await eventually(
+      () => summaries('c'),
+      (s) => s.length === 11,
+      { what: 'new events projected' },
+    );
+
+    const second = await list('c', `limit=3&cursor=${first.nextCursor}`);
+    expect(second.items.map((e) => e.summary)).toEqual(['old 3', 'old 2', 'old 1']);
+    const third = await list('c', `limit=3&cursor=${second.nextCursor}`);
+    expect(third.items.map((e) => e.summary)).toEqual(['old 0']);
+    expect(third.nextCursor).toBeNull();
+    expect((await list('c', 'limit=4')).items.map((e) => e.summary)).toEqual(['new 3', 'new 2', 'new 1', 'new 0']);
+  });
+
+  it('never shows one tenant’s events to another, not even through a guessed cursor', async () => {
+    expect(await summaries('b')).toEqual(['tenant b deploy']);
+    expect(await summaries('b', 'payload.service=api')).toEqual(['tenant b deploy']);
+    // a's cursor, used by b: a position in time, applied to b's own timeline only.
+    const aPage = await list('a', 'limit=1');
+    const bWithACursor = await list('b', `cursor=${aPage.nextCursor}`);
+    expect(bWithACursor.items.map((e) => e.summary)).toEqual(['tenant b deploy']);
+    const aIds = new Set((await list('a', 'limit=500')).items.map((e) => e.id));
+    expect(bWithACursor.items.some((e) => aIds.has(e.id))).toBe(false);
+  });
+
+  it('streams new matching events live, and resumes after a disconnect with Last-Event-ID, no gap, no repeat', async () => {
+    const d = await tenant('d');
+    const other = await tenant('e');
+    await publish(d.id, { type: 'deploy.started', summary: 'before the stream' });
+    await eventually(
+      () => summaries('d'),
+      (s) => s.length === 1,
+      { what: 'earlier event projected' },
+    );
+
+    const url = `${base}/api/v1/events/stream?type=deploy.*`;
+    const first = new SseClient(url, auth('d'));
+    const spy = new SseClient(`${base}/api/v1/events/stream`, auth('e'));
+    expect(await first.status).toBe(200);
+    expect(await spy.status).toBe(200);
+    await new Promise((r) => setTimeout(r, 200)); // the streams are open
+
+    await publish(d.id, { type: 'deploy.started', summary: 'live 1' });
+    await publish(d.id, { type: 'check.failed', summary: 'not a deploy' });
+    await publish(other.id, { type: 'deploy.started', summary: 'other tenant' });
+    await publish(d.id, { type: 'deploy.succeeded', summary: 'live 2' });
+    await eventually(
+      () => first.events.length,
+      (n) => n === 2,
+      { what: 'two live events' },
+    );
+    expect(first.data<Entry>().map((e) => e.summary)).toEqual(['live 1', 'live 2']);
+    expect(first.events.map((e) => e.id)).toEqual(first.data<Entry>().map((e) => String(e.sequence)));
+    await eventually(
+      () => spy.events.length,
+      (n) => n === 1,
+      { what: 'the other tenant’s own event' },
+    );
+    expect(spy.data<Entry>().map((e) => e.summary)).toEqual(['other tenant']);
+    await first.close();
+    await spy.close();
+
+    // Missed while disconnected.
+    for (const summary of ['missed 1', 'missed 2', 'missed 3'])
+      await publish(d.id, { type: 'deploy.started', summary });
+    await eventually(
+      () => summaries('d', 'type=deploy.*'),
+      (s) => s.length === 6,
+      { what: 'missed events projected' },
+    );
+
+    const resumed = new SseClient(url, { ...auth('d'), 'last-event-id': first.events[1].id! });
+    await publish(d.id, { type: 'deploy.started', summary: 'after resume' });
+    await eventually(
+      () => resumed.events.length,
+      (n) => n === 4,
+      { what: 'missed and new events' },
+    );
+    expect(resumed.data<Entry>().map((e) => e.summary)).toEqual(['missed 1', 'missed 2', 'missed 3', 'after resume']);
+    await new Promise((r) => setTimeout(r, 300));
+    expect(resumed.events).toHaveLength(4); // nothing repeated
+    await resumed.close();
+
+    const bad = await fetch(url, { headers: { ...auth('d'), 'last-event-id': 'yesterday' } });
+    expect(bad.status).toBe(400);
+    const badFilter = await fetch(`${base}/api/v1/events/stream?severity=loud`, { headers: auth('d') });
+    expect(badFilter.status).toBe(400);
+    expect((await fetch(`${base}/api/v1/events/stream`)).status).toBe(401);
+  });
+
+  it('applies a redelivered event once (idempotent by event id)', async () => {
+    const f = await tenant('f');
+    const event = await publish(f.id, { summary: 'only once' });
+    // The same event again under another message id, as a replay or a second publisher would put it.
+    await nats.js.publish(nats.subjects.event(f.id), EventIngestedCodec.encode(event), { msgID: `replay-${event.id}` });
+    const marker = await publish(f.id, { summary: 'after the duplicate' });
+    await eventually(
+      () => summaries('f'),
+      (s) => s.includes(marker.summary),
+      { what: 'the marker projected' },
+    );
+    expect(await summaries('f')).toEqual(['after the duplicate', 'only once']);
+    const rows = await db.query<{ n: string }>(`SELECT count(*) AS n FROM timeline.timeline_entry WHERE id = $1`, [
+      event.id,
+    ]);
+    expect(Number(rows[0].n)).toBe(1);
+  });
+
+  it('drops whole day partitions older than the retention period', async () => {
+    const g = await tenant('g');
+    const old = await publish(g.id, {
+      summary: 'ten days ago',
+      receivedAt: new Date(Date.now() - 10 * 86_400_000).toISOString(),
+    });
+    await publish(g.id, { summary: 'today' });
+    await eventually(
+      () => summaries('g'),
+      (s) => s.length === 2,
+      { what: 'both projected' },
+    );
+    const day = old.receivedAt.slice(0, 10).replace(/-/g, '');
+    const partitions = () =>
+      db
+        .query<{ name: string }>(
+          `SELECT c.relname AS name FROM pg_inherits i JOIN pg_class c ON c.oid = i.inhrelid
+          WHERE i.inhparent = 'timeline.timeline_entry'::regclass`,
+        )
+        .then((rows) => rows.map((r) => r.name));
+    expect(await partitions()).toContain(`timeline_entry_${day}`);
+
+    await app.stop('SIGTERM');
+    await startApp({ DAALU_TIMELINE_RETENTION_DAYS: '5' });
+    await eventually(
+      () => app.lines.join('\n'),
+      (out) => out.includes('dropped old partitions'),
+      { what: 'retention log line' },
+    );
+    expect(await partitions()).not.toContain(`timeline_entry_${day}`);
+    expect(await summaries('g')).toEqual(['today']);
+  });
+});
