@@ -2,7 +2,9 @@ import { PAGE_EXAMPLE_ENVELOPE } from '@daalu/contracts/testing';
 import {
   createTestDatabase,
   createTestNats,
+  eventually,
   freePort,
+  SseClient,
   startProcess,
   type TestDatabase,
   type TestNats,
@@ -53,14 +55,31 @@ describe('npm start launcher', () => {
         body: JSON.stringify({ name: 'acme' }),
       });
       expect(created.status).toBe(201);
-      const { ingestKey } = (await created.json()) as { ingestKey: string };
+      const { ingestKey, apiToken } = (await created.json()) as { ingestKey: string; apiToken: string };
+      const tenantAuth = { authorization: `Bearer ${apiToken}` };
+      const live = new SseClient(`${origin}/api/v1/events/stream`, tenantAuth);
+      expect(await live.status).toBe(200);
       const ingested = await fetch(`${origin}/api/v1/events`, {
         method: 'POST',
         headers: { 'X-Daalu-Key': ingestKey, 'Content-Type': 'application/json' },
         body: JSON.stringify(PAGE_EXAMPLE_ENVELOPE),
       });
       expect(ingested.status).toBe(202);
-      expect(((await ingested.json()) as { id: string }).id).toMatch(/^[0-9a-f-]{36}$/);
+      const { id } = (await ingested.json()) as { id: string };
+      expect(id).toMatch(/^[0-9a-f-]{36}$/);
+      // On the timeline, live and in the list, through the same origin.
+      await eventually(
+        () => live.events.length,
+        (n) => n === 1,
+        { what: 'the event on the live stream' },
+      );
+      expect(live.data<{ id: string }>()[0].id).toBe(id);
+      await live.close();
+      const timeline = await fetch(`${origin}/api/v1/events?type=check.failed&payload.host=backup-1`, {
+        headers: tenantAuth,
+      });
+      expect(timeline.status).toBe(200);
+      expect(((await timeline.json()) as { items: Array<{ id: string }> }).items.map((e) => e.id)).toEqual([id]);
 
       const unknown = await fetch(`http://127.0.0.1:${originPort}/api/v1/nowhere`);
       expect(unknown.status).toBe(404);
