@@ -13,17 +13,29 @@
  * (the baseline gets the same headers, so the client does the same work for both).
  * Progress and a markdown table go to stderr; one JSON line with everything goes to stdout.
  */
-import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { connect } from '@nats-io/transport-node';
-import { jetstreamManager, type JetStreamManager } from '@nats-io/jetstream';
-import { allStreamNames, streamNamesFor } from '@daalu/contracts';
-import { DEPLOY_STARTED } from './sample-envelope';
+import { jetstreamManager } from '@nats-io/jetstream';
 import autocannon from 'autocannon';
-import { Client } from 'pg';
+import { DEPLOY_STARTED } from './sample-envelope';
+import { Child } from './support/child';
+import { adminQuery, benchDatabaseUrl } from './support/database';
+import { namespaceStreams, waitReady } from './support/stack';
+import { createTenants } from './support/tenants';
+import {
+  fetchWithTimeout,
+  freePort,
+  HOST,
+  log,
+  natsUrl,
+  positiveInt,
+  ratio,
+  round,
+  sleep,
+  withTimeout,
+} from './support/util';
 
 const { values } = parseArgs({
   options: {
@@ -36,15 +48,6 @@ const { values } = parseArgs({
     modes: { type: 'string', default: 'single,batch' },
   },
 });
-
-function positiveInt(name: string, raw: string, min: number): number {
-  const value = Number(raw);
-  if (!Number.isInteger(value) || value < min) {
-    process.stderr.write(`--${name} must be an integer >= ${min} (got "${raw}")\n`);
-    process.exit(2);
-  }
-  return value;
-}
 
 const tenantCount = positiveInt('tenants', values.tenants, 1);
 const connections = positiveInt('connections', values.connections, 1);
@@ -62,14 +65,10 @@ if (MODES.length === 0 || MODES.some((mode) => mode !== 'single' && mode !== 'ba
   process.exit(2);
 }
 
-const natsUrl = process.env.NATS_URL || 'nats://127.0.0.1:4222';
-const databaseUrl = process.env.DATABASE_URL || 'postgres://postgres@127.0.0.1:5432/daalu';
-const HOST = '127.0.0.1';
 const GATEWAY_MAIN = join(__dirname, '..', 'apps', 'ingest-gateway', 'src', 'main.js');
 const BASELINE_MAIN = join(__dirname, 'baseline-ingest-server.js');
 /** Seconds autocannon waits for one response before counting a timeout. */
 const REQUEST_TIMEOUT_S = 10;
-const TENANT_CONCURRENCY = 20;
 
 type TargetName = 'baseline' | 'gateway';
 type Mode = 'single' | 'batch';
@@ -99,219 +98,6 @@ interface RunResult {
   seconds: number;
 }
 
-const log = (line: string) => process.stderr.write(`${line}\n`);
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
-
-async function withTimeout<T>(promise: Promise<T>, ms: number, what: string): Promise<T> {
-  let timer: NodeJS.Timeout | undefined;
-  const timeout = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new Error(`${what} did not finish within ${Math.round(ms / 1000)} s`)), ms);
-  });
-  try {
-    return await Promise.race([promise, timeout]);
-  } finally {
-    clearTimeout(timer);
-  }
-}
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, HOST, () => {
-      const address = server.address();
-      const port = typeof address === 'object' && address ? address.port : 0;
-      server.close(() => resolve(port));
-    });
-  });
-}
-
-/** A child process whose recent output is kept, to show when it fails. */
-class Child {
-  readonly process: ChildProcess;
-  private readonly tail: string[] = [];
-  private exited = false;
-  readonly exit: Promise<number | null>;
-
-  constructor(
-    readonly name: string,
-    script: string,
-    env: Record<string, string>,
-  ) {
-    // BENCH_NODE_ARGS (e.g. "--cpu-prof --cpu-prof-dir=/tmp/prof") profiles the servers under test.
-    const nodeArgs = (process.env.BENCH_NODE_ARGS ?? '').split(' ').filter(Boolean);
-    this.process = spawn(process.execPath, [...nodeArgs, script], {
-      env: { ...process.env, ...env },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    this.exit = new Promise((resolve) => {
-      this.process.once('exit', (code, signal) => {
-        this.exited = true;
-        this.remember(`[exited with ${signal ?? code}]`);
-        resolve(code);
-      });
-      this.process.once('error', (error) => {
-        this.exited = true;
-        this.remember(`[failed to start: ${error.message}]`);
-        resolve(null);
-      });
-    });
-    for (const stream of [this.process.stdout!, this.process.stderr!]) {
-      stream.setEncoding('utf8');
-      let partial = '';
-      stream.on('data', (chunk: string) => {
-        const lines = (partial + chunk).split('\n');
-        partial = lines.pop() ?? '';
-        for (const line of lines) this.remember(line);
-      });
-    }
-  }
-
-  get alive(): boolean {
-    return !this.exited;
-  }
-
-  private remember(line: string): void {
-    this.tail.push(line.length > 2000 ? `${line.slice(0, 2000)}...` : line);
-    if (this.tail.length > 40) this.tail.shift();
-  }
-
-  output(): string {
-    return this.tail.map((line) => `  ${this.name}| ${line}`).join('\n');
-  }
-
-  /** Resolves with the first stdout line matching `pattern`; rejects if the process exits first. */
-  waitForLine(pattern: RegExp, ms: number): Promise<RegExpMatchArray> {
-    const found = new Promise<RegExpMatchArray>((resolve, reject) => {
-      let partial = '';
-      const onData = (chunk: string) => {
-        const lines = (partial + chunk).split('\n');
-        partial = lines.pop() ?? '';
-        for (const line of lines) {
-          const match = line.match(pattern);
-          if (match) {
-            this.process.stdout!.off('data', onData);
-            resolve(match);
-            return;
-          }
-        }
-      };
-      this.process.stdout!.on('data', onData);
-      void this.exit.then(() => reject(new Error(`${this.name} exited before it was ready\n${this.output()}`)));
-    });
-    return withTimeout(found, ms, `${this.name} start-up`);
-  }
-
-  /** SIGTERM, then SIGKILL if it has not exited within `graceMs`. */
-  async stop(graceMs: number): Promise<void> {
-    if (!this.alive) return;
-    this.process.kill('SIGTERM');
-    const exited = await Promise.race([this.exit.then(() => true), sleep(graceMs).then(() => false)]);
-    if (!exited) {
-      log(`${this.name} did not exit within ${graceMs} ms of SIGTERM; killing it`);
-      this.process.kill('SIGKILL');
-      await Promise.race([this.exit, sleep(5000)]);
-    }
-  }
-}
-
-function benchDatabaseUrl(name: string): { admin: string; bench: string } {
-  const admin = new URL(databaseUrl);
-  admin.pathname = '/postgres';
-  const bench = new URL(databaseUrl);
-  bench.pathname = `/${name}`;
-  return { admin: admin.toString(), bench: bench.toString() };
-}
-
-async function adminQuery(url: string, sql: string): Promise<void> {
-  const client = new Client({ connectionString: url, connectionTimeoutMillis: 10_000 });
-  await client.connect();
-  try {
-    await client.query(sql);
-  } finally {
-    await client.end();
-  }
-}
-
-async function fetchWithTimeout(url: string, init: RequestInit = {}, ms = 10_000): Promise<Response> {
-  return fetch(url, { ...init, signal: AbortSignal.timeout(ms) });
-}
-
-async function waitReady(gateway: Child, baseUrl: string, ms: number): Promise<void> {
-  const deadline = Date.now() + ms;
-  let last = 'no answer';
-  while (Date.now() < deadline) {
-    if (!gateway.alive) throw new Error(`ingest gateway exited before it was ready\n${gateway.output()}`);
-    try {
-      const res = await fetchWithTimeout(`${baseUrl}/health/ready`, {}, 2000);
-      if (res.status === 200) return;
-      last = `${res.status} ${(await res.text()).slice(0, 500)}`;
-    } catch (error) {
-      last = (error as Error).message;
-    }
-    await sleep(250);
-  }
-  throw new Error(`ingest gateway not ready within ${ms / 1000} s (last: ${last})\n${gateway.output()}`);
-}
-
-/** Creates the tenants, `TENANT_CONCURRENCY` at a time, retrying 429/5xx/network errors; returns their ingest keys. */
-async function createTenants(baseUrl: string, operatorToken: string, namespace: string): Promise<string[]> {
-  const keys: string[] = new Array(tenantCount);
-  let next = 0;
-  let done = 0;
-  let retries = 0;
-  let lastReport = Date.now();
-  const started = Date.now();
-  const createOne = async (index: number): Promise<string> => {
-    for (let attempt = 1; ; attempt++) {
-      let problem: string;
-      let waitMs = Math.min(200 * 2 ** attempt, 5000);
-      try {
-        const res = await fetchWithTimeout(`${baseUrl}/api/v1/tenants`, {
-          method: 'POST',
-          headers: { authorization: `Bearer ${operatorToken}`, 'content-type': 'application/json' },
-          body: JSON.stringify({ name: `${namespace}-tenant-${index}` }),
-        });
-        const text = await res.text();
-        if (res.status === 201 || res.status === 200) {
-          const body = JSON.parse(text) as { ingestKey?: unknown };
-          if (typeof body.ingestKey !== 'string' || body.ingestKey === '') {
-            throw new Error(`POST /api/v1/tenants answered ${res.status} without an ingestKey: ${text.slice(0, 500)}`);
-          }
-          return body.ingestKey;
-        }
-        problem = `${res.status} ${text.slice(0, 500)}`;
-        if (res.status !== 429 && res.status < 500) {
-          throw new Error(`POST /api/v1/tenants answered ${problem}`);
-        }
-        const retryAfter = Number(res.headers.get('retry-after'));
-        if (Number.isFinite(retryAfter) && retryAfter > 0) waitMs = Math.min(retryAfter * 1000, 10_000);
-      } catch (error) {
-        if ((error as Error).message.startsWith('POST /api/v1/tenants')) throw error;
-        problem = (error as Error).message;
-      }
-      if (attempt >= 10) throw new Error(`creating tenant ${index} failed ${attempt} times; last: ${problem}`);
-      retries++;
-      await sleep(waitMs);
-    }
-  };
-  await Promise.all(
-    Array.from({ length: Math.min(TENANT_CONCURRENCY, tenantCount) }, async () => {
-      while (next < tenantCount) {
-        const index = next++;
-        keys[index] = await createOne(index);
-        done++;
-        if (Date.now() - lastReport >= 2000 || done === tenantCount) {
-          lastReport = Date.now();
-          const rate = done / ((Date.now() - started) / 1000);
-          log(`tenants: ${done}/${tenantCount} (${Math.round(rate)}/s${retries ? `, ${retries} retries` : ''})`);
-        }
-      }
-    }),
-  );
-  return keys;
-}
-
 /**
  * Checks, before measuring, that the gateway accepts the benchmark's requests (single and batch) with a
  * freshly created key, waiting while a new key is still unknown to it (401/403/404 for a short while).
@@ -336,18 +122,6 @@ async function probeGateway(baseUrl: string, keys: string[]): Promise<void> {
       await sleep(500);
     }
   }
-}
-
-/**
- * The namespace's streams: those named by streamNamesFor (a key-value bucket's stream is KV_<bucket>)
- * and any other stream carrying the namespace's unique prefix, so nothing the gateway made is left.
- */
-async function namespaceStreams(jsm: JetStreamManager, namespace: string): Promise<string[]> {
-  const prefix = `${namespace.toUpperCase().replace(/-/g, '_')}_`;
-  const wanted = new Set(allStreamNames(streamNamesFor(namespace)));
-  const existing: string[] = [];
-  for await (const name of jsm.streams.names()) existing.push(name);
-  return existing.filter((name) => wanted.has(name) || name.startsWith(prefix) || name.startsWith(`KV_${prefix}`));
 }
 
 let keyIndex = 0;
@@ -405,15 +179,6 @@ function measure(port: number, mode: Mode, seconds: number, keys: string[]): Pro
       },
     );
   });
-}
-
-function round(value: number, digits = 0): number {
-  const factor = 10 ** digits;
-  return Math.round(value * factor) / factor;
-}
-
-function ratio(a: number | undefined, b: number | undefined): number | null {
-  return a !== undefined && b !== undefined && b > 0 ? round(a / b, 3) : null;
 }
 
 function describe(result: RunResult): string {
@@ -533,7 +298,9 @@ async function main(): Promise<number> {
       ports.gateway = port;
       log(`gateway ready on ${HOST}:${port}; creating ${tenantCount} tenants`);
       keys = await withTimeout(
-        createTenants(baseUrl, operatorToken, namespace),
+        createTenants(baseUrl, operatorToken, namespace, tenantCount).then((tenants) =>
+          tenants.map((tenant) => tenant.ingestKey),
+        ),
         (240 + tenantCount / 2) * 1000,
         'creating tenants',
       );

@@ -8,11 +8,11 @@ import {
   type TimelineFilter,
 } from '@daalu/timeline/domain';
 
-/** One row of `timeline_entry` as the projection writes it. */
-export interface TimelineRow {
-  tenantId: string;
-  /** ISO 8601. */
-  recordedAt: string;
+/** The projection that fills `timeline_entry` (its checkpoint row is the timeline's position). */
+export const TIMELINE_PROJECTION = 'timeline-events';
+
+/** What every timeline entry shows, whatever fact it came from. */
+interface TimelineEntryFields {
   id: string;
   kind: string;
   type: string;
@@ -21,24 +21,22 @@ export interface TimelineRow {
   summary: string;
   severity: Severity;
   payload: Record<string, unknown>;
-  refId: string | null;
   correlationId: string;
+}
+
+/** One row of `timeline_entry` as the projection writes it. */
+export interface TimelineRow extends TimelineEntryFields {
+  tenantId: string;
+  /** ISO 8601. */
+  recordedAt: string;
+  refId: string | null;
   streamSeq: number;
 }
 
 /** One entry as the API returns it. */
-export interface TimelineEntryView {
-  id: string;
-  kind: string;
-  type: string;
-  module: string;
-  source: string;
-  summary: string;
-  severity: Severity;
-  payload: Record<string, unknown>;
+export interface TimelineEntryView extends TimelineEntryFields {
   receivedAt: string;
   refId?: string;
-  correlationId: string;
   /** The entry's position on the log: the SSE event id. */
   sequence: number;
 }
@@ -103,6 +101,18 @@ export class TimelineReader {
     const page = more ? rows.slice(0, limit) : rows;
     const last = page[page.length - 1];
     return { items: page.map(toView), nextCursor: more ? encodeCursor({ at: last.at, id: last.id }) : null };
+  }
+
+  /**
+   * The last log position the projection has applied: every entry at or below it is visible, none above
+   * it yet (the checkpoint moves in the same transaction as the rows).
+   */
+  async appliedSequence(): Promise<number> {
+    const rows: Array<{ last_sequence: string }> = await this.db.query(
+      `SELECT last_sequence FROM projection_checkpoint WHERE projection = $1`,
+      [TIMELINE_PROJECTION],
+    );
+    return Number(rows[0]?.last_sequence ?? 0);
   }
 
   /** Entries after log position `afterSequence`, in log order (at most `limit`). */

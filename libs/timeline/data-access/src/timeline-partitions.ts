@@ -19,23 +19,29 @@ const PARTITION_NAME = /^timeline_entry_(\d{4})(\d{2})(\d{2})$/;
  * whole once older than the retention period.
  */
 export class TimelinePartitions {
-  private readonly known = new Set<number>();
-
-  /** Creates the partitions of these days that do not exist yet (idempotent, safe across replicas). */
+  /**
+   * Creates the partitions of these days that do not exist yet, inside the caller's transaction (so a
+   * rolled-back batch leaves nothing half-made). One catalog lookup for all the days; safe across replicas.
+   */
   async ensure(manager: EntityManager, days: Iterable<number>): Promise<void> {
-    for (const day of days) {
-      if (this.known.has(day)) continue;
+    const names = [...new Set(days)].map((day) => ({ day, name: partitionName(day) }));
+    if (names.length === 0) return;
+    const missing: Array<{ name: string }> = await manager.query(
+      `SELECT name FROM unnest($1::text[]) AS name WHERE to_regclass(name) IS NULL`,
+      [names.map((n) => n.name)],
+    );
+    for (const { name } of missing) {
+      const day = names.find((n) => n.name === name)!.day;
       const from = new Date(day).toISOString();
       const to = new Date(day + DAY_MS).toISOString();
       try {
         await manager.query(
-          `CREATE TABLE IF NOT EXISTS ${partitionName(day)} PARTITION OF timeline_entry FOR VALUES FROM ('${from}') TO ('${to}')`,
+          `CREATE TABLE IF NOT EXISTS ${name} PARTITION OF timeline_entry FOR VALUES FROM ('${from}') TO ('${to}')`,
         );
       } catch (error) {
         // Another replica created it at the same moment.
         if (!['42P07', '23505'].includes((error as { code?: string }).code ?? '')) throw error;
       }
-      this.known.add(day);
     }
   }
 
@@ -45,7 +51,6 @@ export class TimelinePartitions {
     for (const { name, day } of await this.list(manager)) {
       if (day + DAY_MS > cutoff) continue;
       await manager.query(`DROP TABLE IF EXISTS ${name}`);
-      this.known.delete(day);
       dropped.push(name);
     }
     return dropped;
@@ -64,10 +69,5 @@ export class TimelinePartitions {
       const match = PARTITION_NAME.exec(name);
       return match ? [{ name, day: Date.UTC(Number(match[1]), Number(match[2]) - 1, Number(match[3])) }] : [];
     });
-  }
-
-  /** Forgets what it knew (after a reset or a drop by someone else). */
-  forget(): void {
-    this.known.clear();
   }
 }

@@ -67,7 +67,9 @@ export function parseTimelineFilter(
   };
 
   const type = text('type', 128);
-  if (type !== undefined) {
+  if (type !== undefined && CONTROL.test(type)) {
+    errors.push({ field: 'type', message: 'must not contain control characters' });
+  } else if (type !== undefined) {
     const star = type.indexOf('*');
     if (star === -1) filter.type = { exact: type };
     else if (star === type.length - 1 && type.length > 1) filter.type = { prefix: type.slice(0, -1) };
@@ -95,7 +97,11 @@ export function parseTimelineFilter(
     const value = single(bound);
     if (value === undefined) continue;
     const parsed = parseTimestamp(value);
-    if (!parsed) errors.push({ field: bound, message: 'must be an ISO 8601 date-time, e.g. 2026-11-27T14:30:00Z' });
+    if (!parsed)
+      errors.push({
+        field: bound,
+        message: 'must be an ISO 8601 date (UTC) or date-time with an offset, e.g. 2026-11-27T14:30:00Z',
+      });
     else filter[bound] = parsed;
   }
   if (filter.since && filter.until && filter.since >= filter.until) {
@@ -143,8 +149,7 @@ export function parseLimit(value: QueryValue, errors: FieldError[]): number {
 export function payloadCandidates(condition: PayloadCondition): unknown[] {
   const values: unknown[] = [condition.value];
   if (condition.value === 'true' || condition.value === 'false') values.push(condition.value === 'true');
-  else if (condition.value.trim() !== '' && Number.isFinite(Number(condition.value)))
-    values.push(Number(condition.value));
+  else if (JSON_NUMBER.test(condition.value)) values.push(Number(condition.value));
   return values;
 }
 
@@ -153,10 +158,19 @@ export function nestAt(path: string[], value: unknown): Record<string, unknown> 
   return path.reduceRight<unknown>((inner, key) => ({ [key]: inner }), value) as Record<string, unknown>;
 }
 
-const ISO_DATE_TIME = /^\d{4}-\d{2}-\d{2}(T\d{2}:\d{2}(:\d{2}(\.\d{1,6})?)?(Z|[+-]\d{2}:?\d{2})?)?$/;
+/** JSON's number grammar: `0x10` or `1_000` stay strings. */
+const JSON_NUMBER = /^-?(0|[1-9]\d*)(\.\d+)?([eE][+-]?\d+)?$/;
+const CONTROL = /[\u0000-\u001f\u007f]/;
+/** A UTC date, or a date-time with its offset (`Z` or `±hh:mm`): never the server's local time. */
+const ISO_DATE_TIME = /^(\d{4})-(\d{2})-(\d{2})(T\d{2}:\d{2}(:\d{2}(\.\d{1,6})?)?(Z|[+-]\d{2}:?\d{2}))?$/;
 
 function parseTimestamp(value: string): Date | undefined {
-  if (!ISO_DATE_TIME.test(value)) return undefined;
+  const match = ISO_DATE_TIME.exec(value);
+  if (!match) return undefined;
+  const [, year, month, day] = match.map(Number);
+  // Date rolls 2026-02-30 over to March 2; a date that is not in the calendar is an error instead.
+  const calendar = new Date(Date.UTC(year, month - 1, day));
+  if (calendar.getUTCMonth() !== month - 1 || calendar.getUTCDate() !== day) return undefined;
   const date = new Date(value);
   return Number.isNaN(date.getTime()) ? undefined : date;
 }

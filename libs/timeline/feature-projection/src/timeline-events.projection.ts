@@ -2,7 +2,13 @@ import type { JsMsg } from '@nats-io/jetstream';
 import type { EntityManager } from 'typeorm';
 import { EventIngestedCodec, type EventIngested, type StreamNames, type Subjects } from '@daalu/contracts';
 import type { Projection, Sequenced } from '@daalu/platform/projection';
-import { dayOf, insertTimelineRows, TimelinePartitions, type TimelineRow } from '@daalu/timeline/data-access';
+import {
+  dayOf,
+  insertTimelineRows,
+  TIMELINE_PROJECTION,
+  TimelinePartitions,
+  type TimelineRow,
+} from '@daalu/timeline/data-access';
 import { TIMELINE_CHANNEL, type TimelineCommitted, type TimelineOptions } from './timeline-options';
 
 const DAY_MS = 86_400_000;
@@ -16,7 +22,7 @@ const MAX_NOTIFIED_TENANTS = 150;
  * skipped: their partition is gone or about to be.
  */
 export class TimelineEventsProjection implements Projection<EventIngested> {
-  readonly name = 'timeline-events';
+  readonly name = TIMELINE_PROJECTION;
   readonly stream: string;
   readonly filterSubject: string;
 

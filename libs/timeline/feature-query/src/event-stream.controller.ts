@@ -14,8 +14,12 @@ import { TimelineStream } from './timeline-stream';
  * `GET /api/v1/events/stream`: the caller's timeline live, as Server-Sent Events, with the list's
  * filters. Each event's `id` is its log position: after a disconnect, a client sending
  * `Last-Event-ID` (EventSource does it by itself) gets exactly what it missed, no gap, no repeat.
- * Without it, the stream starts at what is on the timeline now.
+ * Without it, the stream starts at what is on the timeline now, and says so with an id-only event, so a
+ * client that drops before its first entry still resumes from there.
  */
+/** Each stream reads the database on every wake; a cap keeps one tenant from exhausting a replica. */
+const MAX_STREAMS_PER_TENANT = 20;
+
 @Controller('api/v1/events/stream')
 @UseGuards(TenantGuard)
 export class EventStreamController implements OnModuleDestroy {
@@ -23,7 +27,7 @@ export class EventStreamController implements OnModuleDestroy {
   private readonly open = new Set<TimelineStream>();
 
   constructor(
-    private readonly dataSource: DataSource,
+    dataSource: DataSource,
     private readonly notifier: TimelineNotifier,
     @Inject(LOGGER) private readonly logger: Logger,
   ) {
@@ -38,11 +42,24 @@ export class EventStreamController implements OnModuleDestroy {
     @Headers('last-event-id') lastEventId?: string,
   ): Promise<void> {
     const filter: TimelineFilter = parseStreamQuery(query);
-    const after = lastEventId !== undefined ? parseLastEventId(lastEventId) : await this.appliedSequence();
-    const stream = new TimelineStream(reply, this.reader, request.tenantId!, filter, after, this.logger);
+    const tenantId = request.tenantId!;
+    const openForTenant = [...this.open].filter((open) => open.tenantId === tenantId).length;
+    if (openForTenant >= MAX_STREAMS_PER_TENANT) {
+      throw new ProblemException(
+        problem(
+          429,
+          'too-many-streams',
+          'Too many streams',
+          `at most ${MAX_STREAMS_PER_TENANT} open streams per tenant on one server; close one first`,
+        ),
+        { 'Retry-After': '5' },
+      );
+    }
+    const after = lastEventId !== undefined ? parseLastEventId(lastEventId) : await this.reader.appliedSequence();
+    const stream = new TimelineStream(reply, this.reader, tenantId, filter, after, this.logger);
     this.open.add(stream);
     const unsubscribe = this.notifier.subscribe((tenants) => {
-      if (tenants === 'all' || tenants.has(request.tenantId!)) stream.wake();
+      if (tenants === 'all' || tenants.has(tenantId)) stream.wake();
     });
     stream.start(() => {
       unsubscribe();
@@ -53,14 +70,6 @@ export class EventStreamController implements OnModuleDestroy {
   /** Ends every open stream (clients reconnect elsewhere with Last-Event-ID) so shutdown is not held up. */
   onModuleDestroy(): void {
     for (const stream of this.open) stream.end();
-  }
-
-  /** What the timeline holds right now: every entry at or below it is visible, none above it yet. */
-  private async appliedSequence(): Promise<number> {
-    const rows: Array<{ last_sequence: string }> = await this.dataSource.query(
-      `SELECT last_sequence FROM projection_checkpoint WHERE projection = 'timeline-events'`,
-    );
-    return Number(rows[0]?.last_sequence ?? 0);
   }
 }
 

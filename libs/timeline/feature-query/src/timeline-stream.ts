@@ -14,6 +14,8 @@ const SAFETY_POLL_MS = 5_000;
  */
 export class TimelineStream {
   private reading = false;
+  /** The position the client was last told (as an event id). */
+  private announced = 0;
   private again = false;
   private closed = false;
   private timers: NodeJS.Timeout[] = [];
@@ -22,7 +24,7 @@ export class TimelineStream {
   constructor(
     private readonly reply: FastifyReply,
     private readonly reader: TimelineReader,
-    private readonly tenantId: string,
+    readonly tenantId: string,
     private readonly filter: TimelineFilter,
     private position: number,
     private readonly logger: Logger,
@@ -38,9 +40,11 @@ export class TimelineStream {
       connection: 'keep-alive',
       'x-accel-buffering': 'no',
     });
-    res.write(`retry: 2000\n: position ${this.position}\n\n`);
+    // An id with no data moves the client's Last-Event-ID without an event (EventSource does the same).
+    res.write(`retry: 2000\nid: ${this.position}\n\n`);
+    this.announced = this.position;
     res.on('close', () => this.end());
-    this.timers.push(setInterval(() => this.write(': keep-alive\n\n'), HEARTBEAT_MS));
+    this.timers.push(setInterval(() => this.heartbeat(), HEARTBEAT_MS));
     this.timers.push(setInterval(() => this.wake(), SAFETY_POLL_MS));
     this.wake();
   }
@@ -68,14 +72,22 @@ export class TimelineStream {
       do {
         this.again = false;
         for (;;) {
+          // Read before the entries: everything up to it is visible to the query that follows.
+          const applied = await this.reader.appliedSequence();
           const entries = await this.reader.after(this.tenantId, this.filter, this.position, PAGE);
           for (const entry of entries) {
             if (this.closed) return;
-            this.position = entry.sequence;
+            this.position = this.announced = entry.sequence;
             const drained = this.write(`id: ${entry.sequence}\nevent: entry\ndata: ${JSON.stringify(entry)}\n\n`);
             if (!drained) await this.drainedOrClosed();
           }
-          if (entries.length < PAGE || this.closed) break;
+          if (this.closed) break;
+          if (entries.length < PAGE) {
+            // Nothing else matches up to `applied`: skip past it, so the next read does not scan the
+            // tenant's non-matching entries again (a rare filter on a busy tenant).
+            this.position = Math.max(this.position, applied);
+            break;
+          }
         }
       } while (this.again && !this.closed);
     } catch (error) {
@@ -83,6 +95,16 @@ export class TimelineStream {
       this.end();
     } finally {
       this.reading = false;
+    }
+  }
+
+  /** Every 15 s: the position if it moved without an entry (so a resume skips what did not match), else a comment. */
+  private heartbeat(): void {
+    if (this.position !== this.announced) {
+      this.announced = this.position;
+      this.write(`id: ${this.position}\n\n`);
+    } else {
+      this.write(': keep-alive\n\n');
     }
   }
 

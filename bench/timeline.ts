@@ -1,0 +1,581 @@
+/**
+ * `npm run bench:timeline`: how soon an accepted event can be found on the timeline, and how fast the
+ * timeline is rebuilt from the log, with a baseline measured in the same run for each.
+ *
+ *   npm run bench:timeline -- --rates 1000,5000 --duration 20 --warmup 5 --events 1000000
+ *   npm run bench:timeline -- --skip-rebuild          # latency only
+ *   npm run bench:timeline -- --skip-latency --events 200000
+ *
+ * Latency: the real ingest gateway and timeline projector run as processes. A load generator POSTs
+ * batches of --batch envelopes to /api/v1/events/batch across --tenants tenants at each --rates
+ * (events/s); meanwhile a probe tenant gets 10 single POSTs per second. For each probe, the latency is
+ * the time from its 202 to the first `GET /api/v1/events` (polled every 5 ms) that returns it.
+ * Baseline: the same probes through a bare projection (a consumer that inserts each probe into an
+ * unindexed table, autocommit, polled with plain SQL every 5 ms): the least any projection can take here.
+ *
+ * Rebuild: --events events are published straight onto the log (one large tenant with 90% of them,
+ * 99 small ones, spread over the last 10 days), then `main.js rebuild timeline-events` replays the whole
+ * log into an empty projection. Baseline: a bare consumer reading and decoding the same log, no
+ * database. Afterwards the common queries of the large tenant are timed and their plans printed.
+ *
+ * Progress and markdown tables go to stderr; one JSON line with everything goes to stdout.
+ */
+import { randomBytes } from 'node:crypto';
+import { join } from 'node:path';
+import { parseArgs } from 'node:util';
+import { connect } from '@nats-io/transport-node';
+import type { NatsConnection } from '@nats-io/nats-core';
+import { DeliverPolicy, jetstream, jetstreamManager } from '@nats-io/jetstream';
+import { Client } from 'pg';
+import { v7 as uuidv7 } from 'uuid';
+import { EventIngestedCodec, streamNamesFor, subjectsFor, type EventIngested } from '@daalu/contracts';
+import { JetStreamPublisher, PipelinedPublisher } from '@daalu/platform/jetstream';
+import { TimelineReader } from '@daalu/timeline/data-access';
+import { decodeCursor, parseTimelineFilter, type QueryValue } from '@daalu/timeline/domain';
+import { Child } from './support/child';
+import { adminQuery, benchDatabaseUrl } from './support/database';
+import { envelopeAt, seededRandom } from './support/event-mix';
+import { namespaceStreams, waitReady } from './support/stack';
+import { createTenants, type CreatedTenant } from './support/tenants';
+import {
+  freePort,
+  HOST,
+  log,
+  natsUrl,
+  percentile,
+  positiveInt,
+  ratio,
+  round,
+  sleep,
+  withTimeout,
+} from './support/util';
+
+const { values } = parseArgs({
+  options: {
+    rates: { type: 'string', default: '1000,5000' },
+    duration: { type: 'string', default: '20' },
+    warmup: { type: 'string', default: '5' },
+    tenants: { type: 'string', default: '20' },
+    batch: { type: 'string', default: '50' },
+    events: { type: 'string', default: '1000000' },
+    'skip-latency': { type: 'boolean', default: false },
+    'skip-rebuild': { type: 'boolean', default: false },
+  },
+});
+const rates = values.rates.split(',').map((rate) => positiveInt('rates', rate, 1));
+const duration = positiveInt('duration', values.duration, 1);
+const warmup = positiveInt('warmup', values.warmup, 0);
+const tenantCount = positiveInt('tenants', values.tenants, 1);
+const batchSize = positiveInt('batch', values.batch, 1);
+const rebuildEvents = positiveInt('events', values.events, 1000);
+
+const GATEWAY_MAIN = join(__dirname, '..', 'apps', 'ingest-gateway', 'src', 'main.js');
+const TIMELINE_MAIN = join(__dirname, '..', 'apps', 'timeline-projector', 'src', 'main.js');
+const PROBES_PER_SECOND = 10;
+const POLL_MS = 5;
+const DAY_MS = 86_400_000;
+
+interface LatencyResult {
+  rate: number;
+  acceptedEventsPerSec: number;
+  probes: number;
+  missing: number;
+  timeline: { p50Ms: number; p99Ms: number; maxMs: number };
+  bare: { p50Ms: number; p99Ms: number; maxMs: number };
+  p99Ratio: number | null;
+  rejectedPosts: number;
+}
+
+interface RebuildResult {
+  events: number;
+  publishSeconds: number;
+  baselineSeconds: number;
+  baselinePerSec: number;
+  rebuildSeconds: number;
+  rebuildPerSec: number;
+  ratio: number | null;
+  rows: number;
+}
+
+async function main(): Promise<number> {
+  const hex = randomBytes(3).toString('hex');
+  const namespace = `benchtl${hex}`;
+  const dbName = `daalu_benchtl_${hex}`;
+  const urls = benchDatabaseUrl(dbName);
+  const streams = streamNamesFor(namespace);
+  const subjects = subjectsFor(namespace);
+  const cleanups: Array<{ what: string; run: () => Promise<unknown> }> = [];
+  const cleanup = async () => {
+    for (const step of cleanups.reverse()) {
+      await withTimeout(step.run(), 60_000, step.what).catch((error: Error) =>
+        log(`cleanup: ${step.what} failed: ${error.message}`),
+      );
+    }
+    cleanups.length = 0;
+  };
+  for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+    process.once(signal, () => {
+      log(`bench:timeline: ${signal}; cleaning up`);
+      void cleanup().finally(() => process.exit(130));
+    });
+  }
+
+  const results: { latency: LatencyResult[]; rebuild?: RebuildResult; queries?: QueryTiming[] } = { latency: [] };
+  try {
+    log(`bench:timeline: namespace ${namespace}, database ${dbName}`);
+    const nc = await connect({ servers: natsUrl.split(','), noAsyncTraces: true });
+    const jsm = await jetstreamManager(nc);
+    cleanups.push({ what: 'closing the NATS connection', run: () => nc.close() });
+    cleanups.push({
+      what: `deleting the ${namespace} streams`,
+      run: async () => {
+        for (const stream of await namespaceStreams(jsm, namespace)) await jsm.streams.delete(stream);
+      },
+    });
+    await adminQuery(urls.admin, `CREATE DATABASE "${dbName}"`);
+    cleanups.push({
+      what: `dropping database ${dbName}`,
+      run: () => adminQuery(urls.admin, `DROP DATABASE IF EXISTS "${dbName}" WITH (FORCE)`),
+    });
+
+    const operatorToken = randomBytes(24).toString('hex');
+    const common = {
+      DATABASE_URL: urls.bench,
+      NATS_URL: natsUrl,
+      DAALU_NAMESPACE: namespace,
+      HOST,
+      LOG_LEVEL: 'warn',
+      NODE_ENV: 'production',
+      DAALU_OPERATOR_TOKEN: operatorToken,
+      DAALU_SECRET_KEY: randomBytes(32).toString('hex'),
+    };
+    const gatewayPort = await freePort();
+    const timelinePort = await freePort();
+    const gateway = new Child('gateway', GATEWAY_MAIN, { ...common, PORT: String(gatewayPort) });
+    cleanups.push({ what: 'stopping the gateway', run: () => gateway.stop(15_000) });
+    const gatewayUrl = `http://${HOST}:${gatewayPort}`;
+    await waitReady(gateway, gatewayUrl, 60_000);
+    let timeline = new Child('timeline', TIMELINE_MAIN, { ...common, PORT: String(timelinePort) });
+    cleanups.push({ what: 'stopping the timeline projector', run: () => timeline.stop(15_000) });
+    const timelineUrl = `http://${HOST}:${timelinePort}`;
+    await waitReady(timeline, timelineUrl, 60_000);
+    log(`gateway on ${gatewayUrl}, timeline projector on ${timelineUrl}`);
+
+    if (!values['skip-latency']) {
+      const tenants = await createTenants(gatewayUrl, operatorToken, namespace, tenantCount + 1);
+      const probe = tenants.pop()!;
+      await raiseLimit(gatewayUrl, operatorToken, probe.id, PROBES_PER_SECOND * 5);
+      for (const rate of rates) {
+        const result = await measureLatency(nc, streams.events, subjects.event(probe.id), {
+          databaseUrl: urls.bench,
+          gatewayUrl,
+          timelineUrl,
+          tenants,
+          probe,
+          rate,
+        });
+        results.latency.push(result);
+        log(
+          `${rate} events/s: accepted ${result.acceptedEventsPerSec}/s; timeline p50 ${result.timeline.p50Ms} ms, ` +
+            `p99 ${result.timeline.p99Ms} ms, max ${result.timeline.maxMs} ms; bare p50 ${result.bare.p50Ms} ms, ` +
+            `p99 ${result.bare.p99Ms} ms (${result.probes} probes, ${result.missing} missing)`,
+        );
+        if (!timeline.alive) throw new Error(`the timeline projector died\n${timeline.output()}`);
+      }
+    }
+
+    if (!values['skip-rebuild']) {
+      await timeline.stop(15_000);
+      const rebuild = await measureRebuild(nc, namespace, urls.bench, common, timelinePort);
+      results.rebuild = rebuild;
+      log(
+        `rebuild: ${rebuild.events} events in ${rebuild.rebuildSeconds} s (${rebuild.rebuildPerSec}/s); ` +
+          `bare read ${rebuild.baselineSeconds} s (${rebuild.baselinePerSec}/s); ratio ${rebuild.ratio}`,
+      );
+      results.queries = await timeQueries(urls.bench, rebuild.bigTenant);
+      // The app again, to check it serves the rebuilt projection.
+      timeline = new Child('timeline', TIMELINE_MAIN, { ...common, PORT: String(timelinePort) });
+      await waitReady(timeline, timelineUrl, 120_000);
+    }
+  } catch (error) {
+    log(`bench:timeline failed: ${(error as Error).stack ?? String(error)}`);
+    await cleanup();
+    return 1;
+  }
+  await cleanup();
+  report(results);
+  process.stdout.write(`${JSON.stringify({ rates, duration, warmup, tenantCount, batchSize, ...results })}\n`);
+  return 0;
+}
+
+async function raiseLimit(gatewayUrl: string, operatorToken: string, tenantId: string, perSecond: number) {
+  const res = await fetch(`${gatewayUrl}/api/v1/tenants/${tenantId}/rate-limit`, {
+    method: 'PUT',
+    headers: { authorization: `Bearer ${operatorToken}`, 'content-type': 'application/json' },
+    body: JSON.stringify({ perSecond, burst: perSecond }),
+  });
+  if (res.status >= 300) throw new Error(`raising the probe tenant's limit: ${res.status} ${await res.text()}`);
+}
+
+interface LatencySetup {
+  databaseUrl: string;
+  gatewayUrl: string;
+  timelineUrl: string;
+  tenants: CreatedTenant[];
+  probe: CreatedTenant;
+  rate: number;
+}
+
+/** Load at `rate` events/s, probes through it, and when each probe became visible on the timeline and on the log. */
+async function measureLatency(
+  nc: NatsConnection,
+  stream: string,
+  probeSubject: string,
+  setup: LatencySetup,
+): Promise<LatencyResult & { rate: number }> {
+  const { gatewayUrl, timelineUrl, tenants, probe, rate } = setup;
+  const random = seededRandom(rate);
+  const bodies = Array.from({ length: 20 }, (_, i) =>
+    JSON.stringify(Array.from({ length: batchSize }, (_, j) => envelopeAt(i * batchSize + j, random))),
+  );
+  const acked = new Map<string, number>();
+  const seenOnTimeline = new Map<string, number>();
+  const seenByBare = new Map<string, number>();
+  let measuring = false;
+  let accepted = 0;
+  let rejected = 0;
+  let stopLoad = false;
+  let stopPolling = false;
+
+  // Baseline: a bare projection of the probe tenant's events, one autocommitted insert per message into
+  // an unindexed table, polled every 5 ms with plain SQL: consume, commit, query, with nothing else.
+  const bare = new Client({ connectionString: setup.databaseUrl });
+  await bare.connect();
+  const table = `bench_bare_${rate}`;
+  await bare.query(`CREATE TABLE public.${table} (seq bigserial PRIMARY KEY, id uuid NOT NULL)`);
+  const barePoll = new Client({ connectionString: setup.databaseUrl });
+  await barePoll.connect();
+  const js = jetstream(nc);
+  const consumer = await js.consumers.get(stream, { filter_subjects: probeSubject, deliver_policy: DeliverPolicy.New });
+  const messages = await consumer.consume();
+  const bareProjection = (async () => {
+    for await (const msg of messages) {
+      await bare.query(`INSERT INTO public.${table} (id) VALUES ($1)`, [(msg.json() as { id: string }).id]);
+    }
+  })();
+  const barePoller = (async () => {
+    while (!stopPolling) {
+      const started = performance.now();
+      const { rows } = await barePoll.query<{ id: string }>(
+        `SELECT id FROM public.${table} ORDER BY seq DESC LIMIT 50`,
+      );
+      const now = performance.now();
+      for (const { id } of rows) if (!seenByBare.has(id)) seenByBare.set(id, now);
+      await sleep(Math.max(0, POLL_MS - (performance.now() - started)));
+    }
+  })();
+
+  // Timeline observer: GET the probe tenant's newest events every 5 ms.
+  const poller = (async () => {
+    while (!stopPolling) {
+      const started = performance.now();
+      try {
+        const res = await fetch(`${timelineUrl}/api/v1/events?limit=50`, {
+          headers: { authorization: `Bearer ${probe.apiToken}` },
+        });
+        const now = performance.now();
+        const page = (await res.json()) as { items: Array<{ id: string }> };
+        for (const item of page.items) if (!seenOnTimeline.has(item.id)) seenOnTimeline.set(item.id, now);
+      } catch {
+        // a failed poll only delays what it would have seen
+      }
+      await sleep(Math.max(0, POLL_MS - (performance.now() - started)));
+    }
+  })();
+
+  // Load: one batch POST every (batch / rate) seconds, round-robin over the tenants, never awaited in line.
+  const postsPerSecond = rate / batchSize;
+  const inFlight = new Set<Promise<void>>();
+  const load = (async () => {
+    const started = performance.now();
+    for (let n = 0; !stopLoad; n++) {
+      const due = started + (n * 1000) / postsPerSecond;
+      const wait = due - performance.now();
+      if (wait > 0) await sleep(wait);
+      const tenant = tenants[n % tenants.length];
+      const post = fetch(`${gatewayUrl}/api/v1/events/batch`, {
+        method: 'POST',
+        headers: { 'x-daalu-key': tenant.ingestKey, 'content-type': 'application/json' },
+        body: bodies[n % bodies.length],
+      })
+        .then(async (res) => {
+          await res.arrayBuffer();
+          if (measuring && res.status === 202) accepted += batchSize;
+          else if (res.status !== 202) rejected++;
+        })
+        .catch(() => void rejected++)
+        .finally(() => inFlight.delete(post));
+      inFlight.add(post);
+    }
+  })();
+
+  // Probes: single POSTs to the probe tenant, 10 per second.
+  const probes = (async () => {
+    for (let n = 0; !stopLoad; n++) {
+      await sleep(1000 / PROBES_PER_SECOND);
+      const body = JSON.stringify({
+        type: 'bench.probe',
+        source: 'bench',
+        summary: `probe ${n}`,
+        payload: { n },
+      });
+      const sentMeasuring = measuring;
+      void fetch(`${gatewayUrl}/api/v1/events`, {
+        method: 'POST',
+        headers: { 'x-daalu-key': probe.ingestKey, 'content-type': 'application/json' },
+        body,
+      }).then(async (res) => {
+        const now = performance.now();
+        const answer = (await res.json()) as { id?: string };
+        if (res.status === 202 && answer.id && sentMeasuring && measuring) acked.set(answer.id, now);
+      });
+    }
+  })();
+
+  log(`${rate} events/s: warm-up ${warmup} s`);
+  await sleep(warmup * 1000);
+  measuring = true;
+  log(`${rate} events/s: measuring ${duration} s`);
+  await sleep(duration * 1000);
+  measuring = false;
+  stopLoad = true;
+  await Promise.all([load, probes]);
+  await Promise.allSettled([...inFlight]);
+  // Stragglers: give the last probes up to 5 s to appear.
+  const deadline = performance.now() + 5000;
+  while (performance.now() < deadline && [...acked.keys()].some((id) => !seenOnTimeline.has(id))) {
+    await sleep(50);
+  }
+  stopPolling = true;
+  await poller;
+  await barePoller;
+  await messages.close();
+  await bareProjection;
+  await bare.query(`DROP TABLE public.${table}`);
+  await bare.end();
+  await barePoll.end();
+
+  const latencies = (seen: Map<string, number>) =>
+    [...acked].flatMap(([id, at]) => (seen.has(id) ? [Math.max(0, seen.get(id)! - at)] : []));
+  const timelineMs = latencies(seenOnTimeline);
+  const bareMs = latencies(seenByBare);
+  const stats = (values: number[]) => ({
+    p50Ms: round(percentile(values, 50), 1),
+    p99Ms: round(percentile(values, 99), 1),
+    maxMs: round(Math.max(...values), 1),
+  });
+  const timelineStats = stats(timelineMs);
+  const bareStats = stats(bareMs);
+  return {
+    rate,
+    acceptedEventsPerSec: round(accepted / duration),
+    probes: acked.size,
+    missing: acked.size - timelineMs.length,
+    timeline: timelineStats,
+    bare: bareStats,
+    p99Ratio: ratio(timelineStats.p99Ms, bareStats.p99Ms),
+    rejectedPosts: rejected,
+  };
+}
+
+/** Publishes `rebuildEvents` events onto the log, reads them back bare, then times the app's rebuild. */
+async function measureRebuild(
+  nc: NatsConnection,
+  namespace: string,
+  databaseUrl: string,
+  env: Record<string, string>,
+  port: number,
+): Promise<RebuildResult & { bigTenant: string }> {
+  const streams = streamNamesFor(namespace);
+  const subjects = subjectsFor(namespace);
+  const big = uuidv7();
+  const small = Array.from({ length: 99 }, () => uuidv7());
+  const random = seededRandom(42);
+  const start = Date.now() - 10 * DAY_MS;
+  const step = (10 * DAY_MS - 60_000) / rebuildEvents;
+
+  log(`rebuild: publishing ${rebuildEvents} events onto the log`);
+  const pipeline = new PipelinedPublisher(nc, 30_000);
+  const publisher = new JetStreamPublisher(jetstream(nc), 30_000, pipeline);
+  const publishStarted = performance.now();
+  const window = new Set<Promise<unknown>>();
+  for (let n = 0; n < rebuildEvents; n++) {
+    const tenantId = random() < 0.9 ? big : small[Math.floor(random() * small.length)];
+    const id = uuidv7();
+    const event: EventIngested = {
+      schemaVersion: 1,
+      kind: 'event.ingested',
+      id,
+      tenantId,
+      correlationId: id,
+      causationId: null,
+      ...envelopeAt(n, random),
+      receivedAt: new Date(start + n * step).toISOString(),
+    };
+    const pub = publisher.publish(subjects.event(tenantId), EventIngestedCodec, event);
+    window.add(pub);
+    void pub.finally(() => window.delete(pub));
+    if (window.size >= 2000) await Promise.race(window);
+    if (n > 0 && n % 100_000 === 0) log(`rebuild: published ${n}`);
+  }
+  await Promise.all(window);
+  pipeline.close();
+  const publishSeconds = round((performance.now() - publishStarted) / 1000, 1);
+  const js = jetstream(nc);
+  const info = await (await jetstreamManager(nc)).streams.info(streams.events);
+  const total = info.state.messages;
+  log(`rebuild: published in ${publishSeconds} s; the log holds ${total} events`);
+
+  // Baseline: read and decode the whole log with a bare ordered consumer, no database.
+  const baselineStarted = performance.now();
+  const consumer = await js.consumers.get(streams.events, { deliver_policy: DeliverPolicy.All });
+  const messages = await consumer.consume({ max_messages: 1000 });
+  let read = 0;
+  for await (const msg of messages) {
+    EventIngestedCodec.decode(msg.data);
+    if (++read >= total) break;
+  }
+  await messages.close();
+  const baselineSeconds = round((performance.now() - baselineStarted) / 1000, 2);
+
+  log(`rebuild: replaying ${total} events with main.js rebuild timeline-events`);
+  const rebuildStarted = performance.now();
+  const rebuild = new Child('rebuild', TIMELINE_MAIN, { ...env, PORT: String(port) }, ['rebuild', 'timeline-events']);
+  rebuild.onLine((line) => {
+    if (/rebuild timeline-events: \d+/.test(line)) log(`  ${line}`);
+  });
+  const code = await withTimeout(rebuild.exit, 30 * 60_000, 'rebuild');
+  const rebuildSeconds = round((performance.now() - rebuildStarted) / 1000, 2);
+  if (code !== 0) throw new Error(`rebuild exited with ${code}\n${rebuild.output()}`);
+
+  const client = new Client({ connectionString: databaseUrl });
+  await client.connect();
+  const [{ n }] = (await client.query(`SELECT count(*)::int AS n FROM timeline.timeline_entry`)).rows;
+  await client.end();
+  return {
+    events: total,
+    publishSeconds,
+    baselineSeconds,
+    baselinePerSec: round(total / baselineSeconds),
+    rebuildSeconds,
+    rebuildPerSec: round(total / rebuildSeconds),
+    ratio: ratio(total / rebuildSeconds, total / baselineSeconds),
+    rows: n,
+    bigTenant: big,
+  };
+}
+
+interface QueryTiming {
+  name: string;
+  query: string;
+  medianMs: number;
+  rows: number;
+  plan: string;
+}
+
+/** The common queries of the large tenant, exactly as the API runs them: median time and plan. */
+async function timeQueries(databaseUrl: string, tenantId: string): Promise<QueryTiming[]> {
+  const client = new Client({ connectionString: databaseUrl, options: '-c search_path=timeline' });
+  await client.connect();
+  await client.query('ANALYZE timeline_entry');
+  const captured: Array<{ sql: string; params: unknown[] }> = [];
+  const reader = new TimelineReader({
+    query: async (sql: string, params: unknown[]) => {
+      captured.push({ sql, params });
+      return (await client.query(sql, params)).rows;
+    },
+  } as never);
+  const firstPage = await reader.page(tenantId, parseTimelineFilter({}).filter, 50);
+  const cursor = decodeCursor(firstPage.nextCursor!)!;
+  const cases: Array<[string, string]> = [
+    ['newest 50', ''],
+    ['type exact', 'type=deploy.failed'],
+    ['type prefix', 'type=deploy.*'],
+    ['source', 'source=source-7'],
+    ['module', 'module=security'],
+    ['severity', 'severity=critical'],
+    ['severity, several', 'severity=warning,critical'],
+    ['payload field', 'payload.service=svc-3'],
+    ['two payload fields', 'payload.service=svc-3&payload.env=prod'],
+    ['summary text', 'q=timeout'],
+    [
+      'time range',
+      `since=${new Date(Date.now() - 5 * DAY_MS).toISOString()}&until=${new Date(Date.now() - 4 * DAY_MS).toISOString()}`,
+    ],
+    ['type + payload', 'type=deploy.*&payload.env=prod'],
+    ['second page (cursor)', 'cursor'],
+  ];
+  const timings: QueryTiming[] = [];
+  for (const [name, query] of cases) {
+    const params: Record<string, QueryValue> = {};
+    if (query !== 'cursor') for (const [k, v] of new URLSearchParams(query)) params[k] = v;
+    const { filter } = parseTimelineFilter(params);
+    const run = () => reader.page(tenantId, filter, 50, query === 'cursor' ? cursor : undefined);
+    const times: number[] = [];
+    let rows = 0;
+    for (let i = 0; i < 11; i++) {
+      const started = performance.now();
+      rows = (await run()).items.length;
+      times.push(performance.now() - started);
+    }
+    const { sql, params: bound } = captured[captured.length - 1];
+    const plan = (await client.query(`EXPLAIN (ANALYZE, BUFFERS, COSTS OFF, SUMMARY OFF) ${sql}`, bound)).rows
+      .map((row: Record<string, string>) => row['QUERY PLAN'])
+      .join('\n');
+    timings.push({
+      name,
+      query: query === 'cursor' ? 'cursor=<second page>' : query || '(none)',
+      medianMs: round(percentile(times, 50), 2),
+      rows,
+      plan,
+    });
+  }
+  await client.end();
+  return timings;
+}
+
+function report(results: { latency: LatencyResult[]; rebuild?: RebuildResult; queries?: QueryTiming[] }): void {
+  if (results.latency.length > 0) {
+    log(
+      '\n| target rate (events/s) | accepted/s | probes | timeline p50 ms | timeline p99 ms | timeline max ms | bare p50 ms | bare p99 ms | p99 ratio |',
+    );
+    log('|---:|---:|---:|---:|---:|---:|---:|---:|---:|');
+    for (const r of results.latency) {
+      log(
+        `| ${r.rate} | ${r.acceptedEventsPerSec} | ${r.probes} | ${r.timeline.p50Ms} | ${r.timeline.p99Ms} | ${r.timeline.maxMs} | ${r.bare.p50Ms} | ${r.bare.p99Ms} | ${r.p99Ratio} |`,
+      );
+    }
+  }
+  if (results.rebuild) {
+    const r = results.rebuild;
+    log('\n| events | rebuild s | rebuild events/s | bare read s | bare read events/s | ratio | rows |');
+    log('|---:|---:|---:|---:|---:|---:|---:|');
+    log(
+      `| ${r.events} | ${r.rebuildSeconds} | ${r.rebuildPerSec} | ${r.baselineSeconds} | ${r.baselinePerSec} | ${r.ratio} | ${r.rows} |`,
+    );
+  }
+  if (results.queries) {
+    log('\n| query (large tenant) | parameters | median ms | rows |');
+    log('|---|---|---:|---:|');
+    for (const q of results.queries) log(`| ${q.name} | \`${q.query}\` | ${q.medianMs} | ${q.rows} |`);
+    for (const q of results.queries) log(`\n${q.name} (\`${q.query}\`):\n\n\`\`\`\n${q.plan}\n\`\`\``);
+  }
+}
+
+main().then(
+  (code) => process.exit(code),
+  (error: unknown) => {
+    log(`bench:timeline failed: ${String(error)}`);
+    process.exit(1);
+  },
+);

@@ -1,0 +1,88 @@
+import { nestAt, parseLimit, parseTimelineFilter, payloadCandidates, type FieldError } from './timeline-filter';
+import { decodeCursor, encodeCursor } from './timeline-cursor';
+
+describe('parseTimelineFilter', () => {
+  it('reads every filter', () => {
+    const { filter, errors } = parseTimelineFilter({
+      type: 'deploy.*',
+      module: 'ci',
+      source: 'github',
+      severity: ['warning,critical', 'warning'],
+      since: '2026-11-27',
+      until: '2026-11-27T14:30:00+01:00',
+      q: 'timeout',
+      'payload.service': 'api',
+      'payload.a.b': ['1', 'x'],
+    });
+    expect(errors).toEqual([]);
+    expect(filter).toEqual({
+      type: { prefix: 'deploy.' },
+      module: 'ci',
+      source: 'github',
+      severities: ['warning', 'critical'],
+      since: new Date('2026-11-27T00:00:00Z'),
+      until: new Date('2026-11-27T13:30:00Z'),
+      q: 'timeout',
+      payload: [
+        { path: ['service'], value: 'api' },
+        { path: ['a', 'b'], value: '1' },
+        { path: ['a', 'b'], value: 'x' },
+      ],
+    });
+    expect(parseTimelineFilter({ type: 'deploy.failed' }).filter.type).toEqual({ exact: 'deploy.failed' });
+  });
+
+  it('names every bad parameter', () => {
+    const { errors } = parseTimelineFilter({
+      type: 'de*ploy',
+      severity: 'fatal',
+      since: '2026-11-27T14:30:00', // no offset: whose local time?
+      until: '2026-02-30',
+      q: '',
+      sevrity: 'info',
+      'payload.a..b': '1',
+      module: ['a', 'b'],
+    });
+    expect(errors.map((e) => e.field).sort()).toEqual(
+      ['module', 'payload.a..b', 'q', 'severity', 'since', 'sevrity', 'type', 'until'].sort(),
+    );
+    expect(parseTimelineFilter({ type: 'a\u0000*' }).errors).toEqual([
+      { field: 'type', message: 'must not contain control characters' },
+    ]);
+    expect(parseTimelineFilter({ since: '2026-11-28', until: '2026-11-27' }).errors.map((e) => e.field)).toEqual([
+      'until',
+    ]);
+    expect(parseTimelineFilter({ limit: '5' }).errors).toEqual([{ field: 'limit', message: 'unknown parameter' }]);
+    expect(parseTimelineFilter({ limit: '5' }, ['limit']).errors).toEqual([]);
+  });
+
+  it('matches payload values as strings, and as the JSON number or boolean they spell', () => {
+    expect(payloadCandidates({ path: ['x'], value: '93' })).toEqual(['93', 93]);
+    expect(payloadCandidates({ path: ['x'], value: '-1.5e3' })).toEqual(['-1.5e3', -1500]);
+    expect(payloadCandidates({ path: ['x'], value: 'true' })).toEqual(['true', true]);
+    expect(payloadCandidates({ path: ['x'], value: '0x10' })).toEqual(['0x10']);
+    expect(payloadCandidates({ path: ['x'], value: '' })).toEqual(['']);
+    expect(nestAt(['a', 'b'], 1)).toEqual({ a: { b: 1 } });
+  });
+
+  it('limits pages to 1..500, 50 by default', () => {
+    const errors: FieldError[] = [];
+    expect(parseLimit(undefined, errors)).toBe(50);
+    expect(parseLimit('500', errors)).toBe(500);
+    expect(errors).toEqual([]);
+    parseLimit('0', errors);
+    parseLimit('501', errors);
+    parseLimit('ten', errors);
+    expect(errors).toHaveLength(3);
+  });
+});
+
+describe('timeline cursor', () => {
+  it('round-trips, and refuses anything it did not issue', () => {
+    const cursor = { at: '2026-11-27T14:30:00.123456Z', id: '0194f3a2-7c1e-7a00-8000-0000000000aa' };
+    expect(decodeCursor(encodeCursor(cursor))).toEqual(cursor);
+    expect(decodeCursor('not-a-cursor')).toBeUndefined();
+    expect(decodeCursor(Buffer.from('["yesterday","x"]').toString('base64url'))).toBeUndefined();
+    expect(decodeCursor(Buffer.from('{"at":1}').toString('base64url'))).toBeUndefined();
+  });
+});
