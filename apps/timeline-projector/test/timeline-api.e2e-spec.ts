@@ -358,6 +358,60 @@ describe('timeline API', () => {
     expect((await fetch(`${base}/api/v1/events/stream`)).status).toBe(401);
   });
 
+  it('tells a new stream its position, so a client that drops before any entry resumes without a gap', async () => {
+    const h = await tenant('h');
+    await publish(h.id, { summary: 'already there' });
+    await eventually(
+      () => summaries('h'),
+      (s) => s.length === 1,
+      { what: 'projected' },
+    );
+    const url = `${base}/api/v1/events/stream`;
+    const quiet = new SseClient(url, auth('h'));
+    await eventually(
+      () => quiet.lastEventId,
+      (id) => id !== undefined,
+      { what: 'the starting position' },
+    );
+    expect(quiet.events).toEqual([]); // the id came alone, without an entry
+    await quiet.close();
+
+    await publish(h.id, { summary: 'while away' });
+    await eventually(
+      () => summaries('h'),
+      (s) => s.length === 2,
+      { what: 'projected' },
+    );
+    const back = new SseClient(url, { ...auth('h'), 'last-event-id': quiet.lastEventId! });
+    await eventually(
+      () => back.events.length,
+      (n) => n === 1,
+      { what: 'the missed entry' },
+    );
+    expect(back.data<Entry>().map((e) => e.summary)).toEqual(['while away']);
+    await back.close();
+  });
+
+  it('caps the open streams of one tenant', async () => {
+    await tenant('i');
+    const url = `${base}/api/v1/events/stream`;
+    const open = Array.from({ length: 20 }, () => new SseClient(url, auth('i')));
+    expect(await Promise.all(open.map((client) => client.status))).toEqual(Array(20).fill(200));
+    const refused = await fetch(url, { headers: auth('i') });
+    expect(refused.status).toBe(429);
+    expect(refused.headers.get('retry-after')).toBe('5');
+    await Promise.all(open.map((client) => client.close()));
+    await eventually(
+      () =>
+        fetch(url, { headers: auth('i'), signal: AbortSignal.timeout(1000) }).then(
+          (r) => r.status,
+          () => 0,
+        ),
+      (status) => status === 200,
+      { what: 'a stream allowed again once others closed' },
+    );
+  });
+
   it('applies a redelivered event once (idempotent by event id)', async () => {
     const f = await tenant('f');
     const event = await publish(f.id, { summary: 'only once' });

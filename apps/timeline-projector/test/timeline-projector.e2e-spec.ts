@@ -108,6 +108,14 @@ describe('timeline-projector process', () => {
     await publish(20);
     await eventually(rows, (ids) => ids.length >= 80, { what: 'all projected' });
     const before = await db.query(`SELECT * FROM timeline.timeline_entry ORDER BY stream_seq`);
+    const indexes = () =>
+      db
+        .query<{ indexname: string }>(
+          `SELECT indexname FROM pg_indexes WHERE schemaname = 'timeline' AND tablename = 'timeline_entry' ORDER BY 1`,
+        )
+        .then((rows) => rows.map((r) => r.indexname));
+    const indexesBefore = await indexes();
+    expect(indexesBefore.length).toBeGreaterThanOrEqual(8);
     await app.stop('SIGTERM');
 
     const rebuild = startProcess(SCRIPT, ['rebuild'], env);
@@ -115,6 +123,35 @@ describe('timeline-projector process', () => {
     const output = rebuild.lines.join('\n');
     expect(output).toMatch(/rebuild timeline-events: dropping the projection and replaying the log/);
     expect(output).toMatch(/rebuild timeline-events: 80 \/ 80 messages \(100\.0%\)/);
+    expect(output).toMatch(/rebuild timeline-events: log replayed; finishing/);
+    expect(output).toMatch(/rebuild timeline-events: done in/);
     expect(await db.query(`SELECT * FROM timeline.timeline_entry ORDER BY stream_seq`)).toEqual(before);
+    // The indexes the replay went without are all back, on every partition, and none is left deferred.
+    expect(await indexes()).toEqual(indexesBefore);
+    expect(await db.query(`SELECT * FROM timeline.deferred_index`)).toEqual([]);
+    const invalid = await db.query(
+      `SELECT c.relname FROM pg_index i JOIN pg_class c ON c.oid = i.indexrelid
+        JOIN pg_namespace n ON n.oid = c.relnamespace WHERE n.nspname = 'timeline' AND NOT i.indisvalid`,
+    );
+    expect(invalid).toEqual([]);
+  });
+
+  it('builds at start the indexes an interrupted rebuild left deferred', async () => {
+    const [{ indexdef }] = await db.query<{ indexdef: string }>(
+      `SELECT indexdef FROM pg_indexes WHERE schemaname = 'timeline' AND indexname = 'timeline_entry_source'`,
+    );
+    await db.query(`INSERT INTO timeline.deferred_index VALUES ('timeline_entry_source', 'timeline_entry', $1)`, [
+      indexdef,
+    ]);
+    await db.query(`DROP INDEX timeline.timeline_entry_source`);
+
+    app = startProcess(SCRIPT, [], env);
+    await app.waitForLine(/timeline-projector listening/);
+    expect(app.lines.join('\n')).toMatch(/restored indexes an unfinished rebuild had deferred/);
+    const rows = await db.query(
+      `SELECT indexname FROM pg_indexes WHERE schemaname = 'timeline' AND indexname = 'timeline_entry_source'`,
+    );
+    expect(rows).toHaveLength(1);
+    expect(await db.query(`SELECT * FROM timeline.deferred_index`)).toEqual([]);
   });
 });

@@ -11,6 +11,8 @@ export interface ReceivedEvent {
  */
 export class SseClient {
   readonly events: ReceivedEvent[] = [];
+  /** As EventSource keeps it: the last `id` the server sent, with or without data. */
+  lastEventId?: string;
   readonly status: Promise<number>;
   private readonly abort = new AbortController();
   private done?: Promise<void>;
@@ -48,8 +50,10 @@ export class SseClient {
           const colon = line.indexOf(':');
           const field = colon === -1 ? line : line.slice(0, colon);
           const value = colon === -1 ? '' : line.slice(colon + 1).replace(/^ /, '');
-          if (field === 'id') event.id = value;
-          else if (field === 'event') event.event = value;
+          if (field === 'id') {
+            event.id = value;
+            this.lastEventId = value;
+          } else if (field === 'event') event.event = value;
           else if (field === 'data') data.push(value);
         }
         if (data.length > 0) {

@@ -27,7 +27,12 @@ export async function runApp<C extends PlatformConfig>(definition: AppDefinition
 
   const [command, target] = process.argv.slice(2);
   if (command === 'rebuild') {
-    await rebuild(definition, { ...config, DAALU_CONSUMERS: 'false' }, logger, target);
+    const rebuildConfig = {
+      ...config,
+      DAALU_CONSUMERS: 'false',
+      DAALU_PROJECTION_BATCH: config.DAALU_REBUILD_BATCH,
+    } as const;
+    await rebuild(definition, rebuildConfig, logger, target);
     return;
   }
   if (command) {
@@ -94,14 +99,18 @@ async function rebuild<C extends PlatformConfig>(
     const name = runner.projection.name;
     const startedAt = Date.now();
     process.stderr.write(`rebuild ${name}: dropping the projection and replaying the log from the start\n`);
-    await runner.rebuild(({ applied, total, lastSequence }) => {
-      const seconds = Math.max((Date.now() - startedAt) / 1000, 0.001);
-      const percent = total > 0 ? ((100 * applied) / total).toFixed(1) : '100.0';
-      process.stderr.write(
-        `rebuild ${name}: ${applied.toLocaleString('en')} / ${total.toLocaleString('en')} messages (${percent}%), ` +
-          `${Math.round(applied / seconds).toLocaleString('en')} msg/s, at stream sequence ${lastSequence}\n`,
-      );
-    });
+    await runner.rebuild(
+      ({ applied, total, lastSequence }) => {
+        const seconds = Math.max((Date.now() - startedAt) / 1000, 0.001);
+        const percent = total > 0 ? ((100 * applied) / total).toFixed(1) : '100.0';
+        process.stderr.write(
+          `rebuild ${name}: ${applied.toLocaleString('en')} / ${total.toLocaleString('en')} messages (${percent}%), ` +
+            `${Math.round(applied / seconds).toLocaleString('en')} msg/s, at stream sequence ${lastSequence}\n`,
+        );
+      },
+      () => process.stderr.write(`rebuild ${name}: log replayed; finishing (e.g. building indexes)\n`),
+    );
+    process.stderr.write(`rebuild ${name}: done in ${((Date.now() - startedAt) / 1000).toFixed(1)} s\n`);
     await runner.stop();
   }
   await context.close();

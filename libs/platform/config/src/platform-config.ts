@@ -65,6 +65,14 @@ export class PlatformConfig {
   @Max(10_000)
   DAALU_PROJECTION_BATCH: number = 500;
 
+  /** Messages applied per transaction by the `rebuild` command (throughput matters there, not latency). */
+  @Expose()
+  @Type(() => Number)
+  @IsInt()
+  @Min(1)
+  @Max(50_000)
+  DAALU_REBUILD_BATCH: number = 5000;
+
   /** Set to false to boot without consuming (used by the rebuild command). */
   @Expose()
   @ValidateIf((c: PlatformConfig) => c.DAALU_CONSUMERS !== undefined)

@@ -21,6 +21,11 @@ export interface ConsumerDefinition {
   ackWaitMs: number;
   /** Deliver from this stream sequence on (projections start after their checkpoint). */
   startSequence?: number;
+  /**
+   * `all`: acknowledging a message acknowledges every one before it. For consumers that apply strictly
+   * in order (projections): one ack per batch instead of one per message. Default `explicit`.
+   */
+  ackPolicy?: 'explicit' | 'all';
 }
 
 export function toConsumerConfig(definition: ConsumerDefinition): Partial<ConsumerConfig> {
@@ -28,7 +33,7 @@ export function toConsumerConfig(definition: ConsumerDefinition): Partial<Consum
   return {
     durable_name: definition.durable,
     description: definition.description,
-    ack_policy: AckPolicy.Explicit,
+    ack_policy: definition.ackPolicy === 'all' ? AckPolicy.All : AckPolicy.Explicit,
     deliver_policy: fromSequence ? DeliverPolicy.StartSequence : DeliverPolicy.All,
     opt_start_seq: fromSequence ? definition.startSequence : undefined,
     filter_subject: definition.filterSubject,

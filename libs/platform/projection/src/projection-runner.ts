@@ -1,5 +1,5 @@
 import type { ConsumerMessages, JsMsg } from '@nats-io/jetstream';
-import { JetStreamApiCodes } from '@nats-io/jetstream';
+import { AckPolicy, JetStreamApiCodes } from '@nats-io/jetstream';
 import type { DataSource, EntityManager } from 'typeorm';
 import type { Logger } from 'pino';
 import { PoisonMessageError } from '@daalu/contracts';
@@ -23,6 +23,13 @@ export interface ProjectionRunnerOptions {
   batchSize: number;
   /** How long a partial batch waits for more messages before it is applied (ms). */
   lingerMs: number;
+}
+
+/** A message as received: decoded, or the error decoding it raised. */
+interface Received<M> {
+  msg: JsMsg;
+  message?: M;
+  error?: Error;
 }
 
 /** An intentional stop of the consume loop (reconnect, lost lock): re-position, no error to report. */
@@ -51,7 +58,7 @@ export class ProjectionRunner<M> {
   private readonly abort = new AbortController();
   private readonly lock: ProjectionLock;
   private messages?: ConsumerMessages;
-  private buffer: JsMsg[] = [];
+  private buffer: Received<M>[] = [];
   private chain: Promise<void> = Promise.resolve();
   private lingerTimer?: NodeJS.Timeout;
   private failure?: Error;
@@ -119,7 +126,10 @@ export class ProjectionRunner<M> {
    * Drops the projection and replays the stream from its first message. Used by the `rebuild` command,
    * with the app's consumers not running; waits for a running instance to release the lock first.
    */
-  async rebuild(onProgress: (status: ProjectionStatus & { total: number; applied: number }) => void): Promise<void> {
+  async rebuild(
+    onProgress: (status: ProjectionStatus & { total: number; applied: number }) => void,
+    onAfterReplay?: () => void,
+  ): Promise<void> {
     const { name, stream } = this.projection;
     await this.ensureCheckpointRow();
     if (!(await this.lock.acquire(this.abort.signal, () => (this.role = 'standby')))) return;
@@ -129,6 +139,7 @@ export class ProjectionRunner<M> {
         `UPDATE projection_checkpoint SET last_sequence = 0, applied_total = 0, updated_at = now() WHERE projection = $1`,
         [name],
       );
+      await this.projection.beforeReplay?.(manager);
     });
     await this.client.jsm.consumers.delete(stream, name).catch((error: unknown) => {
       if (!isNotFound(error, JetStreamApiCodes.ConsumerNotFound)) throw error;
@@ -149,6 +160,12 @@ export class ProjectionRunner<M> {
     }
     total ??= this.appliedSinceStart;
     onProgress({ ...this.status, total, applied: this.appliedSinceStart });
+    if (this.projection.afterReplay) {
+      onAfterReplay?.();
+      const indexStartedAt = Date.now();
+      await this.projection.afterReplay(this.dataSource.manager);
+      this.logger.info({ projection: name, seconds: (Date.now() - indexStartedAt) / 1000 }, 'after-replay step done');
+    }
     this.logger.info(
       { projection: name, applied: this.appliedSinceStart, seconds: (Date.now() - startedAt) / 1000 },
       'rebuild finished',
@@ -207,7 +224,8 @@ export class ProjectionRunner<M> {
       info !== null &&
       (info.ack_floor.stream_seq > checkpoint ||
         info.num_ack_pending > 0 ||
-        info.config.filter_subject !== filterSubject);
+        info.config.filter_subject !== filterSubject ||
+        info.config.ack_policy !== AckPolicy.All);
     if (info && disagrees) {
       this.logger.info(
         { projection: name, checkpoint, ackFloor: info.ack_floor.stream_seq, ackPending: info.num_ack_pending },
@@ -223,9 +241,11 @@ export class ProjectionRunner<M> {
         durable: name,
         filterSubject,
         description: `projection ${name} (position = checkpoint in PostgreSQL)`,
-        maxAckPending: this.options.batchSize * 4,
+        // One batch applying, one waiting, one being read, and the pull buffer ahead of them.
+        maxAckPending: this.options.batchSize * 8,
         ackWaitMs: 30_000,
         startSequence: checkpoint + 1,
+        ackPolicy: 'all',
       }),
     );
     this.setPending(info.num_pending);
@@ -235,14 +255,19 @@ export class ProjectionRunner<M> {
   private async consume(): Promise<void> {
     const consumer = await this.client.js.consumers.get(this.projection.stream, this.projection.name);
     this.failure = undefined;
-    const messages = await consumer.consume({ max_messages: Math.max(this.options.batchSize * 2, 100) });
+    const messages = await consumer.consume({ max_messages: Math.max(this.options.batchSize * 4, 100) });
     this.messages = messages;
     if (this.abort.signal.aborted) messages.stop();
     for await (const msg of messages) {
       if (this.failure) break;
-      this.buffer.push(msg);
-      if (this.buffer.length >= this.options.batchSize) await this.flush();
-      else this.scheduleFlush();
+      this.buffer.push(this.decodeOnArrival(msg));
+      if (this.buffer.length >= this.options.batchSize) {
+        // Pipelined: this batch is applied after the one before it, and meanwhile the next one is read
+        // and decoded, so decoding here and writing in PostgreSQL overlap. At most one batch waits.
+        const previous = this.chain;
+        void this.flush();
+        await previous;
+      } else this.scheduleFlush();
     }
     // Graceful stop: apply what was received. After a failure: drop it; the consumer is re-positioned.
     if (!this.failure) await this.flush();
@@ -276,10 +301,16 @@ export class ProjectionRunner<M> {
     this.buffer = [];
     try {
       await this.applyBatch(batch);
-      for (const msg of batch) msg.ack();
+      // The consumer acks all: the batch's last message acknowledges the whole batch.
+      batch[batch.length - 1].msg.ack();
     } catch (error) {
       this.logger.error(
-        { err: error, projection: this.projection.name, from: batch[0].seq, to: batch[batch.length - 1].seq },
+        {
+          err: error,
+          projection: this.projection.name,
+          from: batch[0].msg.seq,
+          to: batch[batch.length - 1].msg.seq,
+        },
         'batch failed; nothing of it was applied',
       );
       this.metrics.messagesHandled.inc({ consumer: this.projection.name, outcome: 'failed' }, batch.length);
@@ -288,21 +319,30 @@ export class ProjectionRunner<M> {
     }
   }
 
-  private async applyBatch(batch: JsMsg[]): Promise<void> {
+  /** Decodes a message as it arrives (a poison message is kept as such, dead-lettered when its batch applies). */
+  private decodeOnArrival(msg: JsMsg): Received<M> {
+    try {
+      return { msg, message: this.projection.decode(msg) };
+    } catch (error) {
+      return { msg, error: error as Error };
+    }
+  }
+
+  private async applyBatch(batch: Received<M>[]): Promise<void> {
     const { name } = this.projection;
     const stopTimer = this.metrics.batchDuration.startTimer({ projection: name });
     const decoded: Sequenced<M>[] = [];
     let maxSequence = 0;
-    for (const msg of batch) {
+    for (const { msg, message, error } of batch) {
       maxSequence = Math.max(maxSequence, msg.seq);
       if (msg.seq <= this.lastSequence) continue;
-      try {
-        decoded.push({ seq: msg.seq, message: this.projection.decode(msg) });
-      } catch (error) {
-        if (!(error instanceof PoisonMessageError)) throw error;
-        await this.deadLetters.record(name, msg, error.message);
-        this.metrics.messagesHandled.inc({ consumer: name, outcome: 'dead_lettered' });
+      if (!error) {
+        decoded.push({ seq: msg.seq, message: message as M });
+        continue;
       }
+      if (!(error instanceof PoisonMessageError)) throw error;
+      await this.deadLetters.record(name, msg, error.message);
+      this.metrics.messagesHandled.inc({ consumer: name, outcome: 'dead_lettered' });
     }
     const applied = await this.dataSource.transaction((manager) =>
       this.applyInTransaction(manager, decoded, maxSequence),
@@ -314,7 +354,7 @@ export class ProjectionRunner<M> {
     this.metrics.messagesHandled.inc({ consumer: name, outcome: 'applied' }, applied);
     if (batch.length > applied)
       this.metrics.messagesHandled.inc({ consumer: name, outcome: 'skipped' }, batch.length - applied);
-    const last = batch[batch.length - 1];
+    const last = batch[batch.length - 1].msg;
     this.setPending(last.info.pending);
     if (last.info.pending === 0) this.caughtUp = true;
   }
@@ -326,6 +366,10 @@ export class ProjectionRunner<M> {
     maxSequence: number,
   ): Promise<number> {
     const { name } = this.projection;
+    // No wait for the WAL flush at commit: should PostgreSQL lose the last commits in a crash, it loses
+    // their checkpoint with them, and the consumer is re-created at the checkpoint, so they are applied
+    // again from the log. The log is what must be durable, not a projection of it.
+    await manager.query(`SET LOCAL synchronous_commit TO off`);
     const rows: Array<{ last_sequence: string }> = await manager.query(
       `SELECT last_sequence FROM projection_checkpoint WHERE projection = $1 FOR UPDATE`,
       [name],

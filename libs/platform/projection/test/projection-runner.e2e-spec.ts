@@ -40,12 +40,13 @@ describe('ProjectionRunner against real NATS JetStream and PostgreSQL', () => {
     const before = { log: await harness.appliedLog(), counters: await harness.counters() };
 
     // Replace the durable consumer by one that delivers the whole stream again, as a redelivery
-    // storm or a consumer reset would; its acknowledged floor is 0, below the checkpoint.
+    // storm or a consumer reset would; its acknowledged floor is 0, below the checkpoint (and its
+    // config is the runner's own, so the runner keeps it).
     const { jsm } = harness.client;
     await jsm.consumers.delete(harness.nats.streams.events, 'counting');
     await jsm.consumers.add(harness.nats.streams.events, {
       durable_name: 'counting',
-      ack_policy: AckPolicy.Explicit,
+      ack_policy: AckPolicy.All,
       deliver_policy: DeliverPolicy.All,
       filter_subject: harness.nats.subjects.allEvents,
     });

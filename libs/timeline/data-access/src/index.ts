@@ -1,8 +1,14 @@
 import { CreateTimelineEvent1764230400001 } from './migrations/1764230400001-create-timeline-event';
 import { PartitionedTimelineEntry1764230400002 } from './migrations/1764230400002-partitioned-timeline-entry';
+import { DeferredIndex1764230400003 } from './migrations/1764230400003-deferred-index';
 
 export * from './timeline-entries';
 export * from './timeline-partitions';
+export * from './deferred-indexes';
 
 /** The timeline schema's migrations, in order. */
-export const TIMELINE_MIGRATIONS = [CreateTimelineEvent1764230400001, PartitionedTimelineEntry1764230400002];
+export const TIMELINE_MIGRATIONS = [
+  CreateTimelineEvent1764230400001,
+  PartitionedTimelineEntry1764230400002,
+  DeferredIndex1764230400003,
+];

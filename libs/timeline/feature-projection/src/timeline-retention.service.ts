@@ -1,7 +1,7 @@
 import { Inject, Injectable, type OnApplicationBootstrap, type OnModuleDestroy } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import { LOGGER, type Logger } from '@daalu/platform/observability';
-import { dayOf, TimelinePartitions } from '@daalu/timeline/data-access';
+import { dayOf, restoreIndexes, TimelinePartitions } from '@daalu/timeline/data-access';
 import { TIMELINE_OPTIONS, type TimelineOptions } from './timeline-options';
 
 const DAY_MS = 86_400_000;
@@ -23,6 +23,9 @@ export class TimelineRetention implements OnApplicationBootstrap, OnModuleDestro
   ) {}
 
   async onApplicationBootstrap(): Promise<void> {
+    // A rebuild that died before its end left indexes deferred: build them before serving queries.
+    const restored = await restoreIndexes(this.dataSource.manager, 'timeline_entry');
+    if (restored.length > 0) this.logger.warn({ restored }, 'restored indexes an unfinished rebuild had deferred');
     await this.sweep();
     this.timer = setInterval(() => void this.sweep(), SWEEP_MS);
     this.timer.unref();
