@@ -28,7 +28,7 @@ import type { NatsConnection } from '@nats-io/nats-core';
 import { DeliverPolicy, jetstream, jetstreamManager } from '@nats-io/jetstream';
 import { Client } from 'pg';
 import { v7 as uuidv7 } from 'uuid';
-import { EventIngestedCodec, streamNamesFor, subjectsFor, type EventIngested } from '@daalu/contracts';
+import { eventIngested, EventIngestedCodec, streamNamesFor, subjectsFor } from '@daalu/contracts';
 import { JetStreamPublisher, PipelinedPublisher } from '@daalu/platform/jetstream';
 import { TimelineReader } from '@daalu/timeline/data-access';
 import { decodeCursor, parseTimelineFilter, type QueryValue } from '@daalu/timeline/domain';
@@ -411,17 +411,7 @@ async function measureRebuild(
   const window = new Set<Promise<unknown>>();
   for (let n = 0; n < rebuildEvents; n++) {
     const tenantId = random() < 0.9 ? big : small[Math.floor(random() * small.length)];
-    const id = uuidv7();
-    const event: EventIngested = {
-      schemaVersion: 1,
-      kind: 'event.ingested',
-      id,
-      tenantId,
-      correlationId: id,
-      causationId: null,
-      ...envelopeAt(n, random),
-      receivedAt: new Date(start + n * step).toISOString(),
-    };
+    const event = eventIngested(uuidv7(), tenantId, envelopeAt(n, random), new Date(start + n * step).toISOString());
     const pub = publisher.publish(subjects.event(tenantId), EventIngestedCodec, event);
     window.add(pub);
     void pub.finally(() => window.delete(pub));
@@ -508,6 +498,8 @@ async function timeQueries(databaseUrl: string, tenantId: string): Promise<Query
     ['payload field', 'payload.service=svc-3'],
     ['two payload fields', 'payload.service=svc-3&payload.env=prod'],
     ['summary text', 'q=timeout'],
+    ['rare text', 'q=%23777777'],
+    ['rare payload value', 'payload.n=777777'],
     [
       'time range',
       `since=${new Date(Date.now() - 5 * DAY_MS).toISOString()}&until=${new Date(Date.now() - 4 * DAY_MS).toISOString()}`,

@@ -1,5 +1,5 @@
 import { v7 as uuidv7 } from 'uuid';
-import type { ApiTokenIssued, EventIngested, TenantCreated } from '../src';
+import { eventIngested, type ApiTokenIssued, type EventIngested, type TenantCreated } from '../src';
 
 /** The product page's worked example: the envelope a sender POSTs, exactly as the page shows it. */
 export const PAGE_EXAMPLE_ENVELOPE = {
@@ -13,19 +13,8 @@ export const PAGE_EXAMPLE_ENVELOPE = {
 
 /** Fixtures for the message contracts: valid messages with overridable fields, for tests only. */
 export function anIngestedEvent(tenantId: string, overrides: Partial<EventIngested> = {}): EventIngested {
-  const id = overrides.id ?? uuidv7();
-  return {
-    schemaVersion: 1,
-    kind: 'event.ingested',
-    id,
-    tenantId,
-    correlationId: id,
-    causationId: null,
-    ...PAGE_EXAMPLE_ENVELOPE,
-    payload: { ...PAGE_EXAMPLE_ENVELOPE.payload },
-    receivedAt: new Date().toISOString(),
-    ...overrides,
-  };
+  const envelope = { ...PAGE_EXAMPLE_ENVELOPE, payload: { ...PAGE_EXAMPLE_ENVELOPE.payload } };
+  return { ...eventIngested(overrides.id ?? uuidv7(), tenantId, envelope, new Date().toISOString()), ...overrides };
 }
 
 export function aTenantCreated(overrides: Partial<TenantCreated> = {}): TenantCreated {

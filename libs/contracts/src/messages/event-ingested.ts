@@ -29,3 +29,25 @@ export const EventIngestedSchema = Type.Object(
 );
 export type EventIngested = Static<typeof EventIngestedSchema>;
 export const EventIngestedCodec = codecFor('event.ingested', EventIngestedSchema);
+
+/** What a sender's envelope contributes to an `event.ingested` fact. */
+export type IngestedEnvelope = Pick<EventIngested, 'type' | 'module' | 'source' | 'summary' | 'severity' | 'payload'>;
+
+/** The `event.ingested` fact for an envelope: a sender's event starts its own correlation chain. */
+export function eventIngested(
+  id: string,
+  tenantId: string,
+  envelope: IngestedEnvelope,
+  receivedAt: string,
+): EventIngested {
+  return {
+    schemaVersion: 1,
+    kind: 'event.ingested',
+    id,
+    tenantId,
+    correlationId: id,
+    causationId: null,
+    ...envelope,
+    receivedAt,
+  };
+}

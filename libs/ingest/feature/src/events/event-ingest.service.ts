@@ -1,6 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { v7 as uuidv7 } from 'uuid';
-import { EventIngestedCodec, type EventIngested, type Subjects } from '@daalu/contracts';
+import { eventIngested, EventIngestedCodec, type Subjects } from '@daalu/contracts';
 import { JetStreamPublisher, NatsClient, SUBJECTS } from '@daalu/platform/jetstream';
 import { LOGGER, type Logger } from '@daalu/platform/observability';
 import { idempotentEventId } from '@daalu/ingest/domain';
@@ -110,16 +110,7 @@ export class EventIngestService {
     event: ReturnType<typeof validateEnvelope>['event'],
   ): Promise<void> {
     if (!this.client.isConnected) throw unavailable();
-    const message: EventIngested = {
-      schemaVersion: 1,
-      kind: 'event.ingested',
-      id,
-      tenantId,
-      correlationId: id,
-      causationId: null,
-      ...event,
-      receivedAt: new Date(this.clock.now()).toISOString(),
-    };
+    const message = eventIngested(id, tenantId, event, new Date(this.clock.now()).toISOString());
     try {
       await this.publisher.publish(this.subjects.event(tenantId), EventIngestedCodec, message, {
         timeoutMs: this.options.publishTimeoutMs,
