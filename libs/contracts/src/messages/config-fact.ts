@@ -1,18 +1,22 @@
 import { HEADER_KIND } from '../headers';
 import type { MessageCodec } from '../envelope';
+import { AlertRuleDeletedCodec, AlertRuleSavedCodec, type AlertRuleDeleted, type AlertRuleSaved } from './alert-rule';
 import { ApiTokenIssuedCodec, type ApiTokenIssued } from './api-token-issued';
 import { IngestKeyIssuedCodec, type IngestKeyIssued } from './ingest-key-issued';
 import { TenantCreatedCodec, type TenantCreated } from './tenant-created';
 import { TenantRateLimitSetCodec, type TenantRateLimitSet } from './tenant-rate-limit-set';
 
 /** Every message kind on the CONFIG stream. */
-export type ConfigFact = TenantCreated | TenantRateLimitSet | IngestKeyIssued | ApiTokenIssued;
+export type ConfigFact =
+  TenantCreated | TenantRateLimitSet | IngestKeyIssued | ApiTokenIssued | AlertRuleSaved | AlertRuleDeleted;
 
 const CONFIG_CODECS: Record<ConfigFact['kind'], MessageCodec<ConfigFact>> = {
   'tenant.created': TenantCreatedCodec as MessageCodec<ConfigFact>,
   'tenant.rate-limit-set': TenantRateLimitSetCodec as MessageCodec<ConfigFact>,
   'ingest-key.issued': IngestKeyIssuedCodec as MessageCodec<ConfigFact>,
   'api-token.issued': ApiTokenIssuedCodec as MessageCodec<ConfigFact>,
+  'alert-rule.saved': AlertRuleSavedCodec as MessageCodec<ConfigFact>,
+  'alert-rule.deleted': AlertRuleDeletedCodec as MessageCodec<ConfigFact>,
 };
 
 /**

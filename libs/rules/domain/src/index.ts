@@ -1,0 +1,4 @@
+export * from './event-view';
+export * from './compiled-match';
+export * from './summary-template';
+export * from './grouping';
