@@ -1,6 +1,7 @@
 import { Module, type DynamicModule } from '@nestjs/common';
 import { PlatformModule } from '@daalu/platform/app';
 import type { Logger } from '@daalu/platform/observability';
+import { RulesFeatureModule } from '@daalu/rules/feature';
 import { RuleEvaluatorConfig } from './config';
 
 /** Composes the app: the platform, then its features. No logic here. */
@@ -16,6 +17,7 @@ export class AppModule {
           logger,
           database: { schema: 'rules', migrations: [] },
         }),
+        RulesFeatureModule,
       ],
     };
   }

@@ -17,12 +17,17 @@ export function fieldErrors(errors: ValidationError[], parent = ''): FieldError[
 }
 
 /** Validates a JSON body against a DTO class; answers 400 problem+json naming every offending field. */
-export async function validateBody<T extends object>(dtoClass: new () => T, body: unknown): Promise<T> {
+export async function validateBody<T extends object>(
+  dtoClass: new () => T,
+  body: unknown,
+  options: { forbidUnknownFields?: boolean } = {},
+): Promise<T> {
   if (body === null || typeof body !== 'object' || Array.isArray(body)) {
     throw new ProblemException(problem(400, 'invalid-body', 'Invalid body', 'the body must be a JSON object'));
   }
   const dto = plainToInstance(dtoClass, body);
-  const errors = fieldErrors(await validate(dto, { forbidUnknownValues: false }));
+  const strict = options.forbidUnknownFields ? { whitelist: true, forbidNonWhitelisted: true } : {};
+  const errors = fieldErrors(await validate(dto, { forbidUnknownValues: false, ...strict }));
   if (errors.length > 0) throw invalidFields('invalid-body', 'Invalid body', errors);
   return dto;
 }

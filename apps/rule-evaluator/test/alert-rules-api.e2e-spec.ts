@@ -1,0 +1,234 @@
+import { v7 as uuidv7 } from 'uuid';
+import { ApiTokenIssuedCodec, decodeConfigFact, streamDefinitions } from '@daalu/contracts';
+import { anApiTokenIssued } from '@daalu/contracts/testing';
+import { JetStreamPublisher, provisionStreams } from '@daalu/platform/jetstream';
+import { generateToken, hashToken } from '@daalu/platform/tenancy';
+import {
+  createTestDatabase,
+  createTestNats,
+  eventually,
+  freePort,
+  startProcess,
+  testLogger,
+  type AppProcess,
+  type TestDatabase,
+  type TestNats,
+} from '@daalu/testing';
+
+const SCRIPT = 'apps/rule-evaluator/src/main.js';
+
+/** The SPEC.md examples, as a tenant would send them. */
+const DISK_RULE = {
+  name: 'disk over 90%',
+  kind: 'match',
+  match: {
+    type: 'check.failed',
+    module: 'custom',
+    source: 'nightly-cron',
+    minSeverity: 'warning',
+    payload: [{ field: 'pct', op: 'gt', value: 90 }],
+  },
+  threshold: { count: 5, windowSeconds: 600 },
+  groupBy: 'payload.host',
+  alert: { severity: 'critical', summary: 'disk on {{payload.host}} at {{payload.pct}}%' },
+  resolve: { match: { type: 'check.passed' } },
+};
+const HEARTBEAT_RULE = {
+  name: 'nightly heartbeat',
+  kind: 'absence',
+  match: { type: 'heartbeat', source: 'cron-1' },
+  everySeconds: 60,
+  graceSeconds: 30,
+  alert: { severity: 'critical', summary: 'cron-1 stopped' },
+};
+
+interface RuleView {
+  id: string;
+  version: number;
+  name: string;
+  enabled: boolean;
+  createdAt: string;
+  updatedAt: string;
+  [key: string]: unknown;
+}
+
+/** /api/v1/alert-rules of the rule evaluator, as a process over real NATS and PostgreSQL. */
+describe('alert rules API', () => {
+  let db: TestDatabase;
+  let nats: TestNats;
+  let publisher: JetStreamPublisher;
+  let env: Record<string, string>;
+  let app: AppProcess;
+  let base: string;
+  const tokens: Record<string, string> = {};
+  const tenantIds: Record<string, string> = {};
+
+  async function tenant(name: string): Promise<void> {
+    const id = uuidv7();
+    const token = generateToken('api-token');
+    await publisher.publish(
+      nats.subjects.config(id, 'api-token'),
+      ApiTokenIssuedCodec,
+      anApiTokenIssued(id, hashToken(token)),
+    );
+    tokens[name] = token;
+    tenantIds[name] = id;
+  }
+
+  async function call(name: string | null, method: string, path: string, body?: unknown) {
+    const response = await fetch(`${base}/api/v1/alert-rules${path}`, {
+      method,
+      headers: {
+        ...(name ? { authorization: `Bearer ${tokens[name]}` } : {}),
+        ...(body !== undefined ? { 'content-type': 'application/json' } : {}),
+      },
+      body: body === undefined ? undefined : JSON.stringify(body),
+    });
+    const text = await response.text();
+    return { status: response.status, body: text ? JSON.parse(text) : undefined };
+  }
+
+  async function startApp(): Promise<void> {
+    app = startProcess(SCRIPT, [], env);
+    await eventually(
+      () =>
+        fetch(`${base}/health/ready`).then(
+          (r) => r.status,
+          () => 0,
+        ),
+      (status) => status === 200,
+      { what: 'rule evaluator ready', timeoutMs: 30_000 },
+    );
+  }
+
+  beforeAll(async () => {
+    db = await createTestDatabase('rules_api');
+    nats = await createTestNats('rulesapi');
+    await provisionStreams(nats.jsm, streamDefinitions(nats.namespace), testLogger());
+    publisher = new JetStreamPublisher(nats.js);
+    const port = await freePort();
+    base = `http://127.0.0.1:${port}`;
+    env = {
+      DATABASE_URL: db.url,
+      NATS_URL: nats.url,
+      DAALU_NAMESPACE: nats.namespace,
+      PORT: String(port),
+      HOST: '127.0.0.1',
+      LOG_LEVEL: 'info',
+    };
+    await tenant('a');
+    await tenant('b');
+    await startApp();
+  }, 60_000);
+
+  afterAll(async () => {
+    await app?.stop('SIGTERM');
+    await nats.cleanup();
+    await db.drop();
+  });
+
+  it('answers 401 without a tenant API token', async () => {
+    expect((await call(null, 'GET', '')).status).toBe(401);
+  });
+
+  it('creates, lists, reads, replaces and deletes rules, each change a fact on the log', async () => {
+    const disk = await call('a', 'POST', '', DISK_RULE);
+    expect(disk.status).toBe(201);
+    expect(disk.body).toMatchObject({ ...DISK_RULE, id: expect.any(String), version: 1, enabled: true });
+    const heartbeat = await call('a', 'POST', '', HEARTBEAT_RULE);
+    expect(heartbeat.status).toBe(201);
+    expect(heartbeat.body).toMatchObject({ ...HEARTBEAT_RULE, version: 1 });
+
+    const listed = await call('a', 'GET', '');
+    expect(listed.body.items.map((r: RuleView) => r.name)).toEqual(['disk over 90%', 'nightly heartbeat']);
+    expect(listed.body.nextCursor).toBeNull();
+    expect((await call('a', 'GET', `/${disk.body.id}`)).body).toEqual(disk.body);
+
+    const replaced = await call('a', 'PUT', `/${disk.body.id}`, {
+      ...DISK_RULE,
+      name: 'disk over 95%',
+      enabled: false,
+    });
+    expect(replaced.status).toBe(200);
+    expect(replaced.body).toMatchObject({ id: disk.body.id, version: 2, name: 'disk over 95%', enabled: false });
+    expect(replaced.body.createdAt).toBe(disk.body.createdAt);
+
+    // The change is a fact on the CONFIG stream, under the tenant's alert-rule subject.
+    const last = await nats.jsm.streams.getMessage(nats.streams.config, {
+      last_by_subj: nats.subjects.config(tenantIds.a, 'alert-rule'),
+    });
+    expect(decodeConfigFact(last!.header, last!.data)).toMatchObject({
+      kind: 'alert-rule.saved',
+      ruleId: disk.body.id,
+      version: 2,
+      rule: { name: 'disk over 95%' },
+    });
+
+    expect((await call('a', 'DELETE', `/${heartbeat.body.id}`)).status).toBe(204);
+    expect((await call('a', 'GET', `/${heartbeat.body.id}`)).status).toBe(404);
+    expect((await call('a', 'GET', '')).body.items.map((r: RuleView) => r.id)).toEqual([disk.body.id]);
+
+    // Rules live on the log: a restarted evaluator has them again.
+    await app.stop('SIGTERM');
+    await startApp();
+    expect((await call('a', 'GET', `/${disk.body.id}`)).body).toEqual(replaced.body);
+  });
+
+  it('keeps each tenant’s rules to itself: another tenant’s ids are 404', async () => {
+    const rule = await call('a', 'POST', '', { ...DISK_RULE, name: 'private' });
+    expect((await call('b', 'GET', `/${rule.body.id}`)).status).toBe(404);
+    expect((await call('b', 'PUT', `/${rule.body.id}`, DISK_RULE)).status).toBe(404);
+    expect((await call('b', 'DELETE', `/${rule.body.id}`)).status).toBe(404);
+    expect((await call('b', 'GET', '')).body.items).toEqual([]);
+    expect((await call('a', 'GET', `/${rule.body.id}`)).status).toBe(200);
+    expect((await call('a', 'GET', '/not-a-uuid')).status).toBe(400);
+  });
+
+  it('answers 400 naming every offending field', async () => {
+    const response = await call('a', 'POST', '', {
+      kind: 'sometimes',
+      matchh: {},
+      match: {
+        minSeverity: 'loud',
+        payload: [
+          { field: 'pct', op: 'gt', value: 'ninety' },
+          { field: 'x', op: 'in', value: 'a' },
+          { field: 'y', op: 'like' },
+        ],
+      },
+      groupBy: 'payload',
+      alert: { severity: 'critical', summary: 'disk on {{hostt}}' },
+      resolve: { match: { type: 'check.passed' }, quietSeconds: 60 },
+    });
+    expect(response.status).toBe(400);
+    const fields = (response.body.errors as Array<{ field: string }>).map((e) => e.field);
+    expect(fields).toEqual(
+      expect.arrayContaining(['name', 'kind', 'matchh', 'match.minSeverity', 'match.payload.2.op', 'groupBy']),
+    );
+    const absence = await call('a', 'POST', '', {
+      ...HEARTBEAT_RULE,
+      everySeconds: undefined,
+      threshold: { count: 2, windowSeconds: 60 },
+    });
+    expect(absence.status).toBe(400);
+    expect((absence.body.errors as Array<{ field: string }>).map((e) => e.field).sort()).toEqual([
+      'everySeconds',
+      'threshold',
+    ]);
+    const values = await call('a', 'POST', '', {
+      ...DISK_RULE,
+      match: {
+        payload: [
+          { field: 'pct', op: 'gt', value: 'ninety' },
+          { field: 'x', op: 'in', value: 'a' },
+        ],
+      },
+      alert: { severity: 'critical', summary: 'disk on {{hostt}}' },
+      resolve: { match: { type: 'check.passed' }, quietSeconds: 60 },
+      everySeconds: 5,
+    });
+    expect((values.body.errors as Array<{ field: string }>).map((e) => e.field).sort()).toEqual(
+      ['alert.summary', 'everySeconds', 'match.payload.0.value', 'match.payload.1.value', 'resolve'].sort(),
+    );
+  });
+});

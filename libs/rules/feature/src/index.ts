@@ -1,0 +1,2 @@
+export * from './rules-feature.module';
+export * from './rules/rule-directory';

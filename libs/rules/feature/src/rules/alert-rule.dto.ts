@@ -1,0 +1,231 @@
+import { Type } from 'class-transformer';
+import {
+  ArrayMaxSize,
+  IsArray,
+  IsBoolean,
+  IsIn,
+  IsInt,
+  IsNotEmpty,
+  IsObject,
+  IsOptional,
+  IsString,
+  Matches,
+  Max,
+  MaxLength,
+  Min,
+  ValidateNested,
+} from 'class-validator';
+import { PAYLOAD_OPS, SEVERITIES, type AlertRuleSpec, type PayloadOp, type Severity } from '@daalu/contracts';
+import type { FieldError } from '@daalu/platform/http';
+import { GROUP_BY_PATTERN, unknownPlaceholders } from '@daalu/rules/domain';
+
+const FIELD_PATH = /^(payload\.)?[A-Za-z0-9_-]{1,64}(\.[A-Za-z0-9_-]{1,64}){0,7}$/;
+const TYPE_GLOB = /^[^\s\u0000-\u001f\u007f]{1,128}$/;
+
+export class PayloadConditionDto {
+  @IsString()
+  @Matches(FIELD_PATH, { message: 'field must be a payload path: names of letters, digits, _ and -, joined by dots' })
+  field: string;
+
+  @IsIn(PAYLOAD_OPS as unknown as string[], { message: `op must be one of ${PAYLOAD_OPS.join(', ')}` })
+  op: PayloadOp;
+
+  @IsOptional()
+  value?: unknown;
+}
+
+export class MatchDto {
+  @IsOptional()
+  @IsString()
+  @Matches(TYPE_GLOB, { message: 'type must be 1 to 128 characters without spaces; * matches any run' })
+  type?: string;
+
+  @IsOptional()
+  @IsString()
+  @IsNotEmpty()
+  @MaxLength(64)
+  module?: string;
+
+  @IsOptional()
+  @IsString()
+  @IsNotEmpty()
+  @MaxLength(128)
+  source?: string;
+
+  @IsOptional()
+  @IsIn(SEVERITIES as unknown as string[], { message: `minSeverity must be one of ${SEVERITIES.join(', ')}` })
+  minSeverity?: Severity;
+
+  @IsOptional()
+  @IsArray()
+  @ArrayMaxSize(20)
+  @ValidateNested({ each: true })
+  @Type(() => PayloadConditionDto)
+  payload?: PayloadConditionDto[];
+}
+
+export class ThresholdDto {
+  @IsInt()
+  @Min(1)
+  @Max(100_000)
+  count: number;
+
+  @IsInt()
+  @Min(1)
+  @Max(7 * 86_400)
+  windowSeconds: number;
+}
+
+export class AlertDto {
+  @IsIn(SEVERITIES as unknown as string[], { message: `severity must be one of ${SEVERITIES.join(', ')}` })
+  severity: Severity;
+
+  @IsString()
+  @IsNotEmpty()
+  @MaxLength(1024)
+  summary: string;
+}
+
+export class ResolveDto {
+  @IsOptional()
+  @IsObject()
+  @ValidateNested()
+  @Type(() => MatchDto)
+  match?: MatchDto;
+
+  @IsOptional()
+  @IsInt()
+  @Min(1)
+  @Max(30 * 86_400)
+  quietSeconds?: number;
+}
+
+/** The body of POST and PUT /api/v1/alert-rules (SPEC.md's "Alert rule" shapes). */
+export class AlertRuleDto {
+  @IsString()
+  @IsNotEmpty()
+  @MaxLength(200)
+  name: string;
+
+  @IsIn(['match', 'absence'], { message: 'kind must be match or absence' })
+  kind: 'match' | 'absence';
+
+  @IsOptional()
+  @IsBoolean()
+  enabled?: boolean;
+
+  @IsObject()
+  @ValidateNested()
+  @Type(() => MatchDto)
+  match: MatchDto;
+
+  @IsOptional()
+  @IsObject()
+  @ValidateNested()
+  @Type(() => ThresholdDto)
+  threshold?: ThresholdDto;
+
+  @IsOptional()
+  @IsString()
+  @Matches(GROUP_BY_PATTERN, { message: 'groupBy must be type, module, source or payload.<path>' })
+  groupBy?: string;
+
+  @IsObject()
+  @ValidateNested()
+  @Type(() => AlertDto)
+  alert: AlertDto;
+
+  @IsOptional()
+  @IsObject()
+  @ValidateNested()
+  @Type(() => ResolveDto)
+  resolve?: ResolveDto;
+
+  @IsOptional()
+  @IsInt()
+  @Min(1)
+  @Max(30 * 86_400)
+  everySeconds?: number;
+
+  @IsOptional()
+  @IsInt()
+  @Min(0)
+  @Max(30 * 86_400)
+  graceSeconds?: number;
+}
+
+/** What decorators cannot say: which fields go with which kind, and values that suit their operator. */
+export function ruleProblems(dto: AlertRuleDto): FieldError[] {
+  const errors: FieldError[] = [];
+  const conditions = (match: MatchDto | undefined, at: string) => {
+    for (const [i, condition] of (match?.payload ?? []).entries()) {
+      const field = `${at}.payload.${i}.value`;
+      const value = condition.value;
+      const scalar = (v: unknown) => typeof v === 'string' || typeof v === 'number' || typeof v === 'boolean';
+      if (condition.op === 'exists') {
+        if (value !== undefined) errors.push({ field, message: 'exists takes no value' });
+      } else if (condition.op === 'in') {
+        if (!Array.isArray(value) || value.length === 0 || value.length > 100 || !value.every(scalar)) {
+          errors.push({ field, message: 'in takes an array of 1 to 100 strings, numbers or booleans' });
+        }
+      } else if (['gt', 'gte', 'lt', 'lte'].includes(condition.op)) {
+        if (typeof value !== 'number' || !Number.isFinite(value)) {
+          errors.push({ field, message: `${condition.op} takes a number` });
+        }
+      } else if (!scalar(value) || (typeof value === 'string' && value.length > 256)) {
+        errors.push({ field, message: `${condition.op} takes a string (at most 256 characters), number or boolean` });
+      }
+    }
+  };
+  conditions(dto.match, 'match');
+  if (dto.resolve?.match) conditions(dto.resolve.match, 'resolve.match');
+  for (const name of unknownPlaceholders(dto.alert?.summary ?? '')) {
+    errors.push({ field: 'alert.summary', message: `unknown placeholder {{${name}}}` });
+  }
+  if (dto.kind === 'absence') {
+    if (dto.everySeconds === undefined)
+      errors.push({ field: 'everySeconds', message: 'an absence rule needs everySeconds' });
+    for (const field of ['threshold', 'resolve'] as const) {
+      if (dto[field] !== undefined) errors.push({ field, message: `an absence rule has no ${field}` });
+    }
+  } else {
+    for (const field of ['everySeconds', 'graceSeconds'] as const) {
+      if (dto[field] !== undefined) errors.push({ field, message: `only an absence rule has ${field}` });
+    }
+  }
+  if (dto.resolve && (dto.resolve.match === undefined) === (dto.resolve.quietSeconds === undefined)) {
+    errors.push({ field: 'resolve', message: 'give either match or quietSeconds' });
+  }
+  return errors;
+}
+
+/** The validated DTO as the contract's spec (defaults filled, nothing extra). */
+export function toSpec(dto: AlertRuleDto): AlertRuleSpec {
+  const match = (m: MatchDto) => ({
+    ...(m.type !== undefined ? { type: m.type } : {}),
+    ...(m.module !== undefined ? { module: m.module } : {}),
+    ...(m.source !== undefined ? { source: m.source } : {}),
+    ...(m.minSeverity !== undefined ? { minSeverity: m.minSeverity } : {}),
+    ...(m.payload
+      ? {
+          payload: m.payload.map((c) => ({
+            field: c.field,
+            op: c.op,
+            ...(c.value !== undefined ? { value: c.value as never } : {}),
+          })),
+        }
+      : {}),
+  });
+  return {
+    name: dto.name,
+    kind: dto.kind,
+    enabled: dto.enabled ?? true,
+    match: match(dto.match),
+    ...(dto.threshold ? { threshold: { count: dto.threshold.count, windowSeconds: dto.threshold.windowSeconds } } : {}),
+    ...(dto.groupBy ? { groupBy: dto.groupBy } : {}),
+    alert: { severity: dto.alert.severity, summary: dto.alert.summary },
+    ...(dto.resolve?.match ? { resolve: { match: match(dto.resolve.match) } } : {}),
+    ...(dto.resolve?.quietSeconds ? { resolve: { quietSeconds: dto.resolve.quietSeconds } } : {}),
+    ...(dto.kind === 'absence' ? { everySeconds: dto.everySeconds, graceSeconds: dto.graceSeconds ?? 0 } : {}),
+  };
+}

@@ -1,0 +1,74 @@
+import { Inject, Injectable } from '@nestjs/common';
+import type { AlertRuleSpec, ConfigFact } from '@daalu/contracts';
+import { NatsClient, STREAM_NAMES, type StreamNames } from '@daalu/platform/jetstream';
+import { LOGGER, Readiness, type Logger } from '@daalu/platform/observability';
+import { ConfigFactsFollower } from '@daalu/platform/tenancy';
+import { CompiledMatch } from '@daalu/rules/domain';
+
+/** A rule as stored: the tenant's spec, its version and times, and its conditions compiled once. */
+export interface StoredRule {
+  id: string;
+  tenantId: string;
+  version: number;
+  rule: AlertRuleSpec;
+  createdAt: string;
+  updatedAt: string;
+  /** Stream sequence of the fact that made this version. */
+  sequence: number;
+  compiled: { match: CompiledMatch; resolve?: CompiledMatch };
+}
+
+/**
+ * Every tenant's alert rules, in memory, from the CONFIG stream (`alert-rule.saved/deleted`): what the
+ * rules API reads and what the evaluator matches events against. Rebuilt at every start; ready once it
+ * has applied what was on the stream then.
+ */
+@Injectable()
+export class RuleDirectory extends ConfigFactsFollower {
+  private readonly byTenant = new Map<string, Map<string, StoredRule>>();
+
+  constructor(
+    client: NatsClient,
+    @Inject(STREAM_NAMES) streams: StreamNames,
+    @Inject(LOGGER) logger: Logger,
+    readiness: Readiness,
+  ) {
+    super('alert-rules', client, streams, logger, readiness);
+  }
+
+  /** The tenant's rules, oldest first. */
+  list(tenantId: string): StoredRule[] {
+    return [...(this.byTenant.get(tenantId)?.values() ?? [])];
+  }
+
+  get(tenantId: string, ruleId: string): StoredRule | undefined {
+    return this.byTenant.get(tenantId)?.get(ruleId);
+  }
+
+  count(tenantId: string): number {
+    return this.byTenant.get(tenantId)?.size ?? 0;
+  }
+
+  protected apply(fact: ConfigFact, seq: number): void {
+    if (fact.kind === 'alert-rule.deleted') {
+      this.byTenant.get(fact.tenantId)?.delete(fact.ruleId);
+      return;
+    }
+    if (fact.kind !== 'alert-rule.saved') return;
+    let rules = this.byTenant.get(fact.tenantId);
+    if (!rules) this.byTenant.set(fact.tenantId, (rules = new Map()));
+    const previous = rules.get(fact.ruleId);
+    const resolve =
+      fact.rule.resolve && 'match' in fact.rule.resolve ? new CompiledMatch(fact.rule.resolve.match) : undefined;
+    rules.set(fact.ruleId, {
+      id: fact.ruleId,
+      tenantId: fact.tenantId,
+      version: fact.version,
+      rule: fact.rule,
+      createdAt: previous?.createdAt ?? fact.occurredAt,
+      updatedAt: fact.occurredAt,
+      sequence: seq,
+      compiled: { match: new CompiledMatch(fact.rule.match), resolve },
+    });
+  }
+}
