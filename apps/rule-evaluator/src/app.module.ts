@@ -1,7 +1,8 @@
 import { Module, type DynamicModule } from '@nestjs/common';
 import { PlatformModule } from '@daalu/platform/app';
 import type { Logger } from '@daalu/platform/observability';
-import { RulesFeatureModule } from '@daalu/rules/feature';
+import { RULES_MIGRATIONS } from '@daalu/rules/data-access';
+import { EvaluationModule, RulesFeatureModule } from '@daalu/rules/feature';
 import { RuleEvaluatorConfig } from './config';
 
 /** Composes the app: the platform, then its features. No logic here. */
@@ -15,9 +16,13 @@ export class AppModule {
           service: 'rule-evaluator',
           config,
           logger,
-          database: { schema: 'rules', migrations: [] },
+          database: { schema: 'rules', migrations: [...RULES_MIGRATIONS] },
         }),
         RulesFeatureModule,
+        EvaluationModule.forRoot({
+          contextTypes: config.DAALU_ALERT_CONTEXT_TYPES.split(','),
+          contextWindowMs: config.DAALU_ALERT_CONTEXT_MINUTES * 60_000,
+        }),
       ],
     };
   }

@@ -1,5 +1,5 @@
 import { Expose, Type } from 'class-transformer';
-import { IsInt, Max, Min } from 'class-validator';
+import { IsInt, IsString, Matches, Max, Min } from 'class-validator';
 import { PlatformConfig } from '@daalu/platform/config';
 
 /** Settings of the rule evaluator. */
@@ -10,4 +10,18 @@ export class RuleEvaluatorConfig extends PlatformConfig {
   @Min(0)
   @Max(65535)
   override PORT: number = 8083;
+
+  /** Type globs of the change events a fired alert carries as context, comma-separated. */
+  @Expose()
+  @IsString()
+  @Matches(/^[^\s,]+(,[^\s,]+)*$/, { message: 'must be type globs separated by commas, e.g. deploy.*,release.*' })
+  DAALU_ALERT_CONTEXT_TYPES: string = 'deploy.*';
+
+  /** How far back before an alert its context reaches (minutes). */
+  @Expose()
+  @Type(() => Number)
+  @IsInt()
+  @Min(1)
+  @Max(24 * 60)
+  DAALU_ALERT_CONTEXT_MINUTES: number = 30;
 }

@@ -55,8 +55,8 @@ export function streamDefinitions(namespace: string, options: StreamOptions = {}
   return [
     {
       name: names.events,
-      subjects: [subjects.allEvents],
-      description: 'Ingested events of every tenant; aged out after the retention period.',
+      subjects: [subjects.allEvents, subjects.allAlerts],
+      description: 'Ingested events and alert facts of every tenant (the timeline, in log order); aged out after the retention period.',
       maxAgeSeconds: retentionDays * DAY,
       duplicateWindowSeconds: 2 * 60,
       maxMessageBytes: 2 * 1024 * 1024,

@@ -4,6 +4,7 @@ import { assertNamespace } from './namespace';
  * The subjects messages are published on. Tenant ids are UUIDs, so they are always one valid subject token.
  *
  *   <ns>.events.<tenantId>              ingested events (stream EVENTS, ages out)
+ *   <ns>.alerts.<tenantId>              alert.fired / alert.resolved (stream EVENTS: on the timeline in log order)
  *   <ns>.config.<tenantId>.<aggregate>  configuration facts (stream CONFIG, kept forever)
  *   <ns>.deadletter.<consumer>          messages a consumer terminated as poison (stream DEAD_LETTERS)
  *   <ns>.ratelimit.ingest               gateway replicas share rate-limit consumption (core NATS, not stored)
@@ -17,6 +18,9 @@ export interface Subjects {
   event(tenantId: string): string;
   /** Every tenant's ingested events (a consumer filter). */
   allEvents: string;
+  /** Subject of one tenant's alert facts. */
+  alert(tenantId: string): string;
+  allAlerts: string;
   /** Subject of one configuration aggregate of one tenant: used with expected-last-subject-sequence. */
   config(tenantId: string, aggregate: ConfigAggregate): string;
   /** Every configuration fact of every tenant (a consumer filter). */
@@ -34,6 +38,8 @@ export function subjectsFor(namespace: string): Subjects {
     namespace: ns,
     event: (tenantId) => `${ns}.events.${token(tenantId)}`,
     allEvents: `${ns}.events.*`,
+    alert: (tenantId) => `${ns}.alerts.${token(tenantId)}`,
+    allAlerts: `${ns}.alerts.*`,
     config: (tenantId, aggregate) => `${ns}.config.${token(tenantId)}.${aggregate}`,
     allConfig: `${ns}.config.>`,
     deadLetter: (consumer) => `${ns}.deadletter.${token(consumer)}`,

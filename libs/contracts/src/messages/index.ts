@@ -4,5 +4,6 @@ export * from './tenant-rate-limit-set';
 export * from './ingest-key-issued';
 export * from './api-token-issued';
 export * from './alert-rule';
+export * from './alert';
 export * from './config-fact';
 export * from './dead-letter';

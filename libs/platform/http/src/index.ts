@@ -1,2 +1,3 @@
 export * from './problem';
 export * from './validate-body';
+export * from './keyset-cursor';

@@ -36,7 +36,7 @@ export function toConsumerConfig(definition: ConsumerDefinition): Partial<Consum
     ack_policy: definition.ackPolicy === 'all' ? AckPolicy.All : AckPolicy.Explicit,
     deliver_policy: fromSequence ? DeliverPolicy.StartSequence : DeliverPolicy.All,
     opt_start_seq: fromSequence ? definition.startSequence : undefined,
-    filter_subject: definition.filterSubject,
+    filter_subject: definition.filterSubject || undefined,
     max_ack_pending: definition.maxAckPending,
     ack_wait: nanos(definition.ackWaitMs),
     max_deliver: -1,

@@ -224,7 +224,7 @@ export class ProjectionRunner<M> {
       info !== null &&
       (info.ack_floor.stream_seq > checkpoint ||
         info.num_ack_pending > 0 ||
-        info.config.filter_subject !== filterSubject ||
+        (info.config.filter_subject ?? '') !== filterSubject ||
         info.config.ack_policy !== AckPolicy.All);
     if (info && disagrees) {
       this.logger.info(
@@ -376,7 +376,8 @@ export class ProjectionRunner<M> {
     );
     const checkpoint = Number(rows[0].last_sequence);
     const fresh = decoded.filter((item) => item.seq > checkpoint);
-    if (fresh.length > 0) await this.projection.apply(fresh, manager);
+    const nextCheckpoint = Math.max(checkpoint, maxSequence);
+    if (fresh.length > 0) await this.projection.apply(fresh, manager, { checkpoint, nextCheckpoint });
     if (maxSequence > checkpoint) {
       await manager.query(
         `UPDATE projection_checkpoint

@@ -1,6 +1,12 @@
 import type { JsMsg } from '@nats-io/jetstream';
 import type { EntityManager } from 'typeorm';
 
+/** Where a batch stands: the checkpoint before it, and the one it moves to when it commits. */
+export interface BatchContext {
+  checkpoint: number;
+  nextCheckpoint: number;
+}
+
 /** One decoded message of a batch, with the stream sequence it had. */
 export interface Sequenced<M> {
   seq: number;
@@ -15,11 +21,16 @@ export interface Projection<M> {
   /** Unique in the app: the durable consumer's name and the checkpoint key. */
   name: string;
   stream: string;
+  /** Stream subjects to take (one filter, as nats-server 2.9 allows); '' for every subject of the stream. */
   filterSubject: string;
   /** Parses one message; throw PoisonMessageError for one that can never be applied (it is dead-lettered). */
   decode(msg: JsMsg): M;
-  /** Applies messages not applied before, in order, inside the batch's transaction. */
-  apply(batch: Sequenced<M>[], manager: EntityManager): Promise<void>;
+  /**
+   * Applies messages not applied before, in order, inside the batch's transaction. `context.checkpoint`
+   * is the position the batch starts from (a projection that keeps state in memory can tell from it
+   * whether another replica, or a failed batch, moved the position since it last applied).
+   */
+  apply(batch: Sequenced<M>[], manager: EntityManager, context: BatchContext): Promise<void>;
   /** Empties the projection's tables (for a rebuild), inside a transaction. */
   reset(manager: EntityManager): Promise<void>;
   /** Rebuild only, after reset, in its transaction: e.g. drop indexes that are cheaper to build once at the end. */

@@ -37,6 +37,11 @@ export abstract class ConfigFactsFollower implements OnApplicationBootstrap, OnM
     return this.lastSequence >= this.targetSequence;
   }
 
+  /** Waits until everything that was on the stream at start is applied (e.g. before judging events by it). */
+  async untilCaughtUp(): Promise<void> {
+    while (!this.caughtUp) await sleep(20);
+  }
+
   /** Waits until the fact at `sequence` has been applied here (read-your-writes after a publish). */
   async waitFor(sequence: number, timeoutMs = 5000): Promise<void> {
     const deadline = Date.now() + timeoutMs;

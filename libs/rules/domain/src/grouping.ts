@@ -12,11 +12,16 @@ export function groupKey(groupBy: string | undefined, event: EventView): string 
 }
 
 /**
- * "At least N matches within W": the match times (ms) still inside the window ending at `now`, newest
- * last, at most N kept (older ones can never count again). Fires when it holds N.
+ * "At least N matches within W": the matches still inside the window ending at `latest`'s time, with
+ * `latest` added last, at most N kept (older ones can never count again). The rule fires when it holds N.
  */
-export function slideWindow(times: readonly number[], now: number, windowMs: number, count: number): number[] {
-  const kept = times.filter((time) => time > now - windowMs);
-  kept.push(now);
+export function slideWindow<T extends { time: number }>(
+  entries: readonly T[],
+  latest: T,
+  windowMs: number,
+  count: number,
+): T[] {
+  const kept = entries.filter((entry) => entry.time > latest.time - windowMs);
+  kept.push(latest);
   return kept.length > count ? kept.slice(kept.length - count) : kept;
 }

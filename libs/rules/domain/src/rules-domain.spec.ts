@@ -84,7 +84,8 @@ describe('alert summaries and groups', () => {
     expect(groupKey('source', disk)).toBe('nightly-cron');
     expect(groupKey(undefined, disk)).toBe('');
     expect(groupKey('payload.service', disk)).toBe('');
-    expect(slideWindow([1000, 5000, 9000], 12_000, 10_000, 5)).toEqual([5000, 9000, 12_000]);
-    expect(slideWindow([5000, 9000, 11_000], 12_000, 10_000, 3)).toEqual([9000, 11_000, 12_000]);
+    const at = (...times: number[]) => times.map((time) => ({ time }));
+    expect(slideWindow(at(1000, 5000, 9000), { time: 12_000 }, 10_000, 5)).toEqual(at(5000, 9000, 12_000));
+    expect(slideWindow(at(5000, 9000, 11_000), { time: 12_000 }, 10_000, 3)).toEqual(at(9000, 11_000, 12_000));
   });
 });

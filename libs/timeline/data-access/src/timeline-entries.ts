@@ -1,12 +1,7 @@
 import type { DataSource, EntityManager } from 'typeorm';
 import { SEVERITIES, type Severity } from '@daalu/contracts';
-import {
-  encodeCursor,
-  nestAt,
-  payloadCandidates,
-  type TimelineCursor,
-  type TimelineFilter,
-} from '@daalu/timeline/domain';
+import { encodeCursor, type KeysetCursor } from '@daalu/platform/http';
+import { nestAt, payloadCandidates, type TimelineFilter } from '@daalu/timeline/domain';
 
 /** The projection that fills `timeline_entry` (its checkpoint row is the timeline's position). */
 export const TIMELINE_PROJECTION = 'timeline-events';
@@ -88,7 +83,7 @@ export class TimelineReader {
     tenantId: string,
     filter: TimelineFilter,
     limit: number,
-    cursor?: TimelineCursor,
+    cursor?: KeysetCursor,
   ): Promise<{ items: TimelineEntryView[]; nextCursor: string | null }> {
     const where = new Where(tenantId, filter);
     if (cursor)

@@ -1,2 +1,1 @@
 export * from './timeline-filter';
-export * from './timeline-cursor';

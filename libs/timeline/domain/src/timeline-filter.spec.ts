@@ -1,5 +1,4 @@
 import { nestAt, parseLimit, parseTimelineFilter, payloadCandidates, type FieldError } from './timeline-filter';
-import { decodeCursor, encodeCursor } from './timeline-cursor';
 
 describe('parseTimelineFilter', () => {
   it('reads every filter', () => {
@@ -74,15 +73,5 @@ describe('parseTimelineFilter', () => {
     parseLimit('501', errors);
     parseLimit('ten', errors);
     expect(errors).toHaveLength(3);
-  });
-});
-
-describe('timeline cursor', () => {
-  it('round-trips, and refuses anything it did not issue', () => {
-    const cursor = { at: '2026-11-27T14:30:00.123456Z', id: '0194f3a2-7c1e-7a00-8000-0000000000aa' };
-    expect(decodeCursor(encodeCursor(cursor))).toEqual(cursor);
-    expect(decodeCursor('not-a-cursor')).toBeUndefined();
-    expect(decodeCursor(Buffer.from('["yesterday","x"]').toString('base64url'))).toBeUndefined();
-    expect(decodeCursor(Buffer.from('{"at":1}').toString('base64url'))).toBeUndefined();
   });
 });

@@ -1,24 +1,17 @@
-import { invalidFields } from '@daalu/platform/http';
-import {
-  decodeCursor,
-  parseLimit,
-  parseTimelineFilter,
-  type QueryValue,
-  type TimelineCursor,
-  type TimelineFilter,
-} from '@daalu/timeline/domain';
+import { decodeCursor, invalidFields, type KeysetCursor } from '@daalu/platform/http';
+import { parseLimit, parseTimelineFilter, type QueryValue, type TimelineFilter } from '@daalu/timeline/domain';
 
 export interface ListQuery {
   filter: TimelineFilter;
   limit: number;
-  cursor?: TimelineCursor;
+  cursor?: KeysetCursor;
 }
 
 /** The list endpoint's query string, validated: a 400 naming every bad parameter. */
 export function parseListQuery(query: Record<string, QueryValue>): ListQuery {
   const { filter, errors } = parseTimelineFilter(query, ['limit', 'cursor']);
   const limit = parseLimit(query.limit, errors);
-  let cursor: TimelineCursor | undefined;
+  let cursor: KeysetCursor | undefined;
   if (query.cursor !== undefined) {
     cursor = typeof query.cursor === 'string' ? decodeCursor(query.cursor) : undefined;
     if (!cursor) errors.push({ field: 'cursor', message: 'not a cursor this API issued (use nextCursor as given)' });

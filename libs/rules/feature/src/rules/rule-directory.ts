@@ -26,6 +26,8 @@ export interface StoredRule {
 @Injectable()
 export class RuleDirectory extends ConfigFactsFollower {
   private readonly byTenant = new Map<string, Map<string, StoredRule>>();
+  /** The list per tenant, made once per change: the evaluator asks for it on every event. */
+  private readonly lists = new Map<string, StoredRule[]>();
 
   constructor(
     client: NatsClient,
@@ -37,8 +39,10 @@ export class RuleDirectory extends ConfigFactsFollower {
   }
 
   /** The tenant's rules, oldest first. */
-  list(tenantId: string): StoredRule[] {
-    return [...(this.byTenant.get(tenantId)?.values() ?? [])];
+  list(tenantId: string): readonly StoredRule[] {
+    let list = this.lists.get(tenantId);
+    if (!list) this.lists.set(tenantId, (list = [...(this.byTenant.get(tenantId)?.values() ?? [])]));
+    return list;
   }
 
   get(tenantId: string, ruleId: string): StoredRule | undefined {
@@ -50,6 +54,7 @@ export class RuleDirectory extends ConfigFactsFollower {
   }
 
   protected apply(fact: ConfigFact, seq: number): void {
+    if (fact.kind === 'alert-rule.saved' || fact.kind === 'alert-rule.deleted') this.lists.delete(fact.tenantId);
     if (fact.kind === 'alert-rule.deleted') {
       this.byTenant.get(fact.tenantId)?.delete(fact.ruleId);
       return;

@@ -1,10 +1,10 @@
 /**
- * A position in a newest-first listing: the recorded time and id of the last entry of a page. The next
+ * A position in a newest-first listing (the timeline, alerts): the time and id of the last item of a page. The next
  * page is everything strictly older than it, so entries arriving meanwhile (newer) never shift a page,
  * and no entry is seen twice or skipped. Opaque to clients (base64url JSON); it carries no tenant: the
  * query is always the caller's tenant, so a guessed cursor reveals nothing.
  */
-export interface TimelineCursor {
+export interface KeysetCursor {
   /** The entry's time as PostgreSQL printed it (microseconds, UTC), so no precision is lost. */
   at: string;
   id: string;
@@ -13,12 +13,12 @@ export interface TimelineCursor {
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 const AT = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d{1,6})?Z$/;
 
-export function encodeCursor(cursor: TimelineCursor): string {
+export function encodeCursor(cursor: KeysetCursor): string {
   return Buffer.from(JSON.stringify([cursor.at, cursor.id])).toString('base64url');
 }
 
 /** The cursor, or undefined when the text is not one this API issued. */
-export function decodeCursor(text: string): TimelineCursor | undefined {
+export function decodeCursor(text: string): KeysetCursor | undefined {
   if (text.length > 200 || !/^[A-Za-z0-9_-]+$/.test(text)) return undefined;
   try {
     const value: unknown = JSON.parse(Buffer.from(text, 'base64url').toString('utf8'));

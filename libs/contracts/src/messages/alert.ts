@@ -1,0 +1,73 @@
+import { Type, type Static } from '@sinclair/typebox';
+import { codecFor, envelopeFields, Timestamp, Uuid } from '../envelope';
+import { Severity } from './event-ingested';
+
+/** An event that preceded an alert (the alert-explainer's context): enough to show and link it. */
+export const AlertContextEventSchema = Type.Object(
+  {
+    id: Uuid,
+    type: Type.String(),
+    source: Type.String(),
+    summary: Type.String(),
+    receivedAt: Timestamp,
+  },
+  { additionalProperties: false },
+);
+export type AlertContextEvent = Static<typeof AlertContextEventSchema>;
+
+/**
+ * `alert.fired`: a rule's condition held, so an alert fired. Published on `<ns>.alerts.<tenantId>` (in
+ * the EVENTS stream, so it lands on the timeline in log order) with Nats-Msg-Id `<alertId>:fired`.
+ * The alert id is derived from the rule, the group and the event that fired it, so a replay or a second
+ * evaluator derives the same id and the log keeps one fact.
+ */
+export const AlertFiredSchema = Type.Object(
+  {
+    ...envelopeFields('alert.fired'),
+    alertId: Uuid,
+    ruleId: Uuid,
+    ruleVersion: Type.Integer({ minimum: 1 }),
+    ruleName: Type.String({ maxLength: 200 }),
+    ruleKind: Type.Union([Type.Literal('match'), Type.Literal('absence')]),
+    /** The value of the rule's groupBy field ('' without groupBy). */
+    groupKey: Type.String({ maxLength: 1024 }),
+    severity: Severity,
+    summary: Type.String({ maxLength: 1100 }),
+    firedAt: Timestamp,
+    /** The events that made it fire (for a threshold: the matches in the window), oldest first. */
+    eventIds: Type.Array(Uuid, { maxItems: 100 }),
+    /** Change events that preceded it (deploys and the like), newest first. */
+    context: Type.Array(AlertContextEventSchema, { maxItems: 20 }),
+  },
+  { $id: 'alert.fired', additionalProperties: false },
+);
+export type AlertFired = Static<typeof AlertFiredSchema>;
+export const AlertFiredCodec = codecFor('alert.fired', AlertFiredSchema);
+
+export const ALERT_RESOLVE_REASONS = ['resolving-event', 'quiet', 'event-arrived'] as const;
+
+/**
+ * `alert.resolved`: a firing alert ended: a resolving event came, the rule's quiet period passed, or
+ * (absence rules) a matching event arrived again. Published on `<ns>.alerts.<tenantId>` with
+ * Nats-Msg-Id `<alertId>:resolved`.
+ */
+export const AlertResolvedSchema = Type.Object(
+  {
+    ...envelopeFields('alert.resolved'),
+    alertId: Uuid,
+    ruleId: Uuid,
+    ruleName: Type.String({ maxLength: 200 }),
+    groupKey: Type.String({ maxLength: 1024 }),
+    severity: Severity,
+    summary: Type.String({ maxLength: 1100 }),
+    resolvedAt: Timestamp,
+    reason: Type.Union(ALERT_RESOLVE_REASONS.map((reason) => Type.Literal(reason))),
+    /** The event that resolved it, when one did. */
+    resolvingEventId: Type.Union([Uuid, Type.Null()]),
+    /** Matches while it was firing, the first included. */
+    count: Type.Integer({ minimum: 0 }),
+  },
+  { $id: 'alert.resolved', additionalProperties: false },
+);
+export type AlertResolved = Static<typeof AlertResolvedSchema>;
+export const AlertResolvedCodec = codecFor('alert.resolved', AlertResolvedSchema);

@@ -1,0 +1,39 @@
+import { Module, type DynamicModule } from '@nestjs/common';
+import { JetStreamPublisher, STREAM_NAMES, SUBJECTS, type StreamNames, type Subjects } from '@daalu/platform/jetstream';
+import { ProjectionHost } from '@daalu/platform/projection';
+import { TenancyModule } from '@daalu/platform/tenancy';
+import { AlertsController } from '../alerts/alerts.controller';
+import { RulesFeatureModule } from '../rules-feature.module';
+import { RuleDirectory } from '../rules/rule-directory';
+import { AlertEvaluation } from './alert-evaluation.projection';
+import { EVALUATION_OPTIONS, type EvaluationOptions } from './evaluation-options';
+
+/** The evaluator: match rules over the log into alerts (facts on the log), and the alerts API. */
+@Module({})
+export class EvaluationModule {
+  static forRoot(options: EvaluationOptions): DynamicModule {
+    return {
+      module: EvaluationModule,
+      imports: [RulesFeatureModule, TenancyModule],
+      controllers: [AlertsController],
+      providers: [
+        { provide: EVALUATION_OPTIONS, useValue: options },
+        {
+          provide: AlertEvaluation,
+          inject: [ProjectionHost, STREAM_NAMES, SUBJECTS, RuleDirectory, JetStreamPublisher],
+          useFactory: (
+            host: ProjectionHost,
+            streams: StreamNames,
+            subjects: Subjects,
+            directory: RuleDirectory,
+            publisher: JetStreamPublisher,
+          ) => {
+            const evaluation = new AlertEvaluation(streams, subjects, directory, publisher, options);
+            host.register(evaluation);
+            return evaluation;
+          },
+        },
+      ],
+    };
+  }
+}
