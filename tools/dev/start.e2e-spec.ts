@@ -57,6 +57,18 @@ describe('npm start launcher', () => {
       expect(created.status).toBe(201);
       const { ingestKey, apiToken } = (await created.json()) as { ingestKey: string; apiToken: string };
       const tenantAuth = { authorization: `Bearer ${apiToken}` };
+      // SPEC.md's "disk over 90%" rule, which the page's own example event matches.
+      const rule = await fetch(`${origin}/api/v1/alert-rules`, {
+        method: 'POST',
+        headers: { ...tenantAuth, 'content-type': 'application/json' },
+        body: JSON.stringify({
+          name: 'disk over 90%',
+          kind: 'match',
+          match: { type: 'check.failed', minSeverity: 'warning', payload: [{ field: 'pct', op: 'gt', value: 90 }] },
+          alert: { severity: 'critical', summary: 'disk on {{payload.host}} at {{payload.pct}}%' },
+        }),
+      });
+      expect(rule.status).toBe(201);
       const live = new SseClient(`${origin}/api/v1/events/stream`, tenantAuth);
       expect(await live.status).toBe(200);
       const ingested = await fetch(`${origin}/api/v1/events`, {
@@ -68,12 +80,33 @@ describe('npm start launcher', () => {
       const { id } = (await ingested.json()) as { id: string };
       expect(id).toMatch(/^[0-9a-f-]{36}$/);
       // On the timeline, live and in the list, through the same origin.
+      // The event, then the alert it fired, on the timeline in log order.
       await eventually(
         () => live.events.length,
-        (n) => n === 1,
-        { what: 'the event on the live stream' },
+        (n) => n === 2,
+        { what: 'the event and its alert, live' },
       );
-      expect(live.data<{ id: string }>()[0].id).toBe(id);
+      const [entry, alert] = live.data<{
+        id: string;
+        kind: string;
+        summary: string;
+        payload: { eventIds: string[] };
+      }>();
+      expect(entry.id).toBe(id);
+      expect(alert).toMatchObject({
+        kind: 'alert.fired',
+        summary: 'disk on backup-1 at 93%',
+        payload: { eventIds: [id] },
+      });
+      const firing = await eventually(
+        () =>
+          fetch(`${origin}/api/v1/alerts`, { headers: tenantAuth })
+            .then((r) => r.json() as Promise<{ items: Array<{ state: string; eventIds: string[] }> }>)
+            .then((body) => body.items),
+        (items) => items.length === 1,
+        { what: 'the alert listed' },
+      );
+      expect(firing).toMatchObject([{ state: 'firing', eventIds: [id] }]);
       await live.close();
       const timeline = await fetch(`${origin}/api/v1/events?type=check.failed&payload.host=backup-1`, {
         headers: tenantAuth,

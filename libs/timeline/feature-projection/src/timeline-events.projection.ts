@@ -1,6 +1,13 @@
 import type { JsMsg } from '@nats-io/jetstream';
 import type { EntityManager } from 'typeorm';
-import { EventIngestedCodec, type EventIngested, type StreamNames, type Subjects } from '@daalu/contracts';
+import {
+  AlertFiredCodec,
+  AlertResolvedCodec,
+  EventIngestedCodec,
+  HEADER_KIND,
+  type MessageCodec,
+  type StreamNames,
+} from '@daalu/contracts';
 import type { Projection, Sequenced } from '@daalu/platform/projection';
 import {
   dayOf,
@@ -11,63 +18,61 @@ import {
   TimelinePartitions,
   type TimelineRow,
 } from '@daalu/timeline/data-access';
+import { timelineRowOf, type TimelineFact } from './timeline-rows';
 import { TIMELINE_CHANNEL, type TimelineCommitted, type TimelineOptions } from './timeline-options';
 
 const DAY_MS = 86_400_000;
 /** A notification lists the tenants of a batch up to this many (PostgreSQL caps a payload at 8000 bytes). */
 const MAX_NOTIFIED_TENANTS = 150;
 
+const CODECS: Record<string, MessageCodec<TimelineFact>> = {
+  'event.ingested': EventIngestedCodec as MessageCodec<TimelineFact>,
+  'alert.fired': AlertFiredCodec as MessageCodec<TimelineFact>,
+  'alert.resolved': AlertResolvedCodec as MessageCodec<TimelineFact>,
+};
+
 /**
- * Ingested events of every tenant, onto the timeline: one insert per batch into the day partitions,
+ * Every fact of the EVENTS stream (ingested events, alerts) of every tenant, onto the timeline: one insert per batch into the day partitions,
  * idempotent by (tenant, time, id), and a notification in the same transaction so live streams wake
  * up exactly when the rows are visible. Events already past retention (a replay of an old log) are
  * skipped: their partition is gone or about to be.
  */
-export class TimelineEventsProjection implements Projection<EventIngested> {
+export class TimelineEventsProjection implements Projection<TimelineFact | null> {
   readonly name = TIMELINE_PROJECTION;
   readonly stream: string;
   readonly filterSubject: string;
 
   constructor(
     streams: StreamNames,
-    subjects: Subjects,
     private readonly partitions: TimelinePartitions,
     private readonly options: TimelineOptions,
     private readonly now: () => number = Date.now,
   ) {
     this.stream = streams.events;
-    this.filterSubject = subjects.allEvents;
+    // Every subject of the stream (events and alerts): one sequence, so live streams resume by it.
+    this.filterSubject = '';
   }
 
-  decode(msg: JsMsg): EventIngested {
-    return EventIngestedCodec.decode(msg.data);
+  /** By its kind header; a kind this version does not know (a newer app wrote it) is skipped: null. */
+  decode(msg: JsMsg): TimelineFact | null {
+    const kind = msg.headers?.get(HEADER_KIND) ?? 'event.ingested';
+    const codec = CODECS[kind];
+    return codec ? codec.decode(msg.data) : null;
   }
 
-  async apply(batch: Sequenced<EventIngested>[], manager: EntityManager): Promise<void> {
+  async apply(batch: Sequenced<TimelineFact | null>[], manager: EntityManager): Promise<void> {
     const cutoff = dayOf(this.now()) - this.options.retentionDays * DAY_MS;
     const rows: TimelineRow[] = [];
     const days = new Set<number>();
     const tenants = new Set<string>();
     for (const { seq, message } of batch) {
-      const recordedAt = Date.parse(message.receivedAt);
+      if (!message) continue;
+      const row = timelineRowOf(message, seq);
+      const recordedAt = Date.parse(row.recordedAt);
       if (recordedAt < cutoff) continue;
       days.add(dayOf(recordedAt));
-      tenants.add(message.tenantId);
-      rows.push({
-        tenantId: message.tenantId,
-        recordedAt: message.receivedAt,
-        id: message.id,
-        kind: 'event',
-        type: message.type,
-        module: message.module,
-        source: message.source,
-        summary: message.summary,
-        severity: message.severity,
-        payload: message.payload,
-        refId: null,
-        correlationId: message.correlationId,
-        streamSeq: seq,
-      });
+      tenants.add(row.tenantId);
+      rows.push(row);
     }
     if (rows.length === 0) return;
     await this.partitions.ensure(manager, days);

@@ -1,5 +1,5 @@
 import { Module, type DynamicModule } from '@nestjs/common';
-import { STREAM_NAMES, SUBJECTS, type StreamNames, type Subjects } from '@daalu/platform/jetstream';
+import { STREAM_NAMES, type StreamNames } from '@daalu/platform/jetstream';
 import { ProjectionHost } from '@daalu/platform/projection';
 import { TimelinePartitions } from '@daalu/timeline/data-access';
 import { TimelineEventsProjection } from './timeline-events.projection';
@@ -18,14 +18,9 @@ export class TimelineProjectionModule {
         TimelineRetention,
         {
           provide: TimelineEventsProjection,
-          inject: [ProjectionHost, STREAM_NAMES, SUBJECTS, TimelinePartitions],
-          useFactory: (
-            host: ProjectionHost,
-            streams: StreamNames,
-            subjects: Subjects,
-            partitions: TimelinePartitions,
-          ) => {
-            const projection = new TimelineEventsProjection(streams, subjects, partitions, options);
+          inject: [ProjectionHost, STREAM_NAMES, TimelinePartitions],
+          useFactory: (host: ProjectionHost, streams: StreamNames, partitions: TimelinePartitions) => {
+            const projection = new TimelineEventsProjection(streams, partitions, options);
             host.register(projection);
             return projection;
           },

@@ -1,0 +1,74 @@
+import type { AlertFired, AlertResolved, EventIngested } from '@daalu/contracts';
+import type { TimelineRow } from '@daalu/timeline/data-access';
+
+/** Every kind of fact the timeline shows. */
+export type TimelineFact = EventIngested | AlertFired | AlertResolved;
+
+/** The timeline row of a fact at a log position. Alerts are shown as entries of their own kind. */
+export function timelineRowOf(fact: TimelineFact, streamSeq: number): TimelineRow {
+  switch (fact.kind) {
+    case 'event.ingested':
+      return {
+        tenantId: fact.tenantId,
+        recordedAt: fact.receivedAt,
+        id: fact.id,
+        kind: 'event',
+        type: fact.type,
+        module: fact.module,
+        source: fact.source,
+        summary: fact.summary,
+        severity: fact.severity,
+        payload: fact.payload,
+        refId: null,
+        correlationId: fact.correlationId,
+        streamSeq,
+      };
+    case 'alert.fired':
+      return {
+        tenantId: fact.tenantId,
+        recordedAt: fact.firedAt,
+        id: fact.id,
+        kind: 'alert.fired',
+        type: 'alert.fired',
+        module: 'daalu',
+        source: 'rule-evaluator',
+        summary: fact.summary,
+        severity: fact.severity,
+        payload: {
+          alertId: fact.alertId,
+          ruleId: fact.ruleId,
+          ruleName: fact.ruleName,
+          groupKey: fact.groupKey,
+          eventIds: fact.eventIds,
+          context: fact.context,
+        },
+        refId: fact.alertId,
+        correlationId: fact.correlationId,
+        streamSeq,
+      };
+    case 'alert.resolved':
+      return {
+        tenantId: fact.tenantId,
+        recordedAt: fact.resolvedAt,
+        id: fact.id,
+        kind: 'alert.resolved',
+        type: 'alert.resolved',
+        module: 'daalu',
+        source: 'rule-evaluator',
+        summary: `resolved: ${fact.summary}`,
+        severity: fact.severity,
+        payload: {
+          alertId: fact.alertId,
+          ruleId: fact.ruleId,
+          ruleName: fact.ruleName,
+          groupKey: fact.groupKey,
+          reason: fact.reason,
+          resolvingEventId: fact.resolvingEventId,
+          count: fact.count,
+        },
+        refId: fact.alertId,
+        correlationId: fact.correlationId,
+        streamSeq,
+      };
+  }
+}
