@@ -139,7 +139,7 @@ describe('alert evaluation', () => {
       HOST: '127.0.0.1',
       LOG_LEVEL: 'info',
     };
-    for (const name of ['a', 'b', 'c', 'd', 'e']) await tenant(name);
+    for (const name of ['a', 'b', 'c', 'd', 'e', 'f', 'g', 'h']) await tenant(name);
     await start(0);
   }, 60_000);
 
@@ -343,6 +343,102 @@ describe('alert evaluation', () => {
     const bAlerts = ((await response.json()) as { items: AlertView[] }).items;
     expect(bAlerts.every((alert) => alert.summary.includes('errors on'))).toBe(true);
   });
+
+  const now = () => new Date().toISOString();
+  const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+  it('dead-man’s switch: heartbeats every second, P = 3 s: fires after they stop, resolves when they resume', async () => {
+    const ruleId = await createRule('f', {
+      name: 'cron heartbeat',
+      kind: 'absence',
+      match: { type: 'heartbeat', source: 'cron-1' },
+      everySeconds: 3,
+      graceSeconds: 0,
+      alert: { severity: 'critical', summary: 'cron-1 stopped' },
+    });
+    for (let i = 0; i < 4; i++) {
+      await send('f', { type: 'heartbeat', source: 'cron-1', receivedAt: now() });
+      await sleep(1000);
+    }
+    expect(await facts('f')).toEqual([]); // beating: no alert
+    const lastBeat = Date.now() - 1000;
+    await eventually(
+      () => facts('f'),
+      (f) => f.length === 1,
+      { what: 'fired on silence', timeoutMs: 12_000 },
+    );
+    const fired = (await facts('f'))[0] as AlertFired;
+    expect(fired).toMatchObject({
+      kind: 'alert.fired',
+      ruleId,
+      ruleKind: 'absence',
+      summary: 'cron-1 stopped',
+      eventIds: [],
+    });
+    // Within 5 s of the deadline (last beat + 3 s).
+    expect(Date.parse(fired.firedAt) - (lastBeat + 3000)).toBeLessThan(5000);
+    await sleep(2500);
+    expect(await facts('f')).toHaveLength(1); // still silent: fired once, not every second
+
+    const beat = await send('f', { type: 'heartbeat', source: 'cron-1', receivedAt: now() });
+    await eventually(
+      () => facts('f'),
+      (f) => f.length === 2,
+      { what: 'resolved by the next beat' },
+    );
+    expect((await facts('f'))[1]).toMatchObject({
+      kind: 'alert.resolved',
+      alertId: fired.alertId,
+      reason: 'event-arrived',
+      resolvingEventId: beat.id,
+    });
+  }, 30_000);
+
+  it('never fires on a silence it merely did not read: heartbeats that came while it was down count', async () => {
+    await createRule('g', {
+      name: 'sensor heartbeat',
+      kind: 'absence',
+      match: { type: 'heartbeat', source: 'sensor-1' },
+      everySeconds: 3,
+      graceSeconds: 0,
+      alert: { severity: 'warning', summary: 'sensor-1 silent' },
+    });
+    await send('g', { type: 'heartbeat', source: 'sensor-1', receivedAt: now() });
+    await settled();
+    await apps[0].stop('SIGKILL');
+    if (apps[1]) await apps[1].stop('SIGKILL');
+    for (let i = 0; i < 5; i++) {
+      await sleep(1000);
+      await send('g', { type: 'heartbeat', source: 'sensor-1', receivedAt: now() });
+    }
+    await start(0); // down 5 s, longer than P: only the heartbeats it has not read yet say otherwise
+    await settled();
+    await sleep(1500);
+    expect(await facts('g')).toEqual([]);
+    await eventually(
+      () => facts('g'),
+      (f) => f.length === 1,
+      { what: 'fires once the beats really stop', timeoutMs: 10_000 },
+    );
+  }, 40_000);
+
+  it('resolves a match alert after its quiet period', async () => {
+    await createRule('h', {
+      name: 'queue backlog',
+      kind: 'match',
+      match: { type: 'queue.backlog' },
+      alert: { severity: 'warning', summary: 'backlog' },
+      resolve: { quietSeconds: 2 },
+    });
+    await send('h', { type: 'queue.backlog', receivedAt: now() });
+    await eventually(
+      () => facts('h'),
+      (f) => f.length === 2,
+      { what: 'fired, then quiet', timeoutMs: 10_000 },
+    );
+    expect((await facts('h')).map((f) => f.kind)).toEqual(['alert.fired', 'alert.resolved']);
+    expect((await facts('h'))[1]).toMatchObject({ reason: 'quiet', resolvingEventId: null, count: 1 });
+  }, 20_000);
 
   it('answers 400 for bad alert filters and 401 without a token', async () => {
     const bad = await fetch(`${base()}/api/v1/alerts?state=open&limit=0&cursor=x&severity=loud&extra=1`, {

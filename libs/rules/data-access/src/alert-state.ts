@@ -245,3 +245,33 @@ export async function listAlerts(
     nextCursor: rows.length > limit ? { at: last.at as string, id: last.alert_id as string } : null,
   };
 }
+
+/** When an absence rule last saw a matching event in a group (epoch ms). */
+export interface AbsenceState {
+  ruleId: string;
+  groupKey: string;
+  tenantId: string;
+  lastSeenAt: number;
+}
+
+export async function loadAbsences(manager: EntityManager): Promise<AbsenceState[]> {
+  const rows: Array<{ rule_id: string; group_key: string; tenant_id: string; last_seen_at: Date }> =
+    await manager.query(`SELECT rule_id, group_key, tenant_id, last_seen_at FROM absence_state`);
+  return rows.map((row) => ({
+    ruleId: row.rule_id,
+    groupKey: row.group_key,
+    tenantId: row.tenant_id,
+    lastSeenAt: row.last_seen_at.getTime(),
+  }));
+}
+
+export async function saveAbsences(manager: EntityManager, absences: AbsenceState[]): Promise<void> {
+  if (absences.length === 0) return;
+  await manager.query(
+    `INSERT INTO absence_state (rule_id, group_key, tenant_id, last_seen_at)
+     SELECT "ruleId", "groupKey", "tenantId", to_timestamp("lastSeenAt" / 1000.0)
+       FROM jsonb_to_recordset($1::jsonb) AS x("ruleId" uuid, "groupKey" text, "tenantId" uuid, "lastSeenAt" bigint)
+     ON CONFLICT (rule_id, group_key) DO UPDATE SET last_seen_at = EXCLUDED.last_seen_at`,
+    [JSON.stringify(absences)],
+  );
+}

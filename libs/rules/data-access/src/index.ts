@@ -1,6 +1,7 @@
 import { CreateAlertState1764230400201 } from './migrations/1764230400201-create-alert-state';
+import { CreateAbsenceState1764230400202 } from './migrations/1764230400202-create-absence-state';
 
 export * from './alert-state';
 
 /** The rules schema's migrations, in order. */
-export const RULES_MIGRATIONS = [CreateAlertState1764230400201];
+export const RULES_MIGRATIONS = [CreateAlertState1764230400201, CreateAbsenceState1764230400202];

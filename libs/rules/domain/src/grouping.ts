@@ -25,3 +25,13 @@ export function slideWindow<T extends { time: number }>(
   kept.push(latest);
   return kept.length > count ? kept.slice(kept.length - count) : kept;
 }
+
+/** What a silent group's alert summary can say about it: the group's value in the groupBy field, nothing else. */
+export function eventOfGroup(groupBy: string | undefined, group: string): EventView {
+  const event: EventView = { type: '', module: '', source: '', severity: 'info', summary: '', payload: {} };
+  if (!groupBy || group === '') return event;
+  if (groupBy === 'type' || groupBy === 'module' || groupBy === 'source') return { ...event, [groupBy]: group };
+  const path = groupBy.slice('payload.'.length).split('.');
+  const payload = path.reduceRight<unknown>((inner, key) => ({ [key]: inner }), group) as Record<string, unknown>;
+  return { ...event, payload };
+}

@@ -1,6 +1,6 @@
 import { CompiledMatch, globToRegExp } from './compiled-match';
 import type { EventView } from './event-view';
-import { groupKey, slideWindow } from './grouping';
+import { eventOfGroup, groupKey, slideWindow } from './grouping';
 import { renderSummary, unknownPlaceholders } from './summary-template';
 
 const disk: EventView = {
@@ -87,5 +87,14 @@ describe('alert summaries and groups', () => {
     const at = (...times: number[]) => times.map((time) => ({ time }));
     expect(slideWindow(at(1000, 5000, 9000), { time: 12_000 }, 10_000, 5)).toEqual(at(5000, 9000, 12_000));
     expect(slideWindow(at(5000, 9000, 11_000), { time: 12_000 }, 10_000, 3)).toEqual(at(9000, 11_000, 12_000));
+  });
+});
+
+describe('a silent group', () => {
+  it('can name its group in the summary, and nothing else', () => {
+    expect(renderSummary('{{payload.host}} silent', eventOfGroup('payload.host', 'cron-1'))).toBe('cron-1 silent');
+    expect(renderSummary('{{source}} silent', eventOfGroup('source', 'sensor-7'))).toBe('sensor-7 silent');
+    expect(renderSummary('{{payload.a.b}}|{{type}}', eventOfGroup('payload.a.b', 'x'))).toBe('x|');
+    expect(renderSummary('{{payload.host}} silent', eventOfGroup(undefined, ''))).toBe(' silent');
   });
 });

@@ -14,18 +14,21 @@ import type { JetStreamPublisher } from '@daalu/platform/jetstream';
 import type { BatchContext, Projection, Sequenced } from '@daalu/platform/projection';
 import {
   alreadyEmitted,
+  loadAbsences,
   loadFiringAlerts,
   loadRecentChanges,
   loadWindows,
   recordEmitted,
+  saveAbsences,
   saveAlerts,
   saveRecentChanges,
   saveWindows,
+  type AbsenceState,
   type AlertState,
   type ChangeEvent,
   type WindowState,
 } from '@daalu/rules/data-access';
-import { groupKey, renderSummary, slideWindow, valueAt } from '@daalu/rules/domain';
+import { eventOfGroup, groupKey, renderSummary, slideWindow, valueAt } from '@daalu/rules/domain';
 import type { RuleDirectory, StoredRule } from '../rules/rule-directory';
 import { alertIdFor, factIdFor } from './alert-ids';
 import { ChangeContext } from './change-context';
@@ -38,6 +41,7 @@ type Fact = { kind: 'alert.fired'; fact: AlertFired } | { kind: 'alert.resolved'
 /** What one batch changed: written in its transaction, published before it commits. */
 class BatchWork {
   readonly alerts = new Map<string, AlertState>();
+  readonly absences = new Map<string, AbsenceState>();
   readonly windows = new Map<string, WindowState>();
   readonly changes: ChangeEvent[] = [];
   readonly facts: Fact[] = [];
@@ -62,7 +66,10 @@ export class AlertEvaluation implements Projection<EventIngested> {
   readonly filterSubject: string;
   private readonly firing = new Map<string, AlertState>();
   private readonly windows = new Map<string, WindowState>();
+  private readonly absences = new Map<string, AbsenceState>();
   private readonly context: ChangeContext;
+  /** Batches and clock ticks change the same state: one at a time. */
+  private exclusive: Promise<unknown> = Promise.resolve();
   /** The checkpoint the in-memory state belongs to; -1: reload before the next batch. */
   private loadedAt = -1;
 
@@ -85,7 +92,7 @@ export class AlertEvaluation implements Projection<EventIngested> {
   async apply(batch: Sequenced<EventIngested>[], manager: EntityManager, position: BatchContext): Promise<void> {
     // Judging events without the tenant's rules would miss alerts: wait for the rules at start.
     await this.directory.untilCaughtUp();
-    try {
+    await this.oneAtATime(async () => {
       if (this.loadedAt !== position.checkpoint) await this.load(manager);
       const work = new BatchWork();
       let latest = 0;
@@ -93,30 +100,71 @@ export class AlertEvaluation implements Projection<EventIngested> {
         this.evaluate(message, work);
         latest = Math.max(latest, Date.parse(message.receivedAt));
       }
-      await saveAlerts(manager, [...work.alerts.values()]);
-      await saveWindows(manager, [...work.windows.values()]);
+      await this.save(manager, work);
       await saveRecentChanges(manager, work.changes, this.context.prune(latest));
-      await this.emit(manager, work.facts);
       this.loadedAt = position.nextCheckpoint;
-    } catch (error) {
-      this.loadedAt = -1;
-      throw error;
-    }
+    });
+  }
+
+  /**
+   * The clock's part, once a second on the replica that applies, and only once it has caught up with
+   * the log (so events that arrived while it was down count): absence rules whose deadline passed fire,
+   * absence alerts stay firing until an event arrives, and match alerts past their quiet period
+   * resolve. In its own transaction, which locks the checkpoint row: never at the same time as a batch.
+   */
+  async tick(manager: EntityManager, now: number): Promise<void> {
+    await this.oneAtATime(async () => {
+      const rows: Array<{ last_sequence: string }> = await manager.query(
+        `SELECT last_sequence FROM projection_checkpoint WHERE projection = $1 FOR UPDATE`,
+        [this.name],
+      );
+      const checkpoint = Number(rows[0]?.last_sequence ?? 0);
+      if (this.loadedAt !== checkpoint) await this.load(manager);
+      const work = new BatchWork();
+      this.judgeAbsences(now, work);
+      this.judgeQuietPeriods(now, work);
+      await this.save(manager, work);
+      this.loadedAt = checkpoint;
+    });
+  }
+
+  /** Runs `step` after every step before it; a failure makes the next one reload the state first. */
+  private oneAtATime(step: () => Promise<void>): Promise<void> {
+    const run = this.exclusive.then(async () => {
+      try {
+        await step();
+      } catch (error) {
+        this.loadedAt = -1;
+        throw error;
+      }
+    });
+    this.exclusive = run.catch(() => undefined);
+    return run;
+  }
+
+  private async save(manager: EntityManager, work: BatchWork): Promise<void> {
+    await saveAlerts(manager, [...work.alerts.values()]);
+    await saveWindows(manager, [...work.windows.values()]);
+    await saveAbsences(manager, [...work.absences.values()]);
+    await this.emit(manager, work.facts);
   }
 
   async reset(manager: EntityManager): Promise<void> {
     // emitted_fact stays: it records what is on the log, which a rebuild does not change.
-    await manager.query(`TRUNCATE alert, rule_window, recent_change`);
+    await manager.query(`TRUNCATE alert, rule_window, recent_change, absence_state`);
     this.loadedAt = -1;
   }
 
   private async load(manager: EntityManager): Promise<void> {
     this.firing.clear();
     this.windows.clear();
+    this.absences.clear();
     this.context.clear();
     for (const alert of await loadFiringAlerts(manager)) this.firing.set(`${alert.ruleId}|${alert.groupKey}`, alert);
     for (const window of await loadWindows(manager)) this.windows.set(`${window.ruleId}|${window.groupKey}`, window);
     for (const change of await loadRecentChanges(manager, 0)) this.context.add(change);
+    for (const absence of await loadAbsences(manager))
+      this.absences.set(`${absence.ruleId}|${absence.groupKey}`, absence);
   }
 
   private evaluate(event: EventIngested, work: BatchWork): void {
@@ -127,7 +175,11 @@ export class AlertEvaluation implements Projection<EventIngested> {
     const at = Date.parse(event.receivedAt);
     for (const stored of rules) {
       const { rule, compiled } = stored;
-      if (!rule.enabled || rule.kind !== 'match') continue;
+      if (!rule.enabled) continue;
+      if (rule.kind === 'absence') {
+        if (compiled.match.matches(event)) this.seen(stored, event, at, work);
+        continue;
+      }
       const matched = compiled.match.matches(event);
       if (!matched && !compiled.resolve?.matches(event)) continue;
       const group = groupKey(rule.groupBy, event);
@@ -140,7 +192,7 @@ export class AlertEvaluation implements Projection<EventIngested> {
         work.alerts.set(firing.alertId, firing);
       } else if (firing) {
         this.firing.delete(key);
-        this.resolve(firing, at, event, work);
+        this.resolve(firing, at, 'resolving-event', event.id, work);
       } else if (matched) {
         const eventIds = rule.threshold ? this.countTowardsThreshold(stored, key, group, event, at, work) : [event.id];
         if (eventIds) this.fire(stored, key, group, event, at, eventIds, work);
@@ -200,35 +252,47 @@ export class AlertEvaluation implements Projection<EventIngested> {
     };
     this.firing.set(key, alert);
     work.alerts.set(alert.alertId, alert);
-    work.facts.push({
-      kind: 'alert.fired',
-      fact: {
-        schemaVersion: 1,
-        kind: 'alert.fired',
-        id: factIdFor(alert.alertId, 'fired'),
-        tenantId: alert.tenantId,
-        correlationId: event.correlationId,
-        causationId: event.id,
-        alertId: alert.alertId,
-        ruleId: stored.id,
-        ruleVersion: stored.version,
-        ruleName: rule.name,
-        ruleKind: rule.kind,
-        groupKey: group,
-        severity: alert.severity,
-        summary: alert.summary,
-        firedAt: new Date(at).toISOString(),
-        // Copies: later events of the same batch update the alert, never the fact already made.
-        eventIds: [...alert.eventIds],
-        context: [...alert.context],
-      },
-    });
+    work.facts.push({ kind: 'alert.fired', fact: this.firedFact(alert, stored, event.correlationId, event.id) });
   }
 
-  private resolve(alert: AlertState, at: number, event: EventIngested, work: BatchWork): void {
+  private firedFact(
+    alert: AlertState,
+    stored: StoredRule,
+    correlationId: string,
+    causationId: string | null,
+  ): AlertFired {
+    return {
+      schemaVersion: 1,
+      kind: 'alert.fired',
+      id: factIdFor(alert.alertId, 'fired'),
+      tenantId: alert.tenantId,
+      correlationId,
+      causationId,
+      alertId: alert.alertId,
+      ruleId: stored.id,
+      ruleVersion: stored.version,
+      ruleName: stored.rule.name,
+      ruleKind: stored.rule.kind,
+      groupKey: alert.groupKey,
+      severity: alert.severity,
+      summary: alert.summary,
+      firedAt: new Date(alert.firedAt).toISOString(),
+      // Copies: later events of the same batch update the alert, never the fact already made.
+      eventIds: [...alert.eventIds],
+      context: [...alert.context],
+    };
+  }
+
+  private resolve(
+    alert: AlertState,
+    at: number,
+    reason: AlertResolved['reason'],
+    resolvingEventId: string | null,
+    work: BatchWork,
+  ): void {
     alert.state = 'resolved';
     alert.resolvedAt = at;
-    alert.resolveReason = 'resolving-event';
+    alert.resolveReason = reason;
     work.alerts.set(alert.alertId, alert);
     work.facts.push({
       kind: 'alert.resolved',
@@ -238,7 +302,7 @@ export class AlertEvaluation implements Projection<EventIngested> {
         id: factIdFor(alert.alertId, 'resolved'),
         tenantId: alert.tenantId,
         correlationId: alert.alertId,
-        causationId: event.id,
+        causationId: resolvingEventId,
         alertId: alert.alertId,
         ruleId: alert.ruleId,
         ruleName: alert.ruleName,
@@ -246,11 +310,91 @@ export class AlertEvaluation implements Projection<EventIngested> {
         severity: alert.severity,
         summary: alert.summary,
         resolvedAt: new Date(at).toISOString(),
-        reason: 'resolving-event',
-        resolvingEventId: event.id,
+        reason,
+        resolvingEventId,
         count: alert.count,
       },
     });
+  }
+
+  /** An absence rule saw its event: the deadline moves, and an alert for the silence resolves. */
+  private seen(stored: StoredRule, event: EventIngested, at: number, work: BatchWork): void {
+    const group = groupKey(stored.rule.groupBy, event);
+    const key = `${stored.id}|${group}`;
+    const absence = this.absences.get(key) ?? {
+      ruleId: stored.id,
+      groupKey: group,
+      tenantId: event.tenantId,
+      lastSeenAt: 0,
+    };
+    absence.lastSeenAt = Math.max(absence.lastSeenAt, at);
+    this.absences.set(key, absence);
+    work.absences.set(key, absence);
+    const firing = this.firing.get(key);
+    if (firing) {
+      this.firing.delete(key);
+      firing.count++;
+      firing.lastSeenAt = at;
+      this.resolve(firing, at, 'event-arrived', event.id, work);
+    }
+  }
+
+  /**
+   * Every enabled absence rule, in every group it has seen (and the whole rule when it has no groupBy):
+   * past `last seen + every + grace`, with no alert firing for it, an alert fires. A rule that never
+   * saw an event counts from its creation. The alert id comes from the missed deadline, so each silence
+   * fires once however often the clock looks.
+   */
+  private judgeAbsences(now: number, work: BatchWork): void {
+    for (const stored of this.directory.allOfKind('absence')) {
+      const { rule } = stored;
+      if (!rule.enabled) continue;
+      const allowedMs = ((rule.everySeconds ?? 0) + (rule.graceSeconds ?? 0)) * 1000;
+      const groups = new Map<string, number>();
+      if (!rule.groupBy) groups.set('', Date.parse(stored.createdAt));
+      for (const absence of this.absences.values()) {
+        if (absence.ruleId === stored.id) groups.set(absence.groupKey, absence.lastSeenAt);
+      }
+      for (const [group, since] of groups) {
+        const key = `${stored.id}|${group}`;
+        const deadline = Math.max(since, Date.parse(stored.createdAt)) + allowedMs;
+        if (now < deadline || this.firing.has(key)) continue;
+        const alert: AlertState = {
+          alertId: alertIdFor(stored.id, group, `absence@${deadline}`),
+          tenantId: stored.tenantId,
+          ruleId: stored.id,
+          ruleName: rule.name,
+          ruleKind: 'absence',
+          groupKey: group,
+          state: 'firing',
+          severity: rule.alert.severity,
+          summary: renderSummary(rule.alert.summary, eventOfGroup(rule.groupBy, group), 0),
+          firedAt: now,
+          resolvedAt: null,
+          resolveReason: null,
+          count: 0,
+          lastSeenAt: since,
+          eventIds: [],
+          context: [],
+        };
+        this.firing.set(key, alert);
+        work.alerts.set(alert.alertId, alert);
+        work.facts.push({ kind: 'alert.fired', fact: this.firedFact(alert, stored, alert.alertId, null) });
+      }
+    }
+  }
+
+  /** Match alerts whose rule resolves after a quiet period, and which had no match for that long. */
+  private judgeQuietPeriods(now: number, work: BatchWork): void {
+    for (const [key, alert] of this.firing) {
+      if (alert.ruleKind !== 'match') continue;
+      const stored = this.directory.get(alert.tenantId, alert.ruleId);
+      const resolve = stored?.rule.resolve;
+      if (!resolve || !('quietSeconds' in resolve)) continue;
+      if (now < alert.lastSeenAt + resolve.quietSeconds * 1000) continue;
+      this.firing.delete(key);
+      this.resolve(alert, now, 'quiet', null, work);
+    }
   }
 
   /** Publishes the batch's facts not already on the log (all acks awaited), and records them. */

@@ -5,6 +5,7 @@ import { TenancyModule } from '@daalu/platform/tenancy';
 import { AlertsController } from '../alerts/alerts.controller';
 import { RulesFeatureModule } from '../rules-feature.module';
 import { RuleDirectory } from '../rules/rule-directory';
+import { AlertClock } from './alert-clock';
 import { AlertEvaluation } from './alert-evaluation.projection';
 import { EVALUATION_OPTIONS, type EvaluationOptions } from './evaluation-options';
 
@@ -18,6 +19,7 @@ export class EvaluationModule {
       controllers: [AlertsController],
       providers: [
         { provide: EVALUATION_OPTIONS, useValue: options },
+        AlertClock,
         {
           provide: AlertEvaluation,
           inject: [ProjectionHost, STREAM_NAMES, SUBJECTS, RuleDirectory, JetStreamPublisher],

@@ -45,6 +45,13 @@ export class RuleDirectory extends ConfigFactsFollower {
     return list;
   }
 
+  /** Every tenant's rules of one kind (the absence clock looks at all of them every second). */
+  *allOfKind(kind: 'match' | 'absence'): Iterable<StoredRule> {
+    for (const rules of this.byTenant.values()) {
+      for (const rule of rules.values()) if (rule.rule.kind === kind) yield rule;
+    }
+  }
+
   get(tenantId: string, ruleId: string): StoredRule | undefined {
     return this.byTenant.get(tenantId)?.get(ruleId);
   }

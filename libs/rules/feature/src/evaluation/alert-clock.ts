@@ -1,0 +1,46 @@
+import { Inject, Injectable, type OnApplicationBootstrap, type OnModuleDestroy } from '@nestjs/common';
+import { DataSource } from 'typeorm';
+import { LOGGER, type Logger } from '@daalu/platform/observability';
+import { ProjectionHost } from '@daalu/platform/projection';
+import { AlertEvaluation } from './alert-evaluation.projection';
+
+const TICK_MS = 1000;
+
+/**
+ * Judges what only time can tell (a silence past an absence rule's deadline, a quiet period) once a
+ * second, on the replica that applies the evaluation and only when it has caught up with the log: a
+ * restart never fires on the silence of events that merely had not been read yet.
+ */
+@Injectable()
+export class AlertClock implements OnApplicationBootstrap, OnModuleDestroy {
+  private timer?: NodeJS.Timeout;
+  private running?: Promise<void>;
+
+  constructor(
+    private readonly evaluation: AlertEvaluation,
+    private readonly host: ProjectionHost,
+    private readonly dataSource: DataSource,
+    @Inject(LOGGER) private readonly logger: Logger,
+  ) {}
+
+  onApplicationBootstrap(): void {
+    this.timer = setInterval(() => void this.tick(), TICK_MS);
+    this.timer.unref();
+  }
+
+  async onModuleDestroy(): Promise<void> {
+    clearInterval(this.timer);
+    await this.running;
+  }
+
+  private async tick(): Promise<void> {
+    if (this.running) return;
+    const status = this.host.get(this.evaluation.name).status;
+    if (status.role !== 'active' || !status.caughtUp) return;
+    this.running = this.dataSource
+      .transaction((manager) => this.evaluation.tick(manager, Date.now()))
+      .catch((error: unknown) => this.logger.warn({ err: error }, 'alert clock tick failed; next second again'))
+      .finally(() => (this.running = undefined));
+    await this.running;
+  }
+}
