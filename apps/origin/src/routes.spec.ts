@@ -6,6 +6,8 @@ describe('routeFor', () => {
     expect(routeFor('POST', '/api/v1/events/batch')).toBe('gateway');
     expect(routeFor('GET', '/api/v1/events?type=deploy.*')).toBe('timeline');
     expect(routeFor('GET', '/api/v1/events/stream')).toBe('timeline');
+    expect(routeFor('GET', '/api/v1/events/0194f3a2-7c1e-7a00-8000-0000000000aa/evaluations')).toBe('rules');
+    expect(routeFor('GET', '/api/v1/events/0194f3a2-7c1e-7a00-8000-0000000000aa/evaluations?at=x')).toBe('rules');
   });
 
   it('routes the management API to the app that owns it', () => {

@@ -7,6 +7,8 @@ export type Upstream = 'gateway' | 'timeline' | 'rules' | 'outbound';
 
 export interface Route {
   prefix: string;
+  /** Narrows a rule to paths that also match this (e.g. one event's evaluations under /api/v1/events). */
+  pattern?: RegExp;
   method?: 'GET' | 'POST';
   upstream: Upstream;
 }
@@ -14,6 +16,7 @@ export interface Route {
 export const ROUTES: Route[] = [
   { prefix: '/api/v1/events/batch', upstream: 'gateway' },
   { prefix: '/api/v1/events', method: 'POST', upstream: 'gateway' },
+  { prefix: '/api/v1/events', pattern: /^\/api\/v1\/events\/[^/]+\/evaluations$/, method: 'GET', upstream: 'rules' },
   { prefix: '/api/v1/events', method: 'GET', upstream: 'timeline' },
   { prefix: '/api/v1/tenants', upstream: 'gateway' },
   { prefix: '/api/v1/ingest-key', upstream: 'gateway' },
@@ -31,6 +34,7 @@ export function routeFor(method: string, path: string): Upstream | undefined {
   return ROUTES.find(
     (route) =>
       (pathOnly === route.prefix || pathOnly.startsWith(`${route.prefix}/`)) &&
+      (route.pattern === undefined || route.pattern.test(pathOnly)) &&
       (route.method === undefined || route.method === method || (route.method === 'GET' && method === 'HEAD')),
   )?.upstream;
 }

@@ -440,6 +440,48 @@ describe('alert evaluation', () => {
     expect((await facts('h'))[1]).toMatchObject({ reason: 'quiet', resolvingEventId: null, count: 1 });
   }, 20_000);
 
+  it('explains, for one event, which rules matched or missed and the condition that decided it', async () => {
+    // Tenant a's disk rule (pct > 90, minimum warning, resolved by check.passed) is firing by now.
+    const hit = await send('a', {
+      type: 'check.failed',
+      severity: 'warning',
+      payload: { host: 'backup-1', pct: 99 },
+      receivedAt: at(10),
+    });
+    const miss = await send('a', {
+      type: 'check.failed',
+      severity: 'warning',
+      payload: { host: 'backup-1', pct: 85 },
+      receivedAt: at(11),
+    });
+    await settled();
+    const explain = async (tenantName: string, id: string, query = '') => {
+      const response = await fetch(`${base()}/api/v1/events/${id}/evaluations${query}`, { headers: auth(tenantName) });
+      return { status: response.status, body: (await response.json()) as Record<string, unknown> };
+    };
+    const matched = await explain('a', hit.id);
+    expect(matched.status).toBe(200);
+    expect(matched.body.event).toMatchObject({ id: hit.id, type: 'check.failed' });
+    expect(matched.body.evaluations).toEqual([
+      expect.objectContaining({ ruleName: 'disk over 90%', matched: true, resolves: false }),
+    ]);
+    expect(matched.body.alerts as Array<{ state: string }>).toEqual([expect.objectContaining({ state: 'firing' })]);
+
+    const missed = await explain('a', miss.id);
+    expect(missed.body.evaluations).toEqual([
+      expect.objectContaining({ matched: false, condition: 'payload.pct > 90', reason: 'payload.pct is 85' }),
+    ]);
+    expect(missed.body.alerts).toEqual([]);
+
+    expect((await explain('b', hit.id)).status).toBe(404); // another tenant's event
+    expect((await explain('a', uuidv7())).status).toBe(404);
+    const v4 = '3f8e4a2c-1d2b-4c3d-9e4f-5a6b7c8d9e0f';
+    const noTime = await explain('a', v4);
+    expect(noTime.status).toBe(400);
+    expect(noTime.body.errors).toEqual([expect.objectContaining({ field: 'at' })]);
+    expect((await explain('a', v4, `?at=${encodeURIComponent(new Date().toISOString())}`)).status).toBe(404);
+  });
+
   it('answers 400 for bad alert filters and 401 without a token', async () => {
     const bad = await fetch(`${base()}/api/v1/alerts?state=open&limit=0&cursor=x&severity=loud&extra=1`, {
       headers: auth('a'),

@@ -7,6 +7,8 @@ import { RulesFeatureModule } from '../rules-feature.module';
 import { RuleDirectory } from '../rules/rule-directory';
 import { AlertClock } from './alert-clock';
 import { AlertEvaluation } from './alert-evaluation.projection';
+import { EventEvaluationsController } from './event-evaluations.controller';
+import { EventLocator } from './event-locator';
 import { EVALUATION_OPTIONS, type EvaluationOptions } from './evaluation-options';
 
 /** The evaluator: match rules over the log into alerts (facts on the log), and the alerts API. */
@@ -16,10 +18,11 @@ export class EvaluationModule {
     return {
       module: EvaluationModule,
       imports: [RulesFeatureModule, TenancyModule],
-      controllers: [AlertsController],
+      controllers: [AlertsController, EventEvaluationsController],
       providers: [
         { provide: EVALUATION_OPTIONS, useValue: options },
         AlertClock,
+        EventLocator,
         {
           provide: AlertEvaluation,
           inject: [ProjectionHost, STREAM_NAMES, SUBJECTS, RuleDirectory, JetStreamPublisher],
