@@ -2,7 +2,7 @@ import { Module, type DynamicModule } from '@nestjs/common';
 import { PlatformModule } from '@daalu/platform/app';
 import type { Logger } from '@daalu/platform/observability';
 import { RULES_MIGRATIONS } from '@daalu/rules/data-access';
-import { EvaluationModule, RulesFeatureModule } from '@daalu/rules/feature';
+import { EvaluationModule, ProposalsModule, RulesFeatureModule } from '@daalu/rules/feature';
 import { RuleEvaluatorConfig } from './config';
 
 /** Composes the app: the platform, then its features. No logic here. */
@@ -23,6 +23,7 @@ export class AppModule {
           contextTypes: config.DAALU_ALERT_CONTEXT_TYPES.split(','),
           contextWindowMs: config.DAALU_ALERT_CONTEXT_MINUTES * 60_000,
         }),
+        ProposalsModule,
       ],
     };
   }

@@ -1,5 +1,12 @@
 import { v7 as uuidv7 } from 'uuid';
-import { ApiTokenIssuedCodec, EventIngestedCodec, streamDefinitions, type EventIngested } from '@daalu/contracts';
+import {
+  AlertFiredCodec,
+  ApiTokenIssuedCodec,
+  EventIngestedCodec,
+  ProposalCreatedCodec,
+  streamDefinitions,
+  type EventIngested,
+} from '@daalu/contracts';
 import { anApiTokenIssued, anIngestedEvent } from '@daalu/contracts/testing';
 import { JetStreamPublisher, provisionStreams } from '@daalu/platform/jetstream';
 import { generateToken, hashToken } from '@daalu/platform/tenancy';
@@ -410,6 +417,68 @@ describe('timeline API', () => {
       (status) => status === 200,
       { what: 'a stream allowed again once others closed' },
     );
+  });
+
+  it('shows alerts and proposals as entries of their own kind, filtered like events', async () => {
+    const j = await tenant('j');
+    const alertId = uuidv7();
+    const proposalId = uuidv7();
+    const envelope = (kind: string) => ({
+      schemaVersion: 1 as const,
+      kind,
+      id: uuidv7(),
+      tenantId: j.id,
+      correlationId: alertId,
+      causationId: null,
+    });
+    await publisher.publish(nats.subjects.alert(j.id), AlertFiredCodec, {
+      ...envelope('alert.fired'),
+      kind: 'alert.fired',
+      alertId,
+      ruleId: uuidv7(),
+      ruleVersion: 1,
+      ruleName: 'disk over 90%',
+      ruleKind: 'match',
+      groupKey: 'backup-1',
+      severity: 'critical',
+      summary: 'disk on backup-1 at 93%',
+      firedAt: new Date().toISOString(),
+      eventIds: [],
+      context: [],
+    });
+    await publisher.publish(nats.subjects.proposal(j.id, proposalId), ProposalCreatedCodec, {
+      ...envelope('proposal.created'),
+      kind: 'proposal.created',
+      occurredAt: new Date().toISOString(),
+      proposalId,
+      proposalKind: 'change',
+      title: 'scale api to 6',
+      actor: 'alice',
+      payload: { replicas: 6 },
+    });
+    await eventually(
+      () => summaries('j'),
+      (s) => s.length === 2,
+      { what: 'both on the timeline' },
+    );
+    const [alert] = (await list('j', 'type=alert.*&severity=critical')).items as Array<
+      Entry & { kind: string; refId: string }
+    >;
+    expect(alert).toMatchObject({
+      kind: 'alert.fired',
+      summary: 'disk on backup-1 at 93%',
+      refId: alertId,
+      payload: { groupKey: 'backup-1' },
+    });
+    const [proposal] = (await list('j', 'type=proposal.created')).items as Array<
+      Entry & { kind: string; refId: string }
+    >;
+    expect(proposal).toMatchObject({
+      kind: 'proposal.created',
+      summary: 'scale api to 6',
+      refId: proposalId,
+      payload: { actor: 'alice' },
+    });
   });
 
   it('applies a redelivered event once (idempotent by event id)', async () => {

@@ -55,8 +55,9 @@ export function streamDefinitions(namespace: string, options: StreamOptions = {}
   return [
     {
       name: names.events,
-      subjects: [subjects.allEvents, subjects.allAlerts],
-      description: 'Ingested events and alert facts of every tenant (the timeline, in log order); aged out after the retention period.',
+      subjects: [subjects.allEvents, subjects.allAlerts, subjects.allProposals],
+      description:
+        'Ingested events, alerts and proposals of every tenant (the timeline, in log order); aged out after the retention period.',
       maxAgeSeconds: retentionDays * DAY,
       duplicateWindowSeconds: 2 * 60,
       maxMessageBytes: 2 * 1024 * 1024,

@@ -5,6 +5,7 @@ import { assertNamespace } from './namespace';
  *
  *   <ns>.events.<tenantId>              ingested events (stream EVENTS, ages out)
  *   <ns>.alerts.<tenantId>              alert.fired / alert.resolved (stream EVENTS: on the timeline in log order)
+ *   <ns>.proposals.<tenantId>.<id>      proposal.created / approved / rejected (stream EVENTS)
  *   <ns>.config.<tenantId>.<aggregate>  configuration facts (stream CONFIG, kept forever)
  *   <ns>.deadletter.<consumer>          messages a consumer terminated as poison (stream DEAD_LETTERS)
  *   <ns>.ratelimit.ingest               gateway replicas share rate-limit consumption (core NATS, not stored)
@@ -21,6 +22,9 @@ export interface Subjects {
   /** Subject of one tenant's alert facts. */
   alert(tenantId: string): string;
   allAlerts: string;
+  /** Subject of one proposal's facts (its own subject: decisions use expected-last-subject-sequence). */
+  proposal(tenantId: string, proposalId: string): string;
+  allProposals: string;
   /** Subject of one configuration aggregate of one tenant: used with expected-last-subject-sequence. */
   config(tenantId: string, aggregate: ConfigAggregate): string;
   /** Every configuration fact of every tenant (a consumer filter). */
@@ -40,6 +44,8 @@ export function subjectsFor(namespace: string): Subjects {
     allEvents: `${ns}.events.*`,
     alert: (tenantId) => `${ns}.alerts.${token(tenantId)}`,
     allAlerts: `${ns}.alerts.*`,
+    proposal: (tenantId, proposalId) => `${ns}.proposals.${token(tenantId)}.${token(proposalId)}`,
+    allProposals: `${ns}.proposals.>`,
     config: (tenantId, aggregate) => `${ns}.config.${token(tenantId)}.${aggregate}`,
     allConfig: `${ns}.config.>`,
     deadLetter: (consumer) => `${ns}.deadletter.${token(consumer)}`,

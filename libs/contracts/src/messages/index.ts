@@ -5,5 +5,6 @@ export * from './ingest-key-issued';
 export * from './api-token-issued';
 export * from './alert-rule';
 export * from './alert';
+export * from './proposal';
 export * from './config-fact';
 export * from './dead-letter';

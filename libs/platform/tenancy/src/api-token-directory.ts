@@ -8,7 +8,7 @@ import { hashToken } from './secret-token';
 /** Which tenant each API token (by its SHA-256) belongs to: what every tenant-scoped API authenticates with. */
 @Injectable()
 export class ApiTokenDirectory extends ConfigFactsFollower {
-  private readonly tenantByTokenHash = new Map<string, string>();
+  private readonly byTokenHash = new Map<string, { tenantId: string; tokenPrefix: string }>();
 
   constructor(
     client: NatsClient,
@@ -20,10 +20,17 @@ export class ApiTokenDirectory extends ConfigFactsFollower {
   }
 
   tenantForApiToken(token: string): string | null {
-    return this.tenantByTokenHash.get(hashToken(token)) ?? null;
+    return this.byTokenHash.get(hashToken(token))?.tenantId ?? null;
+  }
+
+  /** The tenant and the token's shown prefix (who did something, in records that say so). */
+  principalForApiToken(token: string): { tenantId: string; tokenPrefix: string } | null {
+    return this.byTokenHash.get(hashToken(token)) ?? null;
   }
 
   protected apply(fact: ConfigFact): void {
-    if (fact.kind === 'api-token.issued') this.tenantByTokenHash.set(fact.tokenHash, fact.tenantId);
+    if (fact.kind === 'api-token.issued') {
+      this.byTokenHash.set(fact.tokenHash, { tenantId: fact.tenantId, tokenPrefix: fact.tokenPrefix });
+    }
   }
 }

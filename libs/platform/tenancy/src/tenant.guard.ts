@@ -7,6 +7,8 @@ import { isWellFormedToken } from './secret-token';
 /** The tenant an authenticated request acts for (set by TenantGuard). */
 export interface TenantRequest extends FastifyRequest {
   tenantId?: string;
+  /** Who is calling, as records show it: `api token dat_7fQ2…`. */
+  actor?: string;
 }
 
 /** The token of `Authorization: Bearer <token>`, if any. */
@@ -28,8 +30,11 @@ export class TenantGuard implements CanActivate {
 
   canActivate(context: ExecutionContext): boolean {
     const request = context.switchToHttp().getRequest<TenantRequest>();
-    request.tenantId = this.tenantOf(request) ?? undefined;
-    if (!request.tenantId) throw unauthorized();
+    const token = bearerToken(request) ?? '';
+    const principal = isWellFormedToken('api-token', token) ? this.directory.principalForApiToken(token) : null;
+    if (!principal) throw unauthorized();
+    request.tenantId = principal.tenantId;
+    request.actor = `api token ${principal.tokenPrefix}`;
     return true;
   }
 

@@ -1,7 +1,13 @@
 import { CreateAlertState1764230400201 } from './migrations/1764230400201-create-alert-state';
 import { CreateAbsenceState1764230400202 } from './migrations/1764230400202-create-absence-state';
+import { CreateProposal1764230400203 } from './migrations/1764230400203-create-proposal';
 
 export * from './alert-state';
+export * from './proposals';
 
 /** The rules schema's migrations, in order. */
-export const RULES_MIGRATIONS = [CreateAlertState1764230400201, CreateAbsenceState1764230400202];
+export const RULES_MIGRATIONS = [
+  CreateAlertState1764230400201,
+  CreateAbsenceState1764230400202,
+  CreateProposal1764230400203,
+];

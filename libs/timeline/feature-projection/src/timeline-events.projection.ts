@@ -5,6 +5,9 @@ import {
   AlertResolvedCodec,
   EventIngestedCodec,
   HEADER_KIND,
+  ProposalApprovedCodec,
+  ProposalCreatedCodec,
+  ProposalRejectedCodec,
   type MessageCodec,
   type StreamNames,
 } from '@daalu/contracts';
@@ -29,10 +32,13 @@ const CODECS: Record<string, MessageCodec<TimelineFact>> = {
   'event.ingested': EventIngestedCodec as MessageCodec<TimelineFact>,
   'alert.fired': AlertFiredCodec as MessageCodec<TimelineFact>,
   'alert.resolved': AlertResolvedCodec as MessageCodec<TimelineFact>,
+  'proposal.created': ProposalCreatedCodec as MessageCodec<TimelineFact>,
+  'proposal.approved': ProposalApprovedCodec as MessageCodec<TimelineFact>,
+  'proposal.rejected': ProposalRejectedCodec as MessageCodec<TimelineFact>,
 };
 
 /**
- * Every fact of the EVENTS stream (ingested events, alerts) of every tenant, onto the timeline: one insert per batch into the day partitions,
+ * Every fact of the EVENTS stream (ingested events, alerts, proposals) of every tenant, onto the timeline: one insert per batch into the day partitions,
  * idempotent by (tenant, time, id), and a notification in the same transaction so live streams wake
  * up exactly when the rows are visible. Events already past retention (a replay of an old log) are
  * skipped: their partition is gone or about to be.

@@ -1,8 +1,8 @@
-import type { AlertFired, AlertResolved, EventIngested } from '@daalu/contracts';
+import type { AlertFired, AlertResolved, EventIngested, ProposalFact } from '@daalu/contracts';
 import type { TimelineRow } from '@daalu/timeline/data-access';
 
 /** Every kind of fact the timeline shows. */
-export type TimelineFact = EventIngested | AlertFired | AlertResolved;
+export type TimelineFact = EventIngested | AlertFired | AlertResolved | ProposalFact;
 
 /** The timeline row of a fact at a log position. Alerts are shown as entries of their own kind. */
 export function timelineRowOf(fact: TimelineFact, streamSeq: number): TimelineRow {
@@ -70,5 +70,30 @@ export function timelineRowOf(fact: TimelineFact, streamSeq: number): TimelineRo
         correlationId: fact.correlationId,
         streamSeq,
       };
+    case 'proposal.created':
+    case 'proposal.approved':
+    case 'proposal.rejected': {
+      const decided = fact.kind !== 'proposal.created';
+      return {
+        tenantId: fact.tenantId,
+        recordedAt: fact.occurredAt,
+        id: fact.id,
+        kind: fact.kind,
+        type: fact.kind,
+        module: 'daalu',
+        source: 'proposals',
+        summary: decided ? `${fact.kind === 'proposal.approved' ? 'approved' : 'rejected'}: ${fact.title}` : fact.title,
+        severity: 'info',
+        payload: {
+          proposalId: fact.proposalId,
+          proposalKind: fact.proposalKind,
+          actor: fact.actor,
+          ...(fact.kind === 'proposal.created' ? { payload: fact.payload } : { reason: fact.reason }),
+        },
+        refId: fact.proposalId,
+        correlationId: fact.correlationId,
+        streamSeq,
+      };
+    }
   }
 }
