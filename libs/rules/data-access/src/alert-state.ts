@@ -145,16 +145,16 @@ export async function saveRecentChanges(
   added: ChangeEvent[],
   keepSince: number,
 ): Promise<void> {
-  if (added.length > 0) {
-    await manager.query(
-      `INSERT INTO recent_change (tenant_id, received_at, event_id, type, source, summary, service)
-       SELECT "tenantId", to_timestamp("receivedAt" / 1000.0), "eventId", type, source, summary, service
-         FROM jsonb_to_recordset($1::jsonb) AS x("tenantId" uuid, "receivedAt" bigint, "eventId" uuid, type text,
-              source text, summary text, service text)
-       ON CONFLICT DO NOTHING`,
-      [JSON.stringify(added)],
-    );
-  }
+  // Nothing added, nothing to forget yet: the next batch that adds one prunes (readers filter by time).
+  if (added.length === 0) return;
+  await manager.query(
+    `INSERT INTO recent_change (tenant_id, received_at, event_id, type, source, summary, service)
+     SELECT "tenantId", to_timestamp("receivedAt" / 1000.0), "eventId", type, source, summary, service
+       FROM jsonb_to_recordset($1::jsonb) AS x("tenantId" uuid, "receivedAt" bigint, "eventId" uuid, type text,
+            source text, summary text, service text)
+     ON CONFLICT DO NOTHING`,
+    [JSON.stringify(added)],
+  );
   await manager.query(`DELETE FROM recent_change WHERE received_at < $1`, [iso(keepSince)]);
 }
 

@@ -34,7 +34,10 @@ import { alertIdFor, factIdFor } from './alert-ids';
 import { ChangeContext } from './change-context';
 import type { EvaluationOptions } from './evaluation-options';
 
-const MAX_EVENT_IDS = 100;
+/** Event ids an alert keeps while firing (the first ones; `count` has them all). */
+const KEPT_EVENT_IDS = 20;
+/** Event ids a fired fact carries at most (the contract's limit): a threshold's newest matches. */
+const FACT_EVENT_IDS = 100;
 
 type Fact = { kind: 'alert.fired'; fact: AlertFired } | { kind: 'alert.resolved'; fact: AlertResolved };
 
@@ -101,7 +104,9 @@ export class AlertEvaluation implements Projection<EventIngested> {
         latest = Math.max(latest, Date.parse(message.receivedAt));
       }
       await this.save(manager, work);
-      await saveRecentChanges(manager, work.changes, this.context.prune(latest));
+      // Only the changes still kept (a burst pushes the oldest out before they are even written).
+      const kept = work.changes.filter((change) => this.context.keeps(change));
+      await saveRecentChanges(manager, kept, this.context.prune(latest));
       this.loadedAt = position.nextCheckpoint;
     });
   }
@@ -170,7 +175,7 @@ export class AlertEvaluation implements Projection<EventIngested> {
   private evaluate(event: EventIngested, work: BatchWork): void {
     const change = this.context.remember(event);
     if (change) work.changes.push(change);
-    const rules = this.directory.list(event.tenantId);
+    const rules = this.directory.candidates(event.tenantId, event.type);
     if (rules.length === 0) return;
     const at = Date.parse(event.receivedAt);
     for (const stored of rules) {
@@ -188,7 +193,7 @@ export class AlertEvaluation implements Projection<EventIngested> {
       if (firing && matched) {
         firing.count++;
         firing.lastSeenAt = at;
-        if (firing.eventIds.length < MAX_EVENT_IDS) firing.eventIds.push(event.id);
+        if (firing.eventIds.length < KEPT_EVENT_IDS) firing.eventIds.push(event.id);
         work.alerts.set(firing.alertId, firing);
       } else if (firing) {
         this.firing.delete(key);
@@ -219,7 +224,7 @@ export class AlertEvaluation implements Projection<EventIngested> {
     if (full) this.windows.delete(key);
     else this.windows.set(key, window);
     work.windows.set(key, window);
-    return full ? kept.map((entry) => entry.id) : null;
+    return full ? kept.slice(-FACT_EVENT_IDS).map((entry) => entry.id) : null;
   }
 
   private fire(
@@ -247,7 +252,7 @@ export class AlertEvaluation implements Projection<EventIngested> {
       resolveReason: null,
       count: eventIds.length,
       lastSeenAt: at,
-      eventIds: [...eventIds],
+      eventIds: eventIds.slice(0, FACT_EVENT_IDS),
       context: this.context.before(event.tenantId, at, valueAt(event.payload, ['service'])),
     };
     this.firing.set(key, alert);

@@ -3,6 +3,8 @@ import type { ChangeEvent } from '@daalu/rules/data-access';
 import { globToRegExp, valueAt } from '@daalu/rules/domain';
 
 const MAX_CONTEXT = 20;
+/** Changes kept per tenant at most (the newest): enough for 20 of one service among busy others. */
+const MAX_KEPT = 200;
 
 /**
  * The change events (deploys and the like) of each tenant's recent past, so that a fired alert can say
@@ -45,6 +47,13 @@ export class ChangeContext {
     let list = this.byTenant.get(change.tenantId);
     if (!list) this.byTenant.set(change.tenantId, (list = []));
     list.push(change);
+    if (list.length > MAX_KEPT) list.splice(0, list.length - MAX_KEPT);
+  }
+
+  /** Whether a change is still kept (a burst of changes pushes the oldest out). */
+  keeps(change: ChangeEvent): boolean {
+    const list = this.byTenant.get(change.tenantId);
+    return list !== undefined && list.length > 0 && list[0].receivedAt <= change.receivedAt && list.includes(change);
   }
 
   /** The context of an alert fired at `at` by an event of `service` (if any), newest first. */

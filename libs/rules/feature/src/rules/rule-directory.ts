@@ -28,6 +28,8 @@ export class RuleDirectory extends ConfigFactsFollower {
   private readonly byTenant = new Map<string, Map<string, StoredRule>>();
   /** The list per tenant, made once per change: the evaluator asks for it on every event. */
   private readonly lists = new Map<string, StoredRule[]>();
+  /** Per tenant and event type, the rules an event of that type can concern (made once per change). */
+  private readonly candidateLists = new Map<string, Map<string, StoredRule[]>>();
 
   constructor(
     client: NatsClient,
@@ -52,6 +54,26 @@ export class RuleDirectory extends ConfigFactsFollower {
     }
   }
 
+  /**
+   * The rules an event of this type can match or resolve: those naming this exact type (in `match` or
+   * `resolve.match`) and those with a glob or no type. The rest cannot concern it, so the evaluator
+   * skips them without testing a condition.
+   */
+  candidates(tenantId: string, type: string): readonly StoredRule[] {
+    let byType = this.candidateLists.get(tenantId);
+    if (!byType) this.candidateLists.set(tenantId, (byType = new Map()));
+    let list = byType.get(type);
+    if (!list) {
+      list = this.list(tenantId).filter(({ rule }) => {
+        const types = [rule.match.type, ...(rule.resolve && 'match' in rule.resolve ? [rule.resolve.match.type] : [])];
+        return types.some((t) => t === undefined || t.includes('*') || t === type);
+      });
+      if (byType.size > 10_000) byType.clear(); // a flood of distinct types must not grow it without end
+      byType.set(type, list);
+    }
+    return list;
+  }
+
   get(tenantId: string, ruleId: string): StoredRule | undefined {
     return this.byTenant.get(tenantId)?.get(ruleId);
   }
@@ -61,7 +83,10 @@ export class RuleDirectory extends ConfigFactsFollower {
   }
 
   protected apply(fact: ConfigFact, seq: number): void {
-    if (fact.kind === 'alert-rule.saved' || fact.kind === 'alert-rule.deleted') this.lists.delete(fact.tenantId);
+    if (fact.kind === 'alert-rule.saved' || fact.kind === 'alert-rule.deleted') {
+      this.lists.delete(fact.tenantId);
+      this.candidateLists.delete(fact.tenantId);
+    }
     if (fact.kind === 'alert-rule.deleted') {
       this.byTenant.get(fact.tenantId)?.delete(fact.ruleId);
       return;
