@@ -175,7 +175,7 @@ export class AlertEvaluation implements Projection<EventIngested> {
   private evaluate(event: EventIngested, work: BatchWork): void {
     const change = this.context.remember(event);
     if (change) work.changes.push(change);
-    const rules = this.directory.candidates(event.tenantId, event.type);
+    const rules = this.directory.candidates(event.tenantId, event.type, event.source);
     if (rules.length === 0) return;
     const at = Date.parse(event.receivedAt);
     for (const stored of rules) {

@@ -1,9 +1,9 @@
 import { Inject, Injectable } from '@nestjs/common';
-import type { AlertRuleSpec, ConfigFact } from '@daalu/contracts';
+import type { AlertRuleSpec, ConfigFact, MatchSpec } from '@daalu/contracts';
 import { NatsClient, STREAM_NAMES, type StreamNames } from '@daalu/platform/jetstream';
 import { LOGGER, Readiness, type Logger } from '@daalu/platform/observability';
 import { ConfigFactsFollower } from '@daalu/platform/tenancy';
-import { CompiledMatch } from '@daalu/rules/domain';
+import { CompiledMatch, globToRegExp } from '@daalu/rules/domain';
 
 /** A rule as stored: the tenant's spec, its version and times, and its conditions compiled once. */
 export interface StoredRule {
@@ -55,21 +55,26 @@ export class RuleDirectory extends ConfigFactsFollower {
   }
 
   /**
-   * The rules an event of this type can match or resolve: those naming this exact type (in `match` or
-   * `resolve.match`) and those with a glob or no type. The rest cannot concern it, so the evaluator
-   * skips them without testing a condition.
+   * The rules an event of this type and source can match or resolve: those whose `match` (or
+   * `resolve.match`) type and source admit it (exact, glob, or not given). The others cannot concern
+   * it, so the evaluator skips them without testing a condition. Made once per tenant, type and source.
    */
-  candidates(tenantId: string, type: string): readonly StoredRule[] {
-    let byType = this.candidateLists.get(tenantId);
-    if (!byType) this.candidateLists.set(tenantId, (byType = new Map()));
-    let list = byType.get(type);
+  candidates(tenantId: string, type: string, source: string): readonly StoredRule[] {
+    let cache = this.candidateLists.get(tenantId);
+    if (!cache) this.candidateLists.set(tenantId, (cache = new Map()));
+    const key = `${type}\u0000${source}`;
+    let list = cache.get(key);
     if (!list) {
-      list = this.list(tenantId).filter(({ rule }) => {
-        const types = [rule.match.type, ...(rule.resolve && 'match' in rule.resolve ? [rule.resolve.match.type] : [])];
-        return types.some((t) => t === undefined || t.includes('*') || t === type);
-      });
-      if (byType.size > 10_000) byType.clear(); // a flood of distinct types must not grow it without end
-      byType.set(type, list);
+      const admits = (match: MatchSpec) =>
+        (match.type === undefined ||
+          (match.type.includes('*') ? globToRegExp(match.type).test(type) : match.type === type)) &&
+        (match.source === undefined || match.source === source);
+      list = this.list(tenantId).filter(
+        ({ rule }) =>
+          admits(rule.match) || (rule.resolve !== undefined && 'match' in rule.resolve && admits(rule.resolve.match)),
+      );
+      if (cache.size > 10_000) cache.clear(); // a flood of distinct types or sources must not grow it without end
+      cache.set(key, list);
     }
     return list;
   }
