@@ -20,10 +20,8 @@
  *
  * Progress and markdown tables go to stderr; one JSON line with everything goes to stdout.
  */
-import { randomBytes } from 'node:crypto';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
-import { connect } from '@nats-io/transport-node';
 import type { NatsConnection } from '@nats-io/nats-core';
 import { DeliverPolicy, jetstream, jetstreamManager } from '@nats-io/jetstream';
 import { Client } from 'pg';
@@ -33,23 +31,11 @@ import { JetStreamPublisher, PipelinedPublisher } from '@daalu/platform/jetstrea
 import { TimelineReader } from '@daalu/timeline/data-access';
 import { decodeCursor } from '@daalu/platform/http';
 import { parseTimelineFilter, type QueryValue } from '@daalu/timeline/domain';
+import { BenchStack } from './support/bench-stack';
 import { Child } from './support/child';
-import { adminQuery, benchDatabaseUrl } from './support/database';
 import { envelopeAt, seededRandom } from './support/event-mix';
-import { namespaceStreams, waitReady } from './support/stack';
 import { createTenants, type CreatedTenant } from './support/tenants';
-import {
-  freePort,
-  HOST,
-  log,
-  natsUrl,
-  percentile,
-  positiveInt,
-  ratio,
-  round,
-  sleep,
-  withTimeout,
-} from './support/util';
+import { log, percentile, positiveInt, ratio, round, sleep, withTimeout } from './support/util';
 
 const { values } = parseArgs({
   options: {
@@ -99,78 +85,25 @@ interface RebuildResult {
 }
 
 async function main(): Promise<number> {
-  const hex = randomBytes(3).toString('hex');
-  const namespace = `benchtl${hex}`;
-  const dbName = `daalu_benchtl_${hex}`;
-  const urls = benchDatabaseUrl(dbName);
-  const streams = streamNamesFor(namespace);
-  const subjects = subjectsFor(namespace);
-  const cleanups: Array<{ what: string; run: () => Promise<unknown> }> = [];
-  const cleanup = async () => {
-    for (const step of cleanups.reverse()) {
-      await withTimeout(step.run(), 60_000, step.what).catch((error: Error) =>
-        log(`cleanup: ${step.what} failed: ${error.message}`),
-      );
-    }
-    cleanups.length = 0;
-  };
-  for (const signal of ['SIGINT', 'SIGTERM'] as const) {
-    process.once(signal, () => {
-      log(`bench:timeline: ${signal}; cleaning up`);
-      void cleanup().finally(() => process.exit(130));
-    });
-  }
-
   const results: { latency: LatencyResult[]; rebuild?: RebuildResult; queries?: QueryTiming[] } = { latency: [] };
+  const stack = await BenchStack.open('bench:timeline', 'benchtl');
   try {
-    log(`bench:timeline: namespace ${namespace}, database ${dbName}`);
-    const nc = await connect({ servers: natsUrl.split(','), noAsyncTraces: true });
-    const jsm = await jetstreamManager(nc);
-    cleanups.push({ what: 'closing the NATS connection', run: () => nc.close() });
-    cleanups.push({
-      what: `deleting the ${namespace} streams`,
-      run: async () => {
-        for (const stream of await namespaceStreams(jsm, namespace)) await jsm.streams.delete(stream);
-      },
-    });
-    await adminQuery(urls.admin, `CREATE DATABASE "${dbName}"`);
-    cleanups.push({
-      what: `dropping database ${dbName}`,
-      run: () => adminQuery(urls.admin, `DROP DATABASE IF EXISTS "${dbName}" WITH (FORCE)`),
-    });
-
-    const operatorToken = randomBytes(24).toString('hex');
-    const common = {
-      DATABASE_URL: urls.bench,
-      NATS_URL: natsUrl,
-      DAALU_NAMESPACE: namespace,
-      HOST,
-      LOG_LEVEL: 'warn',
-      NODE_ENV: 'production',
-      DAALU_OPERATOR_TOKEN: operatorToken,
-      DAALU_SECRET_KEY: randomBytes(32).toString('hex'),
-    };
-    const gatewayPort = await freePort();
-    const timelinePort = await freePort();
-    const gateway = new Child('gateway', GATEWAY_MAIN, { ...common, PORT: String(gatewayPort) });
-    cleanups.push({ what: 'stopping the gateway', run: () => gateway.stop(15_000) });
-    const gatewayUrl = `http://${HOST}:${gatewayPort}`;
-    await waitReady(gateway, gatewayUrl, 60_000);
-    let timeline = new Child('timeline', TIMELINE_MAIN, { ...common, PORT: String(timelinePort) });
-    cleanups.push({ what: 'stopping the timeline projector', run: () => timeline.stop(15_000) });
-    const timelineUrl = `http://${HOST}:${timelinePort}`;
-    await waitReady(timeline, timelineUrl, 60_000);
-    log(`gateway on ${gatewayUrl}, timeline projector on ${timelineUrl}`);
+    const { nc, namespace, operatorToken, databaseUrl } = stack;
+    const streams = streamNamesFor(namespace);
+    const subjects = subjectsFor(namespace);
+    const gateway = await stack.start('gateway', GATEWAY_MAIN);
+    let timeline = await stack.start('timeline', TIMELINE_MAIN);
+    log(`gateway on ${gateway.url}, timeline projector on ${timeline.url}`);
 
     if (!values['skip-latency']) {
-      const tenants = await createTenants(gatewayUrl, operatorToken, namespace, tenantCount + 1);
+      const tenants = await createTenants(gateway.url, operatorToken, namespace, tenantCount + 1);
       const probe = tenants.pop()!;
-      await raiseLimit(gatewayUrl, operatorToken, probe.id, PROBES_PER_SECOND * 5);
+      await raiseLimit(gateway.url, operatorToken, probe.id, PROBES_PER_SECOND * 5);
       for (const rate of rates) {
         const result = await measureLatency(nc, streams.events, subjects.event(probe.id), {
-          databaseUrl: urls.bench,
-          gatewayUrl,
-          timelineUrl,
+          databaseUrl,
+          gatewayUrl: gateway.url,
+          timelineUrl: timeline.url,
           tenants,
           probe,
           rate,
@@ -181,29 +114,28 @@ async function main(): Promise<number> {
             `p99 ${result.timeline.p99Ms} ms, max ${result.timeline.maxMs} ms; bare p50 ${result.bare.p50Ms} ms, ` +
             `p99 ${result.bare.p99Ms} ms (${result.probes} probes, ${result.missing} missing)`,
         );
-        if (!timeline.alive) throw new Error(`the timeline projector died\n${timeline.output()}`);
+        if (!timeline.child.alive) throw new Error(`the timeline projector died\n${timeline.child.output()}`);
       }
     }
 
     if (!values['skip-rebuild']) {
-      await timeline.stop(15_000);
-      const rebuild = await measureRebuild(nc, namespace, urls.bench, common, timelinePort);
+      await timeline.child.stop(15_000);
+      const rebuild = await measureRebuild(nc, namespace, databaseUrl, stack.env, timeline.port);
       results.rebuild = rebuild;
       log(
         `rebuild: ${rebuild.events} events in ${rebuild.rebuildSeconds} s (${rebuild.rebuildPerSec}/s); ` +
           `bare read ${rebuild.baselineSeconds} s (${rebuild.baselinePerSec}/s); ratio ${rebuild.ratio}`,
       );
-      results.queries = await timeQueries(urls.bench, rebuild.bigTenant);
+      results.queries = await timeQueries(databaseUrl, rebuild.bigTenant);
       // The app again, to check it serves the rebuilt projection.
-      timeline = new Child('timeline', TIMELINE_MAIN, { ...common, PORT: String(timelinePort) });
-      await waitReady(timeline, timelineUrl, 120_000);
+      timeline = await stack.start('timeline', TIMELINE_MAIN);
     }
   } catch (error) {
     log(`bench:timeline failed: ${(error as Error).stack ?? String(error)}`);
-    await cleanup();
+    await stack.cleanup();
     return 1;
   }
-  await cleanup();
+  await stack.cleanup();
   report(results);
   process.stdout.write(`${JSON.stringify({ rates, duration, warmup, tenantCount, batchSize, ...results })}\n`);
   return 0;

@@ -316,6 +316,20 @@ describe('alert evaluation', () => {
     const firing = await alerts('d', 'state=firing&limit=500');
     expect(firing).toHaveLength(20);
     expect(firing.reduce((sum, alert) => sum + alert.count, 0)).toBe(40);
+
+    // Cursor pages, newest first, no alert twice or missing.
+    const paged: string[] = [];
+    let cursor: string | null = null;
+    do {
+      const query: string = `limit=7${cursor ? `&cursor=${cursor}` : ''}`;
+      const page = (await (await fetch(`${base()}/api/v1/alerts?${query}`, { headers: auth('d') })).json()) as {
+        items: AlertView[];
+        nextCursor: string | null;
+      };
+      paged.push(...page.items.map((alert) => alert.id));
+      cursor = page.nextCursor;
+    } while (cursor);
+    expect(paged).toEqual(firing.map((alert) => alert.id));
   });
 
   it('fires each alert once with two evaluator replicas, and keeps tenants apart', async () => {
