@@ -46,7 +46,9 @@ describe('alert evaluation', () => {
   let ports: number[] = [];
   const tokens: Record<string, string> = {};
   const ids: Record<string, string> = {};
-  const origin = Date.now() - 60 * 60_000;
+  // Events are dated from a minute after the suite starts: a rule judges only events received after it
+  // was created, and these tests create their rules first.
+  const origin = Date.now() + 60_000;
   const at = (seconds: number) => new Date(origin + seconds * 1000).toISOString();
 
   async function tenant(name: string): Promise<string> {
@@ -452,6 +454,48 @@ describe('alert evaluation', () => {
     );
     expect((await facts('h')).map((f) => f.kind)).toEqual(['alert.fired', 'alert.resolved']);
     expect((await facts('h'))[1]).toMatchObject({ reason: 'quiet', resolvingEventId: null, count: 1 });
+
+    // A rule deleted while its alert fires: the alert resolves, it does not fire forever.
+    const ruleId = await createRule('h', {
+      name: 'disk full',
+      kind: 'match',
+      match: { type: 'disk.full' },
+      alert: { severity: 'critical', summary: 'disk full' },
+    });
+    await send('h', { type: 'disk.full', receivedAt: now() });
+    await eventually(
+      () => facts('h'),
+      (f) => f.length === 3,
+      { what: 'fired' },
+    );
+    const deleted = await fetch(`${base()}/api/v1/alert-rules/${ruleId}`, { method: 'DELETE', headers: auth('h') });
+    expect(deleted.status).toBe(204);
+    await eventually(
+      () => facts('h'),
+      (f) => f.length === 4,
+      { what: 'resolved with its rule gone' },
+    );
+    expect((await facts('h'))[3]).toMatchObject({ kind: 'alert.resolved', reason: 'rule-deleted' });
+  }, 20_000);
+
+  it('judges only events received after a rule existed (a backlog or replay never fires a new rule)', async () => {
+    const before = new Date(Date.now() - 60_000).toISOString();
+    await createRule('h', {
+      name: 'late rule',
+      kind: 'match',
+      match: { type: 'old.news' },
+      alert: { severity: 'info', summary: 'old' },
+    });
+    const count = (await facts('h')).length;
+    await send('h', { type: 'old.news', receivedAt: before });
+    await send('h', { type: 'old.news', receivedAt: now() });
+    await eventually(
+      () => facts('h'),
+      (f) => f.length === count + 1,
+      { what: 'only the new event fires' },
+    );
+    await settled();
+    expect(await facts('h')).toHaveLength(count + 1);
   }, 20_000);
 
   it('explains, for one event, which rules matched or missed and the condition that decided it', async () => {

@@ -153,9 +153,9 @@ describe('alert rules API', () => {
     expect(replaced.body).toMatchObject({ id: disk.body.id, version: 2, name: 'disk over 95%', enabled: false });
     expect(replaced.body.createdAt).toBe(disk.body.createdAt);
 
-    // The change is a fact on the CONFIG stream, under the tenant's alert-rule subject.
+    // The change is a fact on the CONFIG stream, on the rule's own subject.
     const last = await nats.jsm.streams.getMessage(nats.streams.config, {
-      last_by_subj: nats.subjects.config(tenantIds.a, 'alert-rule'),
+      last_by_subj: `${nats.subjects.config(tenantIds.a, 'alert-rule')}.${disk.body.id}`,
     });
     expect(decodeConfigFact(last!.header, last!.data)).toMatchObject({
       kind: 'alert-rule.saved',
@@ -163,6 +163,14 @@ describe('alert rules API', () => {
       version: 2,
       rule: { name: 'disk over 95%' },
     });
+
+    // Two changes of one rule at once: one lands, the other is told to read and retry.
+    const [one, two] = await Promise.all([
+      call('a', 'PUT', `/${heartbeat.body.id}`, { ...HEARTBEAT_RULE, everySeconds: 120 }),
+      call('a', 'PUT', `/${heartbeat.body.id}`, { ...HEARTBEAT_RULE, everySeconds: 180 }),
+    ]);
+    expect([one.status, two.status].sort()).toEqual([200, 409]);
+    expect((await call('a', 'GET', `/${heartbeat.body.id}`)).body.version).toBe(2);
 
     expect((await call('a', 'DELETE', `/${heartbeat.body.id}`)).status).toBe(204);
     expect((await call('a', 'GET', `/${heartbeat.body.id}`)).status).toBe(404);
@@ -227,6 +235,12 @@ describe('alert rules API', () => {
       resolve: { match: { type: 'check.passed' }, quietSeconds: 60 },
       everySeconds: 5,
     });
+    const long = await call('a', 'POST', '', {
+      ...DISK_RULE,
+      groupBy: `payload.${'a'.repeat(64)}.${'b'.repeat(64)}.${'c'.repeat(64)}.${'d'.repeat(64)}`,
+    });
+    expect(long.status).toBe(400);
+    expect((long.body.errors as Array<{ field: string }>).map((e) => e.field)).toEqual(['groupBy']);
     expect((values.body.errors as Array<{ field: string }>).map((e) => e.field).sort()).toEqual(
       ['alert.summary', 'everySeconds', 'match.payload.0.value', 'match.payload.1.value', 'resolve'].sort(),
     );

@@ -17,7 +17,8 @@ export type AlertContextEvent = Static<typeof AlertContextEventSchema>;
 
 /**
  * `alert.fired`: a rule's condition held, so an alert fired. Published on `<ns>.alerts.<tenantId>` (in
- * the EVENTS stream, so it lands on the timeline in log order) with Nats-Msg-Id `<alertId>:fired`.
+ * the EVENTS stream, so it lands on the timeline in log order); its id (the Nats-Msg-Id) is a UUIDv5 of
+ * the alert id and the transition.
  * The alert id is derived from the rule, the group and the event that fired it, so a replay or a second
  * evaluator derives the same id and the log keeps one fact.
  */
@@ -44,12 +45,12 @@ export const AlertFiredSchema = Type.Object(
 export type AlertFired = Static<typeof AlertFiredSchema>;
 export const AlertFiredCodec = codecFor('alert.fired', AlertFiredSchema);
 
-export const ALERT_RESOLVE_REASONS = ['resolving-event', 'quiet', 'event-arrived'] as const;
+export const ALERT_RESOLVE_REASONS = ['resolving-event', 'quiet', 'event-arrived', 'rule-deleted'] as const;
 
 /**
- * `alert.resolved`: a firing alert ended: a resolving event came, the rule's quiet period passed, or
- * (absence rules) a matching event arrived again. Published on `<ns>.alerts.<tenantId>` with
- * Nats-Msg-Id `<alertId>:resolved`.
+ * `alert.resolved`: a firing alert ended: a resolving event came, the rule's quiet period passed,
+ * (absence rules) a matching event arrived again, or its rule was deleted. Published on
+ * `<ns>.alerts.<tenantId>`; its id is a UUIDv5 of the alert id and the transition.
  */
 export const AlertResolvedSchema = Type.Object(
   {

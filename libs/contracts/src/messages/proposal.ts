@@ -7,7 +7,7 @@ const proposalFields = {
   /** What kind of change it proposes (freeform, e.g. `change`, `scale`, `rollback`). */
   proposalKind: Type.String({ minLength: 1, maxLength: 64 }),
   title: Type.String({ minLength: 1, maxLength: 200 }),
-  /** Who did it: the name the caller gave, else its API token's prefix. */
+  /** Who did it: for a decision, the name the caller gave (`by`), else its API token's prefix. */
   actor: Type.String({ minLength: 1, maxLength: 200 }),
 };
 

@@ -126,18 +126,19 @@ function payloadCheck(spec: PayloadConditionSpec): Check {
   };
 }
 
-/** Equal as JSON scalars, with a number and its decimal string counting as the same (`"93"` = 93). */
+/** JSON's number grammar: `"93"` is a number in text, `"0x10"` and `" 9"` are not. */
+const JSON_NUMBER = /^-?(0|[1-9]\d*)(\.\d+)?([eE][+-]?\d+)?$/;
+
+/** Equal as JSON scalars, with a number and its decimal text counting as the same (`"93"` = 93). */
 function sameScalar(actual: unknown, expected: unknown): boolean {
   if (actual === expected) return true;
-  if (typeof actual === 'number' && typeof expected === 'string')
-    return expected.trim() !== '' && Number(expected) === actual;
-  if (typeof actual === 'string' && typeof expected === 'number')
-    return actual.trim() !== '' && Number(actual) === expected;
+  if (typeof actual === 'number' && typeof expected === 'string') return toNumber(expected) === actual;
+  if (typeof actual === 'string' && typeof expected === 'number') return toNumber(actual) === expected;
   return false;
 }
 
 function toNumber(value: unknown): number | undefined {
   if (typeof value === 'number' && Number.isFinite(value)) return value;
-  if (typeof value === 'string' && value.trim() !== '' && Number.isFinite(Number(value))) return Number(value);
+  if (typeof value === 'string' && JSON_NUMBER.test(value)) return Number(value);
   return undefined;
 }

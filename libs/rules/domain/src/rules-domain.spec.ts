@@ -50,6 +50,7 @@ describe('CompiledMatch', () => {
       new CompiledMatch({ payload: [{ field, op, value: value as never }] }).matches(disk);
     expect(holds('host', 'eq' as never, 'backup-1')).toBe(true);
     expect(holds('pct', 'eq' as never, '93')).toBe(true); // a number and its decimal text are equal
+    expect(holds('pct', 'eq' as never, '0x5d')).toBe(false); // but only in JSON's number grammar
     expect(holds('host', 'neq' as never, 'backup-2')).toBe(true);
     expect(holds('missing', 'neq' as never, 'x')).toBe(false);
     expect(holds('host', 'in' as never, ['backup-1', 'backup-2'])).toBe(true);

@@ -1,5 +1,7 @@
 import { Inject, Injectable, type OnApplicationBootstrap, type OnModuleDestroy } from '@nestjs/common';
 import { DataSource } from 'typeorm';
+import { APP_CONFIG } from '@daalu/platform/app';
+import type { PlatformConfig } from '@daalu/platform/config';
 import { LOGGER, type Logger } from '@daalu/platform/observability';
 import { ProjectionHost } from '@daalu/platform/projection';
 import { AlertEvaluation } from './alert-evaluation.projection';
@@ -21,7 +23,12 @@ export class AlertClock implements OnApplicationBootstrap, OnModuleDestroy {
     private readonly host: ProjectionHost,
     private readonly dataSource: DataSource,
     @Inject(LOGGER) private readonly logger: Logger,
-  ) {}
+    @Inject(APP_CONFIG) config: PlatformConfig,
+  ) {
+    this.evaluationBatch = config.DAALU_PROJECTION_BATCH;
+  }
+
+  private readonly evaluationBatch: number;
 
   onApplicationBootstrap(): void {
     this.timer = setInterval(() => void this.tick(), TICK_MS);
@@ -36,7 +43,8 @@ export class AlertClock implements OnApplicationBootstrap, OnModuleDestroy {
   private async tick(): Promise<void> {
     if (this.running) return;
     const status = this.host.get(this.evaluation.name).status;
-    if (status.role !== 'active' || !status.caughtUp) return;
+    // Only when (nearly) nothing is left to read: under a backlog, a silence may be events not read yet.
+    if (status.role !== 'active' || !status.caughtUp || status.pending > this.evaluationBatch) return;
     this.running = this.dataSource
       .transaction((manager) => this.evaluation.tick(manager, Date.now()))
       .catch((error: unknown) => this.logger.warn({ err: error }, 'alert clock tick failed; next second again'))

@@ -34,6 +34,9 @@ import { alertIdFor, factIdFor } from './alert-ids';
 import { ChangeContext } from './change-context';
 import type { EvaluationOptions } from './evaluation-options';
 
+/** How long past an absence deadline the clock waits before it fires (an event may be mid-batch). */
+const JUDGE_MARGIN_MS = 1000;
+
 /** Event ids an alert keeps while firing (the first ones; `count` has them all). */
 const KEPT_EVENT_IDS = 20;
 /** Event ids a fired fact carries at most (the contract's limit): a threshold's newest matches. */
@@ -60,7 +63,9 @@ class BatchWork {
  *  - the state (firing alerts, threshold windows, recent changes for context) is kept in memory for
  *    speed and written in each batch's transaction. It is reloaded from PostgreSQL whenever the position
  *    is not the one this replica left (start, a failed batch, another replica applied meanwhile);
- *  - times are the events' receivedAt, never the clock: a replay decides exactly as the first run did.
+ *  - for match rules, times are the events' receivedAt, never the clock (a quiet period that ended
+ *    between two events is resolved as of its end): a replay decides as the first run did, and a rule
+ *    judges only events received after it was created. Absence rules are judged by the clock.
  * One replica applies at a time (the projection lock), so two replicas fire each alert once.
  */
 export class AlertEvaluation implements Projection<EventIngested> {
@@ -118,12 +123,15 @@ export class AlertEvaluation implements Projection<EventIngested> {
    * resolve. In its own transaction, which locks the checkpoint row: never at the same time as a batch.
    */
   async tick(manager: EntityManager, now: number): Promise<void> {
+    // The checkpoint row first, then the in-memory turn: the order a batch takes them in (the runner
+    // locks the row, then calls apply). The other order could deadlock a tick and a batch; this one
+    // also keeps a tick from running between a batch's apply and its commit.
+    const rows: Array<{ last_sequence: string }> = await manager.query(
+      `SELECT last_sequence FROM projection_checkpoint WHERE projection = $1 FOR UPDATE`,
+      [this.name],
+    );
+    const checkpoint = Number(rows[0]?.last_sequence ?? 0);
     await this.oneAtATime(async () => {
-      const rows: Array<{ last_sequence: string }> = await manager.query(
-        `SELECT last_sequence FROM projection_checkpoint WHERE projection = $1 FOR UPDATE`,
-        [this.name],
-      );
-      const checkpoint = Number(rows[0]?.last_sequence ?? 0);
       if (this.loadedAt !== checkpoint) await this.load(manager);
       const work = new BatchWork();
       this.judgeAbsences(now, work);
@@ -185,11 +193,21 @@ export class AlertEvaluation implements Projection<EventIngested> {
         if (compiled.match.matches(event)) this.seen(stored, event, at, work);
         continue;
       }
+      // A rule judges what came after it: a replay (or a backlog) never fires a new rule on old events.
+      if (at < stored.createdAtMs) continue;
       const matched = compiled.match.matches(event);
       if (!matched && !compiled.resolve?.matches(event)) continue;
       const group = groupKey(rule.groupBy, event);
       const key = `${stored.id}|${group}`;
-      const firing = this.firing.get(key);
+      let firing = this.firing.get(key);
+      const quiet = rule.resolve && 'quietSeconds' in rule.resolve ? rule.resolve.quietSeconds * 1000 : undefined;
+      if (firing && quiet !== undefined && at - firing.lastSeenAt >= quiet) {
+        // Its quiet period ended before this event (the clock may not have looked yet, or this is a
+        // replay): resolve it as of then, so a replay decides as the first run did.
+        this.firing.delete(key);
+        this.resolve(firing, firing.lastSeenAt + quiet, 'quiet', null, work);
+        firing = undefined;
+      }
       if (firing && matched) {
         firing.count++;
         firing.lastSeenAt = at;
@@ -351,19 +369,24 @@ export class AlertEvaluation implements Projection<EventIngested> {
    * fires once however often the clock looks.
    */
   private judgeAbsences(now: number, work: BatchWork): void {
+    const seenByRule = new Map<string, AbsenceState[]>();
+    for (const absence of this.absences.values()) {
+      const list = seenByRule.get(absence.ruleId);
+      if (list) list.push(absence);
+      else seenByRule.set(absence.ruleId, [absence]);
+    }
     for (const stored of this.directory.allOfKind('absence')) {
       const { rule } = stored;
       if (!rule.enabled) continue;
       const allowedMs = ((rule.everySeconds ?? 0) + (rule.graceSeconds ?? 0)) * 1000;
       const groups = new Map<string, number>();
-      if (!rule.groupBy) groups.set('', Date.parse(stored.createdAt));
-      for (const absence of this.absences.values()) {
-        if (absence.ruleId === stored.id) groups.set(absence.groupKey, absence.lastSeenAt);
-      }
+      if (!rule.groupBy) groups.set('', stored.createdAtMs);
+      for (const absence of seenByRule.get(stored.id) ?? []) groups.set(absence.groupKey, absence.lastSeenAt);
       for (const [group, since] of groups) {
         const key = `${stored.id}|${group}`;
-        const deadline = Math.max(since, Date.parse(stored.createdAt)) + allowedMs;
-        if (now < deadline || this.firing.has(key)) continue;
+        const deadline = Math.max(since, stored.createdAtMs) + allowedMs;
+        // A second past the deadline: an event at the deadline may still be on its way through a batch.
+        if (now < deadline + JUDGE_MARGIN_MS || this.firing.has(key)) continue;
         const alert: AlertState = {
           alertId: alertIdFor(stored.id, group, `absence@${deadline}`),
           tenantId: stored.tenantId,
@@ -392,9 +415,15 @@ export class AlertEvaluation implements Projection<EventIngested> {
   /** Match alerts whose rule resolves after a quiet period, and which had no match for that long. */
   private judgeQuietPeriods(now: number, work: BatchWork): void {
     for (const [key, alert] of this.firing) {
-      if (alert.ruleKind !== 'match') continue;
       const stored = this.directory.get(alert.tenantId, alert.ruleId);
-      const resolve = stored?.rule.resolve;
+      if (!stored) {
+        // Its rule was deleted: nothing will ever resolve it otherwise.
+        this.firing.delete(key);
+        this.resolve(alert, now, 'rule-deleted', null, work);
+        continue;
+      }
+      if (alert.ruleKind !== 'match') continue;
+      const resolve = stored.rule.resolve;
       if (!resolve || !('quietSeconds' in resolve)) continue;
       if (now < alert.lastSeenAt + resolve.quietSeconds * 1000) continue;
       this.firing.delete(key);

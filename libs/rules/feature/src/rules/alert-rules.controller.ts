@@ -13,7 +13,7 @@ import {
 } from '@nestjs/common';
 import { invalidFields, validateBody } from '@daalu/platform/http';
 import { TenantGuard, type TenantRequest } from '@daalu/platform/tenancy';
-import { AlertRuleDto, ruleProblems, toSpec } from './alert-rule.dto';
+import { AlertRuleDto, contractProblems, ruleProblems, toSpec } from './alert-rule.dto';
 import { RuleDirectory, type StoredRule } from './rule-directory';
 import { notFound, RuleFactsService } from './rule-facts.service';
 
@@ -62,7 +62,10 @@ async function validRule(body: unknown) {
   const dto = await validateBody(AlertRuleDto, body, { forbidUnknownFields: true });
   const problems = ruleProblems(dto);
   if (problems.length > 0) throw invalidFields('invalid-body', 'Invalid body', problems);
-  return toSpec(dto);
+  const spec = toSpec(dto);
+  const mismatches = contractProblems(spec);
+  if (mismatches.length > 0) throw invalidFields('invalid-body', 'Invalid body', mismatches);
+  return spec;
 }
 
 function view(stored: StoredRule) {

@@ -12,6 +12,8 @@ export interface StoredRule {
   version: number;
   rule: AlertRuleSpec;
   createdAt: string;
+  /** createdAt in epoch ms: a rule judges only events received after it existed. */
+  createdAtMs: number;
   updatedAt: string;
   /** Stream sequence of the fact that made this version. */
   sequence: number;
@@ -108,6 +110,7 @@ export class RuleDirectory extends ConfigFactsFollower {
       version: fact.version,
       rule: fact.rule,
       createdAt: previous?.createdAt ?? fact.occurredAt,
+      createdAtMs: Date.parse(previous?.createdAt ?? fact.occurredAt),
       updatedAt: fact.occurredAt,
       sequence: seq,
       compiled: { match: new CompiledMatch(fact.rule.match), resolve },

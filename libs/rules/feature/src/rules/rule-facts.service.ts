@@ -8,7 +8,7 @@ import {
   type MessageCodec,
   type Subjects,
 } from '@daalu/contracts';
-import { JetStreamPublisher, SUBJECTS } from '@daalu/platform/jetstream';
+import { JetStreamPublisher, PublishFailedError, SUBJECTS } from '@daalu/platform/jetstream';
 import { problem, ProblemException } from '@daalu/platform/http';
 import { RuleDirectory, type StoredRule } from './rule-directory';
 
@@ -34,19 +34,20 @@ export class RuleFactsService {
       );
     }
     const ruleId = uuidv7();
-    await this.save(tenantId, ruleId, 1, rule);
+    await this.save(tenantId, ruleId, 1, rule, 0);
     return this.directory.get(tenantId, ruleId)!;
   }
 
   async replace(tenantId: string, ruleId: string, rule: AlertRuleSpec): Promise<StoredRule> {
     const current = this.directory.get(tenantId, ruleId);
     if (!current) throw notFound();
-    await this.save(tenantId, ruleId, current.version + 1, rule);
+    await this.save(tenantId, ruleId, current.version + 1, rule, current.sequence);
     return this.directory.get(tenantId, ruleId)!;
   }
 
   async delete(tenantId: string, ruleId: string): Promise<void> {
-    if (!this.directory.get(tenantId, ruleId)) throw notFound();
+    const current = this.directory.get(tenantId, ruleId);
+    if (!current) throw notFound();
     const id = uuidv7();
     const fact = {
       schemaVersion: 1 as const,
@@ -58,10 +59,16 @@ export class RuleFactsService {
       occurredAt: new Date().toISOString(),
       ruleId,
     };
-    await this.publish(tenantId, fact);
+    await this.publish(tenantId, fact, current.sequence);
   }
 
-  private async save(tenantId: string, ruleId: string, version: number, rule: AlertRuleSpec): Promise<void> {
+  private async save(
+    tenantId: string,
+    ruleId: string,
+    version: number,
+    rule: AlertRuleSpec,
+    expectLastSubjectSequence: number,
+  ): Promise<void> {
     const id = uuidv7();
     const fact = {
       schemaVersion: 1 as const,
@@ -75,15 +82,29 @@ export class RuleFactsService {
       version,
       rule,
     };
-    await this.publish(tenantId, fact);
+    await this.publish(tenantId, fact, expectLastSubjectSequence);
   }
 
-  private async publish(tenantId: string, fact: AlertRuleSaved | AlertRuleDeleted): Promise<void> {
+  /**
+   * On the rule's own subject (`<ns>.config.<tenant>.alert-rule.<ruleId>`), expecting the sequence of
+   * the rule's last fact (0 for a new rule): of two concurrent changes of one rule, the second is a 409.
+   */
+  private async publish(
+    tenantId: string,
+    fact: AlertRuleSaved | AlertRuleDeleted,
+    expectLastSubjectSequence: number,
+  ): Promise<void> {
     let seq: number;
     try {
       const codec = configCodecFor(fact.kind) as MessageCodec<AlertRuleSaved | AlertRuleDeleted>;
-      seq = (await this.publisher.publish(this.subjects.config(tenantId, 'alert-rule'), codec, fact)).seq;
-    } catch {
+      const subject = `${this.subjects.config(tenantId, 'alert-rule')}.${fact.ruleId}`;
+      seq = (await this.publisher.publish(subject, codec, fact, { expectLastSubjectSequence })).seq;
+    } catch (error) {
+      if (error instanceof PublishFailedError && /wrong last sequence/i.test(String((error.cause as Error)?.message))) {
+        throw new ProblemException(
+          problem(409, 'conflict', 'Conflict', 'the rule changed meanwhile; read it and retry'),
+        );
+      }
       throw new ProblemException(problem(503, 'unavailable', 'Service unavailable', 'the event log is not available'), {
         'Retry-After': '1',
       });
