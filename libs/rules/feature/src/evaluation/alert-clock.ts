@@ -7,6 +7,9 @@ import { ProjectionHost } from '@daalu/platform/projection';
 import { AlertEvaluation } from './alert-evaluation.projection';
 
 const TICK_MS = 1000;
+const PURGE_EVERY_MS = 60 * 60 * 1000;
+/** Resolved alerts and the ledger of emitted facts are kept this long (the log keeps events 30 days). */
+const KEEP_DAYS = 31;
 
 /**
  * Judges what only time can tell (a silence past an absence rule's deadline, a quiet period) once a
@@ -17,6 +20,7 @@ const TICK_MS = 1000;
 export class AlertClock implements OnApplicationBootstrap, OnModuleDestroy {
   private timer?: NodeJS.Timeout;
   private running?: Promise<void>;
+  private lastPurge = 0;
 
   constructor(
     private readonly evaluation: AlertEvaluation,
@@ -45,8 +49,22 @@ export class AlertClock implements OnApplicationBootstrap, OnModuleDestroy {
     const status = this.host.get(this.evaluation.name).status;
     // Only when (nearly) nothing is left to read: under a backlog, a silence may be events not read yet.
     if (status.role !== 'active' || !status.caughtUp || status.pending > this.evaluationBatch) return;
+    const now = Date.now();
     this.running = this.dataSource
-      .transaction((manager) => this.evaluation.tick(manager, Date.now()))
+      .transaction(async (manager) => {
+        await this.evaluation.tick(manager, now);
+        if (now - this.lastPurge >= PURGE_EVERY_MS) {
+          // Past the log's retention, a fact cannot be replayed any more: its ledger row can go.
+          await manager.query(`DELETE FROM emitted_fact WHERE emitted_at < now() - make_interval(days => $1)`, [
+            KEEP_DAYS,
+          ]);
+          await manager.query(
+            `DELETE FROM alert WHERE state = 'resolved' AND resolved_at < now() - make_interval(days => $1)`,
+            [KEEP_DAYS],
+          );
+          this.lastPurge = now;
+        }
+      })
       .catch((error: unknown) => this.logger.warn({ err: error }, 'alert clock tick failed; next second again'))
       .finally(() => (this.running = undefined));
     await this.running;

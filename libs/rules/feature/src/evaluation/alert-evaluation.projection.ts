@@ -255,6 +255,8 @@ export class AlertEvaluation implements Projection<EventIngested> {
     work: BatchWork,
   ): void {
     const { rule } = stored;
+    // The matches that made it fire: N for a threshold (its event ids are capped at 100), else this one.
+    const matches = rule.threshold?.count ?? 1;
     const alert: AlertState = {
       alertId: alertIdFor(stored.id, group, event.id),
       tenantId: event.tenantId,
@@ -264,11 +266,11 @@ export class AlertEvaluation implements Projection<EventIngested> {
       groupKey: group,
       state: 'firing',
       severity: rule.alert.severity,
-      summary: renderSummary(rule.alert.summary, event, eventIds.length),
+      summary: renderSummary(rule.alert.summary, event, matches),
       firedAt: at,
       resolvedAt: null,
       resolveReason: null,
-      count: eventIds.length,
+      count: matches,
       lastSeenAt: at,
       eventIds: eventIds.slice(0, FACT_EVENT_IDS),
       context: this.context.before(event.tenantId, at, valueAt(event.payload, ['service'])),
