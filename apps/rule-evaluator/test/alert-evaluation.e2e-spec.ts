@@ -1,26 +1,25 @@
 import { v7 as uuidv7 } from 'uuid';
 import { DeliverPolicy } from '@nats-io/jetstream';
 import {
-  ApiTokenIssuedCodec,
   EventIngestedCodec,
   streamDefinitions,
   type AlertFired,
   type AlertResolved,
   type EventIngested,
 } from '@daalu/contracts';
-import { anApiTokenIssued, anIngestedEvent } from '@daalu/contracts/testing';
+import { anIngestedEvent } from '@daalu/contracts/testing';
 import { JetStreamPublisher, provisionStreams } from '@daalu/platform/jetstream';
-import { generateToken, hashToken } from '@daalu/platform/tenancy';
 import {
   createTestDatabase,
   createTestNats,
   eventually,
   freePort,
-  startProcess,
   testLogger,
   type AppProcess,
   type TestDatabase,
   type TestNats,
+  aTenantWithApiToken,
+  startReadyProcess,
 } from '@daalu/testing';
 
 const SCRIPT = 'apps/rule-evaluator/src/main.js';
@@ -52,13 +51,7 @@ describe('alert evaluation', () => {
   const at = (seconds: number) => new Date(origin + seconds * 1000).toISOString();
 
   async function tenant(name: string): Promise<string> {
-    const id = uuidv7();
-    const token = generateToken('api-token');
-    await publisher.publish(
-      nats.subjects.config(id, 'api-token'),
-      ApiTokenIssuedCodec,
-      anApiTokenIssued(id, hashToken(token)),
-    );
+    const { id, token } = await aTenantWithApiToken(nats);
     tokens[name] = token;
     ids[name] = id;
     return id;
@@ -107,16 +100,7 @@ describe('alert evaluation', () => {
   }
 
   async function start(i: number): Promise<void> {
-    apps[i] = startProcess(SCRIPT, [], { ...env, PORT: String(ports[i]) });
-    await eventually(
-      () =>
-        fetch(`${base(i)}/health/ready`).then(
-          (r) => r.status,
-          () => 0,
-        ),
-      (status) => status === 200,
-      { what: `evaluator ${i} ready`, timeoutMs: 30_000 },
-    );
+    apps[i] = await startReadyProcess(SCRIPT, { ...env, PORT: String(ports[i]) }, base(i));
   }
 
   /** Waits until the evaluator has applied every event on the log (its consumer has nothing left). */

@@ -1,18 +1,15 @@
-import { v7 as uuidv7 } from 'uuid';
-import { ApiTokenIssuedCodec, decodeConfigFact, streamDefinitions } from '@daalu/contracts';
-import { anApiTokenIssued } from '@daalu/contracts/testing';
-import { JetStreamPublisher, provisionStreams } from '@daalu/platform/jetstream';
-import { generateToken, hashToken } from '@daalu/platform/tenancy';
+import { decodeConfigFact, streamDefinitions } from '@daalu/contracts';
+import { provisionStreams } from '@daalu/platform/jetstream';
 import {
   createTestDatabase,
   createTestNats,
-  eventually,
   freePort,
-  startProcess,
   testLogger,
   type AppProcess,
   type TestDatabase,
   type TestNats,
+  aTenantWithApiToken,
+  startReadyProcess,
 } from '@daalu/testing';
 
 const SCRIPT = 'apps/rule-evaluator/src/main.js';
@@ -56,7 +53,6 @@ interface RuleView {
 describe('alert rules API', () => {
   let db: TestDatabase;
   let nats: TestNats;
-  let publisher: JetStreamPublisher;
   let env: Record<string, string>;
   let app: AppProcess;
   let base: string;
@@ -64,13 +60,7 @@ describe('alert rules API', () => {
   const tenantIds: Record<string, string> = {};
 
   async function tenant(name: string): Promise<void> {
-    const id = uuidv7();
-    const token = generateToken('api-token');
-    await publisher.publish(
-      nats.subjects.config(id, 'api-token'),
-      ApiTokenIssuedCodec,
-      anApiTokenIssued(id, hashToken(token)),
-    );
+    const { id, token } = await aTenantWithApiToken(nats);
     tokens[name] = token;
     tenantIds[name] = id;
   }
@@ -89,23 +79,13 @@ describe('alert rules API', () => {
   }
 
   async function startApp(): Promise<void> {
-    app = startProcess(SCRIPT, [], env);
-    await eventually(
-      () =>
-        fetch(`${base}/health/ready`).then(
-          (r) => r.status,
-          () => 0,
-        ),
-      (status) => status === 200,
-      { what: 'rule evaluator ready', timeoutMs: 30_000 },
-    );
+    app = await startReadyProcess(SCRIPT, env, base);
   }
 
   beforeAll(async () => {
     db = await createTestDatabase('rules_api');
     nats = await createTestNats('rulesapi');
     await provisionStreams(nats.jsm, streamDefinitions(nats.namespace), testLogger());
-    publisher = new JetStreamPublisher(nats.js);
     const port = await freePort();
     base = `http://127.0.0.1:${port}`;
     env = {

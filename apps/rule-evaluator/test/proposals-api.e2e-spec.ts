@@ -1,19 +1,16 @@
-import { v7 as uuidv7 } from 'uuid';
 import { DeliverPolicy } from '@nats-io/jetstream';
-import { ApiTokenIssuedCodec, streamDefinitions } from '@daalu/contracts';
-import { anApiTokenIssued } from '@daalu/contracts/testing';
-import { JetStreamPublisher, provisionStreams } from '@daalu/platform/jetstream';
-import { generateToken, hashToken } from '@daalu/platform/tenancy';
+import { streamDefinitions } from '@daalu/contracts';
+import { provisionStreams } from '@daalu/platform/jetstream';
 import {
   createTestDatabase,
   createTestNats,
-  eventually,
   freePort,
-  startProcess,
   testLogger,
   type AppProcess,
   type TestDatabase,
   type TestNats,
+  aTenantWithApiToken,
+  startReadyProcess,
 } from '@daalu/testing';
 
 const SCRIPT = 'apps/rule-evaluator/src/main.js';
@@ -56,33 +53,23 @@ describe('proposals API', () => {
     db = await createTestDatabase('rules_proposals');
     nats = await createTestNats('rulesprops');
     await provisionStreams(nats.jsm, streamDefinitions(nats.namespace), testLogger());
-    const publisher = new JetStreamPublisher(nats.js);
     for (const name of ['a', 'b']) {
-      ids[name] = uuidv7();
-      tokens[name] = generateToken('api-token');
-      const fact = anApiTokenIssued(ids[name], hashToken(tokens[name]));
-      await publisher.publish(nats.subjects.config(ids[name], 'api-token'), ApiTokenIssuedCodec, {
-        ...fact,
-        tokenPrefix: `${tokens[name].slice(0, 8)}…`,
-      });
+      const tenant = await aTenantWithApiToken(nats);
+      ids[name] = tenant.id;
+      tokens[name] = tenant.token;
     }
     const port = await freePort();
     base = `http://127.0.0.1:${port}`;
-    app = startProcess(SCRIPT, [], {
-      DATABASE_URL: db.url,
-      NATS_URL: nats.url,
-      DAALU_NAMESPACE: nats.namespace,
-      PORT: String(port),
-      HOST: '127.0.0.1',
-    });
-    await eventually(
-      () =>
-        fetch(`${base}/health/ready`).then(
-          (r) => r.status,
-          () => 0,
-        ),
-      (status) => status === 200,
-      { what: 'ready', timeoutMs: 30_000 },
+    app = await startReadyProcess(
+      SCRIPT,
+      {
+        DATABASE_URL: db.url,
+        NATS_URL: nats.url,
+        DAALU_NAMESPACE: nats.namespace,
+        PORT: String(port),
+        HOST: '127.0.0.1',
+      },
+      base,
     );
   }, 60_000);
 

@@ -1,26 +1,26 @@
 import { v7 as uuidv7 } from 'uuid';
 import {
   AlertFiredCodec,
-  ApiTokenIssuedCodec,
   EventIngestedCodec,
   ProposalCreatedCodec,
   streamDefinitions,
   type EventIngested,
 } from '@daalu/contracts';
-import { anApiTokenIssued, anIngestedEvent } from '@daalu/contracts/testing';
+import { anIngestedEvent } from '@daalu/contracts/testing';
 import { JetStreamPublisher, provisionStreams } from '@daalu/platform/jetstream';
-import { generateToken, hashToken } from '@daalu/platform/tenancy';
+import { generateToken } from '@daalu/platform/tenancy';
 import {
   createTestDatabase,
   createTestNats,
   eventually,
   freePort,
   SseClient,
-  startProcess,
   testLogger,
   type AppProcess,
   type TestDatabase,
   type TestNats,
+  aTenantWithApiToken,
+  startReadyProcess,
 } from '@daalu/testing';
 
 const SCRIPT = 'apps/timeline-projector/src/main.js';
@@ -51,13 +51,7 @@ describe('timeline API', () => {
   const tenants = new Map<string, { id: string; token: string }>();
   /** A tenant with an API token, as the gateway would have issued it. */
   async function tenant(name: string): Promise<{ id: string; token: string }> {
-    const id = uuidv7();
-    const token = generateToken('api-token');
-    await publisher.publish(
-      nats.subjects.config(id, 'api-token'),
-      ApiTokenIssuedCodec,
-      anApiTokenIssued(id, hashToken(token)),
-    );
+    const { id, token } = await aTenantWithApiToken(nats);
     tenants.set(name, { id, token });
     return { id, token };
   }
@@ -79,16 +73,7 @@ describe('timeline API', () => {
   const summaries = async (name: string, query = '') => (await list(name, query)).items.map((e) => e.summary);
 
   async function startApp(extra: Record<string, string> = {}): Promise<void> {
-    app = startProcess(SCRIPT, [], { ...env, ...extra });
-    await eventually(
-      () =>
-        fetch(`${base}/health/ready`).then(
-          (r) => r.status,
-          () => 0,
-        ),
-      (status) => status === 200,
-      { what: 'timeline projector ready', timeoutMs: 30_000 },
-    );
+    app = await startReadyProcess(SCRIPT, { ...env, ...extra }, base);
   }
 
   /** Times relative to when the suite started, so the seeded times can be named again in queries. */

@@ -4,3 +4,4 @@ export * from './streams';
 export * from './envelope';
 export * from './messages';
 export * from './headers';
+export * from './secret-token';

@@ -2,6 +2,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { createInterface } from 'node:readline';
+import { eventually } from './wait';
 
 const root = resolve(__dirname, '..', '..', '..');
 
@@ -65,4 +66,24 @@ export function startProcess(relative: string, args: string[], env: Record<strin
       return exited;
     },
   };
+}
+
+/** Starts a built app and waits until its /health/ready answers 200 (projections caught up). */
+export async function startReadyProcess(
+  relative: string,
+  env: Record<string, string>,
+  baseUrl: string,
+  timeoutMs = 30_000,
+): Promise<AppProcess> {
+  const app = startProcess(relative, [], env);
+  await eventually(
+    () =>
+      fetch(`${baseUrl}/health/ready`).then(
+        (r) => r.status,
+        () => 0,
+      ),
+    (status) => status === 200,
+    { what: `${relative} ready`, timeoutMs },
+  );
+  return app;
 }

@@ -7,3 +7,4 @@ export * from './free-port';
 export * from './private-nats';
 export * from './app-process';
 export * from './sse-client';
+export * from './tenant-token';

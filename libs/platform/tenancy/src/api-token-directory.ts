@@ -3,7 +3,7 @@ import type { ConfigFact } from '@daalu/contracts';
 import { NatsClient, STREAM_NAMES, type StreamNames } from '@daalu/platform/jetstream';
 import { LOGGER, Readiness, type Logger } from '@daalu/platform/observability';
 import { ConfigFactsFollower } from './config-facts-follower';
-import { hashToken } from './secret-token';
+import { hashToken } from '@daalu/contracts';
 
 /** Which tenant each API token (by its SHA-256) belongs to: what every tenant-scoped API authenticates with. */
 @Injectable()

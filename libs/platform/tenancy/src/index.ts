@@ -1,4 +1,11 @@
-export * from './secret-token';
+export {
+  generateToken,
+  hashToken,
+  isWellFormedToken,
+  tokenPrefix,
+  TOKEN_KINDS,
+  type TokenKind,
+} from '@daalu/contracts';
 export * from './config-facts-follower';
 export * from './api-token-directory';
 export * from './tenant.guard';

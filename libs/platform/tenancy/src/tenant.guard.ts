@@ -2,7 +2,7 @@ import { Injectable, type CanActivate, type ExecutionContext } from '@nestjs/com
 import type { FastifyRequest } from 'fastify';
 import { problem, ProblemException } from '@daalu/platform/http';
 import { ApiTokenDirectory } from './api-token-directory';
-import { isWellFormedToken } from './secret-token';
+import { isWellFormedToken } from '@daalu/contracts';
 
 /** The tenant an authenticated request acts for (set by TenantGuard). */
 export interface TenantRequest extends FastifyRequest {

@@ -48,18 +48,7 @@ export class RuleFactsService {
   async delete(tenantId: string, ruleId: string): Promise<void> {
     const current = this.directory.get(tenantId, ruleId);
     if (!current) throw notFound();
-    const id = uuidv7();
-    const fact = {
-      schemaVersion: 1 as const,
-      kind: 'alert-rule.deleted' as const,
-      id,
-      tenantId,
-      correlationId: id,
-      causationId: null,
-      occurredAt: new Date().toISOString(),
-      ruleId,
-    };
-    await this.publish(tenantId, fact, current.sequence);
+    await this.publish(tenantId, { ...factHeader('alert-rule.deleted', tenantId), ruleId }, current.sequence);
   }
 
   private async save(
@@ -69,19 +58,7 @@ export class RuleFactsService {
     rule: AlertRuleSpec,
     expectLastSubjectSequence: number,
   ): Promise<void> {
-    const id = uuidv7();
-    const fact = {
-      schemaVersion: 1 as const,
-      kind: 'alert-rule.saved' as const,
-      id,
-      tenantId,
-      correlationId: id,
-      causationId: null,
-      occurredAt: new Date().toISOString(),
-      ruleId,
-      version,
-      rule,
-    };
+    const fact = { ...factHeader('alert-rule.saved', tenantId), ruleId, version, rule };
     await this.publish(tenantId, fact, expectLastSubjectSequence);
   }
 
@@ -111,6 +88,20 @@ export class RuleFactsService {
     }
     await this.directory.waitFor(seq);
   }
+}
+
+/** The envelope of a rule fact: a change of its own is its own correlation. */
+function factHeader<K extends 'alert-rule.saved' | 'alert-rule.deleted'>(kind: K, tenantId: string) {
+  const id = uuidv7();
+  return {
+    schemaVersion: 1 as const,
+    kind,
+    id,
+    tenantId,
+    correlationId: id,
+    causationId: null,
+    occurredAt: new Date().toISOString(),
+  };
 }
 
 export const notFound = () => new ProblemException(problem(404, 'not-found', 'Not found', 'no such alert rule'));
