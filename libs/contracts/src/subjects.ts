@@ -10,7 +10,7 @@ import { assertNamespace } from './namespace';
  *   <ns>.deadletter.<consumer>          messages a consumer terminated as poison (stream DEAD_LETTERS)
  *   <ns>.ratelimit.ingest               gateway replicas share rate-limit consumption (core NATS, not stored)
  */
-export const CONFIG_AGGREGATES = ['tenant', 'ingest-key', 'api-token', 'alert-rule'] as const;
+export const CONFIG_AGGREGATES = ['tenant', 'ingest-key', 'api-token', 'alert-rule', 'webhook'] as const;
 export type ConfigAggregate = (typeof CONFIG_AGGREGATES)[number];
 
 export interface Subjects {

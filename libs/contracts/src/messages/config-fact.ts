@@ -2,13 +2,32 @@ import { HEADER_KIND } from '../headers';
 import type { MessageCodec } from '../envelope';
 import { AlertRuleDeletedCodec, AlertRuleSavedCodec, type AlertRuleDeleted, type AlertRuleSaved } from './alert-rule';
 import { ApiTokenIssuedCodec, type ApiTokenIssued } from './api-token-issued';
+import {
+  WebhookDeletedCodec,
+  WebhookSavedCodec,
+  WebhookSecretIssuedCodec,
+  WebhookSecretRevealedCodec,
+  type WebhookDeleted,
+  type WebhookSaved,
+  type WebhookSecretIssued,
+  type WebhookSecretRevealed,
+} from './webhook';
 import { IngestKeyIssuedCodec, type IngestKeyIssued } from './ingest-key-issued';
 import { TenantCreatedCodec, type TenantCreated } from './tenant-created';
 import { TenantRateLimitSetCodec, type TenantRateLimitSet } from './tenant-rate-limit-set';
 
 /** Every message kind on the CONFIG stream. */
 export type ConfigFact =
-  TenantCreated | TenantRateLimitSet | IngestKeyIssued | ApiTokenIssued | AlertRuleSaved | AlertRuleDeleted;
+  | TenantCreated
+  | TenantRateLimitSet
+  | IngestKeyIssued
+  | ApiTokenIssued
+  | AlertRuleSaved
+  | AlertRuleDeleted
+  | WebhookSaved
+  | WebhookSecretIssued
+  | WebhookSecretRevealed
+  | WebhookDeleted;
 
 const CONFIG_CODECS: Record<ConfigFact['kind'], MessageCodec<ConfigFact>> = {
   'tenant.created': TenantCreatedCodec as MessageCodec<ConfigFact>,
@@ -17,6 +36,10 @@ const CONFIG_CODECS: Record<ConfigFact['kind'], MessageCodec<ConfigFact>> = {
   'api-token.issued': ApiTokenIssuedCodec as MessageCodec<ConfigFact>,
   'alert-rule.saved': AlertRuleSavedCodec as MessageCodec<ConfigFact>,
   'alert-rule.deleted': AlertRuleDeletedCodec as MessageCodec<ConfigFact>,
+  'webhook.saved': WebhookSavedCodec as MessageCodec<ConfigFact>,
+  'webhook.secret-issued': WebhookSecretIssuedCodec as MessageCodec<ConfigFact>,
+  'webhook.secret-revealed': WebhookSecretRevealedCodec as MessageCodec<ConfigFact>,
+  'webhook.deleted': WebhookDeletedCodec as MessageCodec<ConfigFact>,
 };
 
 /**

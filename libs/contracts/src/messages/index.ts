@@ -6,5 +6,6 @@ export * from './api-token-issued';
 export * from './alert-rule';
 export * from './alert';
 export * from './proposal';
+export * from './webhook';
 export * from './config-fact';
 export * from './dead-letter';

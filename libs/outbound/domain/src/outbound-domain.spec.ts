@@ -2,6 +2,7 @@ import { spawnSync } from 'node:child_process';
 import { Webhook } from 'standardwebhooks';
 import { AddressGuard } from './address-guard';
 import { nextAttemptAt, retryAfterMs, type RetrySchedule } from './retry-schedule';
+import { SecretBox } from './secret-box';
 import { daaluSignature, generateSigningSecret, isSigningSecret, sameSignature, signatureHeaders } from './signing';
 
 const BODY = JSON.stringify({ type: 'alert.fired', summary: 'disk on backup-1 at 93% — ünïcode', lines: 'a\nb' });
@@ -103,5 +104,32 @@ describe('AddressGuard', () => {
     expect(AddressGuard.validCidr('10.0.0.0/8')).toBe(true);
     expect(AddressGuard.validCidr('10.0.0.0/99')).toBe(false);
     expect(guard.check('not-an-ip').allowed).toBe(false);
+  });
+});
+
+describe('SecretBox', () => {
+  const key = 'a'.repeat(64);
+  const next = Buffer.alloc(32, 7).toString('base64');
+
+  it('seals and opens; the sealed text reveals nothing and is different each time', () => {
+    const box = new SecretBox([key]);
+    const sealed = box.seal('whsec_topsecret');
+    expect(sealed).not.toContain('topsecret');
+    expect(box.seal('whsec_topsecret')).not.toBe(sealed);
+    expect(box.open(sealed)).toBe('whsec_topsecret');
+  });
+
+  it('refuses tampering and unknown keys, and opens old values after a key rotation', () => {
+    const old = new SecretBox([key]);
+    const sealed = old.seal('value');
+    const parts = sealed.split('.');
+    parts[3] = Buffer.from('other').toString('base64url');
+    expect(() => old.open(parts.join('.'))).toThrow();
+    expect(() => new SecretBox([next]).open(sealed)).toThrow(/key not configured/);
+    const rotated = new SecretBox([next, key]);
+    expect(rotated.open(sealed)).toBe('value');
+    expect(rotated.isStale(sealed)).toBe(true);
+    expect(rotated.isStale(rotated.seal('value'))).toBe(false);
+    expect(() => new SecretBox(['short'])).toThrow(/32 bytes/);
   });
 });
