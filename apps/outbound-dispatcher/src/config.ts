@@ -1,6 +1,10 @@
 import { Expose, Type } from 'class-transformer';
-import { IsInt, Max, Min } from 'class-validator';
+import { IsInt, IsOptional, IsString, Matches, Max, Min, ValidateIf } from 'class-validator';
 import { PlatformConfig } from '@daalu/platform/config';
+
+const KEY = /^([0-9a-fA-F]{64}|[A-Za-z0-9+/]{43}=)$/;
+const KEYS = /^([0-9a-fA-F]{64}|[A-Za-z0-9+/]{43}=)(,([0-9a-fA-F]{64}|[A-Za-z0-9+/]{43}=))*$/;
+const CIDRS = /^[0-9a-fA-F:.]+\/\d{1,3}(,[0-9a-fA-F:.]+\/\d{1,3})*$/;
 
 /** Settings of the outbound dispatcher. */
 export class OutboundDispatcherConfig extends PlatformConfig {
@@ -10,4 +14,34 @@ export class OutboundDispatcherConfig extends PlatformConfig {
   @Min(0)
   @Max(65535)
   override PORT: number = 8084;
+
+  /**
+   * The key signing secrets and custom header values are sealed with (32 bytes: 64 hex or base64).
+   * Required in production; development uses a fixed, public development key (and says so).
+   */
+  @Expose()
+  @ValidateIf((c: OutboundDispatcherConfig) => c.NODE_ENV === 'production' || c.DAALU_SECRET_KEY !== undefined)
+  @IsString({ message: 'DAALU_SECRET_KEY is required in production' })
+  @Matches(KEY, { message: 'DAALU_SECRET_KEY must be 32 bytes: 64 hex characters or 44 base64 characters' })
+  DAALU_SECRET_KEY?: string;
+
+  /** Older keys, comma-separated, still needed to open values sealed before a key rotation. */
+  @Expose()
+  @IsOptional()
+  @Matches(KEYS, { message: 'DAALU_SECRET_KEYS_PREVIOUS must be keys like DAALU_SECRET_KEY, comma-separated' })
+  DAALU_SECRET_KEYS_PREVIOUS?: string;
+
+  /** CIDRs deliveries may reach despite the SSRF guard (development and tests: `127.0.0.0/8`). */
+  @Expose()
+  @IsOptional()
+  @Matches(CIDRS, { message: 'DAALU_OUTBOUND_ALLOW must be CIDRs separated by commas, e.g. 127.0.0.0/8' })
+  DAALU_OUTBOUND_ALLOW?: string;
+
+  /** How long a rotated-out signing secret keeps signing (s). */
+  @Expose()
+  @Type(() => Number)
+  @IsInt()
+  @Min(0)
+  @Max(30 * 86_400)
+  DAALU_KEY_GRACE_S: number = 86_400;
 }

@@ -1,5 +1,6 @@
 import 'reflect-metadata';
 import { runApp } from '@daalu/platform/app';
+import { answerErrorsAsProblems } from '@daalu/platform/http';
 import { AppModule } from './app.module';
 import { OutboundDispatcherConfig } from './config';
 
@@ -7,4 +8,5 @@ void runApp({
   name: 'outbound-dispatcher',
   configClass: OutboundDispatcherConfig,
   module: (config, logger) => AppModule.forRoot(config, logger),
+  configureHttp: answerErrorsAsProblems,
 });

@@ -118,6 +118,11 @@ export class HttpSender {
     return this.agent.close();
   }
 
+  /** Nest calls this at shutdown: open connections to receivers are closed. */
+  onModuleDestroy(): Promise<void> {
+    return this.close();
+  }
+
   /** dns.lookup, refusing when any address of the name is not allowed (at connect time). */
   private readonly checkedLookup = (
     hostname: string,

@@ -1,0 +1,23 @@
+import { AddressGuard, SecretBox } from '@daalu/outbound/domain';
+
+/** Settings of the outbound features (from the app's validated config). */
+export interface OutboundOptions {
+  /** The current sealing key first, then older ones. */
+  secretKeys: string[];
+  /** CIDRs allowed despite the SSRF guard. */
+  allow: string[];
+  keyGraceSeconds: number;
+}
+
+export const OUTBOUND_OPTIONS = Symbol('OUTBOUND_OPTIONS');
+
+/** A public key for development only: values sealed with it are as good as plain text. */
+export const DEVELOPMENT_SECRET_KEY = Buffer.alloc(32, 'daalu-development-key-not-secret').toString('hex');
+
+export function secretBoxOf(options: OutboundOptions): SecretBox {
+  return new SecretBox(options.secretKeys);
+}
+
+export function addressGuardOf(options: OutboundOptions): AddressGuard {
+  return new AddressGuard(options.allow);
+}

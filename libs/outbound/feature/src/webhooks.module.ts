@@ -1,0 +1,38 @@
+import { Module, type DynamicModule } from '@nestjs/common';
+import { TenancyModule } from '@daalu/platform/tenancy';
+import { HttpSender } from './delivery/http-sender';
+import { addressGuardOf, OUTBOUND_OPTIONS, type OutboundOptions } from './outbound-options';
+import { WebhookDirectory } from './webhooks/webhook-directory';
+import { WebhooksController } from './webhooks/webhooks.controller';
+import { WebhooksService } from './webhooks/webhooks.service';
+
+/** Response bodies kept of an attempt, at most (bytes). */
+const MAX_RESPONSE_BYTES = 4096;
+/** An attempt with no answer within this fails (ms). */
+const DELIVERY_TIMEOUT_MS = 10_000;
+
+/** Outbound webhooks: the API, the directory every replica keeps, and the SSRF-safe sender. */
+@Module({})
+export class WebhooksModule {
+  static forRoot(options: OutboundOptions): DynamicModule {
+    return {
+      module: WebhooksModule,
+      imports: [TenancyModule],
+      controllers: [WebhooksController],
+      providers: [
+        { provide: OUTBOUND_OPTIONS, useValue: options },
+        {
+          provide: HttpSender,
+          useFactory: () =>
+            new HttpSender(addressGuardOf(options), {
+              timeoutMs: DELIVERY_TIMEOUT_MS,
+              maxResponseBytes: MAX_RESPONSE_BYTES,
+            }),
+        },
+        WebhookDirectory,
+        WebhooksService,
+      ],
+      exports: [WebhookDirectory, HttpSender, OUTBOUND_OPTIONS],
+    };
+  }
+}

@@ -1,0 +1,100 @@
+import { Inject, Injectable } from '@nestjs/common';
+import type { ConfigFact, WebhookSpec } from '@daalu/contracts';
+import { NatsClient, STREAM_NAMES, type StreamNames } from '@daalu/platform/jetstream';
+import { LOGGER, Readiness, type Logger } from '@daalu/platform/observability';
+import { ConfigFactsFollower } from '@daalu/platform/tenancy';
+
+/** A signing secret, sealed; `expiresAt` is set once a newer one replaced it (epoch ms). */
+export interface StoredSecret {
+  id: string;
+  sealed: string;
+  issuedAt: string;
+  expiresAt: number | null;
+}
+
+/** A webhook as the dispatcher knows it: the spec, its sealed header values and secrets. */
+export interface StoredWebhook {
+  id: string;
+  tenantId: string;
+  version: number;
+  spec: WebhookSpec;
+  sealedHeaders: Record<string, string>;
+  /** Newest first. */
+  secrets: StoredSecret[];
+  createdAt: string;
+  updatedAt: string;
+  /** Stream sequence of the webhook subject's last fact (for the next change's expectation). */
+  sequence: number;
+}
+
+/** Every tenant's webhooks, in memory, from the CONFIG stream; ready once loaded. */
+@Injectable()
+export class WebhookDirectory extends ConfigFactsFollower {
+  private readonly byTenant = new Map<string, Map<string, StoredWebhook>>();
+
+  constructor(
+    client: NatsClient,
+    @Inject(STREAM_NAMES) streams: StreamNames,
+    @Inject(LOGGER) logger: Logger,
+    readiness: Readiness,
+  ) {
+    super('webhooks', client, streams, logger, readiness);
+  }
+
+  list(tenantId: string): StoredWebhook[] {
+    return [...(this.byTenant.get(tenantId)?.values() ?? [])];
+  }
+
+  get(tenantId: string, webhookId: string): StoredWebhook | undefined {
+    return this.byTenant.get(tenantId)?.get(webhookId);
+  }
+
+  /** The secrets a delivery at `now` is signed with: the current one, and one still in its grace period. */
+  signingSecrets(webhook: StoredWebhook, now: number): StoredSecret[] {
+    return webhook.secrets.filter((secret) => secret.expiresAt === null || secret.expiresAt > now).slice(0, 2);
+  }
+
+  protected apply(fact: ConfigFact, seq: number): void {
+    if (!fact.kind.startsWith('webhook.')) return;
+    let hooks = this.byTenant.get(fact.tenantId);
+    if (!hooks) this.byTenant.set(fact.tenantId, (hooks = new Map()));
+    switch (fact.kind) {
+      case 'webhook.saved': {
+        const previous = hooks.get(fact.webhookId);
+        hooks.set(fact.webhookId, {
+          id: fact.webhookId,
+          tenantId: fact.tenantId,
+          version: fact.version,
+          spec: fact.webhook,
+          sealedHeaders: fact.sealedHeaders,
+          secrets: previous?.secrets ?? [],
+          createdAt: previous?.createdAt ?? fact.occurredAt,
+          updatedAt: fact.occurredAt,
+          sequence: seq,
+        });
+        break;
+      }
+      case 'webhook.secret-issued': {
+        const hook = hooks.get(fact.webhookId);
+        if (!hook) break;
+        const previous = hook.secrets.find((secret) => secret.id === fact.previousSecretId);
+        if (previous) previous.expiresAt = fact.previousExpiresAt ? Date.parse(fact.previousExpiresAt) : 0;
+        // Only the new secret and one in its grace period matter; older ones are gone for good.
+        hook.secrets = [
+          { id: fact.secretId, sealed: fact.sealedSecret, issuedAt: fact.occurredAt, expiresAt: null },
+          ...(previous ? [previous] : []),
+        ];
+        hook.sequence = seq;
+        break;
+      }
+      case 'webhook.secret-revealed': {
+        const hook = hooks.get(fact.webhookId);
+        if (hook) hook.sequence = seq;
+        break;
+      }
+      case 'webhook.deleted':
+        hooks.delete(fact.webhookId);
+        break;
+    }
+  }
+}

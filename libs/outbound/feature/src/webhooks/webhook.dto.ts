@@ -1,0 +1,211 @@
+import { Type } from 'class-transformer';
+import {
+  ArrayMaxSize,
+  ArrayMinSize,
+  IsArray,
+  IsBoolean,
+  IsIn,
+  IsInt,
+  IsNotEmpty,
+  IsNumber,
+  IsObject,
+  IsOptional,
+  IsString,
+  Max,
+  MaxLength,
+  Min,
+  ValidateNested,
+} from 'class-validator';
+import { SEVERITIES, type Severity, type WebhookSpec } from '@daalu/contracts';
+import type { FieldError } from '@daalu/platform/http';
+
+export class AlertTriggerDto {
+  @IsOptional()
+  @IsIn(SEVERITIES as unknown as string[], { message: `minSeverity must be one of ${SEVERITIES.join(', ')}` })
+  minSeverity?: Severity;
+
+  @IsArray()
+  @ArrayMinSize(1)
+  @ArrayMaxSize(2)
+  @IsIn(['fired', 'resolved'], { each: true, message: 'states are fired and/or resolved' })
+  states: Array<'fired' | 'resolved'>;
+}
+
+export class ProposalTriggerDto {
+  @IsOptional()
+  @IsArray()
+  @ArrayMaxSize(50)
+  @IsString({ each: true })
+  @IsNotEmpty({ each: true })
+  @MaxLength(64, { each: true })
+  kinds?: string[];
+
+  @IsArray()
+  @ArrayMinSize(1)
+  @ArrayMaxSize(3)
+  @IsIn(['created', 'approved', 'rejected'], { each: true, message: 'states are created, approved and/or rejected' })
+  states: Array<'created' | 'approved' | 'rejected'>;
+}
+
+export class EventTriggerDto {
+  @IsOptional()
+  @IsString()
+  @IsNotEmpty()
+  @MaxLength(128)
+  type?: string;
+
+  @IsOptional()
+  @IsString()
+  @IsNotEmpty()
+  @MaxLength(64)
+  module?: string;
+
+  @IsOptional()
+  @IsString()
+  @IsNotEmpty()
+  @MaxLength(128)
+  source?: string;
+
+  @IsOptional()
+  @IsIn(SEVERITIES as unknown as string[], { message: `minSeverity must be one of ${SEVERITIES.join(', ')}` })
+  minSeverity?: Severity;
+}
+
+export class TriggerDto {
+  @IsOptional()
+  @IsObject()
+  @ValidateNested()
+  @Type(() => AlertTriggerDto)
+  alerts?: AlertTriggerDto;
+
+  @IsOptional()
+  @IsObject()
+  @ValidateNested()
+  @Type(() => ProposalTriggerDto)
+  proposals?: ProposalTriggerDto;
+
+  @IsOptional()
+  @IsObject()
+  @ValidateNested()
+  @Type(() => EventTriggerDto)
+  events?: EventTriggerDto;
+}
+
+export class TemplateDto {
+  @IsObject()
+  fields: Record<string, unknown>;
+}
+
+export class BatchDto {
+  @IsInt()
+  @Min(1)
+  @Max(1000)
+  maxEvents: number;
+
+  @IsNumber()
+  @Min(0.1)
+  @Max(300)
+  maxSeconds: number;
+}
+
+/** The body of POST and PUT /api/v1/webhooks (SPEC.md's "Outbound webhook"). */
+export class WebhookDto {
+  @IsString()
+  @MaxLength(2048)
+  url: string;
+
+  @IsOptional()
+  @IsString()
+  @MaxLength(500)
+  description?: string;
+
+  @IsObject()
+  @ValidateNested()
+  @Type(() => TriggerDto)
+  trigger: TriggerDto;
+
+  @IsOptional()
+  @IsObject()
+  headers?: Record<string, unknown>;
+
+  @IsOptional()
+  @IsObject()
+  @ValidateNested()
+  @Type(() => TemplateDto)
+  template?: TemplateDto;
+
+  @IsOptional()
+  @IsObject()
+  @ValidateNested()
+  @Type(() => BatchDto)
+  batch?: BatchDto;
+
+  @IsOptional()
+  @IsBoolean()
+  enabled?: boolean;
+}
+
+const HEADER_NAME = /^[!#$%&'*+.^_`|~0-9A-Za-z-]{1,100}$/;
+/** Headers Daalu sets itself: a webhook may not override them. */
+const RESERVED = /^(content-type|content-length|host|user-agent|webhook-.*|x-daalu-.*|connection|transfer-encoding)$/i;
+
+/** What decorators cannot say: a trigger at all, header names and values, a template that is JSON. */
+export function webhookProblems(dto: WebhookDto): FieldError[] {
+  const errors: FieldError[] = [];
+  if (!dto.trigger?.alerts && !dto.trigger?.proposals && !dto.trigger?.events) {
+    errors.push({ field: 'trigger', message: 'give alerts, proposals and/or events (events: {} is every event)' });
+  }
+  const headers = Object.entries(dto.headers ?? {});
+  if (headers.length > 20) errors.push({ field: 'headers', message: 'at most 20 custom headers' });
+  for (const [name, value] of headers) {
+    if (!HEADER_NAME.test(name)) errors.push({ field: `headers.${name}`, message: 'not a valid header name' });
+    else if (RESERVED.test(name))
+      errors.push({ field: `headers.${name}`, message: 'set by Daalu; cannot be overridden' });
+    if (typeof value !== 'string' || value.length > 4096 || /[\r\n\0]/.test(value)) {
+      errors.push({ field: `headers.${name}`, message: 'must be a string of at most 4096 characters, one line' });
+    }
+  }
+  if (dto.template && JSON.stringify(dto.template.fields).length > 20_000) {
+    errors.push({ field: 'template.fields', message: 'at most 20,000 characters of JSON' });
+  }
+  return errors;
+}
+
+export function toWebhookSpec(dto: WebhookDto): WebhookSpec {
+  const { alerts, proposals, events } = dto.trigger;
+  return {
+    url: dto.url,
+    description: dto.description ?? '',
+    trigger: {
+      ...(alerts
+        ? {
+            alerts: {
+              ...(alerts.minSeverity ? { minSeverity: alerts.minSeverity } : {}),
+              states: [...new Set(alerts.states)],
+            },
+          }
+        : {}),
+      ...(proposals
+        ? {
+            proposals: {
+              ...(proposals.kinds ? { kinds: proposals.kinds } : {}),
+              states: [...new Set(proposals.states)],
+            },
+          }
+        : {}),
+      ...(events
+        ? {
+            events: {
+              ...(events.type ? { type: events.type } : {}),
+              ...(events.module ? { module: events.module } : {}),
+              ...(events.source ? { source: events.source } : {}),
+              ...(events.minSeverity ? { minSeverity: events.minSeverity } : {}),
+            },
+          }
+        : {}),
+    },
+    enabled: dto.enabled ?? true,
+    ...(dto.template ? { template: { fields: dto.template.fields } } : {}),
+    ...(dto.batch ? { batch: { maxEvents: dto.batch.maxEvents, maxSeconds: dto.batch.maxSeconds } } : {}),
+  };
+}
