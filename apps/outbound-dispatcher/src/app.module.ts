@@ -1,7 +1,8 @@
 import { Module, type DynamicModule } from '@nestjs/common';
 import { PlatformModule } from '@daalu/platform/app';
 import type { Logger } from '@daalu/platform/observability';
-import { DEVELOPMENT_SECRET_KEY, WebhooksModule } from '@daalu/outbound/feature';
+import { OUTBOUND_MIGRATIONS } from '@daalu/outbound/data-access';
+import { DeliveriesModule, DEVELOPMENT_SECRET_KEY } from '@daalu/outbound/feature';
 import { OutboundDispatcherConfig } from './config';
 
 /** Composes the app: the platform, then its features. No logic here. */
@@ -18,16 +19,24 @@ export class AppModule {
           service: 'outbound-dispatcher',
           config,
           logger,
-          database: { schema: 'outbound', migrations: [] },
+          database: { schema: 'outbound', migrations: [...OUTBOUND_MIGRATIONS] },
         }),
-        WebhooksModule.forRoot({
-          secretKeys: [
-            config.DAALU_SECRET_KEY ?? DEVELOPMENT_SECRET_KEY,
-            ...(config.DAALU_SECRET_KEYS_PREVIOUS?.split(',') ?? []),
-          ],
-          allow: config.DAALU_OUTBOUND_ALLOW?.split(',') ?? [],
-          keyGraceSeconds: config.DAALU_KEY_GRACE_S,
-        }),
+        DeliveriesModule.forRoot(
+          {
+            secretKeys: [
+              config.DAALU_SECRET_KEY ?? DEVELOPMENT_SECRET_KEY,
+              ...(config.DAALU_SECRET_KEYS_PREVIOUS?.split(',') ?? []),
+            ],
+            allow: config.DAALU_OUTBOUND_ALLOW?.split(',') ?? [],
+            keyGraceSeconds: config.DAALU_KEY_GRACE_S,
+          },
+          {
+            baseMs: config.DAALU_RETRY_BASE_MS,
+            windowMs: config.DAALU_RETRY_WINDOW_S * 1000,
+            // A step never longer than a quarter of the window (so a short test window retries too), nor 15 min.
+            maxStepMs: Math.max(config.DAALU_RETRY_BASE_MS, Math.min(15 * 60_000, config.DAALU_RETRY_WINDOW_S * 250)),
+          },
+        ),
       ],
     };
   }

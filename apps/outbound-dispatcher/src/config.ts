@@ -37,6 +37,22 @@ export class OutboundDispatcherConfig extends PlatformConfig {
   @Matches(CIDRS, { message: 'DAALU_OUTBOUND_ALLOW must be CIDRs separated by commas, e.g. 127.0.0.0/8' })
   DAALU_OUTBOUND_ALLOW?: string;
 
+  /** The first retry's wait (ms); each next one doubles it (with jitter). */
+  @Expose()
+  @Type(() => Number)
+  @IsInt()
+  @Min(10)
+  @Max(3_600_000)
+  DAALU_RETRY_BASE_MS: number = 5_000;
+
+  /** How long retries go on from the first attempt (s): one hour. */
+  @Expose()
+  @Type(() => Number)
+  @IsInt()
+  @Min(1)
+  @Max(7 * 86_400)
+  DAALU_RETRY_WINDOW_S: number = 3_600;
+
   /** How long a rotated-out signing secret keeps signing (s). */
   @Expose()
   @Type(() => Number)

@@ -29,6 +29,8 @@ export interface StreamNames {
   events: string;
   config: string;
   deadLetters: string;
+  /** Work queue of the outbound dispatcher: one message per delivery to make. */
+  deliveries: string;
   /** Key-value bucket (its stream is KV_<name>): Idempotency-Key -> event id, 24 h. */
   idempotencyBucket: string;
 }
@@ -39,13 +41,14 @@ export function streamNamesFor(namespace: string): StreamNames {
     events: `${prefix}_EVENTS`,
     config: `${prefix}_CONFIG`,
     deadLetters: `${prefix}_DEAD_LETTERS`,
+    deliveries: `${prefix}_DELIVERIES`,
     idempotencyBucket: `${prefix}_IDEMPOTENCY`,
   };
 }
 
 /** Every JetStream stream of a namespace, the key-value bucket's (KV_<bucket>) included. */
 export function allStreamNames(names: StreamNames): string[] {
-  return [names.events, names.config, names.deadLetters, `KV_${names.idempotencyBucket}`];
+  return [names.events, names.config, names.deadLetters, names.deliveries, `KV_${names.idempotencyBucket}`];
 }
 
 export function streamDefinitions(namespace: string, options: StreamOptions = {}): StreamDefinition[] {
@@ -77,6 +80,14 @@ export function streamDefinitions(namespace: string, options: StreamOptions = {}
       maxAgeSeconds: 90 * DAY,
       duplicateWindowSeconds: 2 * 60,
       maxMessageBytes: 4 * 1024 * 1024,
+    },
+    {
+      name: names.deliveries,
+      subjects: [subjects.allDeliveries],
+      description: 'Deliveries the outbound dispatcher is to make (a work queue shared by its replicas).',
+      maxAgeSeconds: 2 * DAY,
+      duplicateWindowSeconds: 2 * 60,
+      maxMessageBytes: 2 * 1024 * 1024,
     },
   ];
 }

@@ -25,6 +25,9 @@ export interface Subjects {
   /** Subject of one proposal's facts (its own subject: decisions use expected-last-subject-sequence). */
   proposal(tenantId: string, proposalId: string): string;
   allProposals: string;
+  /** Deliveries the outbound dispatcher is to make, per tenant (stream DELIVERIES). */
+  delivery(tenantId: string): string;
+  allDeliveries: string;
   /** Subject of one configuration aggregate of one tenant: used with expected-last-subject-sequence. */
   config(tenantId: string, aggregate: ConfigAggregate): string;
   /** Every configuration fact of every tenant (a consumer filter). */
@@ -46,6 +49,8 @@ export function subjectsFor(namespace: string): Subjects {
     allAlerts: `${ns}.alerts.*`,
     proposal: (tenantId, proposalId) => `${ns}.proposals.${token(tenantId)}.${token(proposalId)}`,
     allProposals: `${ns}.proposals.>`,
+    delivery: (tenantId) => `${ns}.deliveries.${token(tenantId)}`,
+    allDeliveries: `${ns}.deliveries.*`,
     config: (tenantId, aggregate) => `${ns}.config.${token(tenantId)}.${aggregate}`,
     allConfig: `${ns}.config.>`,
     deadLetter: (consumer) => `${ns}.deadletter.${token(consumer)}`,

@@ -7,5 +7,6 @@ export * from './alert-rule';
 export * from './alert';
 export * from './proposal';
 export * from './webhook';
+export * from './delivery';
 export * from './config-fact';
 export * from './dead-letter';

@@ -1,0 +1,175 @@
+import { createServer, type IncomingMessage, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { Webhook } from 'standardwebhooks';
+import { EventIngestedCodec, streamDefinitions, type EventIngested } from '@daalu/contracts';
+import { anIngestedEvent } from '@daalu/contracts/testing';
+import { JetStreamPublisher, provisionStreams } from '@daalu/platform/jetstream';
+import { daaluSignature } from '@daalu/outbound/domain';
+import {
+  aTenantWithApiToken,
+  createTestDatabase,
+  createTestNats,
+  eventually,
+  freePort,
+  startReadyProcess,
+  testLogger,
+  type AppProcess,
+  type TestDatabase,
+  type TestNats,
+} from '@daalu/testing';
+
+const SCRIPT = 'apps/outbound-dispatcher/src/main.js';
+
+interface Received {
+  headers: IncomingMessage['headers'];
+  body: string;
+}
+
+/** A receiver on loopback answering with the statuses given, in turn (the last one from then on). */
+async function receiver(statuses: number[]) {
+  const received: Received[] = [];
+  const server: Server = createServer((req, res) => {
+    let body = '';
+    req.on('data', (chunk) => (body += chunk));
+    req.on('end', () => {
+      received.push({ headers: req.headers, body });
+      res.writeHead(statuses[Math.min(received.length - 1, statuses.length - 1)]).end('ok');
+    });
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/hook`;
+  return { url, received, close: () => new Promise((r) => server.close(r)) };
+}
+
+/** Deliveries end to end: a fact on the log, a matching webhook, signed POSTs to real receivers. */
+describe('deliveries', () => {
+  let db: TestDatabase;
+  let nats: TestNats;
+  let app: AppProcess;
+  let base: string;
+  let publisher: JetStreamPublisher;
+  let tenant: { id: string; auth: { authorization: string } };
+
+  async function webhook(
+    url: string,
+    trigger: object = { events: { type: 'deploy.*' } },
+  ): Promise<{ id: string; secret: string }> {
+    const response = await fetch(`${base}/api/v1/webhooks`, {
+      method: 'POST',
+      headers: { ...tenant.auth, 'content-type': 'application/json' },
+      body: JSON.stringify({ url, trigger, headers: { Authorization: 'Bearer to-the-ticket-system' } }),
+    });
+    expect(response.status).toBe(201);
+    return (await response.json()) as { id: string; secret: string };
+  }
+
+  async function send(overrides: Partial<EventIngested>): Promise<EventIngested> {
+    const event = anIngestedEvent(tenant.id, { receivedAt: new Date().toISOString(), ...overrides });
+    await publisher.publish(nats.subjects.event(tenant.id), EventIngestedCodec, event);
+    return event;
+  }
+
+  const delivery = (webhookId: string) =>
+    db
+      .query<{ state: string; attempts: number }>(
+        `SELECT state, attempts FROM outbound.delivery WHERE webhook_id = $1`,
+        [webhookId],
+      )
+      .then((rows) => rows[0]);
+
+  beforeAll(async () => {
+    db = await createTestDatabase('outbound_deliveries');
+    nats = await createTestNats('outbounddel');
+    await provisionStreams(nats.jsm, streamDefinitions(nats.namespace), testLogger());
+    publisher = new JetStreamPublisher(nats.js);
+    tenant = await aTenantWithApiToken(nats);
+    const port = await freePort();
+    base = `http://127.0.0.1:${port}`;
+    app = await startReadyProcess(
+      SCRIPT,
+      {
+        DATABASE_URL: db.url,
+        NATS_URL: nats.url,
+        DAALU_NAMESPACE: nats.namespace,
+        PORT: String(port),
+        HOST: '127.0.0.1',
+        DAALU_SECRET_KEY: 'cd'.repeat(32),
+        DAALU_OUTBOUND_ALLOW: '127.0.0.0/8',
+        DAALU_RETRY_BASE_MS: '200',
+        DAALU_RETRY_WINDOW_S: '3',
+      },
+      base,
+    );
+  }, 60_000);
+
+  afterAll(async () => {
+    await app?.stop('SIGTERM');
+    await nats.cleanup();
+    await db.drop();
+  });
+
+  it('POSTs a matching event, signed so the page’s receiver and a Standard Webhooks library both verify it', async () => {
+    const target = await receiver([200]);
+    const hook = await webhook(target.url);
+    const event = await send({ type: 'deploy.started' });
+    await send({ type: 'check.failed' }); // not deploy.*: no delivery
+    await eventually(
+      () => target.received.length,
+      (n) => n === 1,
+      { what: 'the delivery' },
+    );
+    const [{ headers, body }] = target.received;
+    // The product page's receiver: printf '%s' "$BODY" | openssl dgst -sha256 -hmac "$SECRET"
+    expect(headers['x-daalu-signature']).toBe(daaluSignature(hook.secret, body));
+    expect(new Webhook(hook.secret).verify(body, headers as Record<string, string>)).toMatchObject({
+      type: 'event.ingested',
+      data: { id: event.id, type: 'deploy.started' },
+    });
+    expect(headers.authorization).toBe('Bearer to-the-ticket-system');
+    await eventually(
+      () => delivery(hook.id),
+      (d) => d?.state === 'delivered',
+      { what: 'recorded as delivered' },
+    );
+    await new Promise((r) => setTimeout(r, 300));
+    expect(target.received).toHaveLength(1);
+    await target.close();
+  });
+
+  it('retries a receiver that fails 3 times, with the same webhook-id, until it succeeds', async () => {
+    const flaky = await receiver([500, 502, 503, 200]);
+    const hook = await webhook(flaky.url);
+    await send({ type: 'deploy.failed' });
+    await eventually(
+      () => delivery(hook.id),
+      (d) => d?.state === 'delivered',
+      { what: 'delivered at last', timeoutMs: 15_000 },
+    );
+    expect(flaky.received).toHaveLength(4);
+    expect(new Set(flaky.received.map((r) => r.headers['webhook-id'])).size).toBe(1);
+    expect((await delivery(hook.id)).attempts).toBe(4);
+    const attempts = await db.query<{ attempt: number; status: number | null }>(
+      `SELECT a.attempt, (a.response->>'status')::int AS status FROM outbound.delivery_attempt a
+         JOIN outbound.delivery d USING (delivery_id) WHERE d.webhook_id = $1 ORDER BY a.attempt`,
+      [hook.id],
+    );
+    expect(attempts.map((a) => a.status)).toEqual([500, 502, 503, 200]);
+    await flaky.close();
+  }, 20_000);
+
+  it('marks a delivery failed once the retry window is over', async () => {
+    const down = await receiver([503]);
+    const hook = await webhook(down.url);
+    await send({ type: 'deploy.started' });
+    await eventually(
+      () => delivery(hook.id),
+      (d) => d?.state === 'failed',
+      { what: 'failed after the window', timeoutMs: 15_000 },
+    );
+    expect(down.received.length).toBeGreaterThanOrEqual(2);
+    const attempts = (await delivery(hook.id)).attempts;
+    await new Promise((r) => setTimeout(r, 1000));
+    expect(down.received).toHaveLength(attempts); // no attempt after it failed
+    await down.close();
+  }, 20_000);
+});

@@ -1,0 +1,126 @@
+import {
+  Inject,
+  Injectable,
+  Module,
+  type DynamicModule,
+  type OnApplicationBootstrap,
+  type OnModuleDestroy,
+} from '@nestjs/common';
+import { DataSource } from 'typeorm';
+import type { Subjects, StreamNames } from '@daalu/contracts';
+import { APP_CONFIG } from '@daalu/platform/app';
+import type { PlatformConfig } from '@daalu/platform/config';
+import {
+  DeadLetterRecorder,
+  JetStreamPublisher,
+  NatsClient,
+  provisionConsumer,
+  STREAM_NAMES,
+  SUBJECTS,
+  WorkConsumer,
+} from '@daalu/platform/jetstream';
+import { LOGGER, Metrics, type Logger } from '@daalu/platform/observability';
+import { ProjectionHost } from '@daalu/platform/projection';
+import type { RetrySchedule } from '@daalu/outbound/domain';
+import { DeliveryWorker } from './delivery/delivery-worker';
+import { HttpSender } from './delivery/http-sender';
+import { WebhookFanout } from './delivery/webhook-fanout.projection';
+import { OUTBOUND_OPTIONS, secretBoxOf, type OutboundOptions } from './outbound-options';
+import { WebhookDirectory } from './webhooks/webhook-directory';
+import { WebhooksModule } from './webhooks.module';
+
+const RETRY_SCHEDULE = Symbol('RETRY_SCHEDULE');
+/** The dispatcher replicas' one durable consumer of the DELIVERIES stream. */
+export const DISPATCH_CONSUMER = 'dispatch';
+/** Deliveries in flight per replica at most. */
+const IN_FLIGHT = 64;
+
+/** Runs the shared work consumer of deliveries (not in the `rebuild` command, which runs no consumers). */
+@Injectable()
+class DeliveryConsumer implements OnApplicationBootstrap, OnModuleDestroy {
+  private consumer?: WorkConsumer;
+
+  constructor(
+    private readonly client: NatsClient,
+    @Inject(STREAM_NAMES) private readonly streams: StreamNames,
+    @Inject(SUBJECTS) private readonly subjects: Subjects,
+    @Inject(APP_CONFIG) private readonly config: PlatformConfig,
+    private readonly directory: WebhookDirectory,
+    private readonly sender: HttpSender,
+    private readonly dataSource: DataSource,
+    private readonly deadLetters: DeadLetterRecorder,
+    private readonly metrics: Metrics,
+    @Inject(OUTBOUND_OPTIONS) private readonly options: OutboundOptions,
+    @Inject(RETRY_SCHEDULE) private readonly schedule: RetrySchedule,
+    @Inject(LOGGER) private readonly logger: Logger,
+  ) {}
+
+  async onApplicationBootstrap(): Promise<void> {
+    if (this.config.DAALU_CONSUMERS !== 'true') return;
+    await provisionConsumer(this.client.jsm, {
+      stream: this.streams.deliveries,
+      durable: DISPATCH_CONSUMER,
+      filterSubject: this.subjects.allDeliveries,
+      description: 'outbound dispatcher: one delivery attempt per message, shared by every replica',
+      maxAckPending: 1000,
+      // Longer than one attempt can take (the 10 s timeout): a message is handed to another replica
+      // only when its replica died.
+      ackWaitMs: 30_000,
+    });
+    const worker = new DeliveryWorker(
+      this.directory,
+      this.sender,
+      secretBoxOf(this.options),
+      this.dataSource,
+      this.schedule,
+      this.logger,
+    );
+    this.consumer = new WorkConsumer(
+      this.client,
+      {
+        stream: this.streams.deliveries,
+        durable: DISPATCH_CONSUMER,
+        maxInFlight: IN_FLIGHT,
+        handle: (msg) => worker.handle(msg),
+      },
+      this.deadLetters,
+      this.metrics,
+      this.logger,
+    );
+    this.consumer.start();
+  }
+
+  async onModuleDestroy(): Promise<void> {
+    await this.consumer?.stop();
+  }
+}
+
+/** Deliveries: the fan-out of facts to webhooks, and the shared consumer that sends them. */
+@Module({})
+export class DeliveriesModule {
+  static forRoot(options: OutboundOptions, schedule: RetrySchedule): DynamicModule {
+    return {
+      module: DeliveriesModule,
+      imports: [WebhooksModule.forRoot(options)],
+      providers: [
+        { provide: RETRY_SCHEDULE, useValue: schedule },
+        DeliveryConsumer,
+        {
+          provide: WebhookFanout,
+          inject: [ProjectionHost, STREAM_NAMES, SUBJECTS, WebhookDirectory, JetStreamPublisher],
+          useFactory: (
+            host: ProjectionHost,
+            streams: StreamNames,
+            subjects: Subjects,
+            directory: WebhookDirectory,
+            publisher: JetStreamPublisher,
+          ) => {
+            const fanout = new WebhookFanout(streams, subjects, directory, publisher);
+            host.register(fanout);
+            return fanout;
+          },
+        },
+      ],
+    };
+  }
+}

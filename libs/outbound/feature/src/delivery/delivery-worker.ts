@@ -1,0 +1,98 @@
+import type { JsMsg } from '@nats-io/jetstream';
+import type { DataSource } from 'typeorm';
+import { DeliveryRequestedCodec, type DeliveryRequested } from '@daalu/contracts';
+import { ack, nak, type Decision } from '@daalu/platform/jetstream';
+import type { Logger } from '@daalu/platform/observability';
+import { deliveryProgress, recordAttempt } from '@daalu/outbound/data-access';
+import {
+  nextAttemptAt,
+  renderTemplate,
+  signatureHeaders,
+  type RetrySchedule,
+  type SecretBox,
+} from '@daalu/outbound/domain';
+import type { WebhookDirectory } from '../webhooks/webhook-directory';
+import type { HttpSender } from './http-sender';
+
+/** The request body kept in an attempt's record, at most (characters). */
+const KEPT_BODY = 16_384;
+
+/**
+ * One delivery attempt per message of the DELIVERIES work stream (any replica may take any message):
+ * build the body, sign it with the webhook's secrets as they are now, POST it, record the attempt.
+ * Delivered: ack. Failed: `nak` with the schedule's wait, so JetStream hands it back then (to any
+ * replica), until the retry window is over: then the delivery is marked failed and acked.
+ * Every attempt carries the same `webhook-id` (the delivery id), also after a crash or on another replica.
+ */
+export class DeliveryWorker {
+  constructor(
+    private readonly directory: WebhookDirectory,
+    private readonly sender: HttpSender,
+    private readonly box: SecretBox,
+    private readonly dataSource: DataSource,
+    private readonly schedule: RetrySchedule,
+    private readonly logger: Logger,
+  ) {}
+
+  async handle(msg: JsMsg): Promise<Decision> {
+    const request: DeliveryRequested = DeliveryRequestedCodec.decode(msg.data);
+    const webhook = this.directory.get(request.tenantId, request.webhookId);
+    if (!webhook || !webhook.spec.enabled) return ack(); // deleted or disabled since: nothing to send
+    const progress = await deliveryProgress(this.dataSource, request.deliveryId);
+    if (progress && progress.state !== 'pending') return ack(); // finished already (a redelivered message)
+
+    const data = { id: request.deliveryId, type: request.factKind, tenantId: request.tenantId, data: request.fact };
+    const body = JSON.stringify(
+      webhook.spec.template ? renderTemplate(webhook.spec.template.fields, { ...request.fact, delivery: data }) : data,
+    );
+    const now = Date.now();
+    const secrets = this.directory.signingSecrets(webhook, now).map((secret) => this.box.open(secret.sealed));
+    const custom = Object.fromEntries(
+      Object.entries(webhook.sealedHeaders).map(([name, sealed]) => [name, this.box.open(sealed)]),
+    );
+    const signed = signatureHeaders(secrets, request.deliveryId, Math.floor(now / 1000), body);
+    const outcome = await this.sender.send(webhook.spec.url, { ...custom, ...signed }, body);
+
+    const firstAttemptAt = progress?.firstAttemptAt ?? now;
+    const attempts = (progress?.attempts ?? 0) + 1;
+    const next = outcome.delivered
+      ? null
+      : nextAttemptAt(this.schedule, attempts, firstAttemptAt, Date.now(), outcome.retryAfter);
+    const state = outcome.delivered ? 'delivered' : next === null ? 'failed' : 'pending';
+    await recordAttempt(
+      this.dataSource,
+      {
+        deliveryId: request.deliveryId,
+        tenantId: request.tenantId,
+        webhookId: request.webhookId,
+        factKind: request.factKind,
+        factId: request.factId,
+        createdAt: request.requestedAt,
+      },
+      {
+        at: now,
+        durationMs: outcome.durationMs,
+        // Custom header values are secrets (an Authorization): the record keeps their names only.
+        request: { headers: { ...maskValues(custom), ...signed }, body: body.slice(0, KEPT_BODY) },
+        response:
+          outcome.status === null ? null : { status: outcome.status, headers: outcome.headers, body: outcome.body },
+        error: outcome.error,
+      },
+      { state, nextAttemptAt: next },
+    );
+    if (state === 'pending') {
+      this.logger.info(
+        { deliveryId: request.deliveryId, attempt: attempts, status: outcome.status, error: outcome.error },
+        'delivery attempt failed; retrying',
+      );
+      return nak(Math.max(0, next! - Date.now()), `attempt ${attempts} failed`);
+    }
+    if (state === 'failed')
+      this.logger.warn({ deliveryId: request.deliveryId, attempts }, 'delivery failed: retry window over');
+    return ack();
+  }
+}
+
+function maskValues(headers: Record<string, string>): Record<string, string> {
+  return Object.fromEntries(Object.keys(headers).map((name) => [name, '••••••']));
+}

@@ -1,0 +1,127 @@
+import type { JsMsg } from '@nats-io/jetstream';
+import { v5 as uuidv5 } from 'uuid';
+import {
+  AlertFiredCodec,
+  AlertResolvedCodec,
+  DeliveryRequestedCodec,
+  EventIngestedCodec,
+  HEADER_KIND,
+  ProposalApprovedCodec,
+  ProposalCreatedCodec,
+  ProposalRejectedCodec,
+  type AlertFired,
+  type AlertResolved,
+  type DeliveryRequested,
+  type EventIngested,
+  type MessageCodec,
+  type ProposalFact,
+  type StreamNames,
+  type Subjects,
+} from '@daalu/contracts';
+import type { JetStreamPublisher } from '@daalu/platform/jetstream';
+import type { Projection, Sequenced } from '@daalu/platform/projection';
+import { triggerFires, type TriggeringFact } from '@daalu/outbound/domain';
+import type { WebhookDirectory } from '../webhooks/webhook-directory';
+
+type Fact = EventIngested | AlertFired | AlertResolved | ProposalFact;
+
+const CODECS: Record<string, MessageCodec<Fact>> = {
+  'event.ingested': EventIngestedCodec as MessageCodec<Fact>,
+  'alert.fired': AlertFiredCodec as MessageCodec<Fact>,
+  'alert.resolved': AlertResolvedCodec as MessageCodec<Fact>,
+  'proposal.created': ProposalCreatedCodec as MessageCodec<Fact>,
+  'proposal.approved': ProposalApprovedCodec as MessageCodec<Fact>,
+  'proposal.rejected': ProposalRejectedCodec as MessageCodec<Fact>,
+};
+
+/** Namespace of delivery ids (fixed: changing it would change every id). */
+const NAMESPACE = '2b0d7c9a-3e51-4f6a-8d2c-9a7e1b4c5d60';
+
+/**
+ * Fan-out: every fact of the EVENTS stream, against its tenant's enabled webhooks; each webhook whose
+ * trigger fires gets a `delivery.requested` on the DELIVERIES work stream. The delivery id comes from
+ * the webhook and the fact, so a replay or a retried batch requests each delivery once (JetStream drops
+ * the repeated Nats-Msg-Id). A webhook is sent only facts recorded after it was created.
+ */
+export class WebhookFanout implements Projection<Fact | null> {
+  readonly name = 'webhook-fanout';
+  readonly stream: string;
+  readonly filterSubject = '';
+
+  constructor(
+    streams: StreamNames,
+    private readonly subjects: Subjects,
+    private readonly directory: WebhookDirectory,
+    private readonly publisher: JetStreamPublisher,
+  ) {
+    this.stream = streams.events;
+  }
+
+  decode(msg: JsMsg): Fact | null {
+    const codec = CODECS[msg.headers?.get(HEADER_KIND) ?? 'event.ingested'];
+    return codec ? codec.decode(msg.data) : null;
+  }
+
+  async apply(batch: Sequenced<Fact | null>[]): Promise<void> {
+    await this.directory.untilCaughtUp();
+    const requests: Array<Promise<unknown>> = [];
+    for (const { message: fact } of batch) {
+      if (!fact) continue;
+      const webhooks = this.directory.list(fact.tenantId);
+      if (webhooks.length === 0) continue;
+      const at = factTime(fact);
+      const view = triggering(fact);
+      for (const webhook of webhooks) {
+        if (!webhook.spec.enabled || Date.parse(webhook.createdAt) > at || !triggerFires(webhook.spec.trigger, view))
+          continue;
+        const deliveryId = uuidv5(`${webhook.id}|${fact.id}`, NAMESPACE);
+        const request: DeliveryRequested = {
+          schemaVersion: 1,
+          kind: 'delivery.requested',
+          id: deliveryId,
+          tenantId: fact.tenantId,
+          correlationId: fact.correlationId,
+          causationId: fact.id,
+          deliveryId,
+          webhookId: webhook.id,
+          factKind: fact.kind,
+          factId: fact.id,
+          fact: fact as unknown as Record<string, unknown>,
+          requestedAt: new Date().toISOString(),
+        };
+        requests.push(this.publisher.publish(this.subjects.delivery(fact.tenantId), DeliveryRequestedCodec, request));
+      }
+    }
+    // All acknowledged before the batch commits: a failure retries the batch (the ids dedupe).
+    await Promise.all(requests);
+  }
+
+  async reset(): Promise<void> {
+    // Nothing of its own to empty: the deliveries it requested are the dispatcher's history.
+  }
+}
+
+function factTime(fact: Fact): number {
+  switch (fact.kind) {
+    case 'event.ingested':
+      return Date.parse(fact.receivedAt);
+    case 'alert.fired':
+      return Date.parse(fact.firedAt);
+    case 'alert.resolved':
+      return Date.parse(fact.resolvedAt);
+    default:
+      return Date.parse(fact.occurredAt);
+  }
+}
+
+function triggering(fact: Fact): TriggeringFact {
+  switch (fact.kind) {
+    case 'event.ingested':
+      return { kind: fact.kind, type: fact.type, module: fact.module, source: fact.source, severity: fact.severity };
+    case 'alert.fired':
+    case 'alert.resolved':
+      return { kind: fact.kind, severity: fact.severity };
+    default:
+      return { kind: fact.kind, proposalKind: fact.proposalKind };
+  }
+}
