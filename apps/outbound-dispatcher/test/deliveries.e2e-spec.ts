@@ -133,6 +133,50 @@ describe('deliveries', () => {
     );
     await new Promise((r) => setTimeout(r, 300));
     expect(target.received).toHaveLength(1);
+
+    // The detail page's history: the attempt with its request (custom header values masked) and response.
+    const history = (await (
+      await fetch(`${base}/api/v1/webhooks/${hook.id}/deliveries`, { headers: tenant.auth })
+    ).json()) as {
+      items: Array<{ id: string; attempts: unknown[] }>;
+      lastDelivery: unknown;
+    };
+    expect(history.items).toHaveLength(1);
+    expect(history.lastDelivery).toEqual(history.items[0]);
+    const [first] = history.items;
+    expect(first).toMatchObject({ state: 'delivered', factKind: 'event.ingested', factId: event.id, attemptsCount: 1 });
+    expect(first.attempts[0]).toMatchObject({
+      attempt: 1,
+      durationMs: expect.any(Number),
+      request: { headers: { Authorization: '••••••', 'X-Daalu-Signature': headers['x-daalu-signature'] }, body },
+      response: { status: 200, body: 'ok' },
+      error: null,
+    });
+    expect(JSON.stringify(history)).not.toContain('to-the-ticket-system');
+
+    // Redeliver: sent again, with the same webhook-id.
+    const again = await fetch(`${base}/api/v1/deliveries/${first.id}/redeliver`, {
+      method: 'POST',
+      headers: tenant.auth,
+    });
+    expect(again.status).toBe(202);
+    await eventually(
+      () => target.received.length,
+      (n) => n === 2,
+      { what: 'the redelivery' },
+    );
+    expect(target.received[1].headers['webhook-id']).toBe(headers['webhook-id']);
+    await eventually(
+      () => delivery(hook.id),
+      (d) => d?.state === 'delivered' && d.attempts === 2,
+      { what: 'two attempts' },
+    );
+
+    const other = await aTenantWithApiToken(nats);
+    expect((await fetch(`${base}/api/v1/webhooks/${hook.id}/deliveries`, { headers: other.auth })).status).toBe(404);
+    expect(
+      (await fetch(`${base}/api/v1/deliveries/${first.id}/redeliver`, { method: 'POST', headers: other.auth })).status,
+    ).toBe(404);
     await target.close();
   });
 

@@ -7,6 +7,8 @@ export interface DeliveryRow {
   factKind: string;
   factId: string;
   createdAt: string;
+  /** The fact delivered (kept for a redeliver). */
+  fact: Record<string, unknown>;
 }
 
 export interface AttemptRecord {
@@ -31,8 +33,8 @@ export async function recordAttempt(
 ): Promise<{ attempt: number; firstAttemptAt: number }> {
   return db.transaction(async (manager) => {
     await manager.query(
-      `INSERT INTO delivery (delivery_id, tenant_id, webhook_id, fact_kind, fact_id, state, created_at)
-       VALUES ($1, $2, $3, $4, $5, 'pending', $6) ON CONFLICT (delivery_id) DO NOTHING`,
+      `INSERT INTO delivery (delivery_id, tenant_id, webhook_id, fact_kind, fact_id, state, created_at, fact)
+       VALUES ($1, $2, $3, $4, $5, 'pending', $6, $7) ON CONFLICT (delivery_id) DO NOTHING`,
       [
         delivery.deliveryId,
         delivery.tenantId,
@@ -40,6 +42,7 @@ export async function recordAttempt(
         delivery.factKind,
         delivery.factId,
         delivery.createdAt,
+        JSON.stringify(delivery.fact),
       ],
     );
     const [row]: Array<{ attempts: number; first_attempt_at: Date | null }> = await manager.query(
@@ -91,4 +94,94 @@ export async function deliveryProgress(
   return rows[0]
     ? { attempts: rows[0].attempts, firstAttemptAt: rows[0].first_attempt_at?.getTime() ?? null, state: rows[0].state }
     : null;
+}
+
+/** One delivery with its attempts, as the webhook detail page shows it. */
+export interface DeliveryView {
+  id: string;
+  state: 'pending' | 'delivered' | 'failed';
+  factKind: string;
+  factId: string;
+  createdAt: string;
+  attemptsCount: number;
+  nextAttemptAt: string | null;
+  finishedAt: string | null;
+  attempts: Array<{
+    attempt: number;
+    at: string;
+    durationMs: number;
+    request: { headers: Record<string, string>; body: string };
+    response: { status: number; headers: Record<string, string>; body: string } | null;
+    error: string | null;
+  }>;
+}
+
+/** A webhook's latest deliveries (newest first) with all their attempts. */
+export async function latestDeliveries(
+  db: DataSource,
+  tenantId: string,
+  webhookId: string,
+  limit = 100,
+): Promise<DeliveryView[]> {
+  const rows: Array<Record<string, unknown>> = await db.query(
+    `SELECT d.*, COALESCE(json_agg(json_build_object(
+              'attempt', a.attempt, 'at', a.at, 'durationMs', a.duration_ms, 'request', a.request,
+              'response', a.response, 'error', a.error) ORDER BY a.attempt) FILTER (WHERE a.attempt IS NOT NULL), '[]') AS attempt_list
+       FROM (SELECT * FROM delivery WHERE tenant_id = $1 AND webhook_id = $2 ORDER BY created_at DESC, delivery_id DESC LIMIT $3) d
+       LEFT JOIN delivery_attempt a USING (delivery_id)
+      GROUP BY d.delivery_id, d.tenant_id, d.webhook_id, d.fact_kind, d.fact_id, d.state, d.created_at, d.first_attempt_at,
+               d.attempts, d.next_attempt_at, d.last_status, d.finished_at, d.fact
+      ORDER BY d.created_at DESC, d.delivery_id DESC`,
+    [tenantId, webhookId, limit],
+  );
+  const iso = (value: unknown) => (value ? new Date(value as string).toISOString() : null);
+  return rows.map((row) => ({
+    id: row.delivery_id as string,
+    state: row.state as DeliveryView['state'],
+    factKind: row.fact_kind as string,
+    factId: row.fact_id as string,
+    createdAt: iso(row.created_at)!,
+    attemptsCount: row.attempts as number,
+    nextAttemptAt: row.state === 'pending' ? iso(row.next_attempt_at) : null,
+    finishedAt: iso(row.finished_at),
+    attempts: (row.attempt_list as DeliveryView['attempts']).map((a) => ({ ...a, at: iso(a.at)! })),
+  }));
+}
+
+/** The tenant's delivery, if it is one (for redeliver). */
+export async function findDelivery(
+  db: DataSource,
+  tenantId: string,
+  deliveryId: string,
+): Promise<{ webhookId: string; factKind: string; factId: string; fact: Record<string, unknown> } | null> {
+  const rows: Array<{ webhook_id: string; fact_kind: string; fact_id: string; fact: Record<string, unknown> }> =
+    await db.query(
+      `SELECT webhook_id, fact_kind, fact_id, fact FROM delivery WHERE tenant_id = $1 AND delivery_id = $2`,
+      [tenantId, deliveryId],
+    );
+  const row = rows[0];
+  return row ? { webhookId: row.webhook_id, factKind: row.fact_kind, factId: row.fact_id, fact: row.fact } : null;
+}
+
+/** Puts a finished delivery back to pending (a redeliver), keeping its attempts. */
+export async function reopenDelivery(db: DataSource, deliveryId: string): Promise<void> {
+  await db.query(
+    `UPDATE delivery SET state = 'pending', first_attempt_at = NULL, next_attempt_at = now(), finished_at = NULL WHERE delivery_id = $1`,
+    [deliveryId],
+  );
+}
+
+/** Deliveries (and their attempts) created before the cut-off go: the history keeps 30 days. */
+export async function purgeDeliveries(db: DataSource, before: Date): Promise<number> {
+  const rows: Array<{ delivery_id: string }> = await db.query(
+    `WITH old AS (DELETE FROM delivery WHERE created_at < $1 RETURNING delivery_id)
+     SELECT delivery_id FROM old`,
+    [before.toISOString()],
+  );
+  if (rows.length > 0) {
+    await db.query(`DELETE FROM delivery_attempt WHERE delivery_id = ANY($1::uuid[])`, [
+      rows.map((r) => r.delivery_id),
+    ]);
+  }
+  return rows.length;
 }

@@ -1,6 +1,7 @@
 import { CreateDelivery1764230400301 } from './migrations/1764230400301-create-delivery';
+import { DeliveryRequest1764230400302 } from './migrations/1764230400302-delivery-request';
 
 export * from './deliveries';
 
 /** The outbound schema's migrations, in order. */
-export const OUTBOUND_MIGRATIONS = [CreateDelivery1764230400301];
+export const OUTBOUND_MIGRATIONS = [CreateDelivery1764230400301, DeliveryRequest1764230400302];

@@ -21,7 +21,10 @@ import {
 } from '@daalu/platform/jetstream';
 import { LOGGER, Metrics, type Logger } from '@daalu/platform/observability';
 import { ProjectionHost } from '@daalu/platform/projection';
+import { TenancyModule } from '@daalu/platform/tenancy';
+import { purgeDeliveries } from '@daalu/outbound/data-access';
 import type { RetrySchedule } from '@daalu/outbound/domain';
+import { DeliveriesController } from './delivery/deliveries.controller';
 import { DeliveryWorker } from './delivery/delivery-worker';
 import { HttpSender } from './delivery/http-sender';
 import { WebhookFanout } from './delivery/webhook-fanout.projection';
@@ -32,6 +35,8 @@ import { WebhooksModule } from './webhooks.module';
 const RETRY_SCHEDULE = Symbol('RETRY_SCHEDULE');
 /** The dispatcher replicas' one durable consumer of the DELIVERIES stream. */
 export const DISPATCH_CONSUMER = 'dispatch';
+/** Days a delivery and its attempts stay in the history. */
+const HISTORY_DAYS = 30;
 /** Deliveries in flight per replica at most. */
 const IN_FLIGHT = 64;
 
@@ -39,6 +44,7 @@ const IN_FLIGHT = 64;
 @Injectable()
 class DeliveryConsumer implements OnApplicationBootstrap, OnModuleDestroy {
   private consumer?: WorkConsumer;
+  private purgeTimer?: NodeJS.Timeout;
 
   constructor(
     private readonly client: NatsClient,
@@ -88,9 +94,20 @@ class DeliveryConsumer implements OnApplicationBootstrap, OnModuleDestroy {
       this.logger,
     );
     this.consumer.start();
+    // The history keeps 30 days; hourly (idempotent, so any replica may do it).
+    this.purgeTimer = setInterval(
+      () => {
+        purgeDeliveries(this.dataSource, new Date(Date.now() - HISTORY_DAYS * 86_400_000)).catch((error: unknown) =>
+          this.logger.warn({ err: error }, 'delivery history purge failed; next hour again'),
+        );
+      },
+      60 * 60 * 1000,
+    );
+    this.purgeTimer.unref();
   }
 
   async onModuleDestroy(): Promise<void> {
+    clearInterval(this.purgeTimer);
     await this.consumer?.stop();
   }
 }
@@ -101,7 +118,8 @@ export class DeliveriesModule {
   static forRoot(options: OutboundOptions, schedule: RetrySchedule): DynamicModule {
     return {
       module: DeliveriesModule,
-      imports: [WebhooksModule.forRoot(options)],
+      imports: [WebhooksModule.forRoot(options), TenancyModule],
+      controllers: [DeliveriesController],
       providers: [
         { provide: RETRY_SCHEDULE, useValue: schedule },
         DeliveryConsumer,

@@ -68,6 +68,7 @@ export class DeliveryWorker {
         factKind: request.factKind,
         factId: request.factId,
         createdAt: request.requestedAt,
+        fact: request.fact,
       },
       {
         at: now,

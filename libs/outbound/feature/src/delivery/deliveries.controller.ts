@@ -1,0 +1,55 @@
+import { Controller, Get, HttpCode, Inject, Param, ParseUUIDPipe, Post, Req, UseGuards } from '@nestjs/common';
+import { DataSource } from 'typeorm';
+import { v7 as uuidv7 } from 'uuid';
+import { DeliveryRequestedCodec, type Subjects } from '@daalu/contracts';
+import { problem, ProblemException } from '@daalu/platform/http';
+import { JetStreamPublisher, SUBJECTS } from '@daalu/platform/jetstream';
+import { TenantGuard, type TenantRequest } from '@daalu/platform/tenancy';
+import { findDelivery, latestDeliveries, reopenDelivery } from '@daalu/outbound/data-access';
+import { WebhookDirectory } from '../webhooks/webhook-directory';
+import { webhookNotFound } from '../webhooks/webhooks.service';
+
+/** The webhook detail page's history: the latest 100 deliveries with every attempt, and redeliver. */
+@Controller('api/v1')
+@UseGuards(TenantGuard)
+export class DeliveriesController {
+  constructor(
+    private readonly dataSource: DataSource,
+    private readonly directory: WebhookDirectory,
+    private readonly publisher: JetStreamPublisher,
+    @Inject(SUBJECTS) private readonly subjects: Subjects,
+  ) {}
+
+  @Get('webhooks/:id/deliveries')
+  async deliveries(@Req() request: TenantRequest, @Param('id', new ParseUUIDPipe()) id: string) {
+    if (!this.directory.get(request.tenantId!, id)) throw webhookNotFound();
+    const items = await latestDeliveries(this.dataSource, request.tenantId!, id, 100);
+    return { items, lastDelivery: items[0] ?? null };
+  }
+
+  /** Sends a delivery again (a new retry window), with the same `webhook-id`. */
+  @Post('deliveries/:id/redeliver')
+  @HttpCode(202)
+  async redeliver(@Req() request: TenantRequest, @Param('id', new ParseUUIDPipe()) id: string) {
+    const tenantId = request.tenantId!;
+    const delivery = await findDelivery(this.dataSource, tenantId, id);
+    if (!delivery) throw new ProblemException(problem(404, 'not-found', 'Not found', 'no such delivery'));
+    await reopenDelivery(this.dataSource, id);
+    const messageId = uuidv7(); // a new message (its own Nats-Msg-Id) for the same delivery
+    await this.publisher.publish(this.subjects.delivery(tenantId), DeliveryRequestedCodec, {
+      schemaVersion: 1,
+      kind: 'delivery.requested',
+      id: messageId,
+      tenantId,
+      correlationId: id,
+      causationId: null,
+      deliveryId: id,
+      webhookId: delivery.webhookId,
+      factKind: delivery.factKind,
+      factId: delivery.factId,
+      fact: delivery.fact,
+      requestedAt: new Date().toISOString(),
+    });
+    return { id, state: 'pending' };
+  }
+}
