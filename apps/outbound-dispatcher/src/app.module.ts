@@ -29,6 +29,7 @@ export class AppModule {
             ],
             allow: config.DAALU_OUTBOUND_ALLOW?.split(',') ?? [],
             keyGraceSeconds: config.DAALU_KEY_GRACE_S,
+            deliveryTimeoutMs: config.DAALU_DELIVERY_TIMEOUT_MS,
           },
           {
             baseMs: config.DAALU_RETRY_BASE_MS,

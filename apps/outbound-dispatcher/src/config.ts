@@ -53,6 +53,14 @@ export class OutboundDispatcherConfig extends PlatformConfig {
   @Max(7 * 86_400)
   DAALU_RETRY_WINDOW_S: number = 3_600;
 
+  /** An attempt with no answer within this fails (ms); a replica that died mid-attempt is taken over after 3x this. */
+  @Expose()
+  @Type(() => Number)
+  @IsInt()
+  @Min(100)
+  @Max(120_000)
+  DAALU_DELIVERY_TIMEOUT_MS: number = 10_000;
+
   /** How long a rotated-out signing secret keeps signing (s). */
   @Expose()
   @Type(() => Number)

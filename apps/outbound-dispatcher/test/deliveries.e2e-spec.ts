@@ -1,3 +1,4 @@
+import { readdirSync, readFileSync, readlinkSync } from 'node:fs';
 import { createServer, type IncomingMessage, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { Webhook } from 'standardwebhooks';
@@ -25,6 +26,27 @@ interface Received {
   body: string;
 }
 
+/** Whether process `pid` has the TCP socket bound to local port `port` (Linux /proc). */
+function ownsLocalPort(pid: number, port: number): boolean {
+  const hex = port.toString(16).toUpperCase().padStart(4, '0');
+  const inodes = new Set(
+    readFileSync('/proc/net/tcp', 'utf8')
+      .split('\n')
+      .slice(1)
+      .map((line) => line.trim().split(/\s+/))
+      .filter((cols) => cols[1]?.endsWith(`:${hex}`))
+      .map((cols) => cols[9]),
+  );
+  return readdirSync(`/proc/${pid}/fd`).some((fd) => {
+    try {
+      const link = readlinkSync(`/proc/${pid}/fd/${fd}`);
+      return inodes.has(link.replace(/^socket:\[(\d+)\]$/, '$1'));
+    } catch {
+      return false;
+    }
+  });
+}
+
 /** A receiver on loopback answering with the statuses given, in turn (the last one from then on). */
 async function receiver(statuses: number[]) {
   const received: Received[] = [];
@@ -49,6 +71,7 @@ describe('deliveries', () => {
   let base: string;
   let publisher: JetStreamPublisher;
   let tenant: { id: string; auth: { authorization: string } };
+  let env: Record<string, string>;
 
   async function webhook(
     url: string,
@@ -85,21 +108,19 @@ describe('deliveries', () => {
     tenant = await aTenantWithApiToken(nats);
     const port = await freePort();
     base = `http://127.0.0.1:${port}`;
-    app = await startReadyProcess(
-      SCRIPT,
-      {
-        DATABASE_URL: db.url,
-        NATS_URL: nats.url,
-        DAALU_NAMESPACE: nats.namespace,
-        PORT: String(port),
-        HOST: '127.0.0.1',
-        DAALU_SECRET_KEY: 'cd'.repeat(32),
-        DAALU_OUTBOUND_ALLOW: '127.0.0.0/8',
-        DAALU_RETRY_BASE_MS: '200',
-        DAALU_RETRY_WINDOW_S: '3',
-      },
-      base,
-    );
+    env = {
+      DATABASE_URL: db.url,
+      NATS_URL: nats.url,
+      DAALU_NAMESPACE: nats.namespace,
+      HOST: '127.0.0.1',
+      DAALU_SECRET_KEY: 'cd'.repeat(32),
+      DAALU_OUTBOUND_ALLOW: '127.0.0.0/8',
+      DAALU_RETRY_BASE_MS: '200',
+      DAALU_RETRY_WINDOW_S: '3',
+      // Short, so that a replica killed mid-attempt is taken over within seconds (3x this).
+      DAALU_DELIVERY_TIMEOUT_MS: '1000',
+    };
+    app = await startReadyProcess(SCRIPT, { ...env, PORT: String(port) }, base);
   }, 60_000);
 
   afterAll(async () => {
@@ -216,4 +237,66 @@ describe('deliveries', () => {
     expect(down.received).toHaveLength(attempts); // no attempt after it failed
     await down.close();
   }, 20_000);
+
+  it('shares the work between two replicas: each delivery sent once; a replica killed mid-attempt is taken over, same webhook-id', async () => {
+    const port = await freePort();
+    const second = await startReadyProcess(SCRIPT, { ...env, PORT: String(port) }, `http://127.0.0.1:${port}`);
+    const target = await receiver([200]);
+    await webhook(target.url, { events: { type: 'job.*' } });
+    for (let i = 0; i < 20; i++) await send({ type: 'job.finished', summary: `job ${i}` });
+    await eventually(
+      () => target.received.length,
+      (n) => n >= 20,
+      { what: 'twenty deliveries' },
+    );
+    await new Promise((r) => setTimeout(r, 500));
+    expect(target.received).toHaveLength(20);
+    expect(new Set(target.received.map((r) => r.headers['webhook-id'])).size).toBe(20);
+
+    // A receiver that holds the first request: whichever replica sends it is killed while it waits.
+    let held = 0;
+    const slow = createServer((req, res) => {
+      let body = '';
+      req.on('data', (chunk) => (body += chunk));
+      req.on('end', () => {
+        slowReceived.push({ headers: req.headers, body });
+        slowPorts.push(req.socket.remotePort!);
+        if (held++ === 0) return; // never answered
+        res.writeHead(200).end('ok');
+      });
+    });
+    const slowReceived: Received[] = [];
+    const slowPorts: number[] = [];
+    await new Promise<void>((resolve) => slow.listen(0, '127.0.0.1', resolve));
+    const slowHook = await webhook(`http://127.0.0.1:${(slow.address() as AddressInfo).port}/hook`, {
+      events: { type: 'backup.*' },
+    });
+    await send({ type: 'backup.started' });
+    await eventually(
+      () => slowReceived.length,
+      (n) => n === 1,
+      { what: 'the first attempt, held' },
+    );
+    // Kill the replica that sent it (the one whose socket has the request's source port); the other
+    // one takes the unacknowledged delivery over once its ack wait has passed.
+    const holder = [app, second].find((replica) => ownsLocalPort(replica.child.pid!, slowPorts[0]));
+    expect(holder).toBeDefined();
+    const survivor = holder === app ? second : app;
+    await holder!.stop('SIGKILL');
+    await eventually(
+      () => delivery(slowHook.id),
+      (d) => d?.state === 'delivered',
+      {
+        what: 'taken over by the other replica and delivered',
+        timeoutMs: 15_000,
+      },
+    );
+    expect(survivor.child.exitCode).toBeNull();
+    if (holder === app) app = survivor;
+    else await survivor.stop('SIGTERM');
+    expect(slowReceived.length).toBeGreaterThanOrEqual(2);
+    expect(new Set(slowReceived.map((r) => r.headers['webhook-id'])).size).toBe(1);
+    await new Promise<void>((resolve) => slow.close(() => resolve()));
+    await target.close();
+  }, 40_000);
 });

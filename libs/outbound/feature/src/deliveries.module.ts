@@ -69,9 +69,9 @@ class DeliveryConsumer implements OnApplicationBootstrap, OnModuleDestroy {
       filterSubject: this.subjects.allDeliveries,
       description: 'outbound dispatcher: one delivery attempt per message, shared by every replica',
       maxAckPending: 1000,
-      // Longer than one attempt can take (the 10 s timeout): a message is handed to another replica
-      // only when its replica died.
-      ackWaitMs: 30_000,
+      // Longer than one attempt can take (three times its timeout): a message is handed to another
+      // replica only when its replica died.
+      ackWaitMs: 3 * this.options.deliveryTimeoutMs,
     });
     const worker = new DeliveryWorker(
       this.directory,

@@ -7,6 +7,8 @@ export interface OutboundOptions {
   /** CIDRs allowed despite the SSRF guard. */
   allow: string[];
   keyGraceSeconds: number;
+  /** An attempt with no answer within this fails (ms; about 10 s). */
+  deliveryTimeoutMs: number;
 }
 
 export const OUTBOUND_OPTIONS = Symbol('OUTBOUND_OPTIONS');

@@ -8,8 +8,6 @@ import { WebhooksService } from './webhooks/webhooks.service';
 
 /** Response bodies kept of an attempt, at most (bytes). */
 const MAX_RESPONSE_BYTES = 4096;
-/** An attempt with no answer within this fails (ms). */
-const DELIVERY_TIMEOUT_MS = 10_000;
 
 /** Outbound webhooks: the API, the directory every replica keeps, and the SSRF-safe sender. */
 @Module({})
@@ -25,7 +23,7 @@ export class WebhooksModule {
           provide: HttpSender,
           useFactory: () =>
             new HttpSender(addressGuardOf(options), {
-              timeoutMs: DELIVERY_TIMEOUT_MS,
+              timeoutMs: options.deliveryTimeoutMs,
               maxResponseBytes: MAX_RESPONSE_BYTES,
             }),
         },
