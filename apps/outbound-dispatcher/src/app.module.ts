@@ -30,6 +30,7 @@ export class AppModule {
             allow: config.DAALU_OUTBOUND_ALLOW?.split(',') ?? [],
             keyGraceSeconds: config.DAALU_KEY_GRACE_S,
             deliveryTimeoutMs: config.DAALU_DELIVERY_TIMEOUT_MS,
+            ratePerUrl: config.DAALU_OUTBOUND_RATE_PER_URL,
           },
           {
             baseMs: config.DAALU_RETRY_BASE_MS,

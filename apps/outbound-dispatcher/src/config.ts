@@ -61,6 +61,14 @@ export class OutboundDispatcherConfig extends PlatformConfig {
   @Max(120_000)
   DAALU_DELIVERY_TIMEOUT_MS: number = 10_000;
 
+  /** POSTs per second to one receiver URL, across all dispatcher replicas; excess waits. */
+  @Expose()
+  @Type(() => Number)
+  @IsInt()
+  @Min(1)
+  @Max(100_000)
+  DAALU_OUTBOUND_RATE_PER_URL: number = 50;
+
   /** How long a rotated-out signing secret keeps signing (s). */
   @Expose()
   @Type(() => Number)

@@ -119,6 +119,8 @@ describe('deliveries', () => {
       DAALU_RETRY_WINDOW_S: '3',
       // Short, so that a replica killed mid-attempt is taken over within seconds (3x this).
       DAALU_DELIVERY_TIMEOUT_MS: '1000',
+      // A low cap so that a test can see it (50 in production).
+      DAALU_OUTBOUND_RATE_PER_URL: '5',
     };
     app = await startReadyProcess(SCRIPT, { ...env, PORT: String(port) }, base);
   }, 60_000);
@@ -240,7 +242,8 @@ describe('deliveries', () => {
 
   it('shares the work between two replicas: each delivery sent once; a replica killed mid-attempt is taken over, same webhook-id', async () => {
     const port = await freePort();
-    const second = await startReadyProcess(SCRIPT, { ...env, PORT: String(port) }, `http://127.0.0.1:${port}`);
+    const secondUrl = `http://127.0.0.1:${port}`;
+    const second = await startReadyProcess(SCRIPT, { ...env, PORT: String(port) }, secondUrl);
     const target = await receiver([200]);
     await webhook(target.url, { events: { type: 'job.*' } });
     for (let i = 0; i < 20; i++) await send({ type: 'job.finished', summary: `job ${i}` });
@@ -292,11 +295,39 @@ describe('deliveries', () => {
       },
     );
     expect(survivor.child.exitCode).toBeNull();
-    if (holder === app) app = survivor;
-    else await survivor.stop('SIGTERM');
+    if (holder === app) {
+      app = survivor; // the suite goes on with the one left
+      base = secondUrl;
+    }
     expect(slowReceived.length).toBeGreaterThanOrEqual(2);
     expect(new Set(slowReceived.map((r) => r.headers['webhook-id'])).size).toBe(1);
     await new Promise<void>((resolve) => slow.close(() => resolve()));
+    await target.close();
+  }, 40_000);
+
+  it('holds the per-URL rate across two replicas: excess waits, nothing is dropped', async () => {
+    const port = await freePort();
+    const second = await startReadyProcess(SCRIPT, { ...env, PORT: String(port) }, `http://127.0.0.1:${port}`);
+    const arrivals: number[] = [];
+    const target = await receiver([200]);
+    const capped = await webhook(target.url, { events: { type: 'burst.*' } });
+    const count = 30;
+    for (let i = 0; i < count; i++) await send({ type: 'burst.event', summary: `burst ${i}` });
+    await eventually(
+      () => target.received.length,
+      (n) => n === count,
+      { what: 'every delivery, in time', timeoutMs: 20_000 },
+    );
+    for (const { headers } of target.received) arrivals.push(Number(headers['webhook-timestamp']) * 1000);
+    const spanMs = Math.max(...arrivals) - Math.min(...arrivals);
+    // 5/s with a burst of 5 on each of the two replicas: 30 deliveries take at least (30 - 10) / 5 = 4 s.
+    expect(spanMs).toBeGreaterThanOrEqual(3000);
+    const rows = await db.query<{ n: string }>(
+      `SELECT count(*) AS n FROM outbound.delivery WHERE webhook_id = $1 AND state = 'delivered'`,
+      [capped.id],
+    );
+    expect(Number(rows[0].n)).toBe(count);
+    await second.stop('SIGTERM');
     await target.close();
   }, 40_000);
 });

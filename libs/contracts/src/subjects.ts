@@ -37,6 +37,8 @@ export interface Subjects {
   allDeadLetters: string;
   /** Core NATS (no stream): ingest gateways tell each other what each tenant consumed. */
   ingestRateLimit: string;
+  /** Core NATS (no stream): dispatcher replicas tell each other what each receiver URL got. */
+  outboundRateLimit: string;
 }
 
 export function subjectsFor(namespace: string): Subjects {
@@ -56,6 +58,7 @@ export function subjectsFor(namespace: string): Subjects {
     deadLetter: (consumer) => `${ns}.deadletter.${token(consumer)}`,
     allDeadLetters: `${ns}.deadletter.*`,
     ingestRateLimit: `${ns}.ratelimit.ingest`,
+    outboundRateLimit: `${ns}.ratelimit.outbound`,
   };
 }
 

@@ -1,2 +1,1 @@
-export * from './token-bucket';
 export * from './event-shape';

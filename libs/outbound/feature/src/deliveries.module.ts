@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import {
   Inject,
   Injectable,
@@ -21,6 +22,7 @@ import {
 } from '@daalu/platform/jetstream';
 import { LOGGER, Metrics, type Logger } from '@daalu/platform/observability';
 import { ProjectionHost } from '@daalu/platform/projection';
+import { GossipRateLimiter } from '@daalu/platform/rate-limit';
 import { TenancyModule } from '@daalu/platform/tenancy';
 import { purgeDeliveries } from '@daalu/outbound/data-access';
 import type { RetrySchedule } from '@daalu/outbound/domain';
@@ -44,6 +46,7 @@ const IN_FLIGHT = 64;
 @Injectable()
 class DeliveryConsumer implements OnApplicationBootstrap, OnModuleDestroy {
   private consumer?: WorkConsumer;
+  private perUrl?: GossipRateLimiter;
   private purgeTimer?: NodeJS.Timeout;
 
   constructor(
@@ -73,6 +76,15 @@ class DeliveryConsumer implements OnApplicationBootstrap, OnModuleDestroy {
       // replica only when its replica died.
       ackWaitMs: 3 * this.options.deliveryTimeoutMs,
     });
+    this.perUrl = new GossipRateLimiter(
+      () => this.client.nc,
+      {
+        subject: this.subjects.outboundRateLimit,
+        instanceId: randomUUID(),
+        limitOf: () => ({ perSecond: this.options.ratePerUrl, burst: this.options.ratePerUrl }),
+      },
+      this.logger,
+    );
     const worker = new DeliveryWorker(
       this.directory,
       this.sender,
@@ -80,6 +92,7 @@ class DeliveryConsumer implements OnApplicationBootstrap, OnModuleDestroy {
       this.dataSource,
       this.schedule,
       this.logger,
+      this.perUrl,
     );
     this.consumer = new WorkConsumer(
       this.client,
@@ -109,6 +122,7 @@ class DeliveryConsumer implements OnApplicationBootstrap, OnModuleDestroy {
   async onModuleDestroy(): Promise<void> {
     clearInterval(this.purgeTimer);
     await this.consumer?.stop();
+    this.perUrl?.close();
   }
 }
 

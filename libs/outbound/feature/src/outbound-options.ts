@@ -9,6 +9,8 @@ export interface OutboundOptions {
   keyGraceSeconds: number;
   /** An attempt with no answer within this fails (ms; about 10 s). */
   deliveryTimeoutMs: number;
+  /** POSTs per second to one URL, across all dispatcher replicas (50). */
+  ratePerUrl: number;
 }
 
 export const OUTBOUND_OPTIONS = Symbol('OUTBOUND_OPTIONS');

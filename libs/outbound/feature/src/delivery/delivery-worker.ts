@@ -1,7 +1,8 @@
 import type { JsMsg } from '@nats-io/jetstream';
 import type { DataSource } from 'typeorm';
 import { DeliveryRequestedCodec, type DeliveryRequested } from '@daalu/contracts';
-import { ack, nak, type Decision } from '@daalu/platform/jetstream';
+import { ack, nak, sleep, type Decision } from '@daalu/platform/jetstream';
+import type { GossipRateLimiter } from '@daalu/platform/rate-limit';
 import type { Logger } from '@daalu/platform/observability';
 import { deliveryProgress, recordAttempt } from '@daalu/outbound/data-access';
 import {
@@ -32,7 +33,20 @@ export class DeliveryWorker {
     private readonly dataSource: DataSource,
     private readonly schedule: RetrySchedule,
     private readonly logger: Logger,
+    private readonly perUrl: GossipRateLimiter,
   ) {}
+
+  /** True once the URL has a token for this POST; else how long to wait in the queue (ms). */
+  private async waitForTurn(url: string): Promise<true | number> {
+    let waited = 0;
+    for (;;) {
+      const turn = this.perUrl.take(url);
+      if (turn.allowed) return true;
+      if (waited + turn.waitMs > MAX_WAIT_IN_PLACE_MS) return turn.waitMs;
+      await sleep(turn.waitMs);
+      waited += turn.waitMs;
+    }
+  }
 
   async handle(msg: JsMsg): Promise<Decision> {
     const request: DeliveryRequested = DeliveryRequestedCodec.decode(msg.data);
@@ -40,6 +54,10 @@ export class DeliveryWorker {
     if (!webhook || !webhook.spec.enabled) return ack(); // deleted or disabled since: nothing to send
     const progress = await deliveryProgress(this.dataSource, request.deliveryId);
     if (progress && progress.state !== 'pending') return ack(); // finished already (a redelivered message)
+
+    // 50 POSTs/s per URL across replicas: a short wait here, a longer one back in the queue (never dropped).
+    const waited = await this.waitForTurn(webhook.spec.url);
+    if (waited !== true) return nak(waited, 'the URL is at its rate limit');
 
     const data = { id: request.deliveryId, type: request.factKind, tenantId: request.tenantId, data: request.fact };
     const body = JSON.stringify(
@@ -93,6 +111,9 @@ export class DeliveryWorker {
     return ack();
   }
 }
+
+/** The longest a delivery waits in place for its URL's turn; longer, it goes back to the queue. */
+const MAX_WAIT_IN_PLACE_MS = 1000;
 
 function maskValues(headers: Record<string, string>): Record<string, string> {
   return Object.fromEntries(Object.keys(headers).map((name) => [name, '••••••']));

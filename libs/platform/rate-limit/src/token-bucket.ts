@@ -24,7 +24,13 @@ export class TokenBucket {
   }
 
   /** Takes one token if there is one. */
-  take(now: number): { allowed: boolean; remaining: number; retryAfterSeconds: number; resetSeconds: number } {
+  take(now: number): {
+    allowed: boolean;
+    remaining: number;
+    retryAfterSeconds: number;
+    resetSeconds: number;
+    missing: number;
+  } {
     this.refill(now);
     const allowed = this.tokens >= 1;
     if (allowed) this.tokens -= 1;
@@ -34,6 +40,8 @@ export class TokenBucket {
       remaining: Math.max(0, Math.floor(this.tokens)),
       retryAfterSeconds: allowed ? 0 : Math.max(1, Math.ceil(missing / this.perSecond)),
       resetSeconds: Math.max(0, Math.ceil((this.burst - this.tokens) / this.perSecond)),
+      /** Tokens short of one (0 when allowed). */
+      missing: allowed ? 0 : missing,
     };
   }
 
