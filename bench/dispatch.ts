@@ -1,0 +1,256 @@
+/**
+ * `npm run bench:dispatch`: deliveries per second from the outbound dispatcher to a local receiver
+ * spread over 100 URLs (history recorded), and the time from a trigger's 202 to the receipt, each with
+ * a baseline measured in the same run.
+ *
+ *   npm run bench:dispatch -- --deliveries 20000 --rate 500 --duration 15 --warmup 3
+ *
+ * Throughput: 100 webhooks (one per URL path of the receiver), --deliveries events published onto the
+ * log, each matching one webhook; deliveries/s is the count over the time from the first receipt to
+ * the last. Baseline: a bare HTTP client loop (undici, the same concurrency) POSTing the same signed
+ * bodies to the same URLs.
+ * Latency: events POSTed to the gateway in batches at --rate events/s; for each, from its batch's 202
+ * to its delivery's receipt.
+ */
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { join } from 'node:path';
+import { parseArgs } from 'node:util';
+import { jetstream } from '@nats-io/jetstream';
+import { Agent, request } from 'undici';
+import { v7 as uuidv7 } from 'uuid';
+import { eventIngested, EventIngestedCodec, subjectsFor } from '@daalu/contracts';
+import { JetStreamPublisher, PipelinedPublisher } from '@daalu/platform/jetstream';
+import { generateSigningSecret, signatureHeaders } from '@daalu/outbound/domain';
+import { BenchStack } from './support/bench-stack';
+import { log, percentile, positiveInt, ratio, round, sleep } from './support/util';
+
+const { values } = parseArgs({
+  options: {
+    deliveries: { type: 'string', default: '20000' },
+    rate: { type: 'string', default: '500' },
+    duration: { type: 'string', default: '15' },
+    warmup: { type: 'string', default: '3' },
+  },
+});
+const deliveries = positiveInt('deliveries', values.deliveries, 100);
+const rate = positiveInt('rate', values.rate, 1);
+const duration = positiveInt('duration', values.duration, 1);
+const warmup = positiveInt('warmup', values.warmup, 0);
+
+const GATEWAY_MAIN = join(__dirname, '..', 'apps', 'ingest-gateway', 'src', 'main.js');
+const DISPATCHER_MAIN = join(__dirname, '..', 'apps', 'outbound-dispatcher', 'src', 'main.js');
+const URLS = 100;
+const CONCURRENCY = 64;
+
+/** The receiver: 100 URL paths, 204 at once, every receipt's time and the event id it carried. */
+async function startReceiver() {
+  const receipts = new Map<string, number>();
+  let count = 0;
+  let first = 0;
+  let last = 0;
+  const server = createServer((req, res) => {
+    const chunks: Buffer[] = [];
+    req.on('data', (chunk: Buffer) => chunks.push(chunk));
+    req.on('end', () => {
+      const now = performance.now();
+      count++;
+      if (count === 1) first = now;
+      last = now;
+      try {
+        const body = JSON.parse(Buffer.concat(chunks).toString('utf8')) as { data?: { id?: string } };
+        if (body.data?.id) receipts.set(body.data.id, now);
+      } catch {
+        // the baseline's bodies are the same shape; anything else is not counted as an event
+      }
+      res.writeHead(204).end();
+    });
+  });
+  server.keepAliveTimeout = 60_000;
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const port = (server.address() as AddressInfo).port;
+  return {
+    url: (i: number) => `http://127.0.0.1:${port}/hook/${i}`,
+    receipts,
+    stats: () => ({ count, first, last }),
+    reset: () => {
+      receipts.clear();
+      count = 0;
+    },
+    close: () => new Promise((r) => server.close(r)),
+  };
+}
+
+async function main(): Promise<number> {
+  const stack = await BenchStack.open('bench:dispatch', 'benchdp');
+  const receiver = await startReceiver();
+  try {
+    const subjects = subjectsFor(stack.namespace);
+    const gateway = await stack.start('gateway', GATEWAY_MAIN);
+    const dispatcher = await stack.start('dispatcher', DISPATCHER_MAIN, {
+      DAALU_OUTBOUND_ALLOW: '127.0.0.0/8',
+      DAALU_OUTBOUND_RATE_PER_URL: '1000',
+    });
+    const created = await fetch(`${gateway.url}/api/v1/tenants`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${stack.operatorToken}`, 'content-type': 'application/json' },
+      body: JSON.stringify({ name: 'bench' }),
+    });
+    const tenant = (await created.json()) as { id: string; ingestKey: string; apiToken: string };
+    await fetch(`${gateway.url}/api/v1/tenants/${tenant.id}/rate-limit`, {
+      method: 'PUT',
+      headers: { authorization: `Bearer ${stack.operatorToken}`, 'content-type': 'application/json' },
+      body: JSON.stringify({ perSecond: 1000, burst: 1000 }),
+    });
+    await sleep(500);
+    log(`creating ${URLS} webhooks`);
+    for (let i = 0; i < URLS; i++) {
+      const res = await fetch(`${dispatcher.url}/api/v1/webhooks`, {
+        method: 'POST',
+        headers: { authorization: `Bearer ${tenant.apiToken}`, 'content-type': 'application/json' },
+        body: JSON.stringify({ url: receiver.url(i), trigger: { events: { type: `bench.e${i}` } } }),
+      });
+      if (res.status !== 201) throw new Error(`webhook ${i}: ${res.status} ${await res.text()}`);
+    }
+
+    // Throughput: events straight onto the log, each matching one webhook.
+    log(`throughput: ${deliveries} events onto the log`);
+    receiver.reset();
+    const pipeline = new PipelinedPublisher(stack.nc, 30_000);
+    const publisher = new JetStreamPublisher(jetstream(stack.nc), 30_000, pipeline);
+    const window = new Set<Promise<unknown>>();
+    for (let n = 0; n < deliveries; n++) {
+      const event = eventIngested(
+        uuidv7(),
+        tenant.id,
+        {
+          type: `bench.e${n % URLS}`,
+          module: 'bench',
+          source: 'bench',
+          summary: `event ${n}`,
+          severity: 'info',
+          payload: { n },
+        },
+        new Date().toISOString(),
+      );
+      const pub = publisher.publish(subjects.event(tenant.id), EventIngestedCodec, event);
+      window.add(pub);
+      void pub.finally(() => window.delete(pub));
+      if (window.size >= 2000) await Promise.race(window);
+    }
+    await Promise.all(window);
+    pipeline.close();
+    const deadline = Date.now() + 300_000;
+    while (receiver.stats().count < deliveries && Date.now() < deadline) await sleep(100);
+    const throughput = receiver.stats();
+    if (throughput.count < deliveries) throw new Error(`only ${throughput.count} of ${deliveries} delivered in time`);
+    const dispatcherPerSec = round(deliveries / ((throughput.last - throughput.first) / 1000));
+    log(`throughput: ${dispatcherPerSec} deliveries/s`);
+
+    // Baseline: a bare client loop, the same signed bodies, the same URLs and concurrency.
+    receiver.reset();
+    const agent = new Agent({ keepAliveTimeout: 60_000 });
+    const secret = generateSigningSecret();
+    let next = 0;
+    const baselineStarted = performance.now();
+    await Promise.all(
+      Array.from({ length: CONCURRENCY }, async () => {
+        while (next < deliveries) {
+          const n = next++;
+          const id = uuidv7();
+          const body = JSON.stringify({ id, type: 'event.ingested', tenantId: tenant.id, data: { id, n } });
+          const headers = signatureHeaders([secret], id, Math.floor(Date.now() / 1000), body);
+          const res = await request(receiver.url(n % URLS), {
+            method: 'POST',
+            headers: { 'content-type': 'application/json', ...headers },
+            body,
+            dispatcher: agent,
+          });
+          await res.body.dump();
+        }
+      }),
+    );
+    const baselinePerSec = round(deliveries / ((performance.now() - baselineStarted) / 1000));
+    await agent.close();
+    log(`baseline: ${baselinePerSec} POSTs/s`);
+
+    // Latency at --rate events/s through the gateway.
+    receiver.reset();
+    const acked = new Map<string, number>();
+    let measuring = false;
+    let stop = false;
+    const perPost = Math.max(1, Math.round(rate / 100));
+    const load = (async () => {
+      const started = performance.now();
+      for (let n = 0; !stop; n++) {
+        const wait = started + (n * 1000 * perPost) / rate - performance.now();
+        if (wait > 0) await sleep(wait);
+        const batch = Array.from({ length: perPost }, (_, j) => ({
+          type: `bench.e${(n * perPost + j) % URLS}`,
+          source: 'bench',
+          summary: `latency ${n}.${j}`,
+          payload: { n, j },
+        }));
+        const sentMeasuring = measuring;
+        void fetch(`${gateway.url}/api/v1/events/batch`, {
+          method: 'POST',
+          headers: { 'x-daalu-key': tenant.ingestKey, 'content-type': 'application/json' },
+          body: JSON.stringify(batch),
+        }).then(async (res) => {
+          const now = performance.now();
+          const answer = (await res.json()) as { items?: Array<{ id?: string }> };
+          if (sentMeasuring && measuring) for (const item of answer.items ?? []) if (item.id) acked.set(item.id, now);
+        });
+      }
+    })();
+    log(`latency: ${rate} events/s, warm-up ${warmup} s`);
+    await sleep(warmup * 1000);
+    measuring = true;
+    await sleep(duration * 1000);
+    measuring = false;
+    stop = true;
+    await load;
+    const until = Date.now() + 10_000;
+    while (Date.now() < until && [...acked.keys()].some((id) => !receiver.receipts.has(id))) await sleep(50);
+    const latencies = [...acked].flatMap(([id, at]) =>
+      receiver.receipts.has(id) ? [receiver.receipts.get(id)! - at] : [],
+    );
+    const result = {
+      deliveries,
+      dispatcherPerSec,
+      baselinePerSec,
+      ratio: ratio(dispatcherPerSec, baselinePerSec),
+      latency: {
+        rate,
+        events: acked.size,
+        missing: acked.size - latencies.length,
+        p50Ms: round(percentile(latencies, 50), 1),
+        p99Ms: round(percentile(latencies, 99), 1),
+        maxMs: round(Math.max(...latencies), 1),
+      },
+    };
+    log('\n| deliveries | **dispatcher deliveries/s** | bare client POSTs/s | ratio |');
+    log('|---:|---:|---:|---:|');
+    log(`| ${deliveries} | **${dispatcherPerSec}** | ${baselinePerSec} | ${result.ratio} |`);
+    log('\n| events/s | events | p50 ms | **p99 ms** | max ms | missing |');
+    log('|---:|---:|---:|---:|---:|---:|');
+    const l = result.latency;
+    log(`| ${l.rate} | ${l.events} | ${l.p50Ms} | **${l.p99Ms}** | ${l.maxMs} | ${l.missing} |`);
+    process.stdout.write(`${JSON.stringify(result)}\n`);
+    return 0;
+  } catch (error) {
+    log(`bench:dispatch failed: ${(error as Error).stack ?? String(error)}`);
+    return 1;
+  } finally {
+    await receiver.close();
+    await stack.cleanup();
+  }
+}
+
+main().then(
+  (code) => process.exit(code),
+  (error: unknown) => {
+    log(`bench:dispatch failed: ${String(error)}`);
+    process.exit(1);
+  },
+);
