@@ -23,6 +23,7 @@ import { eventIngested, EventIngestedCodec, subjectsFor } from '@daalu/contracts
 import { JetStreamPublisher, PipelinedPublisher } from '@daalu/platform/jetstream';
 import { generateSigningSecret, signatureHeaders } from '@daalu/outbound/domain';
 import { BenchStack } from './support/bench-stack';
+import { createLoadTenant } from './support/tenants';
 import { log, percentile, positiveInt, ratio, round, sleep } from './support/util';
 
 const { values } = parseArgs({
@@ -91,18 +92,7 @@ async function main(): Promise<number> {
       DAALU_OUTBOUND_ALLOW: '127.0.0.0/8',
       DAALU_OUTBOUND_RATE_PER_URL: '1000',
     });
-    const created = await fetch(`${gateway.url}/api/v1/tenants`, {
-      method: 'POST',
-      headers: { authorization: `Bearer ${stack.operatorToken}`, 'content-type': 'application/json' },
-      body: JSON.stringify({ name: 'bench' }),
-    });
-    const tenant = (await created.json()) as { id: string; ingestKey: string; apiToken: string };
-    await fetch(`${gateway.url}/api/v1/tenants/${tenant.id}/rate-limit`, {
-      method: 'PUT',
-      headers: { authorization: `Bearer ${stack.operatorToken}`, 'content-type': 'application/json' },
-      body: JSON.stringify({ perSecond: 1000, burst: 1000 }),
-    });
-    await sleep(500);
+    const tenant = await createLoadTenant(gateway.url, stack.operatorToken, 1000);
     log(`creating ${URLS} webhooks`);
     for (let i = 0; i < URLS; i++) {
       const res = await fetch(`${dispatcher.url}/api/v1/webhooks`, {

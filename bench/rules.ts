@@ -25,6 +25,7 @@ import { ApiTokenIssuedCodec, eventIngested, EventIngestedCodec, streamNamesFor,
 import { JetStreamPublisher, PipelinedPublisher } from '@daalu/platform/jetstream';
 import { generateToken, hashToken } from '@daalu/platform/tenancy';
 import { BenchStack } from './support/bench-stack';
+import { createLoadTenant } from './support/tenants';
 import { envelopeAt, seededRandom } from './support/event-mix';
 import { log, percentile, positiveInt, ratio, round, sleep } from './support/util';
 
@@ -271,18 +272,7 @@ async function measureLatency(): Promise<LatencyResult> {
     const subjects = subjectsFor(stack.namespace);
     const gateway = await stack.start('gateway', GATEWAY_MAIN);
     const evaluator = await stack.start('evaluator', EVALUATOR_MAIN);
-    const created = await fetch(`${gateway.url}/api/v1/tenants`, {
-      method: 'POST',
-      headers: { authorization: `Bearer ${stack.operatorToken}`, 'content-type': 'application/json' },
-      body: JSON.stringify({ name: 'bench' }),
-    });
-    const tenant = (await created.json()) as { id: string; ingestKey: string; apiToken: string };
-    await fetch(`${gateway.url}/api/v1/tenants/${tenant.id}/rate-limit`, {
-      method: 'PUT',
-      headers: { authorization: `Bearer ${stack.operatorToken}`, 'content-type': 'application/json' },
-      body: JSON.stringify({ perSecond: 1000, burst: 1000 }),
-    });
-    await sleep(500); // the rules app learns the new tenant's token from the log
+    const tenant = await createLoadTenant(gateway.url, stack.operatorToken, 1000);
     await createRules(evaluator.url, tenant.apiToken, 100);
     const probeRule = await fetch(`${evaluator.url}/api/v1/alert-rules`, {
       method: 'POST',

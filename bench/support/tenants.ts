@@ -72,3 +72,30 @@ export async function createTenants(
   );
   return keys;
 }
+
+/**
+ * One tenant made through the gateway's operator API, with its ingest limit raised to `perSecond`, and a
+ * moment for the other apps to learn its API token from the log.
+ */
+export async function createLoadTenant(
+  gatewayUrl: string,
+  operatorToken: string,
+  perSecond: number,
+): Promise<CreatedTenant> {
+  const headers = { authorization: `Bearer ${operatorToken}`, 'content-type': 'application/json' };
+  const created = await fetch(`${gatewayUrl}/api/v1/tenants`, {
+    method: 'POST',
+    headers,
+    body: JSON.stringify({ name: 'bench' }),
+  });
+  if (created.status !== 201) throw new Error(`creating the tenant: ${created.status} ${await created.text()}`);
+  const tenant = (await created.json()) as CreatedTenant;
+  const limited = await fetch(`${gatewayUrl}/api/v1/tenants/${tenant.id}/rate-limit`, {
+    method: 'PUT',
+    headers,
+    body: JSON.stringify({ perSecond, burst: perSecond }),
+  });
+  if (limited.status >= 300) throw new Error(`raising the limit: ${limited.status} ${await limited.text()}`);
+  await sleep(500);
+  return tenant;
+}

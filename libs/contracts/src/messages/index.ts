@@ -8,5 +8,6 @@ export * from './alert';
 export * from './proposal';
 export * from './webhook';
 export * from './delivery';
+export * from './event-stream-fact';
 export * from './config-fact';
 export * from './dead-letter';

@@ -1,16 +1,6 @@
 import type { JsMsg } from '@nats-io/jetstream';
 import type { EntityManager } from 'typeorm';
-import {
-  AlertFiredCodec,
-  AlertResolvedCodec,
-  EventIngestedCodec,
-  HEADER_KIND,
-  ProposalApprovedCodec,
-  ProposalCreatedCodec,
-  ProposalRejectedCodec,
-  type MessageCodec,
-  type StreamNames,
-} from '@daalu/contracts';
+import { decodeEventStreamFact, type StreamNames } from '@daalu/contracts';
 import type { Projection, Sequenced } from '@daalu/platform/projection';
 import {
   dayOf,
@@ -27,15 +17,6 @@ import { TIMELINE_CHANNEL, type TimelineCommitted, type TimelineOptions } from '
 const DAY_MS = 86_400_000;
 /** A notification lists the tenants of a batch up to this many (PostgreSQL caps a payload at 8000 bytes). */
 const MAX_NOTIFIED_TENANTS = 150;
-
-const CODECS: Record<string, MessageCodec<TimelineFact>> = {
-  'event.ingested': EventIngestedCodec as MessageCodec<TimelineFact>,
-  'alert.fired': AlertFiredCodec as MessageCodec<TimelineFact>,
-  'alert.resolved': AlertResolvedCodec as MessageCodec<TimelineFact>,
-  'proposal.created': ProposalCreatedCodec as MessageCodec<TimelineFact>,
-  'proposal.approved': ProposalApprovedCodec as MessageCodec<TimelineFact>,
-  'proposal.rejected': ProposalRejectedCodec as MessageCodec<TimelineFact>,
-};
 
 /**
  * Every fact of the EVENTS stream (ingested events, alerts, proposals) of every tenant, onto the timeline: one insert per batch into the day partitions,
@@ -61,9 +42,7 @@ export class TimelineEventsProjection implements Projection<TimelineFact | null>
 
   /** By its kind header; a kind this version does not know (a newer app wrote it) is skipped: null. */
   decode(msg: JsMsg): TimelineFact | null {
-    const kind = msg.headers?.get(HEADER_KIND) ?? 'event.ingested';
-    const codec = CODECS[kind];
-    return codec ? codec.decode(msg.data) : null;
+    return decodeEventStreamFact(msg.headers, msg.data);
   }
 
   async apply(batch: Sequenced<TimelineFact | null>[], manager: EntityManager): Promise<void> {

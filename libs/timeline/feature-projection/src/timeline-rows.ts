@@ -1,8 +1,8 @@
-import type { AlertFired, AlertResolved, EventIngested, ProposalFact } from '@daalu/contracts';
+import type { EventStreamFact } from '@daalu/contracts';
 import type { TimelineRow } from '@daalu/timeline/data-access';
 
 /** Every kind of fact the timeline shows. */
-export type TimelineFact = EventIngested | AlertFired | AlertResolved | ProposalFact;
+export type TimelineFact = EventStreamFact;
 
 /** The timeline row of a fact at a log position. Alerts are shown as entries of their own kind. */
 export function timelineRowOf(fact: TimelineFact, streamSeq: number): TimelineRow {

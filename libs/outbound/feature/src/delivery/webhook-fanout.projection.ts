@@ -1,20 +1,10 @@
 import type { JsMsg } from '@nats-io/jetstream';
 import { v5 as uuidv5 } from 'uuid';
 import {
-  AlertFiredCodec,
-  AlertResolvedCodec,
+  decodeEventStreamFact,
   DeliveryRequestedCodec,
-  EventIngestedCodec,
-  HEADER_KIND,
-  ProposalApprovedCodec,
-  ProposalCreatedCodec,
-  ProposalRejectedCodec,
-  type AlertFired,
-  type AlertResolved,
   type DeliveryRequested,
-  type EventIngested,
-  type MessageCodec,
-  type ProposalFact,
+  type EventStreamFact,
   type StreamNames,
   type Subjects,
 } from '@daalu/contracts';
@@ -23,16 +13,7 @@ import type { Projection, Sequenced } from '@daalu/platform/projection';
 import { triggerFires, type TriggeringFact } from '@daalu/outbound/domain';
 import type { WebhookDirectory } from '../webhooks/webhook-directory';
 
-type Fact = EventIngested | AlertFired | AlertResolved | ProposalFact;
-
-const CODECS: Record<string, MessageCodec<Fact>> = {
-  'event.ingested': EventIngestedCodec as MessageCodec<Fact>,
-  'alert.fired': AlertFiredCodec as MessageCodec<Fact>,
-  'alert.resolved': AlertResolvedCodec as MessageCodec<Fact>,
-  'proposal.created': ProposalCreatedCodec as MessageCodec<Fact>,
-  'proposal.approved': ProposalApprovedCodec as MessageCodec<Fact>,
-  'proposal.rejected': ProposalRejectedCodec as MessageCodec<Fact>,
-};
+type Fact = EventStreamFact;
 
 /** Namespace of delivery ids (fixed: changing it would change every id). */
 const NAMESPACE = '2b0d7c9a-3e51-4f6a-8d2c-9a7e1b4c5d60';
@@ -58,8 +39,7 @@ export class WebhookFanout implements Projection<Fact | null> {
   }
 
   decode(msg: JsMsg): Fact | null {
-    const codec = CODECS[msg.headers?.get(HEADER_KIND) ?? 'event.ingested'];
-    return codec ? codec.decode(msg.data) : null;
+    return decodeEventStreamFact(msg.headers, msg.data);
   }
 
   async apply(batch: Sequenced<Fact | null>[]): Promise<void> {

@@ -1,0 +1,30 @@
+import { HEADER_KIND } from '../headers';
+import type { MessageCodec } from '../envelope';
+import { AlertFiredCodec, AlertResolvedCodec, type AlertFired, type AlertResolved } from './alert';
+import { EventIngestedCodec, type EventIngested } from './event-ingested';
+import { ProposalApprovedCodec, ProposalCreatedCodec, ProposalRejectedCodec, type ProposalFact } from './proposal';
+
+/** Every kind of fact on the EVENTS stream: what lands on the timeline, and what webhooks fire on. */
+export type EventStreamFact = EventIngested | AlertFired | AlertResolved | ProposalFact;
+
+const CODECS: Record<EventStreamFact['kind'], MessageCodec<EventStreamFact>> = {
+  'event.ingested': EventIngestedCodec as MessageCodec<EventStreamFact>,
+  'alert.fired': AlertFiredCodec as MessageCodec<EventStreamFact>,
+  'alert.resolved': AlertResolvedCodec as MessageCodec<EventStreamFact>,
+  'proposal.created': ProposalCreatedCodec as MessageCodec<EventStreamFact>,
+  'proposal.approved': ProposalApprovedCodec as MessageCodec<EventStreamFact>,
+  'proposal.rejected': ProposalRejectedCodec as MessageCodec<EventStreamFact>,
+};
+
+/**
+ * Decodes an EVENTS stream message by its Daalu-Kind header (an ingested event when it has none).
+ * Returns null for a kind this version does not know (a newer app wrote it): readers skip those.
+ */
+export function decodeEventStreamFact(
+  headers: { get(key: string): string } | undefined,
+  data: Uint8Array,
+): EventStreamFact | null {
+  const kind = (headers?.get(HEADER_KIND) || 'event.ingested') as EventStreamFact['kind'];
+  const codec = CODECS[kind];
+  return codec ? codec.decode(data) : null;
+}
