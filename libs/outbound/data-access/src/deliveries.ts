@@ -1,4 +1,5 @@
 import type { DataSource } from 'typeorm';
+import { GroupCommit } from './group-commit';
 
 export interface DeliveryRow {
   deliveryId: string;
@@ -21,79 +22,116 @@ export interface AttemptRecord {
   error: string | null;
 }
 
-/**
- * Records one attempt and where the delivery stands, in one transaction: the attempt number is the
- * delivery's count plus one (a redelivered message after a crash is a new attempt, numbered on).
- */
-export async function recordAttempt(
-  db: DataSource,
-  delivery: DeliveryRow,
-  attempt: Omit<AttemptRecord, 'attempt' | 'deliveryId'>,
-  next: { state: 'pending' | 'delivered' | 'failed'; nextAttemptAt: number | null },
-): Promise<{ attempt: number; firstAttemptAt: number }> {
-  return db.transaction(async (manager) => {
-    await manager.query(
-      `INSERT INTO delivery (delivery_id, tenant_id, webhook_id, fact_kind, fact_id, state, created_at, fact)
-       VALUES ($1, $2, $3, $4, $5, 'pending', $6, $7) ON CONFLICT (delivery_id) DO NOTHING`,
-      [
-        delivery.deliveryId,
-        delivery.tenantId,
-        delivery.webhookId,
-        delivery.factKind,
-        delivery.factId,
-        delivery.createdAt,
-        JSON.stringify(delivery.fact),
-      ],
-    );
-    const [row]: Array<{ attempts: number; first_attempt_at: Date | null }> = await manager.query(
-      `SELECT attempts, first_attempt_at FROM delivery WHERE delivery_id = $1 FOR UPDATE`,
-      [delivery.deliveryId],
-    );
-    const number = row.attempts + 1;
-    const firstAttemptAt = row.first_attempt_at?.getTime() ?? attempt.at;
-    await manager.query(
-      `INSERT INTO delivery_attempt (delivery_id, attempt, at, duration_ms, request, response, error)
-       VALUES ($1, $2, $3, $4, $5, $6, $7)`,
-      [
-        delivery.deliveryId,
-        number,
-        new Date(attempt.at).toISOString(),
-        attempt.durationMs,
-        JSON.stringify(attempt.request),
-        attempt.response ? JSON.stringify(attempt.response) : null,
-        attempt.error,
-      ],
-    );
-    await manager.query(
-      `UPDATE delivery SET attempts = $2, first_attempt_at = $3, state = $4, next_attempt_at = $5, last_status = $6,
-              finished_at = CASE WHEN $4 = 'pending' THEN NULL ELSE $7::timestamptz END
-        WHERE delivery_id = $1`,
-      [
-        delivery.deliveryId,
-        number,
-        new Date(firstAttemptAt).toISOString(),
-        next.state,
-        next.nextAttemptAt === null ? null : new Date(next.nextAttemptAt).toISOString(),
-        attempt.response?.status ?? null,
-        new Date(attempt.at).toISOString(),
-      ],
-    );
-    return { attempt: number, firstAttemptAt };
-  });
+/** Where a delivery stands before an attempt: its attempts so far, when the first was, its state. */
+export interface DeliveryProgress {
+  attempts: number;
+  firstAttemptAt: number | null;
+  state: string;
 }
 
-/** Where a delivery stands before an attempt: its attempts so far and when the first was. */
-export async function deliveryProgress(
-  db: DataSource,
-  deliveryId: string,
-): Promise<{ attempts: number; firstAttemptAt: number | null; state: string } | null> {
-  const rows: Array<{ attempts: number; first_attempt_at: Date | null; state: string }> = await db.query(
-    `SELECT attempts, first_attempt_at, state FROM delivery WHERE delivery_id = $1`,
-    [deliveryId],
-  );
-  return rows[0]
-    ? { attempts: rows[0].attempts, firstAttemptAt: rows[0].first_attempt_at?.getTime() ?? null, state: rows[0].state }
-    : null;
+/** One attempt to record, with the delivery it belongs to and where the delivery stands after it. */
+export interface AttemptToRecord {
+  delivery: DeliveryRow;
+  attempt: Omit<AttemptRecord, 'attempt' | 'deliveryId'>;
+  next: { state: 'pending' | 'delivered' | 'failed'; nextAttemptAt: number | null };
+}
+
+/**
+ * The dispatcher's reads and writes of deliveries, in batches (group commit): every attempt in flight
+ * on a replica asks for its delivery's progress and records its outcome, and at hundreds of deliveries
+ * a second one statement per batch instead of five per attempt is what keeps PostgreSQL off the
+ * critical path. A caller's promise settles when its own row is read or committed, so a delivery is
+ * acked only once its attempt is stored.
+ */
+export class DeliveryJournal {
+  private readonly reads: GroupCommit<string, DeliveryProgress | null>;
+  private readonly writes: GroupCommit<AttemptToRecord, number>;
+
+  constructor(private readonly db: DataSource) {
+    this.reads = new GroupCommit((ids) => this.readProgress(ids), { maxBatch: 500, maxConcurrent: 2 });
+    this.writes = new GroupCommit((attempts) => this.recordAttempts(attempts), {
+      maxBatch: 250,
+      maxConcurrent: 2,
+      keyOf: (attempt) => attempt.delivery.deliveryId,
+    });
+  }
+
+  progress(deliveryId: string): Promise<DeliveryProgress | null> {
+    return this.reads.submit(deliveryId);
+  }
+
+  /** Records the attempt and where the delivery stands; resolves with the attempt's number once committed. */
+  record(attempt: AttemptToRecord): Promise<number> {
+    return this.writes.submit(attempt);
+  }
+
+  private async readProgress(ids: string[]): Promise<Array<DeliveryProgress | null>> {
+    const rows: Array<{ delivery_id: string; attempts: number; first_attempt_at: Date | null; state: string }> =
+      await this.db.query(
+        `SELECT delivery_id, attempts, first_attempt_at, state FROM delivery WHERE delivery_id = ANY($1::uuid[])`,
+        [[...new Set(ids)]],
+      );
+    const byId = new Map(rows.map((row) => [row.delivery_id, row]));
+    return ids.map((id) => {
+      const row = byId.get(id);
+      return row
+        ? { attempts: row.attempts, firstAttemptAt: row.first_attempt_at?.getTime() ?? null, state: row.state }
+        : null;
+    });
+  }
+
+  /**
+   * One statement for the batch: each delivery is created at its first attempt or counted on (a message
+   * redelivered after a crash is a new attempt, numbered on), and each attempt is inserted under the
+   * number its delivery's row got. The rows go as one JSON text, expanded by json_to_recordset.
+   */
+  private async recordAttempts(attempts: AttemptToRecord[]): Promise<number[]> {
+    const iso = (ms: number | null) => (ms === null ? null : new Date(ms).toISOString());
+    const rows = attempts.map(({ delivery, attempt, next }) => ({
+      deliveryId: delivery.deliveryId,
+      tenantId: delivery.tenantId,
+      webhookId: delivery.webhookId,
+      factKind: delivery.factKind,
+      factId: delivery.factId,
+      createdAt: delivery.createdAt,
+      fact: delivery.fact,
+      at: iso(attempt.at),
+      durationMs: attempt.durationMs,
+      request: attempt.request,
+      response: attempt.response,
+      error: attempt.error,
+      state: next.state,
+      nextAttemptAt: iso(next.nextAttemptAt),
+      lastStatus: attempt.response?.status ?? null,
+    }));
+    const numbered: Array<{ delivery_id: string; attempt: number }> = await this.db.query(
+      `WITH input AS (
+         SELECT * FROM json_to_recordset($1::json) AS x("deliveryId" uuid, "tenantId" uuid, "webhookId" uuid,
+                "factKind" text, "factId" uuid, "createdAt" timestamptz, fact jsonb, at timestamptz,
+                "durationMs" real, request jsonb, response jsonb, error text, state text,
+                "nextAttemptAt" timestamptz, "lastStatus" integer)
+       ), counted AS (
+         INSERT INTO delivery AS d (delivery_id, tenant_id, webhook_id, fact_kind, fact_id, state, created_at, fact,
+                first_attempt_at, attempts, next_attempt_at, last_status, finished_at)
+         SELECT "deliveryId", "tenantId", "webhookId", "factKind", "factId", state, "createdAt", fact,
+                at, 1, "nextAttemptAt", "lastStatus", CASE WHEN state = 'pending' THEN NULL ELSE at END
+           FROM input
+         ON CONFLICT (delivery_id) DO UPDATE SET
+                attempts = d.attempts + 1,
+                first_attempt_at = COALESCE(d.first_attempt_at, excluded.first_attempt_at),
+                state = excluded.state, next_attempt_at = excluded.next_attempt_at,
+                last_status = excluded.last_status, finished_at = excluded.finished_at
+         RETURNING delivery_id, attempts
+       )
+       INSERT INTO delivery_attempt (delivery_id, attempt, at, duration_ms, request, response, error)
+       SELECT i."deliveryId", c.attempts, i.at, i."durationMs", i.request, i.response, i.error
+         FROM input i JOIN counted c ON c.delivery_id = i."deliveryId"
+       RETURNING delivery_id, attempt`,
+      [JSON.stringify(rows)],
+    );
+    const byId = new Map(numbered.map((row) => [row.delivery_id, row.attempt]));
+    return attempts.map((attempt) => byId.get(attempt.delivery.deliveryId)!);
+  }
 }
 
 /** One delivery with its attempts, as the webhook detail page shows it. */

@@ -24,7 +24,7 @@ import { LOGGER, Metrics, type Logger } from '@daalu/platform/observability';
 import { ProjectionHost } from '@daalu/platform/projection';
 import { GossipRateLimiter } from '@daalu/platform/rate-limit';
 import { TenancyModule } from '@daalu/platform/tenancy';
-import { purgeDeliveries } from '@daalu/outbound/data-access';
+import { DeliveryJournal, purgeDeliveries } from '@daalu/outbound/data-access';
 import type { RetrySchedule } from '@daalu/outbound/domain';
 import { DeliveriesController } from './delivery/deliveries.controller';
 import { DeliveryWorker } from './delivery/delivery-worker';
@@ -89,7 +89,7 @@ class DeliveryConsumer implements OnApplicationBootstrap, OnModuleDestroy {
       this.directory,
       this.sender,
       secretBoxOf(this.options),
-      this.dataSource,
+      new DeliveryJournal(this.dataSource),
       this.schedule,
       this.logger,
       this.perUrl,

@@ -1,10 +1,9 @@
 import type { JsMsg } from '@nats-io/jetstream';
-import type { DataSource } from 'typeorm';
 import { DeliveryRequestedCodec, type DeliveryRequested } from '@daalu/contracts';
 import { ack, nak, sleep, type Decision } from '@daalu/platform/jetstream';
 import type { GossipRateLimiter } from '@daalu/platform/rate-limit';
 import type { Logger } from '@daalu/platform/observability';
-import { deliveryProgress, recordAttempt } from '@daalu/outbound/data-access';
+import type { DeliveryJournal } from '@daalu/outbound/data-access';
 import {
   nextAttemptAt,
   renderTemplate,
@@ -26,15 +25,31 @@ const KEPT_BODY = 16_384;
  * Every attempt carries the same `webhook-id` (the delivery id), also after a crash or on another replica.
  */
 export class DeliveryWorker {
+  private readonly openedValues = new Map<string, string>();
+
   constructor(
     private readonly directory: WebhookDirectory,
     private readonly sender: HttpSender,
     private readonly box: SecretBox,
-    private readonly dataSource: DataSource,
+    private readonly journal: DeliveryJournal,
     private readonly schedule: RetrySchedule,
     private readonly logger: Logger,
     private readonly perUrl: GossipRateLimiter,
   ) {}
+
+  /**
+   * A sealed secret or header value, opened once and then kept (every delivery to a webhook needs the
+   * same ones; decrypting each time was a measurable share of a delivery's CPU). Bounded: cleared when full.
+   */
+  private opened(sealed: string): string {
+    let plain = this.openedValues.get(sealed);
+    if (plain === undefined) {
+      if (this.openedValues.size >= MAX_OPENED_VALUES) this.openedValues.clear();
+      plain = this.box.open(sealed);
+      this.openedValues.set(sealed, plain);
+    }
+    return plain;
+  }
 
   /** True once the URL has a token for this POST; else how long to wait in the queue (ms). */
   private async waitForTurn(url: string): Promise<true | number> {
@@ -52,7 +67,7 @@ export class DeliveryWorker {
     const request: DeliveryRequested = DeliveryRequestedCodec.decode(msg.data);
     const webhook = this.directory.get(request.tenantId, request.webhookId);
     if (!webhook || !webhook.spec.enabled) return ack(); // deleted or disabled since: nothing to send
-    const progress = await deliveryProgress(this.dataSource, request.deliveryId);
+    const progress = await this.journal.progress(request.deliveryId);
     if (progress && progress.state !== 'pending') return ack(); // finished already (a redelivered message)
 
     // 50 POSTs/s per URL across replicas: a short wait here, a longer one back in the queue (never dropped).
@@ -64,9 +79,9 @@ export class DeliveryWorker {
       webhook.spec.template ? renderTemplate(webhook.spec.template.fields, { ...request.fact, delivery: data }) : data,
     );
     const now = Date.now();
-    const secrets = this.directory.signingSecrets(webhook, now).map((secret) => this.box.open(secret.sealed));
+    const secrets = this.directory.signingSecrets(webhook, now).map((secret) => this.opened(secret.sealed));
     const custom = Object.fromEntries(
-      Object.entries(webhook.sealedHeaders).map(([name, sealed]) => [name, this.box.open(sealed)]),
+      Object.entries(webhook.sealedHeaders).map(([name, sealed]) => [name, this.opened(sealed)]),
     );
     const signed = signatureHeaders(secrets, request.deliveryId, Math.floor(now / 1000), body);
     const outcome = await this.sender.send(webhook.spec.url, { ...custom, ...signed }, body);
@@ -77,9 +92,8 @@ export class DeliveryWorker {
       ? null
       : nextAttemptAt(this.schedule, attempts, firstAttemptAt, Date.now(), outcome.retryAfter);
     const state = outcome.delivered ? 'delivered' : next === null ? 'failed' : 'pending';
-    await recordAttempt(
-      this.dataSource,
-      {
+    const attempt = await this.journal.record({
+      delivery: {
         deliveryId: request.deliveryId,
         tenantId: request.tenantId,
         webhookId: request.webhookId,
@@ -88,7 +102,7 @@ export class DeliveryWorker {
         createdAt: request.requestedAt,
         fact: request.fact,
       },
-      {
+      attempt: {
         at: now,
         durationMs: outcome.durationMs,
         // Custom header values are secrets (an Authorization): the record keeps their names only.
@@ -97,20 +111,23 @@ export class DeliveryWorker {
           outcome.status === null ? null : { status: outcome.status, headers: outcome.headers, body: outcome.body },
         error: outcome.error,
       },
-      { state, nextAttemptAt: next },
-    );
+      next: { state, nextAttemptAt: next },
+    });
     if (state === 'pending') {
       this.logger.info(
-        { deliveryId: request.deliveryId, attempt: attempts, status: outcome.status, error: outcome.error },
+        { deliveryId: request.deliveryId, attempt, status: outcome.status, error: outcome.error },
         'delivery attempt failed; retrying',
       );
-      return nak(Math.max(0, next! - Date.now()), `attempt ${attempts} failed`);
+      return nak(Math.max(0, next! - Date.now()), `attempt ${attempt} failed`);
     }
     if (state === 'failed')
-      this.logger.warn({ deliveryId: request.deliveryId, attempts }, 'delivery failed: retry window over');
+      this.logger.warn({ deliveryId: request.deliveryId, attempts: attempt }, 'delivery failed: retry window over');
     return ack();
   }
 }
+
+/** Opened secrets and header values kept at most (a few per webhook). */
+const MAX_OPENED_VALUES = 10_000;
 
 /** The longest a delivery waits in place for its URL's turn; longer, it goes back to the queue. */
 const MAX_WAIT_IN_PLACE_MS = 1000;

@@ -52,8 +52,7 @@ export class WebhookFanout implements Projection<Fact | null> {
       const at = factTime(fact);
       const view = triggering(fact);
       for (const webhook of webhooks) {
-        if (!webhook.spec.enabled || Date.parse(webhook.createdAt) > at || !triggerFires(webhook.spec.trigger, view))
-          continue;
+        if (!webhook.spec.enabled || webhook.createdAtMs > at || !triggerFires(webhook.spec.trigger, view)) continue;
         const deliveryId = uuidv5(`${webhook.id}|${fact.id}`, NAMESPACE);
         const request: DeliveryRequested = {
           schemaVersion: 1,

@@ -22,6 +22,8 @@ export interface StoredWebhook {
   /** Newest first. */
   secrets: StoredSecret[];
   createdAt: string;
+  /** `createdAt` in epoch ms (compared with every fact's time by the fan-out). */
+  createdAtMs: number;
   updatedAt: string;
   /** Stream sequence of the webhook subject's last fact (for the next change's expectation). */
   sequence: number;
@@ -69,6 +71,7 @@ export class WebhookDirectory extends ConfigFactsFollower {
           sealedHeaders: fact.sealedHeaders,
           secrets: previous?.secrets ?? [],
           createdAt: previous?.createdAt ?? fact.occurredAt,
+          createdAtMs: previous?.createdAtMs ?? Date.parse(fact.occurredAt),
           updatedAt: fact.occurredAt,
           sequence: seq,
         });

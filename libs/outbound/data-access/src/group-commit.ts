@@ -1,0 +1,78 @@
+interface Waiting<I, O> {
+  input: I;
+  resolve(output: O): void;
+  reject(error: unknown): void;
+}
+
+export interface GroupCommitOptions<I> {
+  /** Inputs per batch at most. */
+  maxBatch: number;
+  /** Batches running at once at most (each holds a database connection). */
+  maxConcurrent: number;
+  /** Inputs with the same key never share a batch (one statement cannot change a row twice). */
+  keyOf?(input: I): string;
+}
+
+/**
+ * Group commit: callers submit one input each and await its own result, while the work runs as one
+ * statement per batch. A batch starts as soon as a slot is free; whatever arrives while batches run
+ * waits and goes in the next one. So at a low rate each input runs alone, at once, and at a high rate
+ * hundreds share a round trip: no fixed delay, no timer.
+ */
+export class GroupCommit<I, O> {
+  private waiting: Array<Waiting<I, O>> = [];
+  private running = 0;
+  private scheduled = false;
+
+  constructor(
+    private readonly run: (inputs: I[]) => Promise<O[]>,
+    private readonly options: GroupCommitOptions<I>,
+  ) {}
+
+  submit(input: I): Promise<O> {
+    return new Promise<O>((resolve, reject) => {
+      this.waiting.push({ input, resolve, reject });
+      // After this turn's callbacks: the inputs submitted together go together.
+      if (!this.scheduled) {
+        this.scheduled = true;
+        setImmediate(() => {
+          this.scheduled = false;
+          this.pump();
+        });
+      }
+    });
+  }
+
+  private pump(): void {
+    while (this.running < this.options.maxConcurrent && this.waiting.length > 0) {
+      const batch = this.nextBatch();
+      this.running++;
+      this.run(batch.map((w) => w.input))
+        .then(
+          (outputs) => batch.forEach((w, i) => w.resolve(outputs[i])),
+          (error: unknown) => batch.forEach((w) => w.reject(error)),
+        )
+        .finally(() => {
+          this.running--;
+          this.pump();
+        });
+    }
+  }
+
+  private nextBatch(): Array<Waiting<I, O>> {
+    const { maxBatch, keyOf } = this.options;
+    if (!keyOf) return this.waiting.splice(0, maxBatch);
+    const batch: Array<Waiting<I, O>> = [];
+    const rest: Array<Waiting<I, O>> = [];
+    const keys = new Set<string>();
+    for (const waiting of this.waiting) {
+      const key = keyOf(waiting.input);
+      if (batch.length < maxBatch && !keys.has(key)) {
+        keys.add(key);
+        batch.push(waiting);
+      } else rest.push(waiting);
+    }
+    this.waiting = rest;
+    return batch;
+  }
+}
