@@ -47,6 +47,9 @@ function ownsLocalPort(pid: number, port: number): boolean {
   });
 }
 
+/** Receivers still open (closed after the suite even when a test failed before closing its own). */
+const openReceivers = new Set<Server>();
+
 /** A receiver on loopback answering with the statuses given, in turn (the last one from then on). */
 async function receiver(statuses: number[]) {
   const received: Received[] = [];
@@ -60,7 +63,13 @@ async function receiver(statuses: number[]) {
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/hook`;
-  return { url, received, close: () => new Promise((r) => server.close(r)) };
+  openReceivers.add(server);
+  const close = () => {
+    openReceivers.delete(server);
+    server.closeAllConnections();
+    return new Promise((r) => server.close(r));
+  };
+  return { url, received, close };
 }
 
 /** Deliveries end to end: a fact on the log, a matching webhook, signed POSTs to real receivers. */
@@ -76,11 +85,12 @@ describe('deliveries', () => {
   async function webhook(
     url: string,
     trigger: object = { events: { type: 'deploy.*' } },
+    extra: object = {},
   ): Promise<{ id: string; secret: string }> {
     const response = await fetch(`${base}/api/v1/webhooks`, {
       method: 'POST',
       headers: { ...tenant.auth, 'content-type': 'application/json' },
-      body: JSON.stringify({ url, trigger, headers: { Authorization: 'Bearer to-the-ticket-system' } }),
+      body: JSON.stringify({ url, trigger, headers: { Authorization: 'Bearer to-the-ticket-system' }, ...extra }),
     });
     expect(response.status).toBe(201);
     return (await response.json()) as { id: string; secret: string };
@@ -126,6 +136,10 @@ describe('deliveries', () => {
   }, 60_000);
 
   afterAll(async () => {
+    for (const server of openReceivers) {
+      server.closeAllConnections();
+      server.close();
+    }
     await app?.stop('SIGTERM');
     await nats.cleanup();
     await db.drop();
@@ -330,4 +344,76 @@ describe('deliveries', () => {
     await second.stop('SIGTERM');
     await target.close();
   }, 40_000);
+  it('batch mode: up to maxEvents facts per POST as a JSON array, the rest after maxSeconds; past the per-URL cap in events/s', async () => {
+    const warehouse = await receiver([200]);
+    const hook = await webhook(
+      warehouse.url,
+      { events: { type: 'mirror.*' } },
+      { batch: { maxEvents: 50, maxSeconds: 1 } },
+    );
+    const started = Date.now();
+    const events: EventIngested[] = [];
+    for (let i = 0; i < 103; i++) events.push(await send({ type: 'mirror.row', payload: { row: i } }));
+    await eventually(
+      () => warehouse.received.length,
+      (n) => n === 3,
+      { what: 'three batches', timeoutMs: 10_000 },
+    );
+    // 103 events in 3 POSTs: at a cap of 5 POSTs/s per URL that is far more than 5 events/s.
+    const elapsedS = (Date.now() - started) / 1000;
+    expect(103 / elapsedS).toBeGreaterThan(5 * 3);
+
+    // Batches are deliveries like any other: sent concurrently, so in any order; inside one, log order.
+    const position = new Map(events.map((e, n) => [e.id, n]));
+    const bodies = warehouse.received
+      .map((r) => JSON.parse(r.body) as Array<{ id: string; type: string; data: EventIngested }>)
+      .sort((a, b) => position.get(a[0].data.id)! - position.get(b[0].data.id)!);
+    expect(bodies.map((b) => b.length)).toEqual([50, 50, 3]);
+    // Log order, each fact once, each with the id its own delivery would have had.
+    expect(bodies.flat().map((item) => item.data.id)).toEqual(events.map((e) => e.id));
+    expect(new Set(bodies.flat().map((item) => item.id)).size).toBe(103);
+    expect(bodies[0][0]).toMatchObject({ type: 'event.ingested', tenantId: tenant.id });
+    for (const { headers, body } of warehouse.received) {
+      expect(headers['x-daalu-signature']).toBe(daaluSignature(hook.secret, body));
+      expect(() => new Webhook(hook.secret).verify(body, headers as Record<string, string>)).not.toThrow();
+    }
+    expect(new Set(warehouse.received.map((r) => r.headers['webhook-id'])).size).toBe(3);
+
+    // In the history as three deliveries of kind delivery.batch; nothing left waiting.
+    await eventually(
+      () =>
+        db.query<{ fact_kind: string; state: string }>(
+          `SELECT fact_kind, state FROM outbound.delivery WHERE webhook_id = $1`,
+          [hook.id],
+        ),
+      (rows) => rows.length === 3 && rows.every((r) => r.fact_kind === 'delivery.batch' && r.state === 'delivered'),
+      { what: 'three batch deliveries recorded' },
+    );
+    const [{ open }] = await db.query<{ open: number }>(
+      `SELECT count(*)::int AS open FROM outbound.batch_item WHERE webhook_id = $1 AND batch_id IS NULL`,
+      [hook.id],
+    );
+    expect(open).toBe(0);
+
+    // A batch redelivered: the same facts again, under the same webhook-id.
+    const [firstBatch] = await db.query<{ delivery_id: string }>(
+      `SELECT delivery_id FROM outbound.delivery WHERE webhook_id = $1 ORDER BY created_at LIMIT 1`,
+      [hook.id],
+    );
+    const again = await fetch(`${base}/api/v1/deliveries/${firstBatch.delivery_id}/redeliver`, {
+      method: 'POST',
+      headers: tenant.auth,
+    });
+    expect(again.status).toBe(202);
+    await eventually(
+      () => warehouse.received.length,
+      (n) => n === 4,
+      { what: 'the batch redelivered' },
+    );
+    const resent = warehouse.received[3];
+    expect(resent.headers['webhook-id']).toBe(firstBatch.delivery_id);
+    const original = warehouse.received.find((r) => r.headers['webhook-id'] === firstBatch.delivery_id)!;
+    expect(resent.body).toBe(original.body);
+    await warehouse.close();
+  }, 20_000);
 });

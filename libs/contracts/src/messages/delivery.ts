@@ -21,4 +21,11 @@ export const DeliveryRequestedSchema = Type.Object(
   { $id: 'delivery.requested', additionalProperties: false },
 );
 export type DeliveryRequested = Static<typeof DeliveryRequestedSchema>;
+
+/**
+ * The `factKind` of a batch-mode webhook's delivery: `factId` is the batch id and `fact` is `{size}`;
+ * the facts themselves are in the dispatcher's database (a batch can be megabytes, above a message's
+ * size), and the POST carries them as a JSON array.
+ */
+export const DELIVERY_BATCH_KIND = 'delivery.batch';
 export const DeliveryRequestedCodec = codecFor('delivery.requested', DeliveryRequestedSchema);

@@ -1,4 +1,5 @@
 import type { DataSource } from 'typeorm';
+import { batchFacts } from './batches';
 import { GroupCommit } from './group-commit';
 
 export interface DeliveryRow {
@@ -58,6 +59,11 @@ export class DeliveryJournal {
 
   progress(deliveryId: string): Promise<DeliveryProgress | null> {
     return this.reads.submit(deliveryId);
+  }
+
+  /** A batch delivery's facts, in log order. */
+  batchFacts(batchId: string): ReturnType<typeof batchFacts> {
+    return batchFacts(this.db, batchId);
   }
 
   /** Records the attempt and where the delivery stands; resolves with the attempt's number once committed. */

@@ -1,7 +1,13 @@
 import { CreateDelivery1764230400301 } from './migrations/1764230400301-create-delivery';
 import { DeliveryRequest1764230400302 } from './migrations/1764230400302-delivery-request';
+import { DeliveryBatch1764230400303 } from './migrations/1764230400303-delivery-batch';
 
+export * from './batches';
 export * from './deliveries';
 
 /** The outbound schema's migrations, in order. */
-export const OUTBOUND_MIGRATIONS = [CreateDelivery1764230400301, DeliveryRequest1764230400302];
+export const OUTBOUND_MIGRATIONS = [
+  CreateDelivery1764230400301,
+  DeliveryRequest1764230400302,
+  DeliveryBatch1764230400303,
+];

@@ -4,3 +4,4 @@ export * from './address-guard';
 export * from './secret-box';
 export * from './triggers';
 export * from './body-template';
+export * from './delivery-ids';

@@ -24,8 +24,9 @@ import { LOGGER, Metrics, type Logger } from '@daalu/platform/observability';
 import { ProjectionHost } from '@daalu/platform/projection';
 import { GossipRateLimiter } from '@daalu/platform/rate-limit';
 import { TenancyModule } from '@daalu/platform/tenancy';
-import { DeliveryJournal, purgeDeliveries } from '@daalu/outbound/data-access';
+import { DeliveryJournal, purgeBatches, purgeDeliveries } from '@daalu/outbound/data-access';
 import type { RetrySchedule } from '@daalu/outbound/domain';
+import { BatchCloser } from './delivery/batch-closer';
 import { DeliveriesController } from './delivery/deliveries.controller';
 import { DeliveryWorker } from './delivery/delivery-worker';
 import { HttpSender } from './delivery/http-sender';
@@ -46,11 +47,13 @@ const IN_FLIGHT = 64;
 @Injectable()
 class DeliveryConsumer implements OnApplicationBootstrap, OnModuleDestroy {
   private consumer?: WorkConsumer;
+  private closer?: BatchCloser;
   private perUrl?: GossipRateLimiter;
   private purgeTimer?: NodeJS.Timeout;
 
   constructor(
     private readonly client: NatsClient,
+    private readonly publisher: JetStreamPublisher,
     @Inject(STREAM_NAMES) private readonly streams: StreamNames,
     @Inject(SUBJECTS) private readonly subjects: Subjects,
     @Inject(APP_CONFIG) private readonly config: PlatformConfig,
@@ -107,11 +110,14 @@ class DeliveryConsumer implements OnApplicationBootstrap, OnModuleDestroy {
       this.logger,
     );
     this.consumer.start();
+    this.closer = new BatchCloser(this.dataSource, this.directory, this.publisher, this.subjects, this.logger);
+    this.closer.start();
     // The history keeps 30 days; hourly (idempotent, so any replica may do it).
     this.purgeTimer = setInterval(
       () => {
-        purgeDeliveries(this.dataSource, new Date(Date.now() - HISTORY_DAYS * 86_400_000)).catch((error: unknown) =>
-          this.logger.warn({ err: error }, 'delivery history purge failed; next hour again'),
+        const cutoff = new Date(Date.now() - HISTORY_DAYS * 86_400_000);
+        Promise.all([purgeDeliveries(this.dataSource, cutoff), purgeBatches(this.dataSource, cutoff)]).catch(
+          (error: unknown) => this.logger.warn({ err: error }, 'delivery history purge failed; next hour again'),
         );
       },
       60 * 60 * 1000,
@@ -121,6 +127,7 @@ class DeliveryConsumer implements OnApplicationBootstrap, OnModuleDestroy {
 
   async onModuleDestroy(): Promise<void> {
     clearInterval(this.purgeTimer);
+    await this.closer?.stop();
     await this.consumer?.stop();
     this.perUrl?.close();
   }

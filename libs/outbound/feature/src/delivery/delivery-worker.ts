@@ -1,17 +1,18 @@
 import type { JsMsg } from '@nats-io/jetstream';
-import { DeliveryRequestedCodec, type DeliveryRequested } from '@daalu/contracts';
+import { DELIVERY_BATCH_KIND, DeliveryRequestedCodec, type DeliveryRequested } from '@daalu/contracts';
 import { ack, nak, sleep, type Decision } from '@daalu/platform/jetstream';
 import type { GossipRateLimiter } from '@daalu/platform/rate-limit';
 import type { Logger } from '@daalu/platform/observability';
 import type { DeliveryJournal } from '@daalu/outbound/data-access';
 import {
+  deliveryIdOf,
   nextAttemptAt,
   renderTemplate,
   signatureHeaders,
   type RetrySchedule,
   type SecretBox,
 } from '@daalu/outbound/domain';
-import type { WebhookDirectory } from '../webhooks/webhook-directory';
+import type { StoredWebhook, WebhookDirectory } from '../webhooks/webhook-directory';
 import type { HttpSender } from './http-sender';
 
 /** The request body kept in an attempt's record, at most (characters). */
@@ -63,6 +64,23 @@ export class DeliveryWorker {
     }
   }
 
+  /**
+   * The POST's body: `{id, type, tenantId, data}` for one fact (or the webhook's template filled from
+   * it); for a batch, a JSON array of those, one per fact in log order, each `id` the id the fact's own
+   * delivery would have had (receivers can deduplicate facts across batches). Null: a batch that is gone.
+   */
+  private async bodyOf(webhook: StoredWebhook, request: DeliveryRequested): Promise<string | null> {
+    const one = (deliveryId: string, factKind: string, fact: Record<string, unknown>) => {
+      const data = { id: deliveryId, type: factKind, tenantId: request.tenantId, data: fact };
+      return webhook.spec.template ? renderTemplate(webhook.spec.template.fields, { ...fact, delivery: data }) : data;
+    };
+    if (request.factKind !== DELIVERY_BATCH_KIND)
+      return JSON.stringify(one(request.deliveryId, request.factKind, request.fact));
+    const facts = await this.journal.batchFacts(request.factId);
+    if (facts.length === 0) return null;
+    return JSON.stringify(facts.map((item) => one(deliveryIdOf(webhook.id, item.factId), item.factKind, item.fact)));
+  }
+
   async handle(msg: JsMsg): Promise<Decision> {
     const request: DeliveryRequested = DeliveryRequestedCodec.decode(msg.data);
     const webhook = this.directory.get(request.tenantId, request.webhookId);
@@ -74,10 +92,11 @@ export class DeliveryWorker {
     const waited = await this.waitForTurn(webhook.spec.url);
     if (waited !== true) return nak(waited, 'the URL is at its rate limit');
 
-    const data = { id: request.deliveryId, type: request.factKind, tenantId: request.tenantId, data: request.fact };
-    const body = JSON.stringify(
-      webhook.spec.template ? renderTemplate(webhook.spec.template.fields, { ...request.fact, delivery: data }) : data,
-    );
+    const body = await this.bodyOf(webhook, request);
+    if (body === null) {
+      this.logger.warn({ deliveryId: request.deliveryId }, 'batch delivery without facts (purged): nothing to send');
+      return ack();
+    }
     const now = Date.now();
     const secrets = this.directory.signingSecrets(webhook, now).map((secret) => this.opened(secret.sealed));
     const custom = Object.fromEntries(

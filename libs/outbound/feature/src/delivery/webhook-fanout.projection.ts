@@ -1,5 +1,5 @@
 import type { JsMsg } from '@nats-io/jetstream';
-import { v5 as uuidv5 } from 'uuid';
+import type { EntityManager } from 'typeorm';
 import {
   decodeEventStreamFact,
   DeliveryRequestedCodec,
@@ -10,19 +10,19 @@ import {
 } from '@daalu/contracts';
 import type { JetStreamPublisher } from '@daalu/platform/jetstream';
 import type { Projection, Sequenced } from '@daalu/platform/projection';
-import { triggerFires, type TriggeringFact } from '@daalu/outbound/domain';
+import { queueBatchItems, type BatchItemRow } from '@daalu/outbound/data-access';
+import { deliveryIdOf, triggerFires, type TriggeringFact } from '@daalu/outbound/domain';
 import type { WebhookDirectory } from '../webhooks/webhook-directory';
 
 type Fact = EventStreamFact;
-
-/** Namespace of delivery ids (fixed: changing it would change every id). */
-const NAMESPACE = '2b0d7c9a-3e51-4f6a-8d2c-9a7e1b4c5d60';
 
 /**
  * Fan-out: every fact of the EVENTS stream, against its tenant's enabled webhooks; each webhook whose
  * trigger fires gets a `delivery.requested` on the DELIVERIES work stream. The delivery id comes from
  * the webhook and the fact, so a replay or a retried batch requests each delivery once (JetStream drops
  * the repeated Nats-Msg-Id). A webhook is sent only facts recorded after it was created.
+ * A batch-mode webhook's facts are queued instead, in the batch's transaction (so with the checkpoint),
+ * for the BatchCloser to close into one delivery per `maxEvents` facts or `maxSeconds`.
  */
 export class WebhookFanout implements Projection<Fact | null> {
   readonly name = 'webhook-fanout';
@@ -42,18 +42,32 @@ export class WebhookFanout implements Projection<Fact | null> {
     return decodeEventStreamFact(msg.headers, msg.data);
   }
 
-  async apply(batch: Sequenced<Fact | null>[]): Promise<void> {
+  async apply(batch: Sequenced<Fact | null>[], manager: EntityManager): Promise<void> {
     await this.directory.untilCaughtUp();
     const requests: Array<Promise<unknown>> = [];
-    for (const { message: fact } of batch) {
+    const queued: BatchItemRow[] = [];
+    for (const { seq, message: fact } of batch) {
       if (!fact) continue;
       const webhooks = this.directory.list(fact.tenantId);
       if (webhooks.length === 0) continue;
       const at = factTime(fact);
       const view = triggering(fact);
+      let factText: string | undefined;
       for (const webhook of webhooks) {
         if (!webhook.spec.enabled || webhook.createdAtMs > at || !triggerFires(webhook.spec.trigger, view)) continue;
-        const deliveryId = uuidv5(`${webhook.id}|${fact.id}`, NAMESPACE);
+        if (webhook.spec.batch) {
+          factText ??= JSON.stringify(fact);
+          queued.push({
+            webhookId: webhook.id,
+            seq,
+            tenantId: fact.tenantId,
+            factKind: fact.kind,
+            factId: fact.id,
+            fact: factText,
+          });
+          continue;
+        }
+        const deliveryId = deliveryIdOf(webhook.id, fact.id);
         const request: DeliveryRequested = {
           schemaVersion: 1,
           kind: 'delivery.requested',
@@ -71,6 +85,7 @@ export class WebhookFanout implements Projection<Fact | null> {
         requests.push(this.publisher.publish(this.subjects.delivery(fact.tenantId), DeliveryRequestedCodec, request));
       }
     }
+    await queueBatchItems(manager, queued);
     // All acknowledged before the batch commits: a failure retries the batch (the ids dedupe).
     await Promise.all(requests);
   }
