@@ -9,6 +9,9 @@
  * log, each matching one webhook; deliveries/s is the count over the time from the first receipt to
  * the last. Baseline: a bare HTTP client loop (undici, the same concurrency) POSTing the same signed
  * bodies to the same URLs.
+ * Batch mode: --batch-events events onto the log for one webhook in batch mode (500 events or 1 s per
+ * POST), as mirroring every event to a warehouse would; events/s received against the single
+ * deliveries/s above (ratio), and POSTs/s (under the 50/s per-URL cap).
  * Latency: events POSTed to the gateway in batches at --rate events/s; for each, from its batch's 202
  * to its delivery's receipt.
  */
@@ -32,22 +35,26 @@ const { values } = parseArgs({
     rate: { type: 'string', default: '500' },
     duration: { type: 'string', default: '15' },
     warmup: { type: 'string', default: '3' },
+    'batch-events': { type: 'string', default: '50000' },
   },
 });
 const deliveries = positiveInt('deliveries', values.deliveries, 100);
 const rate = positiveInt('rate', values.rate, 1);
 const duration = positiveInt('duration', values.duration, 1);
 const warmup = positiveInt('warmup', values.warmup, 0);
+const batchEvents = positiveInt('batch-events', values['batch-events'], 500);
 
 const GATEWAY_MAIN = join(__dirname, '..', 'apps', 'ingest-gateway', 'src', 'main.js');
 const DISPATCHER_MAIN = join(__dirname, '..', 'apps', 'outbound-dispatcher', 'src', 'main.js');
 const URLS = 100;
-const CONCURRENCY = 64;
+/** The dispatcher's deliveries in flight per replica, and so the baseline's. */
+const CONCURRENCY = 128;
 
 /** The receiver: 100 URL paths, 204 at once, every receipt's time and the event id it carried. */
 async function startReceiver() {
   const receipts = new Map<string, number>();
   let count = 0;
+  let events = 0;
   let first = 0;
   let last = 0;
   const server = createServer((req, res) => {
@@ -59,8 +66,13 @@ async function startReceiver() {
       if (count === 1) first = now;
       last = now;
       try {
-        const body = JSON.parse(Buffer.concat(chunks).toString('utf8')) as { data?: { id?: string } };
-        if (body.data?.id) receipts.set(body.data.id, now);
+        type Item = { data?: { id?: string } };
+        const body = JSON.parse(Buffer.concat(chunks).toString('utf8')) as Item | Item[];
+        // A batch is an array of single bodies.
+        for (const item of Array.isArray(body) ? body : [body]) {
+          events++;
+          if (item.data?.id) receipts.set(item.data.id, now);
+        }
       } catch {
         // the baseline's bodies are the same shape; anything else is not counted as an event
       }
@@ -73,10 +85,11 @@ async function startReceiver() {
   return {
     url: (i: number) => `http://127.0.0.1:${port}/hook/${i}`,
     receipts,
-    stats: () => ({ count, first, last }),
+    stats: () => ({ count, events, first, last }),
     reset: () => {
       receipts.clear();
       count = 0;
+      events = 0;
     },
     close: () => new Promise((r) => server.close(r)),
   };
@@ -103,39 +116,68 @@ async function main(): Promise<number> {
       if (res.status !== 201) throw new Error(`webhook ${i}: ${res.status} ${await res.text()}`);
     }
 
+    const pipeline = new PipelinedPublisher(stack.nc, 30_000);
+    const publisher = new JetStreamPublisher(jetstream(stack.nc), 30_000, pipeline);
+    /** `count` events straight onto the log, of the type `typeOf(n)`, 2,000 publishes in flight. */
+    const publishEvents = async (count: number, typeOf: (n: number) => string) => {
+      const window = new Set<Promise<unknown>>();
+      for (let n = 0; n < count; n++) {
+        const event = eventIngested(
+          uuidv7(),
+          tenant.id,
+          {
+            type: typeOf(n),
+            module: 'bench',
+            source: 'bench',
+            summary: `event ${n}`,
+            severity: 'info',
+            payload: { n },
+          },
+          new Date().toISOString(),
+        );
+        const pub = publisher.publish(subjects.event(tenant.id), EventIngestedCodec, event);
+        window.add(pub);
+        void pub.finally(() => window.delete(pub));
+        if (window.size >= 2000) await Promise.race(window);
+      }
+      await Promise.all(window);
+    };
+    /** Waits until the receiver has `events` events; the receipts' first-to-last span. */
+    const received = async (events: number) => {
+      const deadline = Date.now() + 300_000;
+      while (receiver.stats().events < events && Date.now() < deadline) await sleep(100);
+      const stats = receiver.stats();
+      if (stats.events < events) throw new Error(`only ${stats.events} of ${events} delivered in time`);
+      return { ...stats, seconds: (stats.last - stats.first) / 1000 };
+    };
+
     // Throughput: events straight onto the log, each matching one webhook.
     log(`throughput: ${deliveries} events onto the log`);
     receiver.reset();
-    const pipeline = new PipelinedPublisher(stack.nc, 30_000);
-    const publisher = new JetStreamPublisher(jetstream(stack.nc), 30_000, pipeline);
-    const window = new Set<Promise<unknown>>();
-    for (let n = 0; n < deliveries; n++) {
-      const event = eventIngested(
-        uuidv7(),
-        tenant.id,
-        {
-          type: `bench.e${n % URLS}`,
-          module: 'bench',
-          source: 'bench',
-          summary: `event ${n}`,
-          severity: 'info',
-          payload: { n },
-        },
-        new Date().toISOString(),
-      );
-      const pub = publisher.publish(subjects.event(tenant.id), EventIngestedCodec, event);
-      window.add(pub);
-      void pub.finally(() => window.delete(pub));
-      if (window.size >= 2000) await Promise.race(window);
-    }
-    await Promise.all(window);
-    pipeline.close();
-    const deadline = Date.now() + 300_000;
-    while (receiver.stats().count < deliveries && Date.now() < deadline) await sleep(100);
-    const throughput = receiver.stats();
-    if (throughput.count < deliveries) throw new Error(`only ${throughput.count} of ${deliveries} delivered in time`);
-    const dispatcherPerSec = round(deliveries / ((throughput.last - throughput.first) / 1000));
+    await publishEvents(deliveries, (n) => `bench.e${n % URLS}`);
+    const throughput = await received(deliveries);
+    const dispatcherPerSec = round(deliveries / throughput.seconds);
     log(`throughput: ${dispatcherPerSec} deliveries/s`);
+
+    // Batch mode: one webhook mirroring every bench.mirror event, 500 per POST or each second.
+    const mirror = await fetch(`${dispatcher.url}/api/v1/webhooks`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${tenant.apiToken}`, 'content-type': 'application/json' },
+      body: JSON.stringify({
+        url: receiver.url(URLS),
+        trigger: { events: { type: 'bench.mirror' } },
+        batch: { maxEvents: 500, maxSeconds: 1 },
+      }),
+    });
+    if (mirror.status !== 201) throw new Error(`batch webhook: ${mirror.status} ${await mirror.text()}`);
+    log(`batch mode: ${batchEvents} events onto the log`);
+    receiver.reset();
+    await publishEvents(batchEvents, () => 'bench.mirror');
+    const batched = await received(batchEvents);
+    const batchEventsPerSec = round(batchEvents / batched.seconds);
+    const batchPostsPerSec = round(batched.count / batched.seconds, 1);
+    log(`batch mode: ${batchEventsPerSec} events/s in ${batched.count} POSTs (${batchPostsPerSec} POSTs/s)`);
+    pipeline.close();
 
     // Baseline: a bare client loop, the same signed bodies, the same URLs and concurrency.
     receiver.reset();
@@ -210,6 +252,13 @@ async function main(): Promise<number> {
       dispatcherPerSec,
       baselinePerSec,
       ratio: ratio(dispatcherPerSec, baselinePerSec),
+      batch: {
+        events: batchEvents,
+        posts: batched.count,
+        eventsPerSec: batchEventsPerSec,
+        postsPerSec: batchPostsPerSec,
+        ratioToSingle: ratio(batchEventsPerSec, dispatcherPerSec),
+      },
       latency: {
         rate,
         events: acked.size,
@@ -222,6 +271,10 @@ async function main(): Promise<number> {
     log('\n| deliveries | **dispatcher deliveries/s** | bare client POSTs/s | ratio |');
     log('|---:|---:|---:|---:|');
     log(`| ${deliveries} | **${dispatcherPerSec}** | ${baselinePerSec} | ${result.ratio} |`);
+    const b = result.batch;
+    log('\n| batch mode: events | POSTs | **events/s** | POSTs/s | ratio to single deliveries/s |');
+    log('|---:|---:|---:|---:|---:|');
+    log(`| ${b.events} | ${b.posts} | **${b.eventsPerSec}** | ${b.postsPerSec} | ${b.ratioToSingle} |`);
     log('\n| events/s | events | p50 ms | **p99 ms** | max ms | missing |');
     log('|---:|---:|---:|---:|---:|---:|');
     const l = result.latency;

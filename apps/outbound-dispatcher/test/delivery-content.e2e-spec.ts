@@ -492,4 +492,56 @@ describe('delivery content', () => {
     expect(libraryVerifies(next, after)).toBe(true);
     expect(libraryVerifies(old, after)).toBe(false);
   }, 30_000);
+  it('lets a receiver that hangs hold at most 32 of a replica’s slots: other URLs go on, nothing is lost', async () => {
+    // Holds every request until released, counting how many are open at once.
+    let open = 0;
+    let mostOpen = 0;
+    const held: Array<() => void> = [];
+    const answered: string[] = [];
+    const slow = createServer((req, res) => {
+      open++;
+      mostOpen = Math.max(mostOpen, open);
+      req.resume();
+      held.push(() => {
+        open--;
+        answered.push(String(req.headers['webhook-id']));
+        res.writeHead(200).end();
+      });
+    });
+    servers.push(slow);
+    await new Promise<void>((resolve) => slow.listen(0, '127.0.0.1', resolve));
+    const fast = await receiver();
+    await webhook({
+      url: `http://127.0.0.1:${(slow.address() as AddressInfo).port}/slow`,
+      trigger: { events: { type: 'hang.*' } },
+    });
+    await webhook({ url: fast.url, trigger: { events: { type: 'quick.*' } } });
+
+    for (let i = 0; i < 40; i++) await sendEvent({ type: 'hang.request' });
+    await eventually(
+      () => open,
+      (n) => n === 32,
+      { what: '32 requests held by the slow receiver' },
+    );
+    const quick = await sendEvent({ type: 'quick.ping' });
+    await eventually(
+      () => fast.received.map((r) => (JSON.parse(r.body) as { data: { id: string } }).data.id),
+      (ids) => ids.includes(quick.id),
+      { what: 'the other URL served meanwhile', timeoutMs: 3000 },
+    );
+    await new Promise((r) => setTimeout(r, 1500)); // the other 8 come back and find the URL still full
+    expect(mostOpen).toBe(32);
+
+    // Released: every one of the 40 is delivered (the 8 waited in the queue, none dropped).
+    const release = setInterval(() => held.splice(0).forEach((answer) => answer()), 50);
+    try {
+      await eventually(
+        () => new Set(answered).size,
+        (n) => n === 40,
+        { what: 'all 40 delivered', timeoutMs: 10_000 },
+      );
+    } finally {
+      clearInterval(release);
+    }
+  }, 30_000);
 });

@@ -40,8 +40,8 @@ const RETRY_SCHEDULE = Symbol('RETRY_SCHEDULE');
 export const DISPATCH_CONSUMER = 'dispatch';
 /** Days a delivery and its attempts stay in the history. */
 const HISTORY_DAYS = 30;
-/** Deliveries in flight per replica at most. */
-const IN_FLIGHT = 64;
+/** Deliveries in flight per replica at most (each mostly waits: on its receiver, then on its batch's commit). */
+const IN_FLIGHT = 128;
 
 /** Runs the shared work consumer of deliveries (not in the `rebuild` command, which runs no consumers). */
 @Injectable()

@@ -3,7 +3,7 @@ import { DELIVERY_BATCH_KIND, DeliveryRequestedCodec, type DeliveryRequested } f
 import { ack, nak, sleep, type Decision } from '@daalu/platform/jetstream';
 import type { GossipRateLimiter } from '@daalu/platform/rate-limit';
 import type { Logger } from '@daalu/platform/observability';
-import type { DeliveryJournal } from '@daalu/outbound/data-access';
+import type { DeliveryJournal, DeliveryProgress } from '@daalu/outbound/data-access';
 import {
   deliveryIdOf,
   nextAttemptAt,
@@ -27,6 +27,7 @@ const KEPT_BODY = 16_384;
  */
 export class DeliveryWorker {
   private readonly openedValues = new Map<string, string>();
+  private readonly inFlightPerUrl = new Map<string, number>();
 
   constructor(
     private readonly directory: WebhookDirectory,
@@ -88,6 +89,25 @@ export class DeliveryWorker {
     const progress = await this.journal.progress(request.deliveryId);
     if (progress && progress.state !== 'pending') return ack(); // finished already (a redelivered message)
 
+    // A slow receiver may hold a few of this replica's slots, never all of them (other URLs go on).
+    const url = webhook.spec.url;
+    const busy = this.inFlightPerUrl.get(url) ?? 0;
+    if (busy >= MAX_IN_FLIGHT_PER_URL) return nak(SLOW_URL_RETRY_MS, 'the URL has its most deliveries in flight');
+    this.inFlightPerUrl.set(url, busy + 1);
+    try {
+      return await this.attempt(webhook, request, progress);
+    } finally {
+      const left = this.inFlightPerUrl.get(url)! - 1;
+      if (left === 0) this.inFlightPerUrl.delete(url);
+      else this.inFlightPerUrl.set(url, left);
+    }
+  }
+
+  private async attempt(
+    webhook: StoredWebhook,
+    request: DeliveryRequested,
+    progress: DeliveryProgress | null,
+  ): Promise<Decision> {
     // 50 POSTs/s per URL across replicas: a short wait here, a longer one back in the queue (never dropped).
     const waited = await this.waitForTurn(webhook.spec.url);
     if (waited !== true) return nak(waited, 'the URL is at its rate limit');
@@ -144,6 +164,14 @@ export class DeliveryWorker {
     return ack();
   }
 }
+
+/**
+ * Deliveries to one URL in flight on a replica at most: a receiver taking the whole timeout to answer
+ * holds this many of the replica's slots, and the rest keep serving other URLs.
+ */
+const MAX_IN_FLIGHT_PER_URL = 32;
+/** When a delivery to such a URL is offered again. */
+const SLOW_URL_RETRY_MS = 1000;
 
 /** Opened secrets and header values kept at most (a few per webhook). */
 const MAX_OPENED_VALUES = 10_000;
