@@ -1,0 +1,144 @@
+import { DataSource } from 'typeorm';
+import { v7 as uuidv7 } from 'uuid';
+import { ensureDatabaseAndSchema, projectionDataSourceOptions } from '@daalu/platform/projection';
+import { createTestDatabase, type TestDatabase } from '@daalu/testing';
+import {
+  closeBatches,
+  DeliveryJournal,
+  OUTBOUND_MIGRATIONS,
+  purgeBatches,
+  purgeDeliveries,
+  queueBatchItems,
+  type AttemptToRecord,
+  type BatchItemRow,
+} from '../src';
+
+/** The dispatcher's tables on a real PostgreSQL: attempts numbered in batches, batches closed, history purged. */
+describe('outbound delivery store', () => {
+  let db: TestDatabase;
+  let dataSource: DataSource;
+  const tenantId = uuidv7();
+
+  beforeAll(async () => {
+    db = await createTestDatabase('outbound_store');
+    await ensureDatabaseAndSchema(db.url, 'outbound');
+    dataSource = await new DataSource(
+      projectionDataSourceOptions({ url: db.url, schema: 'outbound', migrations: OUTBOUND_MIGRATIONS }),
+    ).initialize();
+  });
+
+  afterAll(async () => {
+    await dataSource?.destroy();
+    await db?.drop();
+  });
+
+  const attempt = (deliveryId: string, state: 'pending' | 'delivered', status: number): AttemptToRecord => ({
+    delivery: {
+      deliveryId,
+      tenantId,
+      webhookId: uuidv7(),
+      factKind: 'event.ingested',
+      factId: uuidv7(),
+      createdAt: new Date().toISOString(),
+      fact: { id: deliveryId },
+    },
+    attempt: {
+      at: Date.now(),
+      durationMs: 3,
+      request: { headers: {}, body: '{}' },
+      response: { status, headers: {}, body: '' },
+      error: null,
+    },
+    next: { state, nextAttemptAt: state === 'pending' ? Date.now() + 1000 : null },
+  });
+
+  it('numbers the attempts of many deliveries recorded at once, and reads their progress together', async () => {
+    const journal = new DeliveryJournal(dataSource);
+    const ids = Array.from({ length: 40 }, () => uuidv7());
+    // Each delivery twice (fail, then succeed): the second of one delivery never shares its batch.
+    const numbers = await Promise.all(
+      ids.flatMap((id) => [journal.record(attempt(id, 'pending', 503)), journal.record(attempt(id, 'delivered', 200))]),
+    );
+    expect(numbers).toEqual(ids.flatMap(() => [1, 2]));
+    const progress = await Promise.all([...ids, uuidv7()].map((id) => journal.progress(id)));
+    expect(progress.slice(0, 40).every((p) => p?.attempts === 2 && p.state === 'delivered')).toBe(true);
+    expect(progress[40]).toBeNull();
+    const [{ rows }] = await db.query<{ rows: number }>(
+      `SELECT count(*)::int AS rows FROM outbound.delivery_attempt WHERE delivery_id = ANY($1::uuid[])`,
+      [ids],
+    );
+    expect(rows).toBe(80);
+  });
+
+  it('closes a webhook’s full batches, the first early only when its time is up, and at the byte cap', async () => {
+    const webhookId = uuidv7();
+    const item = (seq: number, bytes = 10): BatchItemRow => ({
+      webhookId,
+      seq,
+      tenantId,
+      factKind: 'event.ingested',
+      factId: uuidv7(),
+      fact: JSON.stringify({ pad: 'x'.repeat(bytes) }),
+    });
+    const idOf = (webhook: string, firstSeq: number) => `00000000-0000-4000-8000-${String(firstSeq).padStart(12, '0')}`;
+    await dataSource.transaction((manager) =>
+      queueBatchItems(
+        manager,
+        [1, 2, 3, 4, 5, 6, 7].map((s) => item(s)),
+      ),
+    );
+    // A replayed fact is queued once.
+    await dataSource.transaction((manager) => queueBatchItems(manager, [item(7)]));
+
+    const full = await closeBatches(dataSource, webhookId, { maxEvents: 3, maxBytes: 1e6, closeFirst: false }, idOf);
+    expect(full.map((b) => b.size)).toEqual([3, 3]); // the 7th waits: not full, not due
+    const due = await closeBatches(dataSource, webhookId, { maxEvents: 3, maxBytes: 1e6, closeFirst: true }, idOf);
+    expect(due.map((b) => [b.batchId, b.size])).toEqual([[idOf(webhookId, 7), 1]]);
+
+    await dataSource.transaction((manager) => queueBatchItems(manager, [item(8, 600), item(9, 600), item(10, 600)]));
+    const capped = await closeBatches(
+      dataSource,
+      webhookId,
+      { maxEvents: 10, maxBytes: 1300, closeFirst: false },
+      idOf,
+    );
+    expect(capped.map((b) => b.size)).toEqual([2]); // 2 of ~610 bytes fit under 1,300; the third waits
+  });
+
+  it('purges deliveries, attempts and batches closed before the cut-off, and keeps the rest', async () => {
+    const journal = new DeliveryJournal(dataSource);
+    const [old, recent] = [uuidv7(), uuidv7()];
+    await Promise.all([
+      journal.record(attempt(old, 'delivered', 200)),
+      journal.record(attempt(recent, 'delivered', 200)),
+    ]);
+    await db.query(`UPDATE outbound.delivery SET created_at = now() - interval '31 days' WHERE delivery_id = $1`, [
+      old,
+    ]);
+    await db.query(`UPDATE outbound.delivery_batch SET closed_at = now() - interval '31 days'`);
+    const cutoff = new Date(Date.now() - 30 * 86_400_000);
+    await purgeDeliveries(dataSource, cutoff);
+    await purgeBatches(dataSource, cutoff);
+
+    const left = await db.query<{ delivery_id: string }>(
+      `SELECT delivery_id FROM outbound.delivery WHERE delivery_id = ANY($1::uuid[])`,
+      [[old, recent]],
+    );
+    expect(left.map((r) => r.delivery_id)).toEqual([recent]);
+    const [{ attempts }] = await db.query<{ attempts: number }>(
+      `SELECT count(*)::int AS attempts FROM outbound.delivery_attempt WHERE delivery_id = $1`,
+      [old],
+    );
+    expect(attempts).toBe(0);
+    const [{ batches, closedItems, openItems }] = await db.query<{
+      batches: number;
+      closedItems: number;
+      openItems: number;
+    }>(
+      `SELECT (SELECT count(*)::int FROM outbound.delivery_batch) AS batches,
+              (SELECT count(*)::int FROM outbound.batch_item WHERE batch_id IS NOT NULL) AS "closedItems",
+              (SELECT count(*)::int FROM outbound.batch_item WHERE batch_id IS NULL) AS "openItems"`,
+    );
+    expect({ batches, closedItems, openItems }).toEqual({ batches: 0, closedItems: 0, openItems: 1 });
+  });
+});
