@@ -3,6 +3,7 @@ import {
   createTestDatabase,
   createTestNats,
   eventually,
+  freeConsecutivePorts,
   freePort,
   SseClient,
   startProcess,
@@ -27,7 +28,7 @@ describe('npm start launcher', () => {
 
   it('brings the whole stack up behind one origin and shuts it down gracefully', async () => {
     const originPort = await freePort();
-    const firstAppPort = await fourFreePorts();
+    const firstAppPort = await freeConsecutivePorts(4);
     const launcher = startProcess('tools/dev/start.js', [], {
       DATABASE_URL: db.url,
       NATS_URL: nats.url,
@@ -135,18 +136,3 @@ describe('npm start launcher', () => {
     }
   });
 });
-
-/** The first of four consecutive free ports (the launcher gives the apps consecutive ports). */
-async function fourFreePorts(): Promise<number> {
-  const { createServer } = await import('node:net');
-  const free = (port: number) =>
-    new Promise<boolean>((resolve) => {
-      const server = createServer().once('error', () => resolve(false));
-      server.listen(port, '127.0.0.1', () => server.close(() => resolve(true)));
-    });
-  for (;;) {
-    const start = ((await freePort()) % 50_000) + 10_000;
-    const checks = await Promise.all([0, 1, 2, 3].map((i) => free(start + i)));
-    if (checks.every(Boolean)) return start;
-  }
-}

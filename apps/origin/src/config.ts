@@ -1,3 +1,4 @@
+import { join } from 'node:path';
 import { Expose, Type } from 'class-transformer';
 import { IsIn, IsInt, IsString, IsUrl, Max, Min } from 'class-validator';
 import { LOG_LEVELS } from '@daalu/platform/config';
@@ -36,4 +37,9 @@ export class OriginConfig {
   @Expose()
   @IsUrl(upstream)
   DAALU_OUTBOUND_URL = 'http://127.0.0.1:8084';
+
+  /** The built web console (`npm run build` puts it beside the origin in dist/apps/console). */
+  @Expose()
+  @IsString()
+  DAALU_CONSOLE_DIR = join(__dirname, '..', '..', 'console');
 }

@@ -2,11 +2,12 @@ import Fastify, { type FastifyInstance } from 'fastify';
 import replyFrom from '@fastify/reply-from';
 import type { Logger } from 'pino';
 import type { OriginConfig } from './config';
+import { consoleFiles } from './console-files';
 import { routeFor, type Upstream } from './routes';
 
 /**
  * One origin for the whole local stack (http://localhost:8080): forwards each request to the app that
- * owns its path, and answers /health/ready only when every app is ready.
+ * owns its path, serves the web console at `/`, and answers /health/ready only when every app is ready.
  */
 export async function buildOriginServer(config: OriginConfig, logger: Logger): Promise<FastifyInstance> {
   const upstreams: Record<Upstream, string> = {
@@ -20,6 +21,8 @@ export async function buildOriginServer(config: OriginConfig, logger: Logger): P
   // Bodies pass through untouched (byte for byte), whatever their content type.
   app.removeAllContentTypeParsers();
   app.addContentTypeParser('*', (_request, payload, done) => done(null, payload));
+
+  const sendConsole = await consoleFiles(app, config.DAALU_CONSOLE_DIR, logger);
 
   app.get('/health/live', async () => ({ status: 'live' }));
 
@@ -35,6 +38,15 @@ export async function buildOriginServer(config: OriginConfig, logger: Logger): P
 
   app.all('/*', (request, reply) => {
     const upstream = routeFor(request.method, request.url);
+    const path = request.url.split('?')[0];
+    if (
+      !upstream &&
+      sendConsole &&
+      (request.method === 'GET' || request.method === 'HEAD') &&
+      !path.startsWith('/api/')
+    ) {
+      return sendConsole(path, reply);
+    }
     if (!upstream) {
       return reply
         .status(404)

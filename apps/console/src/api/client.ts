@@ -1,0 +1,69 @@
+import { session } from '../auth/session';
+
+/** One offending field of a 400, as the API names it. */
+export interface FieldError {
+  field: string;
+  message: string;
+}
+
+/** An API answer that was not a success, read from its RFC 9457 problem document. */
+export class ApiError extends Error {
+  constructor(
+    readonly status: number,
+    readonly title: string,
+    readonly detail: string | undefined,
+    readonly fields: FieldError[],
+  ) {
+    super(detail ? `${title}: ${detail}` : title);
+  }
+
+  /** The messages for one field (and its sub-fields), for showing next to it. */
+  forField(field: string): string[] {
+    return this.fields.filter((f) => f.field === field || f.field.startsWith(`${field}.`)).map((f) => f.message);
+  }
+}
+
+/** Raised when the token is missing or no longer accepted: the app goes back to sign-in. */
+export class SignedOutError extends ApiError {}
+
+/**
+ * Calls this origin's API with the session's token. Paths are relative (`/api/v1/...`) by design: the
+ * token never goes anywhere else. A non-2xx answer becomes an ApiError with the problem's words.
+ */
+export async function api<T>(
+  path: string,
+  init: { method?: string; json?: unknown; signal?: AbortSignal } = {},
+): Promise<T> {
+  if (!path.startsWith('/api/')) throw new Error(`not an API path: ${path}`);
+  const token = session.token();
+  const headers: Record<string, string> = { accept: 'application/json' };
+  if (token) headers.authorization = `Bearer ${token}`;
+  if (init.json !== undefined) headers['content-type'] = 'application/json';
+  const response = await fetch(path, {
+    method: init.method ?? 'GET',
+    headers,
+    body: init.json === undefined ? undefined : JSON.stringify(init.json),
+    signal: init.signal,
+    credentials: 'omit',
+  });
+  if (response.status === 204) return undefined as T;
+  const text = await response.text();
+  const body: unknown = text ? safeJson(text) : undefined;
+  if (response.ok) return body as T;
+  const problem = (body ?? {}) as { title?: string; detail?: string; errors?: FieldError[] };
+  const Kind = response.status === 401 ? SignedOutError : ApiError;
+  throw new Kind(
+    response.status,
+    problem.title ?? `Request failed (${response.status})`,
+    problem.detail,
+    Array.isArray(problem.errors) ? problem.errors : [],
+  );
+}
+
+function safeJson(text: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch {
+    return { title: text.slice(0, 200) };
+  }
+}

@@ -1,0 +1,3 @@
+export function ProposalsPage() {
+  return <h1>ProposalsPage</h1>;
+}

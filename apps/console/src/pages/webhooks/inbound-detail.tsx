@@ -1,0 +1,3 @@
+export function InboundDetailPage() {
+  return <h1>InboundDetailPage</h1>;
+}

@@ -1,0 +1,3 @@
+export function OutboundDetailPage() {
+  return <h1>OutboundDetailPage</h1>;
+}

@@ -1,0 +1,15 @@
+/**
+ * What code passed to `page.evaluate` uses of the browser. Test files compile without the DOM library
+ * (the Node side would not type-check with it), so in-page code reads the globals through this type:
+ *   page.evaluate(() => (globalThis as unknown as BrowserGlobals).sessionStorage)
+ */
+export interface BrowserGlobals {
+  sessionStorage: Record<string, string>;
+  localStorage: Record<string, string>;
+  document: { cookie: string; documentElement: { dataset: Record<string, string | undefined> } };
+  axe: { run(context: unknown, options: object): Promise<AxeResults> };
+}
+
+export interface AxeResults {
+  violations: Array<{ id: string; impact?: string | null; help: string; nodes: Array<{ target: unknown[] }> }>;
+}
