@@ -131,6 +131,7 @@ async function main(): Promise<void> {
   say(
     `    curl -X POST ${origin}/api/v1/events -H "X-Daalu-Key: $INGEST_KEY" -H 'Content-Type: application/json' -d '{...}'`,
   );
+  say(`  Web console:           ${origin}/  (sign in with the tenant's apiToken)`);
   say('');
   say(`  PostgreSQL:            ${services.databaseUrl}`);
   say(`  NATS:                  ${services.natsUrl}`);

@@ -6,7 +6,13 @@
 export interface BrowserGlobals {
   sessionStorage: Record<string, string>;
   localStorage: Record<string, string>;
-  document: { cookie: string; documentElement: { dataset: Record<string, string | undefined> } };
+  document: {
+    cookie: string;
+    body: unknown;
+    activeElement: { id: string; textContent: string | null } | null;
+    documentElement: { dataset: Record<string, string | undefined> };
+  };
+  getComputedStyle(element: unknown): { backgroundColor: string };
   axe: { run(context: unknown, options: object): Promise<AxeResults> };
 }
 

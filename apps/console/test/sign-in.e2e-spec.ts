@@ -71,4 +71,32 @@ describe('console: sign-in and the page itself', () => {
     const left = await page.evaluate(() => Object.values((globalThis as unknown as BrowserGlobals).sessionStorage));
     expect(left.join()).not.toContain(harness.tenant.apiToken);
   });
+  it('follows the system’s dark mode, keeps a chosen theme, and starts keyboard users with a skip link', async () => {
+    const dark = await harness.signedIn('/alerts', 'dark');
+    const background = () =>
+      dark.evaluate(() => {
+        const browser = globalThis as unknown as BrowserGlobals;
+        return browser.getComputedStyle(browser.document.body).backgroundColor;
+      });
+    await expect(background()).resolves.toBe('rgb(13, 17, 23)');
+    await harness.screenshot(dark, 'sign-in-dark-shell', 'dark');
+    await dark.getByLabel('Theme').selectOption('light');
+    await expect(background()).resolves.toBe('rgb(255, 255, 255)');
+    await dark.reload();
+    await dark.getByRole('navigation', { name: 'Main' }).waitFor();
+    await expect(background()).resolves.toBe('rgb(255, 255, 255)'); // the choice is kept
+    await dark.getByLabel('Theme').selectOption('system');
+    await expect(background()).resolves.toBe('rgb(13, 17, 23)');
+
+    // Keyboard: the first Tab lands on "Skip to content", which moves focus to the page itself.
+    await dark.keyboard.press('Tab');
+    const focused = () =>
+      dark.evaluate(() => {
+        const active = (globalThis as unknown as BrowserGlobals).document.activeElement;
+        return { id: active?.id, text: active?.textContent?.trim() };
+      });
+    await expect(focused()).resolves.toMatchObject({ text: 'Skip to content' });
+    await dark.keyboard.press('Enter');
+    await expect(focused()).resolves.toMatchObject({ id: 'main' });
+  });
 });
