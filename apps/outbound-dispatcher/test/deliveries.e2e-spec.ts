@@ -1,5 +1,5 @@
 import { readdirSync, readFileSync, readlinkSync } from 'node:fs';
-import { createServer, type IncomingMessage, type Server } from 'node:http';
+import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { Webhook } from 'standardwebhooks';
 import { EventIngestedCodec, streamDefinitions, type EventIngested } from '@daalu/contracts';
@@ -18,13 +18,9 @@ import {
   type TestDatabase,
   type TestNats,
 } from '@daalu/testing';
+import { closeReceivers, receiver, type Received } from './loopback-receiver';
 
 const SCRIPT = 'apps/outbound-dispatcher/src/main.js';
-
-interface Received {
-  headers: IncomingMessage['headers'];
-  body: string;
-}
 
 /** Whether process `pid` has the TCP socket bound to local port `port` (Linux /proc). */
 function ownsLocalPort(pid: number, port: number): boolean {
@@ -45,31 +41,6 @@ function ownsLocalPort(pid: number, port: number): boolean {
       return false;
     }
   });
-}
-
-/** Receivers still open (closed after the suite even when a test failed before closing its own). */
-const openReceivers = new Set<Server>();
-
-/** A receiver on loopback answering with the statuses given, in turn (the last one from then on). */
-async function receiver(statuses: number[]) {
-  const received: Received[] = [];
-  const server: Server = createServer((req, res) => {
-    let body = '';
-    req.on('data', (chunk) => (body += chunk));
-    req.on('end', () => {
-      received.push({ headers: req.headers, body });
-      res.writeHead(statuses[Math.min(received.length - 1, statuses.length - 1)]).end('ok');
-    });
-  });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/hook`;
-  openReceivers.add(server);
-  const close = () => {
-    openReceivers.delete(server);
-    server.closeAllConnections();
-    return new Promise((r) => server.close(r));
-  };
-  return { url, received, close };
 }
 
 /** Deliveries end to end: a fact on the log, a matching webhook, signed POSTs to real receivers. */
@@ -136,10 +107,7 @@ describe('deliveries', () => {
   }, 60_000);
 
   afterAll(async () => {
-    for (const server of openReceivers) {
-      server.closeAllConnections();
-      server.close();
-    }
+    closeReceivers();
     await app?.stop('SIGTERM');
     await nats.cleanup();
     await db.drop();
@@ -282,7 +250,7 @@ describe('deliveries', () => {
         res.writeHead(200).end('ok');
       });
     });
-    const slowReceived: Received[] = [];
+    const slowReceived: Array<Pick<Received, 'headers' | 'body'>> = [];
     const slowPorts: number[] = [];
     await new Promise<void>((resolve) => slow.listen(0, '127.0.0.1', resolve));
     const slowHook = await webhook(`http://127.0.0.1:${(slow.address() as AddressInfo).port}/hook`, {

@@ -1,5 +1,5 @@
 import { execFileSync } from 'node:child_process';
-import { createServer, type IncomingMessage, type Server } from 'node:http';
+import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { Webhook } from 'standardwebhooks';
 import { v7 as uuidv7 } from 'uuid';
@@ -33,43 +33,10 @@ import {
   type TestDatabase,
   type TestNats,
 } from '@daalu/testing';
+import { closeReceivers, receiver, track, type Received } from './loopback-receiver';
 
 const SCRIPT = 'apps/outbound-dispatcher/src/main.js';
 const GRACE_S = 4;
-
-interface Received {
-  headers: IncomingMessage['headers'];
-  /** The exact bytes received: what the signatures must cover. */
-  raw: Buffer;
-  body: string;
-  at: number;
-}
-
-interface Answer {
-  status: number;
-  headers?: Record<string, string>;
-}
-
-const servers: Server[] = [];
-
-/** A loopback receiver answering with the answers given, in turn (the last one from then on). */
-async function receiver(answers: Answer[] = [{ status: 200 }]) {
-  const received: Received[] = [];
-  const server = createServer((req, res) => {
-    const chunks: Buffer[] = [];
-    req.on('data', (chunk: Buffer) => chunks.push(chunk));
-    req.on('end', () => {
-      const raw = Buffer.concat(chunks);
-      received.push({ headers: req.headers, raw, body: raw.toString('utf8'), at: Date.now() });
-      const answer = answers[Math.min(received.length - 1, answers.length - 1)];
-      res.writeHead(answer.status, answer.headers).end('ok');
-    });
-  });
-  servers.push(server);
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/hook`;
-  return { url, received };
-}
 
 /** The product page's receiver, literally: `printf '%s' "$BODY" | openssl dgst -sha256 -hmac "$SECRET"`. */
 function opensslHmac(secret: string, body: Buffer): string {
@@ -251,10 +218,7 @@ describe('delivery content', () => {
 
   afterAll(async () => {
     // Every receiver, also those of a failed test (an open one would keep jest from exiting).
-    for (const server of servers) {
-      server.closeAllConnections();
-      server.close();
-    }
+    closeReceivers();
     await app?.stop('SIGTERM');
     await nats?.cleanup();
     await db?.drop();
@@ -508,7 +472,7 @@ describe('delivery content', () => {
         res.writeHead(200).end();
       });
     });
-    servers.push(slow);
+    track(slow);
     await new Promise<void>((resolve) => slow.listen(0, '127.0.0.1', resolve));
     const fast = await receiver();
     await webhook({

@@ -95,7 +95,7 @@ export class DeliveryWorker {
     if (busy >= MAX_IN_FLIGHT_PER_URL) return nak(SLOW_URL_RETRY_MS, 'the URL has its most deliveries in flight');
     this.inFlightPerUrl.set(url, busy + 1);
     try {
-      return await this.attempt(webhook, request, progress);
+      return await this.attempt(msg, webhook, request, progress);
     } finally {
       const left = this.inFlightPerUrl.get(url)! - 1;
       if (left === 0) this.inFlightPerUrl.delete(url);
@@ -104,6 +104,7 @@ export class DeliveryWorker {
   }
 
   private async attempt(
+    msg: JsMsg,
     webhook: StoredWebhook,
     request: DeliveryRequested,
     progress: DeliveryProgress | null,
@@ -111,6 +112,9 @@ export class DeliveryWorker {
     // 50 POSTs/s per URL across replicas: a short wait here, a longer one back in the queue (never dropped).
     const waited = await this.waitForTurn(webhook.spec.url);
     if (waited !== true) return nak(waited, 'the URL is at its rate limit');
+    // The ack wait counts from here: a wait for the URL's turn must not make JetStream think this
+    // replica died and hand the delivery to another (which would send it twice).
+    msg.working();
 
     const body = await this.bodyOf(webhook, request);
     if (body === null) {
