@@ -50,7 +50,7 @@ export function AlertsPage() {
   const filtered = !!(search.state || search.severity || search.ruleId);
 
   return (
-    <>
+    <div className="rules-area">
       <h1>Alerts</h1>
       <form className="filters" role="search" aria-label="Filter alerts" onSubmit={(e) => e.preventDefault()}>
         <div className="field">
@@ -149,7 +149,7 @@ export function AlertsPage() {
           <ProblemMessage error={nextPageError} />
         </>
       )}
-    </>
+    </div>
   );
 }
 

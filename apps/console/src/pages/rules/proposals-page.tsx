@@ -29,9 +29,9 @@ export function ProposalsPage() {
   });
   const items = proposals.data?.pages.flatMap((p) => p.items) ?? [];
   return (
-    <>
+    <div className="rules-area">
       <h1>Change proposals</h1>
-      <p className="help">
+      <p className="help intro">
         A proposal is a change someone wants made (scale, roll back, …) that someone else approves or rejects. Each step
         is on the{' '}
         <Link to="/timeline" search={{ type: 'proposal.*' }}>
@@ -102,7 +102,7 @@ export function ProposalsPage() {
           )}
         </>
       )}
-    </>
+    </div>
   );
 }
 
@@ -202,7 +202,7 @@ function DecisionDialog({ proposal, decision }: { proposal: Proposal; decision: 
           <AlertDialog.Description>
             The decision is recorded on the log and the timeline, and cannot be changed afterwards.
           </AlertDialog.Description>
-          <form onSubmit={submit} noValidate>
+          <form onSubmit={submit} noValidate className="decision-form">
             <div className="field">
               <label htmlFor={ids.by}>Decided by (optional)</label>
               <input

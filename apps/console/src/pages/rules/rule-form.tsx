@@ -34,7 +34,7 @@ export function NewRulePage() {
     },
   });
   return (
-    <>
+    <div className="rules-area">
       <p>
         <Link to="/rules">← Alert rules</Link>
       </p>
@@ -46,7 +46,7 @@ export function NewRulePage() {
         error={save.error}
         onSave={save.mutate}
       />
-    </>
+    </div>
   );
 }
 
@@ -55,7 +55,15 @@ export function EditRulePage() {
   const { ruleId } = useParams({ from: '/app/rules/$ruleId' });
   const navigate = useNavigate();
   const queryClient = useQueryClient();
-  const rule = useQuery({ queryKey: [...rulesKey, ruleId], queryFn: () => getRule(ruleId), staleTime: 0 });
+  // Read fresh on opening, then left alone while the form is open: a change made elsewhere meanwhile must
+  // not silently replace what is being typed; saving detects it instead (replaceRule's version check).
+  const rule = useQuery({
+    queryKey: [...rulesKey, ruleId],
+    queryFn: () => getRule(ruleId),
+    staleTime: 0,
+    refetchOnWindowFocus: false,
+    refetchOnReconnect: false,
+  });
   // Each load (and reload after a conflict) starts the form again from the rule as stored.
   const [formKey, setFormKey] = useState(0);
   const save = useMutation({
@@ -75,7 +83,7 @@ export function EditRulePage() {
   });
   const conflict = save.error instanceof ApiError && save.error.status === 409;
   return (
-    <>
+    <div className="rules-area">
       <p>
         <Link to="/rules">← Alert rules</Link>
       </p>
@@ -86,7 +94,7 @@ export function EditRulePage() {
       ) : (
         <>
           <h1>Alert rule: {rule.data.name}</h1>
-          <p className="help">
+          <p className="help intro">
             Version {rule.data.version}. {describeRule(rule.data)}.{' '}
             <Link to="/alerts" search={{ ruleId: rule.data.id }}>
               Alerts of this rule
@@ -137,7 +145,7 @@ export function EditRulePage() {
           <ProblemMessage error={remove.error} />
         </>
       )}
-    </>
+    </div>
   );
 }
 

@@ -3,19 +3,20 @@ import { Link } from '@tanstack/react-router';
 import { RelativeTime } from '../../ui/relative-time';
 import { EmptyState, Loading, ProblemMessage, StatusLabel } from '../../ui/states';
 import { describeRule, listRules, rulesKey } from './api';
+import './rules.css';
 
 /** `/rules`: the tenant's alert rules, oldest first (the API's order), each opening its form. */
 export function RulesPage() {
   const rules = useQuery({ queryKey: rulesKey, queryFn: listRules });
   return (
-    <>
+    <div className="rules-area">
       <div className="row page-title">
         <h1>Alert rules</h1>
         <Link to="/rules/new" className="button">
           New rule
         </Link>
       </div>
-      <p className="help">
+      <p className="help intro">
         A <strong>match</strong> rule fires when events match its conditions (optionally several times within a window);
         an <strong>absence</strong> rule fires when expected events stop coming.{' '}
         <Link to="/alerts" search={{}}>
@@ -69,6 +70,6 @@ export function RulesPage() {
           </tbody>
         </table>
       )}
-    </>
+    </div>
   );
 }
