@@ -1,3 +1,264 @@
+import * as AlertDialog from '@radix-ui/react-alert-dialog';
+import { useInfiniteQuery, useMutation, useQueryClient } from '@tanstack/react-query';
+import { Link, useNavigate, useSearch } from '@tanstack/react-router';
+import { useState, type FormEvent } from 'react';
+import { api, ApiError } from '../../api/client';
+import type { Page } from '../../api/types';
+import { JsonView } from '../../ui/json-view';
+import { RelativeTime } from '../../ui/relative-time';
+import { EmptyState, FieldErrors, Loading, ProblemMessage, StatusLabel } from '../../ui/states';
+import { PROPOSAL_STATES, query, type Proposal } from './api';
+import type { ProposalsSearch } from './search';
+import './rules.css';
+
+const PAGE_SIZE = 20;
+
+/** `/proposals`: change proposals, newest first, filtered by state (in the URL); pending ones approved or rejected here. */
 export function ProposalsPage() {
-  return <h1>ProposalsPage</h1>;
+  const search = useSearch({ from: '/app/proposals' });
+  const navigate = useNavigate({ from: '/proposals' });
+  const proposals = useInfiniteQuery({
+    queryKey: ['proposals', search],
+    queryFn: ({ pageParam, signal }) =>
+      api<Page<Proposal>>(
+        `/api/v1/proposals${query({ state: search.state, limit: String(PAGE_SIZE), cursor: pageParam })}`,
+        { signal },
+      ),
+    initialPageParam: undefined as string | undefined,
+    getNextPageParam: (last) => last.nextCursor ?? undefined,
+  });
+  const items = proposals.data?.pages.flatMap((p) => p.items) ?? [];
+  return (
+    <div className="rules-area">
+      <h1>Change proposals</h1>
+      <p className="help intro">
+        A proposal is a change someone wants made (scale, roll back, …) that someone else approves or rejects. Each step
+        is on the{' '}
+        <Link to="/timeline" search={{ type: 'proposal.*' }}>
+          timeline
+        </Link>
+        .
+      </p>
+      <form className="filters" role="search" aria-label="Filter proposals" onSubmit={(e) => e.preventDefault()}>
+        <div className="field">
+          <label htmlFor="proposals-state">State</label>
+          <select
+            id="proposals-state"
+            value={search.state ?? ''}
+            onChange={(e) =>
+              void navigate({
+                search: e.target.value ? { state: e.target.value as ProposalsSearch['state'] } : {},
+              })
+            }
+          >
+            <option value="">Any state</option>
+            {PROPOSAL_STATES.map((s) => (
+              <option key={s} value={s}>
+                {s}
+              </option>
+            ))}
+          </select>
+        </div>
+      </form>
+      {proposals.isPending ? (
+        <Loading what="proposals" />
+      ) : proposals.isError ? (
+        <ProblemMessage error={proposals.error} />
+      ) : items.length === 0 ? (
+        search.state ? (
+          <EmptyState title={`No ${search.state} proposals`}>
+            <p>
+              <Link to="/proposals" search={{}}>
+                Show proposals in any state
+              </Link>
+              .
+            </p>
+          </EmptyState>
+        ) : (
+          <EmptyState title="No proposals yet">
+            <p>
+              Proposals are made through the API, by a person or an automation: <code>POST /api/v1/proposals</code> with
+              a <code>kind</code>, a <code>title</code> and a <code>payload</code>. They appear here to be approved or
+              rejected.
+            </p>
+          </EmptyState>
+        )
+      ) : (
+        <>
+          <ul className="cards" aria-label="Proposals, newest first">
+            {items.map((p) => (
+              <ProposalCard key={p.id} proposal={p} />
+            ))}
+          </ul>
+          {proposals.hasNextPage && (
+            <button
+              type="button"
+              className="secondary more"
+              disabled={proposals.isFetchingNextPage}
+              onClick={() => void proposals.fetchNextPage()}
+            >
+              {proposals.isFetchingNextPage ? 'Loading older proposals…' : 'Show older proposals'}
+            </button>
+          )}
+        </>
+      )}
+    </div>
+  );
+}
+
+function ProposalCard({ proposal }: { proposal: Proposal }) {
+  const headingId = `proposal-${proposal.id}`;
+  return (
+    <li className="card" aria-labelledby={headingId}>
+      <h2 id={headingId}>{proposal.title}</h2>
+      <div className="row">
+        <StatusLabel status={proposal.state} />
+        <span>
+          kind <code>{proposal.kind}</code>
+        </span>
+      </div>
+      <dl>
+        <dt>Proposed</dt>
+        <dd>
+          <RelativeTime value={proposal.createdAt} /> by {proposal.createdBy}
+        </dd>
+        {proposal.state !== 'pending' && (
+          <>
+            <dt>{proposal.state === 'approved' ? 'Approved' : 'Rejected'}</dt>
+            <dd>
+              <RelativeTime value={proposal.decidedAt} /> by {proposal.decidedBy ?? 'unknown'}
+            </dd>
+            <dt>Reason</dt>
+            <dd>{proposal.reason || 'none given'}</dd>
+          </>
+        )}
+      </dl>
+      {Object.keys(proposal.payload ?? {}).length > 0 && (
+        <details>
+          <summary>Payload</summary>
+          <JsonView value={proposal.payload} label={`Payload of ${proposal.title}`} />
+        </details>
+      )}
+      {proposal.state === 'pending' && (
+        <div className="row">
+          <DecisionDialog proposal={proposal} decision="approve" />
+          <DecisionDialog proposal={proposal} decision="reject" />
+        </div>
+      )}
+    </li>
+  );
+}
+
+/**
+ * Approve or reject, with who decides and why (both optional: the API records the caller's token when
+ * `by` is empty). The dialog stays open until the API answers, and shows its problem in words; a 409
+ * means someone decided first, and the list is read again to show their decision.
+ */
+function DecisionDialog({ proposal, decision }: { proposal: Proposal; decision: 'approve' | 'reject' }) {
+  const [open, setOpen] = useState(false);
+  const [by, setBy] = useState('');
+  const [reason, setReason] = useState('');
+  const queryClient = useQueryClient();
+  const decide = useMutation({
+    mutationFn: () =>
+      api<Proposal>(`/api/v1/proposals/${encodeURIComponent(proposal.id)}/${decision}`, {
+        method: 'POST',
+        json: { ...(by.trim() ? { by: by.trim() } : {}), ...(reason.trim() ? { reason: reason.trim() } : {}) },
+      }),
+    onSuccess: async () => {
+      await queryClient.invalidateQueries({ queryKey: ['proposals'] });
+      setOpen(false);
+    },
+  });
+  const verb = decision === 'approve' ? 'Approve' : 'Reject';
+  const ids = { by: `${decision}-by-${proposal.id}`, reason: `${decision}-reason-${proposal.id}` };
+  const submit = (e: FormEvent) => {
+    e.preventDefault();
+    decide.mutate();
+  };
+  const conflict = decide.error instanceof ApiError && decide.error.status === 409;
+  return (
+    <AlertDialog.Root
+      open={open}
+      onOpenChange={(next) => {
+        setOpen(next);
+        if (next) decide.reset();
+        // Decided elsewhere: closing shows that decision (read again only now, so the words stay readable).
+        else if (conflict) void queryClient.invalidateQueries({ queryKey: ['proposals'] });
+      }}
+    >
+      <AlertDialog.Trigger asChild>
+        <button type="button" className={decision === 'approve' ? undefined : 'danger'}>
+          {verb}
+          <span className="visually-hidden"> “{proposal.title}”</span>
+        </button>
+      </AlertDialog.Trigger>
+      <AlertDialog.Portal>
+        <AlertDialog.Overlay className="dialog-overlay" />
+        <AlertDialog.Content className="dialog">
+          <AlertDialog.Title>
+            {verb} “{proposal.title}”?
+          </AlertDialog.Title>
+          <AlertDialog.Description>
+            The decision is recorded on the log and the timeline, and cannot be changed afterwards.
+          </AlertDialog.Description>
+          <form onSubmit={submit} noValidate className="decision-form">
+            <div className="field">
+              <label htmlFor={ids.by}>Decided by (optional)</label>
+              <input
+                id={ids.by}
+                value={by}
+                maxLength={200}
+                aria-describedby={`${ids.by}-help`}
+                aria-invalid={(decide.error instanceof ApiError && decide.error.forField('by').length > 0) || undefined}
+                onChange={(e) => setBy(e.target.value)}
+              />
+              <p className="help" id={`${ids.by}-help`}>
+                Your name as the record should show it; empty records this API token.
+              </p>
+              <FieldErrors id={`${ids.by}-error`} error={decide.error} field="by" />
+            </div>
+            <div className="field">
+              <label htmlFor={ids.reason}>Reason (optional)</label>
+              <textarea
+                id={ids.reason}
+                value={reason}
+                rows={3}
+                maxLength={1000}
+                aria-invalid={
+                  (decide.error instanceof ApiError && decide.error.forField('reason').length > 0) || undefined
+                }
+                aria-describedby={`${ids.reason}-error`}
+                onChange={(e) => setReason(e.target.value)}
+              />
+              <FieldErrors id={`${ids.reason}-error`} error={decide.error} field="reason" />
+            </div>
+            {conflict && (
+              <p className="field-error" role="alert">
+                Someone else decided this proposal first ({(decide.error as ApiError).detail ?? 'decided already'}), so
+                your decision was not recorded. Close this to see theirs.
+              </p>
+            )}
+            {!conflict && <ProblemMessage error={decide.error} />}
+            <div className="dialog-actions">
+              <AlertDialog.Cancel asChild>
+                <button type="button" className="secondary">
+                  {conflict ? 'Close' : 'Cancel'}
+                </button>
+              </AlertDialog.Cancel>
+              {!conflict && (
+                <button
+                  type="submit"
+                  className={decision === 'approve' ? undefined : 'danger'}
+                  disabled={decide.isPending}
+                >
+                  {decide.isPending ? `${verb === 'Approve' ? 'Approving' : 'Rejecting'}…` : verb}
+                </button>
+              )}
+            </div>
+          </form>
+        </AlertDialog.Content>
+      </AlertDialog.Portal>
+    </AlertDialog.Root>
+  );
 }

@@ -1,7 +1,743 @@
+import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
+import { Link, useNavigate, useParams } from '@tanstack/react-router';
+import { useState, type FormEvent, type ReactNode } from 'react';
+import { ApiError } from '../../api/client';
+import type { Severity } from '../../api/types';
+import { Confirm } from '../../ui/confirm';
+import { FieldErrors, Loading, ProblemMessage } from '../../ui/states';
+import {
+  createRule,
+  deleteRule,
+  describeRule,
+  getRule,
+  PAYLOAD_OPS,
+  replaceRule,
+  rulesKey,
+  SEVERITIES,
+  type AlertRule,
+  type AlertRuleSpec,
+  type Conditions,
+  type PayloadOp,
+  type PayloadValue,
+} from './api';
+import './rules.css';
+
+/** `/rules/new`: a new alert rule. */
 export function NewRulePage() {
-  return <h1>NewRulePage</h1>;
+  const navigate = useNavigate();
+  const queryClient = useQueryClient();
+  const save = useMutation({
+    mutationFn: createRule,
+    onSuccess: async () => {
+      await queryClient.invalidateQueries({ queryKey: rulesKey });
+      await navigate({ to: '/rules' });
+    },
+  });
+  return (
+    <div className="rules-area">
+      <p>
+        <Link to="/rules">← Alert rules</Link>
+      </p>
+      <h1>New alert rule</h1>
+      <RuleForm
+        initial={EMPTY}
+        submitLabel="Create rule"
+        saving={save.isPending}
+        error={save.error}
+        onSave={save.mutate}
+      />
+    </div>
+  );
 }
 
+/** `/rules/$ruleId`: a rule's form, to change it (the whole rule is replaced, as a new version) or delete it. */
 export function EditRulePage() {
-  return <h1>EditRulePage</h1>;
+  const { ruleId } = useParams({ from: '/app/rules/$ruleId' });
+  const navigate = useNavigate();
+  const queryClient = useQueryClient();
+  // Read fresh on opening, then left alone while the form is open: a change made elsewhere meanwhile must
+  // not silently replace what is being typed; saving detects it instead (replaceRule's version check).
+  const rule = useQuery({
+    queryKey: [...rulesKey, ruleId],
+    queryFn: () => getRule(ruleId),
+    staleTime: 0,
+    refetchOnWindowFocus: false,
+    refetchOnReconnect: false,
+  });
+  // Each load (and reload after a conflict) starts the form again from the rule as stored.
+  const [formKey, setFormKey] = useState(0);
+  const save = useMutation({
+    mutationFn: (spec: AlertRuleSpec) => replaceRule(ruleId, rule.data!.version, spec),
+    onSuccess: async () => {
+      await queryClient.invalidateQueries({ queryKey: rulesKey });
+      await navigate({ to: '/rules' });
+    },
+  });
+  const remove = useMutation({
+    mutationFn: () => deleteRule(ruleId),
+    onSuccess: async () => {
+      queryClient.removeQueries({ queryKey: [...rulesKey, ruleId] });
+      await queryClient.invalidateQueries({ queryKey: rulesKey });
+      await navigate({ to: '/rules' });
+    },
+  });
+  const conflict = save.error instanceof ApiError && save.error.status === 409;
+  return (
+    <div className="rules-area">
+      <p>
+        <Link to="/rules">← Alert rules</Link>
+      </p>
+      {rule.isPending ? (
+        <Loading what="the alert rule" />
+      ) : rule.isError ? (
+        <ProblemMessage error={rule.error} />
+      ) : (
+        <>
+          <h1>Alert rule: {rule.data.name}</h1>
+          <p className="help intro">
+            Version {rule.data.version}. {describeRule(rule.data)}.{' '}
+            <Link to="/alerts" search={{ ruleId: rule.data.id }}>
+              Alerts of this rule
+            </Link>
+          </p>
+          {conflict && (
+            <div className="notice" role="status">
+              <p>
+                Your changes were not saved: someone else changed this rule while you were editing it. Reload it to see
+                their version, then make your change again.
+              </p>
+              <button
+                type="button"
+                className="secondary"
+                onClick={async () => {
+                  await rule.refetch();
+                  save.reset();
+                  setFormKey((k) => k + 1);
+                }}
+              >
+                Reload the rule
+              </button>
+            </div>
+          )}
+          <RuleForm
+            key={`${rule.data.version}-${formKey}`}
+            initial={fromRule(rule.data)}
+            submitLabel="Save changes"
+            saving={save.isPending}
+            error={save.error}
+            onSave={save.mutate}
+          />
+          <h2>Delete</h2>
+          <p className="help">Deleting the rule resolves the alerts it has firing.</p>
+          <Confirm
+            trigger={
+              <button type="button" className="danger" disabled={remove.isPending}>
+                Delete rule
+              </button>
+            }
+            title={`Delete “${rule.data.name}”?`}
+            description={
+              <p>The rule stops judging events at once and its firing alerts resolve. This cannot be undone.</p>
+            }
+            confirmLabel="Delete rule"
+            onConfirm={() => remove.mutate()}
+          />
+          <ProblemMessage error={remove.error} />
+        </>
+      )}
+    </div>
+  );
+}
+
+interface ConditionDraft {
+  field: string;
+  op: PayloadOp;
+  value: string;
+}
+interface ConditionsDraft {
+  type: string;
+  module: string;
+  source: string;
+  minSeverity: '' | Severity;
+  payload: ConditionDraft[];
+}
+interface Draft {
+  name: string;
+  kind: 'match' | 'absence';
+  enabled: boolean;
+  match: ConditionsDraft;
+  useThreshold: boolean;
+  count: string;
+  windowSeconds: string;
+  groupBy: string;
+  severity: Severity;
+  summary: string;
+  resolveBy: 'none' | 'match' | 'quiet';
+  resolveMatch: ConditionsDraft;
+  quietSeconds: string;
+  everySeconds: string;
+  graceSeconds: string;
+}
+
+const NO_CONDITIONS: ConditionsDraft = { type: '', module: '', source: '', minSeverity: '', payload: [] };
+const EMPTY: Draft = {
+  name: '',
+  kind: 'match',
+  enabled: true,
+  match: NO_CONDITIONS,
+  useThreshold: false,
+  count: '5',
+  windowSeconds: '600',
+  groupBy: '',
+  severity: 'warning',
+  summary: '',
+  resolveBy: 'none',
+  resolveMatch: NO_CONDITIONS,
+  quietSeconds: '900',
+  everySeconds: '',
+  graceSeconds: '0',
+};
+
+function fromConditions(c: Conditions): ConditionsDraft {
+  return {
+    type: c.type ?? '',
+    module: c.module ?? '',
+    source: c.source ?? '',
+    minSeverity: c.minSeverity ?? '',
+    payload: (c.payload ?? []).map((p) => ({
+      field: p.field,
+      op: p.op,
+      value: p.value === undefined ? '' : Array.isArray(p.value) ? p.value.join(', ') : String(p.value),
+    })),
+  };
+}
+
+function fromRule(rule: AlertRule): Draft {
+  const resolve = rule.resolve;
+  return {
+    ...EMPTY,
+    name: rule.name,
+    kind: rule.kind,
+    enabled: rule.enabled,
+    match: fromConditions(rule.match),
+    useThreshold: !!rule.threshold,
+    count: String(rule.threshold?.count ?? EMPTY.count),
+    windowSeconds: String(rule.threshold?.windowSeconds ?? EMPTY.windowSeconds),
+    groupBy: rule.groupBy ?? '',
+    severity: rule.alert.severity,
+    summary: rule.alert.summary,
+    resolveBy: !resolve ? 'none' : 'match' in resolve ? 'match' : 'quiet',
+    resolveMatch: resolve && 'match' in resolve ? fromConditions(resolve.match) : NO_CONDITIONS,
+    quietSeconds: resolve && 'quietSeconds' in resolve ? String(resolve.quietSeconds) : EMPTY.quietSeconds,
+    everySeconds: rule.everySeconds === undefined ? '' : String(rule.everySeconds),
+    graceSeconds: String(rule.graceSeconds ?? 0),
+  };
+}
+
+/** A number as typed; what is not one goes as typed, so the API's 400 names the field. */
+function number(text: string): number | string | undefined {
+  const trimmed = text.trim();
+  if (trimmed === '') return undefined;
+  const n = Number(trimmed);
+  return Number.isFinite(n) ? n : trimmed;
+}
+
+/** `true`/`false` are booleans, numbers are numbers (the API equates `"93"` and `93` anyway), the rest text. */
+function scalar(text: string): PayloadValue {
+  const trimmed = text.trim();
+  if (trimmed === 'true') return true;
+  if (trimmed === 'false') return false;
+  const n = Number(trimmed);
+  return trimmed !== '' && Number.isFinite(n) ? n : text;
+}
+
+function toConditions(c: ConditionsDraft): Conditions {
+  return {
+    ...(c.type.trim() ? { type: c.type.trim() } : {}),
+    ...(c.module.trim() ? { module: c.module.trim() } : {}),
+    ...(c.source.trim() ? { source: c.source.trim() } : {}),
+    ...(c.minSeverity ? { minSeverity: c.minSeverity } : {}),
+    ...(c.payload.length
+      ? {
+          payload: c.payload.map((p) => {
+            const field = p.field.trim();
+            if (p.op === 'exists') return { field, op: p.op };
+            if (p.op === 'in')
+              return {
+                field,
+                op: p.op,
+                value: p.value
+                  .split(',')
+                  .map((v) => v.trim())
+                  .filter(Boolean)
+                  .map(scalar),
+              };
+            if (p.op === 'eq' || p.op === 'neq') return { field, op: p.op, value: scalar(p.value) };
+            return { field, op: p.op, value: (number(p.value) ?? p.value) as PayloadValue };
+          }),
+        }
+      : {}),
+  };
+}
+
+function toSpec(d: Draft): AlertRuleSpec {
+  const spec: AlertRuleSpec = {
+    name: d.name.trim(),
+    kind: d.kind,
+    enabled: d.enabled,
+    match: toConditions(d.match),
+    ...(d.groupBy.trim() ? { groupBy: d.groupBy.trim() } : {}),
+    alert: { severity: d.severity, summary: d.summary },
+  };
+  // Numbers go as typed when they are not numbers: the API's 400 then names the field.
+  const asNumber = (text: string) => number(text) as number;
+  if (d.kind === 'match') {
+    if (d.useThreshold) spec.threshold = { count: asNumber(d.count), windowSeconds: asNumber(d.windowSeconds) };
+    if (d.resolveBy === 'match') spec.resolve = { match: toConditions(d.resolveMatch) };
+    if (d.resolveBy === 'quiet') spec.resolve = { quietSeconds: asNumber(d.quietSeconds) };
+  } else {
+    spec.everySeconds = asNumber(d.everySeconds);
+    if (d.graceSeconds.trim()) spec.graceSeconds = asNumber(d.graceSeconds);
+  }
+  return spec;
+}
+
+/** Ids for a field named as the API names it (`match.payload.0.value` → `f-match-payload-0-value`). */
+const idFor = (field: string) => `f-${field.replace(/[^A-Za-z0-9]+/g, '-')}`;
+
+/** What an input needs to be described by its help and its errors. */
+function describedBy(error: unknown, field: string, help?: boolean) {
+  const invalid = error instanceof ApiError && error.forField(field).length > 0;
+  const ids = [help ? `${idFor(field)}-help` : '', invalid ? `${idFor(field)}-error` : ''].filter(Boolean).join(' ');
+  return {
+    id: idFor(field),
+    'aria-invalid': invalid || undefined,
+    'aria-describedby': ids || undefined,
+  } as const;
+}
+
+function Field(props: { field: string; label: string; help?: ReactNode; error: unknown; children: ReactNode }) {
+  return (
+    <div className="field">
+      <label htmlFor={idFor(props.field)}>{props.label}</label>
+      {props.children}
+      {props.help && (
+        <p className="help" id={`${idFor(props.field)}-help`}>
+          {props.help}
+        </p>
+      )}
+      <FieldErrors id={`${idFor(props.field)}-error`} error={props.error} field={props.field} />
+    </div>
+  );
+}
+
+/** The fields of one set of conditions (`match` or `resolve.match`), named as the API names them. */
+function ConditionsFields(props: {
+  at: 'match' | 'resolve.match';
+  value: ConditionsDraft;
+  onChange: (value: ConditionsDraft) => void;
+  error: unknown;
+}) {
+  const { at, value, onChange, error } = props;
+  const set = (patch: Partial<ConditionsDraft>) => onChange({ ...value, ...patch });
+  const setCondition = (i: number, patch: Partial<ConditionDraft>) =>
+    set({ payload: value.payload.map((c, j) => (j === i ? { ...c, ...patch } : c)) });
+  const prefix = at === 'match' ? '' : 'Resolving ';
+  return (
+    <>
+      <div className="field-grid">
+        <Field
+          field={`${at}.type`}
+          label={`${prefix}Event type`}
+          help="Exact, or a glob: * stands for any run of characters (deploy.*, *.failed). Empty: any type."
+          error={error}
+        >
+          <input
+            {...describedBy(error, `${at}.type`, true)}
+            value={value.type}
+            onChange={(e) => set({ type: e.target.value })}
+          />
+        </Field>
+        <Field field={`${at}.module`} label={`${prefix}Module`} help="Exactly this module. Empty: any." error={error}>
+          <input
+            {...describedBy(error, `${at}.module`, true)}
+            value={value.module}
+            onChange={(e) => set({ module: e.target.value })}
+          />
+        </Field>
+        <Field field={`${at}.source`} label={`${prefix}Source`} help="Exactly this source. Empty: any." error={error}>
+          <input
+            {...describedBy(error, `${at}.source`, true)}
+            value={value.source}
+            onChange={(e) => set({ source: e.target.value })}
+          />
+        </Field>
+        <Field field={`${at}.minSeverity`} label={`${prefix}Minimum event severity`} error={error}>
+          <select
+            {...describedBy(error, `${at}.minSeverity`)}
+            value={value.minSeverity}
+            onChange={(e) => set({ minSeverity: e.target.value as ConditionsDraft['minSeverity'] })}
+          >
+            <option value="">Any severity</option>
+            {SEVERITIES.map((s) => (
+              <option key={s} value={s}>
+                {s} or higher
+              </option>
+            ))}
+          </select>
+        </Field>
+      </div>
+      <fieldset className="conditions">
+        <legend>{prefix}Payload conditions (all must hold)</legend>
+        <FieldErrors id={`${idFor(`${at}.payload`)}-error`} error={error} field={`${at}.payload`} />
+        {value.payload.length === 0 && <p className="help">None: the payload is not looked at.</p>}
+        {value.payload.map((condition, i) => {
+          const base = `${at}.payload.${i}`;
+          const n = i + 1;
+          return (
+            <div className="condition" key={i} role="group" aria-label={`${prefix}Payload condition ${n}`}>
+              <Field field={`${base}.field`} label={`Field ${n}`} error={error}>
+                <input
+                  {...describedBy(error, `${base}.field`)}
+                  value={condition.field}
+                  placeholder="pct or disk.pct"
+                  onChange={(e) => setCondition(i, { field: e.target.value })}
+                />
+              </Field>
+              <Field field={`${base}.op`} label={`Operator ${n}`} error={error}>
+                <select
+                  {...describedBy(error, `${base}.op`)}
+                  value={condition.op}
+                  onChange={(e) => setCondition(i, { op: e.target.value as PayloadOp })}
+                >
+                  {PAYLOAD_OPS.map((op) => (
+                    <option key={op} value={op}>
+                      {OP_LABELS[op]}
+                    </option>
+                  ))}
+                </select>
+              </Field>
+              {condition.op !== 'exists' && (
+                <Field
+                  field={`${base}.value`}
+                  label={`Value ${n}`}
+                  help={condition.op === 'in' ? 'Comma-separated.' : undefined}
+                  error={error}
+                >
+                  <input
+                    {...describedBy(error, `${base}.value`, condition.op === 'in')}
+                    value={condition.value}
+                    onChange={(e) => setCondition(i, { value: e.target.value })}
+                  />
+                </Field>
+              )}
+              <button
+                type="button"
+                className="secondary"
+                onClick={() => set({ payload: value.payload.filter((_, j) => j !== i) })}
+              >
+                Remove condition {n}
+              </button>
+            </div>
+          );
+        })}
+        <button
+          type="button"
+          className="secondary"
+          disabled={value.payload.length >= 20}
+          onClick={() => set({ payload: [...value.payload, { field: '', op: 'eq', value: '' }] })}
+        >
+          Add {prefix.toLowerCase()}payload condition
+        </button>
+        <p className="help">
+          Numbers compare as numbers (a numeric string counts); <code>true</code>/<code>false</code> are booleans.
+        </p>
+      </fieldset>
+    </>
+  );
+}
+
+const OP_LABELS: Record<PayloadOp, string> = {
+  eq: 'equals (eq)',
+  neq: 'does not equal (neq)',
+  in: 'is one of (in)',
+  gt: 'greater than (gt)',
+  gte: 'at least (gte)',
+  lt: 'less than (lt)',
+  lte: 'at most (lte)',
+  exists: 'exists',
+};
+
+/** The one form of both kinds of rule; every field named as the API names it, its errors next to it. */
+function RuleForm(props: {
+  initial: Draft;
+  submitLabel: string;
+  saving: boolean;
+  error: unknown;
+  onSave: (spec: AlertRuleSpec) => void;
+}) {
+  const [draft, setDraft] = useState<Draft>(props.initial);
+  const set = (patch: Partial<Draft>) => setDraft((d) => ({ ...d, ...patch }));
+  const { error } = props;
+  const submit = (e: FormEvent) => {
+    e.preventDefault();
+    props.onSave(toSpec(draft));
+  };
+  return (
+    <form onSubmit={submit} noValidate aria-label="Alert rule">
+      <Field field="name" label="Name (required)" error={error}>
+        <input
+          {...describedBy(error, 'name')}
+          required
+          maxLength={200}
+          value={draft.name}
+          onChange={(e) => set({ name: e.target.value })}
+        />
+      </Field>
+      <fieldset className="field" aria-describedby={`${idFor('kind')}-help`}>
+        <legend>Kind</legend>
+        <label className="choice">
+          <input type="radio" name="kind" checked={draft.kind === 'match'} onChange={() => set({ kind: 'match' })} />{' '}
+          Match: alert when events match
+        </label>
+        <label className="choice">
+          <input
+            type="radio"
+            name="kind"
+            checked={draft.kind === 'absence'}
+            onChange={() => set({ kind: 'absence' })}
+          />{' '}
+          Absence: alert when expected events stop (dead-man’s switch)
+        </label>
+        <p className="help" id={`${idFor('kind')}-help`}>
+          The kind decides which of the fields below apply.
+        </p>
+        <FieldErrors id={`${idFor('kind')}-error`} error={error} field="kind" />
+      </fieldset>
+      <div className="field">
+        <label className="choice">
+          <input
+            type="checkbox"
+            {...describedBy(error, 'enabled')}
+            checked={draft.enabled}
+            onChange={(e) => set({ enabled: e.target.checked })}
+          />{' '}
+          Enabled
+        </label>
+        <FieldErrors id={`${idFor('enabled')}-error`} error={error} field="enabled" />
+      </div>
+
+      <h2>{draft.kind === 'match' ? 'Events that fire it' : 'Events it expects'}</h2>
+      <ConditionsFields at="match" value={draft.match} onChange={(match) => set({ match })} error={error} />
+
+      {draft.kind === 'match' ? (
+        <>
+          <h2>How often</h2>
+          <div className="field">
+            <label className="choice">
+              <input
+                type="checkbox"
+                checked={draft.useThreshold}
+                onChange={(e) => set({ useThreshold: e.target.checked })}
+              />{' '}
+              Fire only after several matches within a window
+            </label>
+            <FieldErrors id={`${idFor('threshold')}-error`} error={error} field="threshold" />
+          </div>
+          {draft.useThreshold && (
+            <div className="field-grid">
+              <Field field="threshold.count" label="Matches" help="1 to 100,000." error={error}>
+                <input
+                  {...describedBy(error, 'threshold.count', true)}
+                  type="number"
+                  min={1}
+                  max={100000}
+                  value={draft.count}
+                  onChange={(e) => set({ count: e.target.value })}
+                />
+              </Field>
+              <Field
+                field="threshold.windowSeconds"
+                label="Within (seconds)"
+                help="1 to 604,800 (7 days)."
+                error={error}
+              >
+                <input
+                  {...describedBy(error, 'threshold.windowSeconds', true)}
+                  type="number"
+                  min={1}
+                  max={604800}
+                  value={draft.windowSeconds}
+                  onChange={(e) => set({ windowSeconds: e.target.value })}
+                />
+              </Field>
+            </div>
+          )}
+        </>
+      ) : (
+        <>
+          <h2>How often it is expected</h2>
+          <div className="field-grid">
+            <Field
+              field="everySeconds"
+              label="Expected every (seconds, required)"
+              help="1 to 2,592,000 (30 days)."
+              error={error}
+            >
+              <input
+                {...describedBy(error, 'everySeconds', true)}
+                type="number"
+                min={1}
+                required
+                value={draft.everySeconds}
+                onChange={(e) => set({ everySeconds: e.target.value })}
+              />
+            </Field>
+            <Field
+              field="graceSeconds"
+              label="Grace (seconds)"
+              help="Extra slack before it fires; 0 when empty."
+              error={error}
+            >
+              <input
+                {...describedBy(error, 'graceSeconds', true)}
+                type="number"
+                min={0}
+                value={draft.graceSeconds}
+                onChange={(e) => set({ graceSeconds: e.target.value })}
+              />
+            </Field>
+          </div>
+        </>
+      )}
+
+      <Field
+        field="groupBy"
+        label="Group by"
+        help={
+          <>
+            One alert per value of <code>type</code>, <code>module</code>, <code>source</code> or{' '}
+            <code>payload.&lt;path&gt;</code> (e.g. <code>payload.host</code>). Empty: one alert for the rule.
+          </>
+        }
+        error={error}
+      >
+        <input
+          {...describedBy(error, 'groupBy', true)}
+          value={draft.groupBy}
+          onChange={(e) => set({ groupBy: e.target.value })}
+        />
+      </Field>
+
+      <h2>The alert</h2>
+      <Field field="alert.severity" label="Alert severity" error={error}>
+        <select
+          {...describedBy(error, 'alert.severity')}
+          value={draft.severity}
+          onChange={(e) => set({ severity: e.target.value as Severity })}
+        >
+          {SEVERITIES.map((s) => (
+            <option key={s} value={s}>
+              {s}
+            </option>
+          ))}
+        </select>
+      </Field>
+      <Field
+        field="alert.summary"
+        label="Summary template (required)"
+        help={
+          <>
+            Filled from the event that fires it: <code>{'{{payload.<path>}}'}</code>, <code>{'{{type}}'}</code>,{' '}
+            <code>{'{{module}}'}</code>, <code>{'{{source}}'}</code>, <code>{'{{severity}}'}</code>,{' '}
+            <code>{'{{summary}}'}</code>, <code>{'{{count}}'}</code>.
+          </>
+        }
+        error={error}
+      >
+        <textarea
+          {...describedBy(error, 'alert.summary', true)}
+          required
+          rows={2}
+          maxLength={1024}
+          value={draft.summary}
+          onChange={(e) => set({ summary: e.target.value })}
+        />
+      </Field>
+
+      {draft.kind === 'match' && (
+        <>
+          <h2>How it resolves</h2>
+          <fieldset className="field" aria-describedby={`${idFor('resolve')}-error`}>
+            <legend>Resolve</legend>
+            <label className="choice">
+              <input
+                type="radio"
+                name="resolveBy"
+                checked={draft.resolveBy === 'none'}
+                onChange={() => set({ resolveBy: 'none' })}
+              />{' '}
+              Never by itself (stays firing)
+            </label>
+            <label className="choice">
+              <input
+                type="radio"
+                name="resolveBy"
+                checked={draft.resolveBy === 'match'}
+                onChange={() => set({ resolveBy: 'match' })}
+              />{' '}
+              When a resolving event arrives
+            </label>
+            <label className="choice">
+              <input
+                type="radio"
+                name="resolveBy"
+                checked={draft.resolveBy === 'quiet'}
+                onChange={() => set({ resolveBy: 'quiet' })}
+              />{' '}
+              After a quiet period without matches
+            </label>
+            <FieldErrors id={`${idFor('resolve')}-error`} error={error} field="resolve" />
+          </fieldset>
+          {draft.resolveBy === 'match' && (
+            <ConditionsFields
+              at="resolve.match"
+              value={draft.resolveMatch}
+              onChange={(resolveMatch) => set({ resolveMatch })}
+              error={error}
+            />
+          )}
+          {draft.resolveBy === 'quiet' && (
+            <Field
+              field="resolve.quietSeconds"
+              label="Quiet period (seconds)"
+              help="1 to 2,592,000 (30 days)."
+              error={error}
+            >
+              <input
+                {...describedBy(error, 'resolve.quietSeconds', true)}
+                type="number"
+                min={1}
+                value={draft.quietSeconds}
+                onChange={(e) => set({ quietSeconds: e.target.value })}
+              />
+            </Field>
+          )}
+        </>
+      )}
+
+      {error instanceof ApiError && error.status === 400 && (
+        <p className="field-error">Nothing was saved: correct the fields marked above.</p>
+      )}
+      <ProblemMessage error={error} />
+      <div className="row">
+        <button type="submit" disabled={props.saving}>
+          {props.saving ? 'Saving…' : props.submitLabel}
+        </button>
+        <Link to="/rules" className="button secondary">
+          Cancel
+        </Link>
+      </div>
+    </form>
+  );
 }

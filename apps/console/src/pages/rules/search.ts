@@ -1,14 +1,27 @@
+/** The Alerts and Proposals pages' filters, all in the URL (every field optional: nav links pass `{}`). */
 export interface AlertsSearch {
   state?: 'firing' | 'resolved';
+  severity?: 'info' | 'warning' | 'critical';
+  /** A rule id, as `GET /api/v1/alerts?ruleId=` takes it. */
+  ruleId?: string;
 }
 export interface ProposalsSearch {
-  state?: string;
+  state?: 'pending' | 'approved' | 'rejected';
 }
 
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
 export function validateAlertsSearch(search: Record<string, unknown>): AlertsSearch {
-  return search.state === 'firing' || search.state === 'resolved' ? { state: search.state } : {};
+  const out: AlertsSearch = {};
+  if (search.state === 'firing' || search.state === 'resolved') out.state = search.state;
+  if (search.severity === 'info' || search.severity === 'warning' || search.severity === 'critical')
+    out.severity = search.severity;
+  if (typeof search.ruleId === 'string' && UUID.test(search.ruleId)) out.ruleId = search.ruleId.toLowerCase();
+  return out;
 }
 
 export function validateProposalsSearch(search: Record<string, unknown>): ProposalsSearch {
-  return typeof search.state === 'string' && search.state ? { state: search.state } : {};
+  return search.state === 'pending' || search.state === 'approved' || search.state === 'rejected'
+    ? { state: search.state }
+    : {};
 }
