@@ -63,6 +63,9 @@ const STATUS_ICONS: Record<string, string> = {
   firing: '!',
   failed: '✕',
   rejected: '✕',
+  info: 'ℹ',
+  warning: '▲',
+  critical: '‼',
 };
 
 /** A state as text with an icon; the colour only repeats what the words say. */
