@@ -8,6 +8,7 @@ export interface BrowserGlobals {
   localStorage: Record<string, string>;
   document: { cookie: string; documentElement: { dataset: Record<string, string | undefined> } };
   axe: { run(context: unknown, options: object): Promise<AxeResults> };
+  navigator: { clipboard: { readText(): Promise<string> } };
 }
 
 export interface AxeResults {
