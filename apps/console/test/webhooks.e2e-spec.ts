@@ -399,6 +399,15 @@ describe('console: webhooks', () => {
     expect(await harness.accessibilityViolations(page)).toEqual([]);
     await harness.screenshot(page, 'webhooks-outbound-edit');
 
+    // Changing the headers needs the stored value typed again (it cannot be read back): said next to it.
+    await page.getByRole('button', { name: 'Add header' }).click();
+    await page.getByRole('button', { name: 'Save changes' }).click();
+    await page.locator('.field-error', { hasText: 'stored values cannot be read back' }).waitFor();
+    expect(await page.getByLabel('New value').getAttribute('aria-invalid')).toBe('true');
+    expect((await harness.api<WebhookView>(`/api/v1/webhooks/${created.id}`)).body.version).toBe(1);
+    // Back to the stored headers only: they are left out of the PUT, so they stay.
+    await page.getByRole('button', { name: 'Remove header 2' }).click();
+
     await page.getByLabel('Description').fill('Deploys, edited');
     await page.getByRole('checkbox', { name: 'Alerts' }).check();
     await page.getByRole('checkbox', { name: 'resolved' }).check();
@@ -430,7 +439,7 @@ describe('console: webhooks', () => {
     await harness.screenshot(dark, 'webhooks-outbound-edit', 'dark');
   });
 
-  it('shows the latest 100 deliveries of a webhook that has more', async () => {
+  it('shows the latest 100 deliveries of a webhook that has more, and deletes it after a confirmation', async () => {
     const bulk = await receiver();
     const made = await harness.api<{ id: string }>('/api/v1/webhooks', {
       method: 'POST',
@@ -461,6 +470,15 @@ describe('console: webhooks', () => {
     await expect(page.getByRole('table', { name: 'Latest deliveries' }).locator('tbody > tr').count()).resolves.toBe(
       100,
     );
+
+    // Delete, behind a confirmation: back to the list, and gone from the API.
+    await page.getByRole('button', { name: 'Delete' }).click();
+    await page.getByRole('alertdialog').getByRole('button', { name: 'Delete webhook' }).click();
+    await page.waitForURL(/\/webhooks\?tab=outbound$/);
+    expect((await harness.api(`/api/v1/webhooks/${made.body.id}`)).status).toBe(404);
+    await page.getByRole('tab', { name: 'Outbound', selected: true }).waitFor();
+    await page.getByText('Loading webhooks').waitFor({ state: 'detached' });
+    expect(await page.getByRole('link', { name: bulk.url }).count()).toBe(0);
     bulk.close();
   }, 90_000);
 });

@@ -125,12 +125,17 @@ export function useWebhook(id: string) {
   });
 }
 
-/** The history, refreshed every few seconds while the page is open (deliveries and retries land meanwhile). */
-export function useDeliveries(id: string) {
+/**
+ * The history, refreshed while the page is open: every 2 s while a delivery is pending or just after
+ * the page asked for one (`fastUntil`, epoch ms: a test event or a redelivery lands within moments),
+ * otherwise every 20 s (the answer can be large: 100 deliveries with their attempts).
+ */
+export function useDeliveries(id: string, fastUntil = 0) {
   return useQuery({
     queryKey: webhookKeys.deliveries(id),
     queryFn: ({ signal }) => api<DeliveryHistory>(`/api/v1/webhooks/${encodeURIComponent(id)}/deliveries`, { signal }),
-    refetchInterval: 3_000,
+    refetchInterval: (query) =>
+      Date.now() < fastUntil || query.state.data?.items.some((d) => d.state === 'pending') ? 2_000 : 20_000,
   });
 }
 

@@ -21,6 +21,9 @@ import { Exchange } from './exchange';
 export function OutboundDetailPage() {
   const { webhookId } = useParams({ from: '/app/webhooks/outbound/$webhookId' });
   const webhook = useWebhook(webhookId);
+  // After "Send test event" or "Redeliver", the history is polled quickly for a while (see useDeliveries).
+  const [fastUntil, setFastUntil] = useState(0);
+  const watch = () => setFastUntil(Date.now() + 30_000);
   return (
     <>
       <p>
@@ -33,22 +36,25 @@ export function OutboundDetailPage() {
       {webhook.isError && <ProblemMessage error={webhook.error} />}
       {webhook.data && (
         <>
-          <Settings webhook={webhook.data} />
+          <Settings webhook={webhook.data} onRequested={watch} />
           <SigningSecret webhook={webhook.data} />
-          <History webhookId={webhookId} />
+          <History webhookId={webhookId} fastUntil={fastUntil} onRequested={watch} />
         </>
       )}
     </>
   );
 }
 
-function Settings({ webhook }: { webhook: Webhook }) {
+function Settings({ webhook, onRequested }: { webhook: Webhook; onRequested: () => void }) {
   const navigate = useNavigate();
   const queryClient = useQueryClient();
   const test = useMutation({
     mutationFn: () =>
       api<{ deliveryId: string }>(`/api/v1/webhooks/${encodeURIComponent(webhook.id)}/test`, { method: 'POST' }),
-    onSuccess: () => queryClient.invalidateQueries({ queryKey: webhookKeys.deliveries(webhook.id) }),
+    onSuccess: () => {
+      onRequested();
+      return queryClient.invalidateQueries({ queryKey: webhookKeys.deliveries(webhook.id) });
+    },
   });
   const remove = useMutation({
     mutationFn: () => api<void>(`/api/v1/webhooks/${encodeURIComponent(webhook.id)}`, { method: 'DELETE' }),
@@ -231,8 +237,9 @@ function SigningSecret({ webhook }: { webhook: Webhook }) {
   );
 }
 
-function History({ webhookId }: { webhookId: string }) {
-  const history = useDeliveries(webhookId);
+function History(props: { webhookId: string; fastUntil: number; onRequested: () => void }) {
+  const { webhookId } = props;
+  const history = useDeliveries(webhookId, props.fastUntil);
   const queryClient = useQueryClient();
   const [open, setOpen] = useState<string | null>(null);
   const [redelivered, setRedelivered] = useState<string | null>(null);
@@ -241,6 +248,7 @@ function History({ webhookId }: { webhookId: string }) {
       api<{ id: string; state: string }>(`/api/v1/deliveries/${encodeURIComponent(id)}/redeliver`, { method: 'POST' }),
     onSuccess: (answer) => {
       setRedelivered(answer.id);
+      props.onRequested();
       return queryClient.invalidateQueries({ queryKey: webhookKeys.deliveries(webhookId) });
     },
   });

@@ -43,7 +43,8 @@ interface FormState {
   eventsSource: string;
   eventsMinSeverity: '' | Severity;
   headers: HeaderRow[];
-  headersChanged: boolean;
+  /** How many custom headers the webhook has stored (0 when new). */
+  storedHeaders: number;
   template: string;
   batchOn: boolean;
   maxEvents: string;
@@ -69,7 +70,7 @@ function emptyForm(): FormState {
     eventsSource: '',
     eventsMinSeverity: '',
     headers: [],
-    headersChanged: false,
+    storedHeaders: 0,
     template: '',
     batchOn: false,
     maxEvents: '100',
@@ -96,11 +97,20 @@ function formOf(webhook: Webhook): FormState {
     eventsSource: events?.source ?? '',
     eventsMinSeverity: events?.minSeverity ?? '',
     headers: Object.keys(webhook.headers).map((name) => ({ key: nextKey++, name, value: '', stored: true })),
+    storedHeaders: Object.keys(webhook.headers).length,
     template: webhook.template ? JSON.stringify(webhook.template.fields, null, 2) : '',
     batchOn: !!webhook.batch,
     maxEvents: String(webhook.batch?.maxEvents ?? 100),
     maxSeconds: String(webhook.batch?.maxSeconds ?? 5),
   };
+}
+
+/**
+ * Whether the custom headers differ from the stored ones: a new row, a removed one, or a new value. If
+ * not, the PUT leaves `headers` out and the stored values stay (they cannot be read back to resend).
+ */
+function headersChanged(form: FormState): boolean {
+  return form.headers.length !== form.storedHeaders || form.headers.some((row) => !row.stored || row.value !== '');
 }
 
 /** Problems found before sending (the API checks everything again): same shape as the API's. */
@@ -116,7 +126,7 @@ function localProblems(form: FormState): ApiError | null {
       fields.push({ field: 'template.fields', message: `not valid JSON: ${(error as Error).message}` });
     }
   }
-  if (form.headersChanged) {
+  if (headersChanged(form)) {
     for (const row of form.headers) {
       if (row.stored && row.value === '') {
         fields.push({
@@ -163,7 +173,7 @@ function bodyOf(form: FormState): WebhookInput {
         : {}),
     },
     // Without `headers`, the PUT keeps the stored ones (their values are never read back).
-    ...(form.headersChanged
+    ...(headersChanged(form)
       ? { headers: Object.fromEntries(form.headers.map((row) => [row.name.trim(), row.value])) }
       : {}),
     ...(form.template.trim() ? { template: { fields: JSON.parse(form.template) as Record<string, unknown> } } : {}),
@@ -302,7 +312,7 @@ function WebhookForm(props: {
   const set = <K extends keyof FormState>(key: K, value: FormState[K]) => setForm((f) => ({ ...f, [key]: value }));
   const toggle = <T extends string>(list: T[], value: T, on: boolean) =>
     on ? [...list.filter((v) => v !== value), value] : list.filter((v) => v !== value);
-  const setHeaders = (headers: HeaderRow[]) => setForm((f) => ({ ...f, headers, headersChanged: true }));
+  const setHeaders = (headers: HeaderRow[]) => setForm((f) => ({ ...f, headers }));
 
   function submit(event: FormEvent) {
     event.preventDefault();
