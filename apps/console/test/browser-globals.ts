@@ -14,6 +14,7 @@ export interface BrowserGlobals {
   };
   getComputedStyle(element: unknown): { backgroundColor: string };
   axe: { run(context: unknown, options: object): Promise<AxeResults> };
+  navigator: { clipboard: { readText(): Promise<string> } };
 }
 
 export interface AxeResults {

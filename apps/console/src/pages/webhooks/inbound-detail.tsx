@@ -1,3 +1,202 @@
+import { useMutation, useQueryClient } from '@tanstack/react-query';
+import { Link } from '@tanstack/react-router';
+import { Fragment, useState } from 'react';
+import { api } from '../../api/client';
+import { Confirm } from '../../ui/confirm';
+import { CopyButton } from '../../ui/copy-button';
+import { RelativeTime } from '../../ui/relative-time';
+import { EmptyState, Loading, ProblemMessage } from '../../ui/states';
+import { useIngest, webhookKeys, type InboundRequest, type IngestKeyRotated } from './api';
+import { CopyCurl, curlOf, Exchange, HttpStatus } from './exchange';
+
+/** Managed Infra → Webhooks → Inbound: the endpoint, the ingest key (rotate), and the latest 100 requests. */
 export function InboundDetailPage() {
-  return <h1>InboundDetailPage</h1>;
+  const ingest = useIngest();
+  const queryClient = useQueryClient();
+  // The new key lives in this component's state only: shown once, gone when the page is left.
+  const rotate = useMutation({
+    mutationFn: () => api<IngestKeyRotated>('/api/v1/ingest-key/rotate', { method: 'POST', json: {} }),
+    onSuccess: () => queryClient.invalidateQueries({ queryKey: webhookKeys.ingest }),
+  });
+  const [open, setOpen] = useState<string | null>(null);
+
+  return (
+    <>
+      <p>
+        <Link to="/webhooks" search={{ tab: 'inbound' }}>
+          ← Webhooks
+        </Link>
+      </p>
+      <h1>Inbound endpoint</h1>
+      {ingest.isPending && <Loading what="the inbound endpoint" />}
+      {ingest.isError && <ProblemMessage error={ingest.error} />}
+      {ingest.data && (
+        <>
+          <section className="panel" aria-labelledby="endpoint-title">
+            <h2 id="endpoint-title">Endpoint</h2>
+            <div className="row">
+              <code className="secret" data-testid="endpoint-url">
+                {ingest.data.endpoint}
+              </code>
+              <CopyButton value={ingest.data.endpoint} label="Copy endpoint URL" />
+            </div>
+            <p className="help">
+              POST events as JSON with your ingest key in the <code>X-Daalu-Key</code> header. Limit:{' '}
+              {ingest.data.rateLimit.perSecond} requests per second (burst {ingest.data.rateLimit.burst}).
+            </p>
+          </section>
+
+          <section className="panel" aria-labelledby="key-title">
+            <h2 id="key-title">Ingest key</h2>
+            <div className="row">
+              <code className="secret" data-testid="ingest-key-masked">
+                {ingest.data.ingestKey?.masked ?? 'none'}
+              </code>
+              {ingest.data.ingestKey && (
+                <span className="help">
+                  issued <RelativeTime value={ingest.data.ingestKey.issuedAt} />
+                </span>
+              )}
+            </div>
+            <p className="help">
+              Only the prefix is kept: Daalu stores a hash of the key, so it cannot be shown again. Lost it? Rotate.
+            </p>
+            <div className="actions">
+              <Confirm
+                trigger={
+                  <button type="button" className="secondary" disabled={rotate.isPending}>
+                    {rotate.isPending ? 'Rotating…' : 'Rotate ingest key'}
+                  </button>
+                }
+                title="Rotate the ingest key?"
+                description={
+                  <p>
+                    A new key is issued and shown once. The current key keeps working for 24 hours (until{' '}
+                    {new Date(Date.now() + 86_400_000).toLocaleString()}), so you can switch your senders over; then it
+                    stops.
+                  </p>
+                }
+                confirmLabel="Rotate"
+                onConfirm={() => rotate.mutate()}
+              />
+            </div>
+            <ProblemMessage error={rotate.error} />
+            {rotate.data && (
+              <div className="once" role="status">
+                <h3>New ingest key</h3>
+                <div className="row">
+                  <code className="secret" data-testid="new-ingest-key">
+                    {rotate.data.ingestKey}
+                  </code>
+                  <CopyButton value={rotate.data.ingestKey} label="Copy new key" />
+                </div>
+                <p>
+                  Shown this once: copy it now. The previous key keeps working until{' '}
+                  <RelativeTime value={rotate.data.previousKeyExpiresAt} /> (
+                  {new Date(rotate.data.previousKeyExpiresAt).toLocaleString()}).
+                </p>
+              </div>
+            )}
+          </section>
+
+          <section aria-labelledby="last-title">
+            <h2 id="last-title">Last request</h2>
+            {ingest.data.lastRequest ? (
+              <RequestDetail endpoint={ingest.data.endpoint} row={ingest.data.lastRequest} label="Last request" />
+            ) : (
+              <EmptyState title="No requests yet">
+                <p>
+                  Send an event: <code>curl -X POST {ingest.data.endpoint} -H &quot;X-Daalu-Key: $DAALU_KEY&quot;</code>{' '}
+                  with a JSON body such as{' '}
+                  <code>{'{"type":"deploy.started","source":"ci","summary":"Deploy started"}'}</code>.
+                </p>
+              </EmptyState>
+            )}
+          </section>
+
+          {ingest.data.requests.length > 0 && (
+            <section aria-labelledby="requests-title">
+              <h2 id="requests-title">Latest requests</h2>
+              <table>
+                <caption className="visually-hidden">Latest requests, newest first (100 at most)</caption>
+                <thead>
+                  <tr>
+                    <th scope="col">Received</th>
+                    <th scope="col">Request</th>
+                    <th scope="col">Status</th>
+                    <th scope="col">Time</th>
+                    <th scope="col">Events</th>
+                    <th scope="col">
+                      <span className="visually-hidden">Details</span>
+                    </th>
+                  </tr>
+                </thead>
+                <tbody>
+                  {ingest.data.requests.map((row) => {
+                    const expanded = open === row.id;
+                    return (
+                      <Fragment key={row.id}>
+                        <tr>
+                          <td>
+                            <RelativeTime value={row.receivedAt} />
+                          </td>
+                          <td>
+                            <code>
+                              {row.method} {row.path}
+                            </code>
+                          </td>
+                          <td>
+                            <HttpStatus code={row.status} />
+                          </td>
+                          <td>{row.durationMs} ms</td>
+                          <td>{row.eventIds.length}</td>
+                          <td>
+                            <button
+                              type="button"
+                              className="secondary"
+                              aria-expanded={expanded}
+                              aria-controls={`request-${row.id}`}
+                              onClick={() => setOpen(expanded ? null : row.id)}
+                            >
+                              {expanded ? 'Hide' : 'View'}
+                              <span className="visually-hidden"> request of {row.receivedAt}</span>
+                            </button>
+                          </td>
+                        </tr>
+                        {expanded && (
+                          <tr className="expanded" id={`request-${row.id}`}>
+                            <td colSpan={6}>
+                              <RequestDetail endpoint={ingest.data.endpoint} row={row} label="Request and response" />
+                            </td>
+                          </tr>
+                        )}
+                      </Fragment>
+                    );
+                  })}
+                </tbody>
+              </table>
+            </section>
+          )}
+        </>
+      )}
+    </>
+  );
+}
+
+function RequestDetail({ endpoint, row, label }: { endpoint: string; row: InboundRequest; label: string }) {
+  const url = new URL(row.path, endpoint).toString();
+  return (
+    <>
+      <p className="row">
+        <HttpStatus code={row.status} /> in {row.durationMs} ms, <RelativeTime value={row.receivedAt} />
+        {row.request.truncated && <span className="help">(body cut at 4 KiB)</span>}
+      </p>
+      <Exchange
+        label={label}
+        request={{ headers: row.request.headers, body: row.request.body, title: <code>{row.method}</code> }}
+        response={{ status: row.status, headers: row.response.headers, body: row.response.body }}
+        actions={<CopyCurl command={curlOf(url, row.request, row.method)} />}
+      />
+    </>
+  );
 }

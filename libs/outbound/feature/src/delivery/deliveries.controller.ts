@@ -6,10 +6,14 @@ import { problem, ProblemException } from '@daalu/platform/http';
 import { JetStreamPublisher, SUBJECTS } from '@daalu/platform/jetstream';
 import { TenantGuard, type TenantRequest } from '@daalu/platform/tenancy';
 import { findDelivery, latestDeliveries, reopenDelivery } from '@daalu/outbound/data-access';
+import { deliveryIdOf } from '@daalu/outbound/domain';
 import { WebhookDirectory } from '../webhooks/webhook-directory';
 import { webhookNotFound } from '../webhooks/webhooks.service';
 
-/** The webhook detail page's history: the latest 100 deliveries with every attempt, and redeliver. */
+/** The fact kind of a delivery asked for with `POST /api/v1/webhooks/:id/test`. */
+export const WEBHOOK_TEST_KIND = 'webhook.test';
+
+/** The webhook detail page's history: the latest 100 deliveries with every attempt, redeliver, and a test event. */
 @Controller('api/v1')
 @UseGuards(TenantGuard)
 export class DeliveriesController {
@@ -51,5 +55,48 @@ export class DeliveriesController {
       requestedAt: new Date().toISOString(),
     });
     return { id, state: 'pending' };
+  }
+
+  /**
+   * Sends the webhook a synthetic `webhook.test` fact, whatever its trigger says, through the normal
+   * DELIVERIES path: signed, retried, and in the history like any delivery. A fresh fact each time.
+   */
+  @Post('webhooks/:id/test')
+  @HttpCode(202)
+  async test(@Req() request: TenantRequest, @Param('id', new ParseUUIDPipe()) id: string) {
+    const tenantId = request.tenantId!;
+    const webhook = this.directory.get(tenantId, id);
+    if (!webhook) throw webhookNotFound();
+    if (!webhook.spec.enabled) {
+      // The worker drops deliveries of a disabled webhook: say so instead of accepting one that never goes.
+      throw new ProblemException(
+        problem(409, 'conflict', 'Conflict', 'the webhook is disabled; enable it to send a test event'),
+      );
+    }
+    const factId = uuidv7();
+    const deliveryId = deliveryIdOf(id, factId);
+    const occurredAt = new Date().toISOString();
+    await this.publisher.publish(this.subjects.delivery(tenantId), DeliveryRequestedCodec, {
+      schemaVersion: 1,
+      kind: 'delivery.requested',
+      id: deliveryId,
+      tenantId,
+      correlationId: factId,
+      causationId: null,
+      deliveryId,
+      webhookId: id,
+      factKind: WEBHOOK_TEST_KIND,
+      factId,
+      fact: {
+        id: factId,
+        kind: WEBHOOK_TEST_KIND,
+        tenantId,
+        webhookId: id,
+        occurredAt,
+        summary: 'Test event from Daalu',
+      },
+      requestedAt: occurredAt,
+    });
+    return { deliveryId };
   }
 }
