@@ -35,6 +35,8 @@ async function main(): Promise<void> {
     DATABASE_URL: services.databaseUrl,
     NATS_URL: services.natsUrl,
     DAALU_OPERATOR_TOKEN: operatorToken,
+    // The address users reach (shown on the inbound detail page), unless the operator set one.
+    DAALU_PUBLIC_URL: process.env.DAALU_PUBLIC_URL || `http://localhost:${originPort}`,
   };
   const appNames = ['ingest-gateway', 'timeline-projector', 'rule-evaluator', 'outbound-dispatcher'];
   const ports = Object.fromEntries(appNames.map((name, i) => [name, firstAppPort + i]));

@@ -32,7 +32,8 @@ export class ConsoleHarness {
   origin = '';
   tenant!: ConsoleTenant;
   private db?: TestDatabase;
-  private nats?: TestNats;
+  /** The suite's NATS (namespace, streams): for checking what landed on the log. */
+  nats?: TestNats;
   private launcher?: AppProcess;
   private browser?: Browser;
   private contexts: BrowserContext[] = [];

@@ -3,7 +3,7 @@ import type { AddressInfo } from 'node:net';
 import type { Page } from 'playwright-core';
 import { decodeConfigFact } from '@daalu/contracts';
 import { daaluSignature } from '@daalu/outbound/domain';
-import { eventually, type TestNats } from '@daalu/testing';
+import { eventually } from '@daalu/testing';
 import type { BrowserGlobals } from './browser-globals';
 import { ConsoleHarness } from './console-harness';
 
@@ -310,7 +310,7 @@ describe('console: webhooks', () => {
     expect(revealBody.revealedTo).toMatch(/^api token dat_/);
     await expect(page.getByTestId('secret').textContent()).resolves.toBe(created.secret);
     await expect(page.getByText(`Revealed to ${revealBody.revealedTo}`).count()).resolves.toBe(1);
-    const nats = (harness as unknown as { nats: TestNats }).nats;
+    const nats = harness.nats!;
     const audit = await nats.jsm.streams.getMessage(nats.streams.config, {
       last_by_subj: `${nats.subjects.config(harness.tenant.id, 'webhook')}.${created.id}`,
     });
