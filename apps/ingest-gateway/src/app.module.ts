@@ -1,10 +1,13 @@
 import { createHash, randomBytes, randomUUID } from 'node:crypto';
 import { Module, type DynamicModule } from '@nestjs/common';
-import { PlatformModule } from '@daalu/platform/app';
+import { PlatformModule, type AppDatabase } from '@daalu/platform/app';
 import type { Logger } from '@daalu/platform/observability';
 import { INGEST_MIGRATIONS } from '@daalu/ingest/data-access';
 import { IngestFeatureModule } from '@daalu/ingest/feature';
 import { IngestGatewayConfig } from './config';
+
+/** This app's schema and migrations (also run on their own by `main.js migrate`). */
+export const DATABASE: AppDatabase = { schema: 'ingest', migrations: INGEST_MIGRATIONS };
 
 /** Composes the app: the platform, then its features. No logic here. */
 @Module({})
@@ -17,7 +20,7 @@ export class AppModule {
           service: 'ingest-gateway',
           config,
           logger,
-          database: { schema: 'ingest', migrations: INGEST_MIGRATIONS },
+          database: DATABASE,
         }),
         IngestFeatureModule.forRoot({
           operatorTokenHash: createHash('sha256').update(operatorToken(config, logger)).digest('hex'),

@@ -1,12 +1,13 @@
 import 'reflect-metadata';
 import { runApp } from '@daalu/platform/app';
 import { configureIngestHttp } from '@daalu/ingest/feature';
-import { AppModule } from './app.module';
+import { AppModule, DATABASE } from './app.module';
 import { IngestGatewayConfig } from './config';
 
 void runApp({
   name: 'ingest-gateway',
   configClass: IngestGatewayConfig,
+  database: DATABASE,
   module: (config, logger) => AppModule.forRoot(config, logger),
   configureHttp: configureIngestHttp,
 });

@@ -1,9 +1,12 @@
 import { Module, type DynamicModule } from '@nestjs/common';
-import { PlatformModule } from '@daalu/platform/app';
+import { PlatformModule, type AppDatabase } from '@daalu/platform/app';
 import type { Logger } from '@daalu/platform/observability';
 import { OUTBOUND_MIGRATIONS } from '@daalu/outbound/data-access';
 import { DeliveriesModule, DEVELOPMENT_SECRET_KEY } from '@daalu/outbound/feature';
 import { OutboundDispatcherConfig } from './config';
+
+/** This app's schema and migrations (also run on their own by `main.js migrate`). */
+export const DATABASE: AppDatabase = { schema: 'outbound', migrations: [...OUTBOUND_MIGRATIONS] };
 
 /** Composes the app: the platform, then its features. No logic here. */
 @Module({})
@@ -12,6 +15,12 @@ export class AppModule {
     if (!config.DAALU_SECRET_KEY) {
       logger.warn('DAALU_SECRET_KEY is not set: sealing secrets with the public development key (never in production)');
     }
+    if (config.DAALU_SHUTDOWN_GRACE_MS <= config.DAALU_DELIVERY_TIMEOUT_MS) {
+      logger.warn(
+        { graceMs: config.DAALU_SHUTDOWN_GRACE_MS, deliveryTimeoutMs: config.DAALU_DELIVERY_TIMEOUT_MS },
+        'DAALU_SHUTDOWN_GRACE_MS is not longer than DAALU_DELIVERY_TIMEOUT_MS: a shutdown may cut an attempt short',
+      );
+    }
     return {
       module: AppModule,
       imports: [
@@ -19,7 +28,7 @@ export class AppModule {
           service: 'outbound-dispatcher',
           config,
           logger,
-          database: { schema: 'outbound', migrations: [...OUTBOUND_MIGRATIONS] },
+          database: DATABASE,
         }),
         DeliveriesModule.forRoot(
           {

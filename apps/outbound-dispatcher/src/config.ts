@@ -61,6 +61,17 @@ export class OutboundDispatcherConfig extends PlatformConfig {
   @Max(120_000)
   DAALU_DELIVERY_TIMEOUT_MS: number = 10_000;
 
+  /**
+   * Graceful shutdown waits this long for in-flight deliveries: longer than an attempt's timeout, so a
+   * replica stopped mid-attempt records the answer instead of leaving it to be taken over.
+   */
+  @Expose()
+  @Type(() => Number)
+  @IsInt()
+  @Min(0)
+  @Max(600_000)
+  override DAALU_SHUTDOWN_GRACE_MS: number = 20_000;
+
   /** POSTs per second to one receiver URL, across all dispatcher replicas; excess waits. */
   @Expose()
   @Type(() => Number)

@@ -1,9 +1,12 @@
 import { Module, type DynamicModule } from '@nestjs/common';
-import { PlatformModule } from '@daalu/platform/app';
+import { PlatformModule, type AppDatabase } from '@daalu/platform/app';
 import type { Logger } from '@daalu/platform/observability';
 import { RULES_MIGRATIONS } from '@daalu/rules/data-access';
 import { EvaluationModule, ProposalsModule, RulesFeatureModule } from '@daalu/rules/feature';
 import { RuleEvaluatorConfig } from './config';
+
+/** This app's schema and migrations (also run on their own by `main.js migrate`). */
+export const DATABASE: AppDatabase = { schema: 'rules', migrations: [...RULES_MIGRATIONS] };
 
 /** Composes the app: the platform, then its features. No logic here. */
 @Module({})
@@ -16,7 +19,7 @@ export class AppModule {
           service: 'rule-evaluator',
           config,
           logger,
-          database: { schema: 'rules', migrations: [...RULES_MIGRATIONS] },
+          database: DATABASE,
         }),
         RulesFeatureModule,
         EvaluationModule.forRoot({

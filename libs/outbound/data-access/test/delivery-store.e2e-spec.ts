@@ -1,6 +1,6 @@
 import { DataSource } from 'typeorm';
 import { v7 as uuidv7 } from 'uuid';
-import { ensureDatabaseAndSchema, projectionDataSourceOptions } from '@daalu/platform/projection';
+import { openProjectionDataSource, projectionDataSourceOptions } from '@daalu/platform/projection';
 import { createTestDatabase, type TestDatabase } from '@daalu/testing';
 import {
   closeBatches,
@@ -21,10 +21,11 @@ describe('outbound delivery store', () => {
 
   beforeAll(async () => {
     db = await createTestDatabase('outbound_store');
-    await ensureDatabaseAndSchema(db.url, 'outbound');
-    dataSource = await new DataSource(
-      projectionDataSourceOptions({ url: db.url, schema: 'outbound', migrations: OUTBOUND_MIGRATIONS }),
-    ).initialize();
+    dataSource = await openProjectionDataSource({
+      ...projectionDataSourceOptions({ url: db.url, schema: 'outbound', migrations: OUTBOUND_MIGRATIONS }),
+      url: db.url,
+      schema: 'outbound',
+    });
   });
 
   afterAll(async () => {

@@ -7,12 +7,18 @@ import { ProjectionModule } from '@daalu/platform/projection';
 
 export const APP_CONFIG = Symbol('APP_CONFIG');
 
+/** An app's own schema and the migrations that build it. */
+export interface AppDatabase {
+  schema: string;
+  migrations: Array<new () => MigrationInterface>;
+}
+
 export interface PlatformModuleOptions {
   service: string;
   config: PlatformConfig;
   logger: Logger;
   /** The app's own schema and migrations; omit for an app without a database projection. */
-  database?: { schema: string; migrations: Array<new () => MigrationInterface> };
+  database?: AppDatabase;
 }
 
 /** What every app stands on: config, logs, metrics and health, NATS/JetStream, and its own database. */

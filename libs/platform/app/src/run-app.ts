@@ -2,14 +2,23 @@ import { NestFactory } from '@nestjs/core';
 import type { DynamicModule } from '@nestjs/common';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { ConfigError, loadConfig, type PlatformConfig } from '@daalu/platform/config';
-import { createLogger, NestPinoLogger, type Logger } from '@daalu/platform/observability';
-import { ProjectionHost } from '@daalu/platform/projection';
+import { createLogger, NestPinoLogger, Readiness, type Logger } from '@daalu/platform/observability';
+import { DataSource } from 'typeorm';
+import {
+  ensureDatabaseAndSchema,
+  projectionDataSourceOptions,
+  ProjectionHost,
+  runMigrationsLocked,
+} from '@daalu/platform/projection';
 import { createApp } from './create-app';
+import type { AppDatabase } from './platform.module';
 
 export interface AppDefinition<C extends PlatformConfig> {
   /** Service name: log field, metrics label, NATS connection name. */
   name: string;
   configClass: new () => C;
+  /** The app's own schema and migrations, for `main.js migrate`; absent for an app without one. */
+  database?: AppDatabase;
   module(config: C, logger: Logger): DynamicModule;
   bodyLimit?: number;
   /** HTTP set-up that must happen before the app initialises (hooks, parsers, error handling). */
@@ -18,7 +27,8 @@ export interface AppDefinition<C extends PlatformConfig> {
 
 /**
  * The whole of every app's main.ts: validate config (exit 1 naming the bad variable), then either serve
- * (`node main.js`) or rebuild projections (`node main.js rebuild [name]`), with graceful shutdown.
+ * (`node main.js`), migrate the app's schema and exit (`node main.js migrate`, what an upgrade Job runs) or
+ * rebuild projections (`node main.js rebuild [name]`), with graceful shutdown.
  */
 export async function runApp<C extends PlatformConfig>(definition: AppDefinition<C>): Promise<void> {
   const config = loadConfigOrExit(definition);
@@ -35,8 +45,15 @@ export async function runApp<C extends PlatformConfig>(definition: AppDefinition
     await rebuild(definition, rebuildConfig, logger, target);
     return;
   }
+  if (command === 'migrate') {
+    await migrate(definition.database, config, logger);
+    return;
+  }
   if (command) {
-    logger.fatal({ command }, `unknown command "${command}"; use no argument to serve, or "rebuild [projection]"`);
+    logger.fatal(
+      { command },
+      `unknown command "${command}"; use no argument to serve, "migrate", or "rebuild [projection]"`,
+    );
     process.exit(2);
   }
 
@@ -61,12 +78,39 @@ export async function runApp<C extends PlatformConfig>(definition: AppDefinition
       process.exit(1);
     }, config.DAALU_SHUTDOWN_GRACE_MS);
     timer.unref();
+    // Load balancers and Kubernetes stop sending new work while in-flight work finishes: the HTTP server
+    // keeps answering (503 on /health/ready) until the modules have drained.
+    app.get(Readiness).markShuttingDown();
     await app.close();
     logger.info('shut down cleanly');
     process.exit(0);
   };
   process.once('SIGTERM', shutdown);
   process.once('SIGINT', shutdown);
+}
+
+/** Applies the schema's pending migrations under the same advisory lock replicas take at start. */
+async function migrate(database: AppDatabase | undefined, config: PlatformConfig, logger: Logger): Promise<void> {
+  if (!database) {
+    logger.info('this app has no database: nothing to migrate');
+    return;
+  }
+  const startedAt = Date.now();
+  const url = config.DATABASE_URL;
+  const { schema, migrations } = database;
+  await ensureDatabaseAndSchema(url, schema);
+  const dataSource = await new DataSource(projectionDataSourceOptions({ url, schema, migrations })).initialize();
+  try {
+    const applied = await runMigrationsLocked(dataSource, url, schema);
+    logger.info(
+      { schema, applied, ms: Date.now() - startedAt },
+      applied.length
+        ? `schema "${schema}": applied ${applied.length} migration(s)`
+        : `schema "${schema}" is up to date`,
+    );
+  } finally {
+    await dataSource.destroy();
+  }
 }
 
 function loadConfigOrExit<C extends PlatformConfig>(definition: AppDefinition<C>): C {

@@ -55,14 +55,15 @@ export interface ProjectionDatabaseOptions {
   poolSize?: number;
 }
 
-/** TypeORM options for an app's data source: its schema first on the search path, migrations only. */
+/** TypeORM options for an app's data source: its schema first on the search path, migrations only (never synchronised). */
 export function projectionDataSourceOptions(options: ProjectionDatabaseOptions): PostgresConnectionOptions {
   return {
     type: 'postgres',
     url: options.url,
     schema: options.schema,
     synchronize: false,
-    migrationsRun: true,
+    // Migrations run under an advisory lock (openProjectionDataSource), never as a side effect of initialize().
+    migrationsRun: false,
     migrationsTableName: 'migrations',
     migrationsTransactionMode: 'each',
     migrations: [CreateProjectionCheckpoints1764230400000, ...options.migrations],

@@ -1,4 +1,5 @@
 export * from './database';
+export * from './migrations';
 export * from './checkpoint.migration';
 export * from './projection';
 export * from './projection-lock';

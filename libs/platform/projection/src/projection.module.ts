@@ -2,7 +2,9 @@ import { Global, Module, type DynamicModule } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { DataSource, type MigrationInterface } from 'typeorm';
 import { Readiness } from '@daalu/platform/observability';
-import { ensureDatabaseAndSchema, projectionDataSourceOptions } from './database';
+import type { PostgresConnectionOptions } from 'typeorm/driver/postgres/PostgresConnectionOptions';
+import { projectionDataSourceOptions } from './database';
+import { openProjectionDataSource } from './migrations';
 import { PROJECTION_OPTIONS, ProjectionHost, type ProjectionHostOptions } from './projection-host';
 
 export interface ProjectionModuleOptions extends Omit<ProjectionHostOptions, 'databaseUrl'> {
@@ -11,7 +13,8 @@ export interface ProjectionModuleOptions extends Omit<ProjectionHostOptions, 'da
 }
 
 /**
- * The app's own PostgreSQL schema (created if missing, migrated at start, never synchronised) and the
+ * The app's own PostgreSQL schema (created if missing, migrated at start under an advisory lock, never
+ * synchronised) and the
  * projection host. Feature modules add their entities with TypeOrmModule.forFeature.
  */
 @Global()
@@ -32,10 +35,12 @@ export class ProjectionModule {
             retryAttempts: 1_000_000,
             retryDelay: 1000,
           }),
-          dataSourceFactory: async (dataSourceOptions) => {
-            await ensureDatabaseAndSchema(options.databaseUrl, options.schema);
-            return new DataSource(dataSourceOptions!).initialize();
-          },
+          dataSourceFactory: (dataSourceOptions) =>
+            openProjectionDataSource({
+              ...(dataSourceOptions as PostgresConnectionOptions),
+              url: options.databaseUrl,
+              schema: options.schema,
+            }),
         }),
       ],
       providers: [

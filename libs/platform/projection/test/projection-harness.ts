@@ -4,7 +4,7 @@ import { anIngestedEvent } from '@daalu/contracts/testing';
 import { DeadLetterRecorder, JetStreamPublisher, NatsClient, provisionStreams } from '@daalu/platform/jetstream';
 import { Metrics } from '@daalu/platform/observability';
 import { createTestDatabase, createTestNats, testLogger, type TestDatabase, type TestNats } from '@daalu/testing';
-import { ensureDatabaseAndSchema, projectionDataSourceOptions, ProjectionRunner } from '../src';
+import { openProjectionDataSource, projectionDataSourceOptions, ProjectionRunner } from '../src';
 import { CountingProjection, CreateCountingTables1700000000000 } from './counting-projection';
 import { EventIngestedCodec } from '@daalu/contracts';
 
@@ -42,14 +42,15 @@ export class ProjectionHarness {
   }
 
   async openDataSource(): Promise<DataSource> {
-    await ensureDatabaseAndSchema(this.db.url, SCHEMA);
-    const dataSource = await new DataSource(
-      projectionDataSourceOptions({
+    const dataSource = await openProjectionDataSource({
+      ...projectionDataSourceOptions({
         url: this.db.url,
         schema: SCHEMA,
         migrations: [CreateCountingTables1700000000000],
       }),
-    ).initialize();
+      url: this.db.url,
+      schema: SCHEMA,
+    });
     this.dataSources.push(dataSource);
     return dataSource;
   }
