@@ -28,6 +28,7 @@ export class AppModule {
           ratePerSecond: config.DAALU_INGEST_RATE_PER_SECOND,
           rateBurst: config.DAALU_INGEST_BURST,
           idempotencyTtlSeconds: config.DAALU_IDEMPOTENCY_TTL_S,
+          streamReplicas: config.DAALU_STREAM_REPLICAS,
           publishTimeoutMs: config.DAALU_PUBLISH_TIMEOUT_MS,
           publicUrl: config.DAALU_PUBLIC_URL,
           historyRetentionDays: config.DAALU_HISTORY_RETENTION_DAYS,

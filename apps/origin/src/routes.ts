@@ -1,7 +1,8 @@
 /**
  * Which app answers which public path. Locally and in docker compose the origin applies this table;
- * in Kubernetes an HTTPRoute carries the same rules (deploy/). Matched top to bottom; `method` narrows
- * a rule where two apps share a path (POST /api/v1/events is ingest, GET is the timeline).
+ * in Kubernetes the chart's Ingress carries the same rules (deploy/chart/daalu-webhooks/templates/
+ * ingress.yaml; tools/deploy/chart.e2e-spec.ts checks it against this table). Matched top to bottom;
+ * `method` narrows a rule where two apps share a path (POST /api/v1/events is ingest, GET is the timeline).
  */
 export type Upstream = 'gateway' | 'timeline' | 'rules' | 'outbound';
 

@@ -33,6 +33,7 @@ export class PlatformModule {
         name: service,
         namespace: config.DAALU_NAMESPACE,
         eventRetentionDays: config.DAALU_EVENT_RETENTION_DAYS,
+        replicas: config.DAALU_STREAM_REPLICAS,
       }),
     ];
     if (database) {

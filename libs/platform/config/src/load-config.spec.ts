@@ -26,6 +26,16 @@ describe('loadConfig', () => {
     expect(problems).toMatch(/^LOG_LEVEL \("loud"\)/m);
   });
 
+  it('keeps one copy of each stream by default and takes 3 for a NATS cluster', () => {
+    expect(loadConfig(PlatformConfig, {}).DAALU_STREAM_REPLICAS).toBe(1);
+    expect(loadConfig(PlatformConfig, { DAALU_STREAM_REPLICAS: '3' }).DAALU_STREAM_REPLICAS).toBe(3);
+  });
+
+  it('rejects a replica count JetStream cannot have (1 to 5)', () => {
+    expect(() => loadConfig(PlatformConfig, { DAALU_STREAM_REPLICAS: '0' })).toThrow(/DAALU_STREAM_REPLICAS/);
+    expect(() => loadConfig(PlatformConfig, { DAALU_STREAM_REPLICAS: '7' })).toThrow(/DAALU_STREAM_REPLICAS/);
+  });
+
   it('ignores variables the config does not declare', () => {
     expect(loadConfig(PlatformConfig, { HOME: '/root' })).not.toHaveProperty('HOME');
   });

@@ -27,6 +27,18 @@ export class PlatformConfig {
   @Matches(NAMESPACE_PATTERN, { message: `must match ${NAMESPACE_PATTERN}` })
   DAALU_NAMESPACE = 'daalu';
 
+  /**
+   * Copies of every stream (and of the gateway's idempotency bucket) JetStream keeps: 1 on a single
+   * NATS server, 3 on a NATS cluster (see deploy/nats/README.md). Raising it on a cluster scales the
+   * existing streams up at the next start.
+   */
+  @Expose()
+  @Type(() => Number)
+  @IsInt()
+  @Min(1)
+  @Max(5)
+  DAALU_STREAM_REPLICAS: number = 1;
+
   @Expose()
   @IsIn(LOG_LEVELS)
   LOG_LEVEL: (typeof LOG_LEVELS)[number] = 'info';

@@ -59,16 +59,25 @@ export async function provisionStreams(
       continue;
     }
     const current = existing.config;
-    const drifted =
-      current.max_age !== wanted.max_age ||
-      current.duplicate_window !== wanted.duplicate_window ||
-      current.max_msg_size !== wanted.max_msg_size ||
-      current.subjects.join(',') !== wanted.subjects!.join(',');
-    if (drifted) {
+    if (hasDrifted(current, wanted)) {
       await jsm.streams.update(definition.name, { ...current, ...wanted });
-      logger.info({ stream: definition.name }, 'updated stream to its definition');
+      logger.info({ stream: definition.name, replicas: wanted.num_replicas }, 'updated stream to its definition');
     }
   }
+}
+
+/**
+ * Whether an existing stream differs from its definition in a setting we own: limits, subjects, and the
+ * replica count (so setting DAALU_STREAM_REPLICAS=3 on a NATS cluster scales existing streams up).
+ */
+export function hasDrifted(current: StreamConfig, wanted: Partial<StreamConfig>): boolean {
+  return (
+    current.max_age !== wanted.max_age ||
+    current.duplicate_window !== wanted.duplicate_window ||
+    current.max_msg_size !== wanted.max_msg_size ||
+    current.num_replicas !== wanted.num_replicas ||
+    current.subjects.join(',') !== (wanted.subjects ?? []).join(',')
+  );
 }
 
 export function isNotFound(error: unknown, code: number): boolean {

@@ -24,6 +24,7 @@ export class IdempotencyStore implements OnModuleInit {
     this.kv = await new Kvm(this.client.js).create(this.streams.idempotencyBucket, {
       ttl: this.options.idempotencyTtlSeconds * 1000,
       history: 1,
+      replicas: this.options.streamReplicas,
       description: 'Idempotency-Key -> event id, per tenant (ingest gateway)',
     });
   }

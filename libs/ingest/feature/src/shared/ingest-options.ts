@@ -9,6 +9,8 @@ export interface IngestOptions {
   rateBurst: number;
   /** How long an Idempotency-Key is remembered (s). */
   idempotencyTtlSeconds: number;
+  /** Copies JetStream keeps of the idempotency bucket (DAALU_STREAM_REPLICAS, like the streams). */
+  streamReplicas: number;
   /** JetStream must acknowledge within this, or the request gets 503 (ms). */
   publishTimeoutMs: number;
   /** The public ingest URL shown on the detail page. */
