@@ -38,6 +38,14 @@ export class OriginConfig {
   @IsUrl(upstream)
   DAALU_OUTBOUND_URL = 'http://127.0.0.1:8084';
 
+  /**
+   * Whether /health/ready waits for every app (`true`: one machine, compose) or only answers for the
+   * origin itself (`false`: Kubernetes, where each app has its own readiness and Services).
+   */
+  @Expose()
+  @IsIn(['true', 'false'])
+  DAALU_READY_REQUIRES_UPSTREAMS: 'true' | 'false' = 'true';
+
   /** The built web console (`npm run build` puts it beside the origin in dist/apps/console). */
   @Expose()
   @IsString()

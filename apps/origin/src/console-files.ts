@@ -1,6 +1,5 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import fastifyStatic from '@fastify/static';
 import type { FastifyInstance, FastifyReply } from 'fastify';
 import type { Logger } from 'pino';
 
@@ -31,6 +30,8 @@ export async function consoleFiles(
     logger.warn({ dir }, 'console not built (npm run build builds it): / answers 404');
     return undefined;
   }
+  // Loaded only when there is a console to serve (it is an ES module chain jest cannot require).
+  const { default: fastifyStatic } = await import('@fastify/static');
   await app.register(fastifyStatic, { root: dir, serve: false });
   return (path, reply) => {
     reply.headers(CONSOLE_SECURITY_HEADERS);

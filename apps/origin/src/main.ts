@@ -14,10 +14,11 @@ async function main(): Promise<void> {
     process.exit(1);
   }
   const logger = createLogger('origin', config.LOG_LEVEL);
-  const app = await buildOriginServer(config, logger);
+  const { app, markShuttingDown } = await buildOriginServer(config, logger);
   const url = await app.listen({ port: config.DAALU_PORT, host: config.HOST });
   logger.info({ url }, 'origin listening');
   const shutdown = async () => {
+    markShuttingDown();
     await app.close();
     process.exit(0);
   };

@@ -5,11 +5,20 @@ import type { OriginConfig } from './config';
 import { consoleFiles } from './console-files';
 import { routeFor, type Upstream } from './routes';
 
+/** The origin's server, and the switch that turns its readiness off when it starts shutting down. */
+export interface OriginServer {
+  app: FastifyInstance;
+  markShuttingDown(): void;
+}
+
 /**
  * One origin for the whole local stack (http://localhost:8080): forwards each request to the app that
- * owns its path, serves the web console at `/`, and answers /health/ready only when every app is ready.
+ * owns its path, serves the web console at `/`, and answers /health/ready only when every app is ready
+ * (or, with DAALU_READY_REQUIRES_UPSTREAMS=false as on Kubernetes, where Services route around an
+ * unready pod, when it can serve itself: one unready app must not take the console down).
  */
-export async function buildOriginServer(config: OriginConfig, logger: Logger): Promise<FastifyInstance> {
+export async function buildOriginServer(config: OriginConfig, logger: Logger): Promise<OriginServer> {
+  let shuttingDown = false;
   const upstreams: Record<Upstream, string> = {
     gateway: config.DAALU_GATEWAY_URL,
     timeline: config.DAALU_TIMELINE_URL,
@@ -27,11 +36,17 @@ export async function buildOriginServer(config: OriginConfig, logger: Logger): P
   app.get('/health/live', async () => ({ status: 'live' }));
 
   app.get('/health/ready', async (_request, reply) => {
-    const checks = Object.fromEntries(
-      await Promise.all(
-        Object.entries(upstreams).map(async ([name, url]) => [name, await readiness(`${url}/health/ready`)] as const),
-      ),
-    );
+    const checks: Record<string, { ok: boolean; detail?: unknown }> =
+      config.DAALU_READY_REQUIRES_UPSTREAMS === 'true'
+        ? Object.fromEntries(
+            await Promise.all(
+              Object.entries(upstreams).map(
+                async ([name, url]) => [name, await readiness(`${url}/health/ready`)] as const,
+              ),
+            ),
+          )
+        : {};
+    if (shuttingDown) checks.shutdown = { ok: false, detail: 'shutting down' };
     const ready = Object.values(checks).every((check) => check.ok);
     return reply.status(ready ? 200 : 503).send({ status: ready ? 'ready' : 'not ready', checks });
   });
@@ -68,7 +83,12 @@ export async function buildOriginServer(config: OriginConfig, logger: Logger): P
       },
     });
   });
-  return app;
+  return {
+    app,
+    markShuttingDown: () => {
+      shuttingDown = true;
+    },
+  };
 }
 
 async function readiness(url: string): Promise<{ ok: boolean; detail?: unknown }> {

@@ -40,6 +40,7 @@ export class AppModule {
             keyGraceSeconds: config.DAALU_KEY_GRACE_S,
             deliveryTimeoutMs: config.DAALU_DELIVERY_TIMEOUT_MS,
             ratePerUrl: config.DAALU_OUTBOUND_RATE_PER_URL,
+            maxAckPending: config.DAALU_DISPATCH_MAX_ACK_PENDING,
           },
           {
             baseMs: config.DAALU_RETRY_BASE_MS,

@@ -80,6 +80,17 @@ export class OutboundDispatcherConfig extends PlatformConfig {
   @Max(100_000)
   DAALU_OUTBOUND_RATE_PER_URL: number = 50;
 
+  /**
+   * Deliveries unacknowledged at once on the shared consumer, across all replicas: those being sent and
+   * those waiting for their next retry. When it is reached, no new delivery starts until one finishes.
+   */
+  @Expose()
+  @Type(() => Number)
+  @IsInt()
+  @Min(100)
+  @Max(1_000_000)
+  DAALU_DISPATCH_MAX_ACK_PENDING: number = 20_000;
+
   /** How long a rotated-out signing secret keeps signing (s). */
   @Expose()
   @Type(() => Number)

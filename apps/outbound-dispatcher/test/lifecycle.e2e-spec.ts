@@ -1,6 +1,6 @@
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { EventIngestedCodec, streamDefinitions } from '@daalu/contracts';
+import { EventIngestedCodec, streamDefinitions, streamNamesFor } from '@daalu/contracts';
 import { anIngestedEvent } from '@daalu/contracts/testing';
 import { JetStreamPublisher, provisionStreams } from '@daalu/platform/jetstream';
 import { OUTBOUND_MIGRATIONS } from '@daalu/outbound/data-access';
@@ -16,7 +16,7 @@ import {
   type TestDatabase,
   type TestNats,
 } from '@daalu/testing';
-import { closeReceivers, track } from './loopback-receiver';
+import { closeReceivers, receiver, track } from './loopback-receiver';
 
 const SCRIPT = 'apps/outbound-dispatcher/src/main.js';
 
@@ -62,6 +62,43 @@ describe('dispatcher lifecycle', () => {
     const again = startProcess(SCRIPT, ['migrate'], env);
     expect(await again.exited).toBe(0);
     expect(again.lines.join('\n')).toContain('schema \\"outbound\\" is up to date');
+  }, 60_000);
+
+  it('exports what to alert on: attempts by result, and retry-waiting deliveries as unacknowledged under a high cap', async () => {
+    const failing = await receiver([503]);
+    const port = await freePort();
+    const base = `http://127.0.0.1:${port}`;
+    // The first retry a minute away: the delivery waits unacknowledged on the consumer meanwhile.
+    const app = await startReadyProcess(SCRIPT, { ...env, PORT: String(port), DAALU_RETRY_BASE_MS: '60000' }, base);
+    try {
+      const info = await nats.jsm.consumers.info(streamNamesFor(nats.namespace).deliveries, 'dispatch');
+      expect(info.config.max_ack_pending).toBe(20_000);
+      const tenant = await aTenantWithApiToken(nats);
+      const created = await fetch(`${base}/api/v1/webhooks`, {
+        method: 'POST',
+        headers: { ...tenant.auth, 'content-type': 'application/json' },
+        body: JSON.stringify({ url: failing.url, trigger: { events: { type: 'deploy.*' } } }),
+      });
+      expect(created.status).toBe(201);
+      await new JetStreamPublisher(nats.js).publish(
+        nats.subjects.event(tenant.id),
+        EventIngestedCodec,
+        anIngestedEvent(tenant.id, { type: 'deploy.failed', receivedAt: new Date().toISOString() }),
+      );
+      const sample = (text: string, metric: string) =>
+        Number(new RegExp(`^${metric}\\{[^}]*\\} (\\S+)$`, 'm').exec(text)?.[1] ?? NaN);
+      const metrics = await eventually(
+        () => fetch(`${base}/metrics`).then((r) => r.text()),
+        (text) => sample(text, 'daalu_consumer_ack_pending_messages') === 1,
+        { what: 'the retry-waiting delivery counted as unacknowledged', timeoutMs: 15_000 },
+      );
+      expect(sample(metrics, 'daalu_delivery_attempts_total')).toBe(1);
+      expect(metrics).toMatch(/^daalu_delivery_attempts_total\{[^}]*result="retrying"[^}]*\} 1$/m);
+      expect(metrics).toMatch(/^daalu_delivery_attempt_duration_seconds_count\{[^}]*result="retrying"[^}]*\} 1$/m);
+      expect(sample(metrics, 'daalu_consumer_lag_messages')).toBe(0);
+    } finally {
+      await app.stop('SIGTERM');
+    }
   }, 60_000);
 
   it('SIGTERM: /health/ready answers 503 at once, the in-flight delivery finishes and is recorded, exit 0', async () => {

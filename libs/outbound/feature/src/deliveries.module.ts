@@ -28,6 +28,7 @@ import { DeliveryJournal, purgeBatches, purgeDeliveries } from '@daalu/outbound/
 import type { RetrySchedule } from '@daalu/outbound/domain';
 import { BatchCloser } from './delivery/batch-closer';
 import { DeliveriesController } from './delivery/deliveries.controller';
+import { DeliveryMetrics } from './delivery/delivery-metrics';
 import { DeliveryWorker } from './delivery/delivery-worker';
 import { HttpSender } from './delivery/http-sender';
 import { WebhookFanout } from './delivery/webhook-fanout.projection';
@@ -74,7 +75,9 @@ class DeliveryConsumer implements OnApplicationBootstrap, OnModuleDestroy {
       durable: DISPATCH_CONSUMER,
       filterSubject: this.subjects.allDeliveries,
       description: 'outbound dispatcher: one delivery attempt per message, shared by every replica',
-      maxAckPending: 1000,
+      // Deliveries waiting for their next retry stay unacknowledged and count here: a low cap would let
+      // a few dead receivers stop every delivery. The work consumer warns as it nears the cap.
+      maxAckPending: this.options.maxAckPending,
       // Longer than one attempt can take (three times its timeout): a message is handed to another
       // replica only when its replica died.
       ackWaitMs: 3 * this.options.deliveryTimeoutMs,
@@ -96,6 +99,7 @@ class DeliveryConsumer implements OnApplicationBootstrap, OnModuleDestroy {
       this.schedule,
       this.logger,
       this.perUrl,
+      new DeliveryMetrics(this.metrics),
     );
     this.consumer = new WorkConsumer(
       this.client,

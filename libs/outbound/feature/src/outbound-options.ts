@@ -11,6 +11,8 @@ export interface OutboundOptions {
   deliveryTimeoutMs: number;
   /** POSTs per second to one URL, across all dispatcher replicas (50). */
   ratePerUrl: number;
+  /** Deliveries out at once across all replicas, retry-waiting ones included (the consumer's max_ack_pending). */
+  maxAckPending: number;
 }
 
 export const OUTBOUND_OPTIONS = Symbol('OUTBOUND_OPTIONS');

@@ -8,6 +8,9 @@ import { nak, term, type Decision } from './decision';
 import type { NatsClient } from './nats-client';
 import { Semaphore } from './semaphore';
 
+/** How often the consumer's numbers are read for the metrics. */
+const STATS_INTERVAL_MS = 5_000;
+
 export interface WorkConsumerOptions {
   stream: string;
   durable: string;
@@ -28,6 +31,8 @@ export class WorkConsumer {
   private readonly abort = new AbortController();
   private messages?: ConsumerMessages;
   private loop?: Promise<void>;
+  private watch?: NodeJS.Timeout;
+  private warnedAt = 0;
 
   constructor(
     private readonly client: NatsClient,
@@ -41,10 +46,13 @@ export class WorkConsumer {
 
   start(): void {
     this.loop ??= this.run();
+    this.watch ??= setInterval(() => void this.observe(), STATS_INTERVAL_MS);
+    this.watch.unref();
   }
 
   /** Stops pulling, then waits for in-flight messages to be decided. */
   async stop(): Promise<void> {
+    clearInterval(this.watch);
     this.abort.abort();
     await this.messages?.close().catch(() => undefined);
     await this.loop;
@@ -71,6 +79,30 @@ export class WorkConsumer {
         this.logger.warn({ err: error, consumer: durable }, 'consumer stopped unexpectedly; restarting');
       }
       await sleep(backoffMs(attempt), this.abort.signal);
+    }
+  }
+
+  /**
+   * The consumer's backlog and unacknowledged count (shared by all replicas, as the server counts them)
+   * as metrics; a warning while unacknowledged messages near max_ack_pending, where the server stops
+   * handing out new ones.
+   */
+  private async observe(): Promise<void> {
+    const { stream, durable } = this.options;
+    try {
+      const info = await this.client.jsm.consumers.info(stream, durable);
+      this.metrics.consumerLag.set({ consumer: durable }, info.num_pending);
+      this.metrics.consumerAckPending.set({ consumer: durable }, info.num_ack_pending);
+      const cap = info.config.max_ack_pending ?? 0;
+      if (cap > 0 && info.num_ack_pending >= 0.9 * cap && Date.now() - this.warnedAt > 60_000) {
+        this.warnedAt = Date.now();
+        this.logger.warn(
+          { consumer: durable, ackPending: info.num_ack_pending, maxAckPending: cap },
+          'unacknowledged messages near max_ack_pending: new messages will wait (receivers failing? raise the cap)',
+        );
+      }
+    } catch (error) {
+      this.logger.debug({ err: error, consumer: durable }, 'consumer info unavailable');
     }
   }
 

@@ -9,7 +9,7 @@ export class Metrics {
 
   readonly messagesHandled = new Counter({
     name: 'daalu_messages_handled_total',
-    help: 'Messages a consumer finished, by outcome (applied, skipped_duplicate, acked, nak, dead_lettered, failed)',
+    help: 'Messages a consumer finished, by outcome (projections: applied, skipped, dead_lettered, failed; work consumers: acked, nak, dead_lettered)',
     labelNames: ['consumer', 'outcome'] as const,
     registers: [this.registry],
   });
@@ -23,7 +23,7 @@ export class Metrics {
 
   readonly consumerAckPending = new Gauge({
     name: 'daalu_consumer_ack_pending_messages',
-    help: 'Messages delivered to the consumer and not yet acknowledged',
+    help: 'Messages delivered to a work consumer and not yet acknowledged, across replicas (num_ack_pending)',
     labelNames: ['consumer'] as const,
     registers: [this.registry],
   });

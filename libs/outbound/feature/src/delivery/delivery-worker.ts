@@ -13,6 +13,7 @@ import {
   type SecretBox,
 } from '@daalu/outbound/domain';
 import type { StoredWebhook, WebhookDirectory } from '../webhooks/webhook-directory';
+import type { DeliveryMetrics } from './delivery-metrics';
 import type { HttpSender } from './http-sender';
 
 /** The request body kept in an attempt's record, at most (characters). */
@@ -37,6 +38,7 @@ export class DeliveryWorker {
     private readonly schedule: RetrySchedule,
     private readonly logger: Logger,
     private readonly perUrl: GossipRateLimiter,
+    private readonly metrics: DeliveryMetrics,
   ) {}
 
   /**
@@ -156,6 +158,7 @@ export class DeliveryWorker {
       },
       next: { state, nextAttemptAt: next },
     });
+    this.metrics.record(state === 'pending' ? 'retrying' : state, outcome.durationMs);
     if (state === 'pending') {
       this.logger.info(
         { deliveryId: request.deliveryId, attempt, status: outcome.status, error: outcome.error },
