@@ -22,7 +22,10 @@ describe('SseParser', () => {
     for (let cut = 0; cut <= text.length; cut++) {
       const parser = new SseParser();
       const messages = [...parser.feed(text.slice(0, cut)), ...parser.feed(text.slice(cut))];
-      expect(messages).toEqual([{ event: 'entry', data: 'first\nsecond' }, { event: 'message', data: '', id: '7' }]);
+      expect(messages).toEqual([
+        { event: 'entry', data: 'first\nsecond' },
+        { event: 'message', data: '', id: '7' },
+      ]);
     }
   });
 
