@@ -378,9 +378,40 @@ describe('console: timeline', () => {
     expect(await summaries(page)).toEqual(['during the drop', 'before the drop']);
   });
 
+  it('labels each kind of entry in words: an alert a rule fired sits among the events', async () => {
+    const rule = await harness.api<{ id: string }>('/api/v1/alert-rules', {
+      method: 'POST',
+      json: {
+        name: 'disk full',
+        kind: 'match',
+        match: { type: 'disk.full' },
+        alert: { severity: 'critical', summary: 'disk full alert on {{payload.host}}' },
+      },
+    });
+    expect(rule.status).toBe(201);
+    await harness.ingest({
+      type: 'disk.full',
+      source: 'node-exporter',
+      summary: 'disk full on db-1',
+      payload: { host: 'db-1' },
+    });
+    await listed('type=alert.fired', 1);
+
+    const page = await open('/timeline?q=disk%20full');
+    const alert = rows(page).filter({ hasText: 'disk full alert on db-1' });
+    await alert.waitFor();
+    await expect(alert.locator('.kind').textContent()).resolves.toBe('! Alert fired');
+    await expect(alert.textContent()).resolves.toMatch(/alert\.fired.*from.*rule-evaluator/);
+    const event = rows(page).filter({ hasText: 'disk full on db-1' });
+    await expect(event.locator('.kind').textContent()).resolves.toBe('◆ Event');
+    // The icon is decoration: the label is the words.
+    await expect(alert.locator('.kind [aria-hidden="true"]').textContent()).resolves.toBe('! ');
+    expect(await harness.accessibilityViolations(page)).toEqual([]);
+  });
+
   it('takes screenshots, light and dark, each without accessibility violations', async () => {
     for (const scheme of ['light', 'dark'] as const) {
-      const page = await open('/timeline?type=check.failed', scheme);
+      const page = await open('/timeline?q=disk', scheme);
       const row = rows(page).filter({ hasText: 'disk full on backup-1' });
       await row.getByRole('button', { name: /^Payload/ }).click();
       await row.getByLabel('Payload', { exact: true }).waitFor();

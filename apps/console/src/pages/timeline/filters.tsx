@@ -98,20 +98,6 @@ export function TimelineFilters({
           error={apiError}
         />
         <TextFilter name="q" label="Summary contains" value={draft.q} onChange={(q) => set({ q })} error={apiError} />
-        <TimeFilter
-          name="since"
-          label="From (your local time)"
-          value={draft.since}
-          onChange={(since) => set({ since })}
-          error={apiError}
-        />
-        <TimeFilter
-          name="until"
-          label="Until (your local time)"
-          value={draft.until}
-          onChange={(until) => set({ until })}
-          error={apiError}
-        />
         <fieldset
           className="severity-filter"
           aria-describedby={apiError?.forField('severity').length ? 'tl-severity-error' : 'tl-severity-help'}
@@ -136,6 +122,20 @@ export function TimelineFilters({
           </p>
           <FieldErrors id="tl-severity-error" error={apiError} field="severity" />
         </fieldset>
+        <TimeFilter
+          name="since"
+          label="From (your local time)"
+          value={draft.since}
+          onChange={(since) => set({ since })}
+          error={apiError}
+        />
+        <TimeFilter
+          name="until"
+          label="Until (your local time)"
+          value={draft.until}
+          onChange={(until) => set({ until })}
+          error={apiError}
+        />
         <fieldset className="payload-filter">
           <legend>Payload field</legend>
           <div className="row">
