@@ -27,32 +27,59 @@ export class ApiError extends Error {
 export class SignedOutError extends ApiError {}
 
 /**
- * Calls this origin's API with the session's token. Paths are relative (`/api/v1/...`) by design: the
- * token never goes anywhere else. A non-2xx answer becomes an ApiError with the problem's words.
+ * Sends a request to this origin's API with the session's token, and gives the raw answer (the live
+ * timeline reads its body as a stream). Paths are relative (`/api/v1/...`) by design: the token never
+ * goes anywhere else, only in the Authorization header, and no cookie goes with it.
+ */
+export function apiFetch(
+  path: string,
+  init: { method?: string; headers?: Record<string, string>; body?: string; signal?: AbortSignal } = {},
+): Promise<Response> {
+  if (!path.startsWith('/api/')) throw new Error(`not an API path: ${path}`);
+  const token = session.token();
+  const headers: Record<string, string> = { ...init.headers };
+  if (token) headers.authorization = `Bearer ${token}`;
+  return fetch(path, {
+    method: init.method ?? 'GET',
+    headers,
+    body: init.body,
+    signal: init.signal,
+    credentials: 'omit',
+  });
+}
+
+/**
+ * Calls this origin's API (see apiFetch) and reads the JSON answer. A non-2xx answer becomes an
+ * ApiError with the problem's words.
  */
 export async function api<T>(
   path: string,
   init: { method?: string; json?: unknown; signal?: AbortSignal } = {},
 ): Promise<T> {
-  if (!path.startsWith('/api/')) throw new Error(`not an API path: ${path}`);
-  const token = session.token();
   const headers: Record<string, string> = { accept: 'application/json' };
-  if (token) headers.authorization = `Bearer ${token}`;
   if (init.json !== undefined) headers['content-type'] = 'application/json';
-  const response = await fetch(path, {
-    method: init.method ?? 'GET',
+  const response = await apiFetch(path, {
+    method: init.method,
     headers,
     body: init.json === undefined ? undefined : JSON.stringify(init.json),
     signal: init.signal,
-    credentials: 'omit',
   });
   if (response.status === 204) return undefined as T;
+  if (!response.ok) throw await problemOf(response);
   const text = await response.text();
-  const body: unknown = text ? safeJson(text) : undefined;
-  if (response.ok) return body as T;
-  const problem = (body ?? {}) as { title?: string; detail?: string; errors?: FieldError[] };
+  return (text ? safeJson(text) : undefined) as T;
+}
+
+/** A non-2xx answer as an ApiError, from its RFC 9457 problem document (a 401 as SignedOutError). */
+export async function problemOf(response: Response): Promise<ApiError> {
+  const text = await response.text().catch(() => '');
+  const problem = ((text ? safeJson(text) : undefined) ?? {}) as {
+    title?: string;
+    detail?: string;
+    errors?: FieldError[];
+  };
   const Kind = response.status === 401 ? SignedOutError : ApiError;
-  throw new Kind(
+  return new Kind(
     response.status,
     problem.title ?? `Request failed (${response.status})`,
     problem.detail,
