@@ -185,7 +185,11 @@ describe('pods', () => {
       const [sleep, seconds] = pod.containers[0].lifecycle.preStop.exec.command;
       expect(sleep).toBe('sleep');
       expect(Number(seconds)).toBe(5);
-      if (app === 'origin') continue; // the origin has no drain of its own to wait for
+      if (app === 'origin') {
+        // The origin answers readiness for itself: one unready app must not take the console down too.
+        expect(find(defaults, 'ConfigMap', name(app)).data.DAALU_READY_REQUIRES_UPSTREAMS).toBe('false');
+        continue; // and it has no drain of its own to wait for
+      }
       const graceMs = Number(find(defaults, 'ConfigMap', name(app)).data.DAALU_SHUTDOWN_GRACE_MS);
       expect(pod.terminationGracePeriodSeconds * 1000).toBeGreaterThan(Number(seconds) * 1000 + graceMs);
     }

@@ -97,6 +97,8 @@ exists) gets them inline from the same definition.
 {{- $_ := set $settings "DAALU_TIMELINE_URL" (printf "http://%s:8080" (include "daalu.appName" (dict "root" $root "app" "timeline-projector"))) -}}
 {{- $_ := set $settings "DAALU_RULES_URL" (printf "http://%s:8080" (include "daalu.appName" (dict "root" $root "app" "rule-evaluator"))) -}}
 {{- $_ := set $settings "DAALU_OUTBOUND_URL" (printf "http://%s:8080" (include "daalu.appName" (dict "root" $root "app" "outbound-dispatcher"))) -}}
+{{- /* Each app has its own readiness and Service here: one unready app must not take the console down. */}}
+{{- $_ := set $settings "DAALU_READY_REQUIRES_UPSTREAMS" "false" -}}
 {{- else -}}
 {{- $_ := set $settings "NODE_ENV" "production" -}}
 {{- $_ := set $settings "PORT" "8080" -}}
