@@ -2,7 +2,7 @@ import { Module, type DynamicModule } from '@nestjs/common';
 import { PlatformModule, type AppDatabase } from '@daalu/platform/app';
 import type { Logger } from '@daalu/platform/observability';
 import { OUTBOUND_MIGRATIONS } from '@daalu/outbound/data-access';
-import { DeliveriesModule, DEVELOPMENT_SECRET_KEY } from '@daalu/outbound/feature';
+import { DeliveriesModule, DEVELOPMENT_SECRET_KEY, type OutboundOptions } from '@daalu/outbound/feature';
 import { OutboundDispatcherConfig } from './config';
 
 /** This app's schema and migrations (also run on their own by `main.js migrate`). */
@@ -30,26 +30,28 @@ export class AppModule {
           logger,
           database: DATABASE,
         }),
-        DeliveriesModule.forRoot(
-          {
-            secretKeys: [
-              config.DAALU_SECRET_KEY ?? DEVELOPMENT_SECRET_KEY,
-              ...(config.DAALU_SECRET_KEYS_PREVIOUS?.split(',') ?? []),
-            ],
-            allow: config.DAALU_OUTBOUND_ALLOW?.split(',') ?? [],
-            keyGraceSeconds: config.DAALU_KEY_GRACE_S,
-            deliveryTimeoutMs: config.DAALU_DELIVERY_TIMEOUT_MS,
-            ratePerUrl: config.DAALU_OUTBOUND_RATE_PER_URL,
-            maxAckPending: config.DAALU_DISPATCH_MAX_ACK_PENDING,
-          },
-          {
-            baseMs: config.DAALU_RETRY_BASE_MS,
-            windowMs: config.DAALU_RETRY_WINDOW_S * 1000,
-            // A step never longer than a quarter of the window (so a short test window retries too), nor 15 min.
-            maxStepMs: Math.max(config.DAALU_RETRY_BASE_MS, Math.min(15 * 60_000, config.DAALU_RETRY_WINDOW_S * 250)),
-          },
-        ),
+        DeliveriesModule.forRoot(outboundOptionsOf(config), {
+          baseMs: config.DAALU_RETRY_BASE_MS,
+          windowMs: config.DAALU_RETRY_WINDOW_S * 1000,
+          // A step never longer than a quarter of the window (so a short test window retries too), nor 15 min.
+          maxStepMs: Math.max(config.DAALU_RETRY_BASE_MS, Math.min(15 * 60_000, config.DAALU_RETRY_WINDOW_S * 250)),
+        }),
       ],
     };
   }
+}
+
+/** The outbound features' settings from the validated config (the serving app's and `reseal`'s). */
+export function outboundOptionsOf(config: OutboundDispatcherConfig): OutboundOptions {
+  return {
+    secretKeys: [
+      config.DAALU_SECRET_KEY ?? DEVELOPMENT_SECRET_KEY,
+      ...(config.DAALU_SECRET_KEYS_PREVIOUS?.split(',') ?? []),
+    ],
+    allow: config.DAALU_OUTBOUND_ALLOW?.split(',') ?? [],
+    keyGraceSeconds: config.DAALU_KEY_GRACE_S,
+    deliveryTimeoutMs: config.DAALU_DELIVERY_TIMEOUT_MS,
+    ratePerUrl: config.DAALU_OUTBOUND_RATE_PER_URL,
+    maxAckPending: config.DAALU_DISPATCH_MAX_ACK_PENDING,
+  };
 }

@@ -3,6 +3,7 @@ import { runApp } from '@daalu/platform/app';
 import { answerErrorsAsProblems } from '@daalu/platform/http';
 import { AppModule, DATABASE } from './app.module';
 import { OutboundDispatcherConfig } from './config';
+import { resealCommand } from './reseal-app.module';
 
 void runApp({
   name: 'outbound-dispatcher',
@@ -10,4 +11,5 @@ void runApp({
   database: DATABASE,
   module: (config, logger) => AppModule.forRoot(config, logger),
   configureHttp: answerErrorsAsProblems,
+  commands: { reseal: resealCommand },
 });

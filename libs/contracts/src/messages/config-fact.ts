@@ -4,10 +4,12 @@ import { AlertRuleDeletedCodec, AlertRuleSavedCodec, type AlertRuleDeleted, type
 import { ApiTokenIssuedCodec, type ApiTokenIssued } from './api-token-issued';
 import {
   WebhookDeletedCodec,
+  WebhookResealedCodec,
   WebhookSavedCodec,
   WebhookSecretIssuedCodec,
   WebhookSecretRevealedCodec,
   type WebhookDeleted,
+  type WebhookResealed,
   type WebhookSaved,
   type WebhookSecretIssued,
   type WebhookSecretRevealed,
@@ -27,6 +29,7 @@ export type ConfigFact =
   | WebhookSaved
   | WebhookSecretIssued
   | WebhookSecretRevealed
+  | WebhookResealed
   | WebhookDeleted;
 
 const CONFIG_CODECS: Record<ConfigFact['kind'], MessageCodec<ConfigFact>> = {
@@ -39,6 +42,7 @@ const CONFIG_CODECS: Record<ConfigFact['kind'], MessageCodec<ConfigFact>> = {
   'webhook.saved': WebhookSavedCodec as MessageCodec<ConfigFact>,
   'webhook.secret-issued': WebhookSecretIssuedCodec as MessageCodec<ConfigFact>,
   'webhook.secret-revealed': WebhookSecretRevealedCodec as MessageCodec<ConfigFact>,
+  'webhook.resealed': WebhookResealedCodec as MessageCodec<ConfigFact>,
   'webhook.deleted': WebhookDeletedCodec as MessageCodec<ConfigFact>,
 };
 

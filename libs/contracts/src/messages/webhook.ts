@@ -109,6 +109,29 @@ export const WebhookSecretIssuedSchema = Type.Object(
 export type WebhookSecretIssued = Static<typeof WebhookSecretIssuedSchema>;
 export const WebhookSecretIssuedCodec = codecFor('webhook.secret-issued', WebhookSecretIssuedSchema);
 
+/**
+ * `webhook.resealed`: an operator's `reseal` moved values still in use to the current `DAALU_SECRET_KEY`
+ * after a key rotation. The same plain values sealed again (nothing signed or sent changes): the webhook's
+ * latest custom headers, whole, when one of them moved; and each secret still signing, by `secretId`.
+ */
+export const WebhookResealedSchema = Type.Object(
+  {
+    ...envelopeFields('webhook.resealed'),
+    occurredAt: Timestamp,
+    webhookId: Uuid,
+    /** Replaces the latest `webhook.saved`'s `sealedHeaders` (same names, same values); absent: unchanged. */
+    sealedHeaders: Type.Optional(Type.Record(Type.String({ maxLength: 200 }), Type.String({ maxLength: 20_000 }))),
+    /** Replaces the `sealedSecret` of these `webhook.secret-issued` facts (expiry unchanged). */
+    secrets: Type.Array(
+      Type.Object({ secretId: Uuid, sealedSecret: Type.String({ maxLength: 1000 }) }, { additionalProperties: false }),
+      { maxItems: 2 },
+    ),
+  },
+  { $id: 'webhook.resealed', additionalProperties: false },
+);
+export type WebhookResealed = Static<typeof WebhookResealedSchema>;
+export const WebhookResealedCodec = codecFor('webhook.resealed', WebhookResealedSchema);
+
 /** `webhook.secret-revealed`: someone read a signing secret through the API (the audit record). */
 export const WebhookSecretRevealedSchema = Type.Object(
   {

@@ -5,3 +5,4 @@ export * from './secret-box';
 export * from './triggers';
 export * from './body-template';
 export * from './delivery-ids';
+export * from './reseal-plan';

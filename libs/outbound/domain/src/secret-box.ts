@@ -46,8 +46,18 @@ export class SecretBox {
 
   /** Whether a value was sealed with an older key (a re-seal moves it to the current one). */
   isStale(sealed: string): boolean {
-    return sealed.split('.')[1] !== this.current;
+    return sealedKeyOf(sealed) !== this.current;
   }
+
+  /** The fingerprint of the key new values are sealed with. */
+  get currentKey(): string {
+    return this.current;
+  }
+}
+
+/** The fingerprint of the key a value was sealed with, as the value names it (not a secret). */
+export function sealedKeyOf(sealed: string): string {
+  return sealed.split('.')[1] ?? '';
 }
 
 /** A 32-byte key given as 64 hex characters or as base64. */

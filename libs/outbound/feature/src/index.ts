@@ -3,3 +3,6 @@ export * from './outbound-options';
 export * from './webhooks.module';
 export * from './webhooks/webhook-directory';
 export * from './deliveries.module';
+export * from './reseal/reseal.command';
+export * from './reseal/reseal.module';
+export * from './reseal/secret-resealer';

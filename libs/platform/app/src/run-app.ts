@@ -23,26 +23,49 @@ export interface AppDefinition<C extends PlatformConfig> {
   bodyLimit?: number;
   /** HTTP set-up that must happen before the app initialises (hooks, parsers, error handling). */
   configureHttp?(app: NestFastifyApplication): void;
+  /**
+   * The app's own operator commands (`node main.js <name> [args…]`), run instead of serving; each
+   * resolves to the exit code (none: 0).
+   */
+  commands?: Record<string, AppCommand<C>>;
 }
+
+/** An operator command of an app: validated config, the app's logger, and the arguments after its name. */
+export type AppCommand<C extends PlatformConfig> = (
+  config: C,
+  logger: Logger,
+  args: string[],
+) => Promise<number | void>;
 
 /**
  * The whole of every app's main.ts: validate config (exit 1 naming the bad variable), then either serve
  * (`node main.js`), migrate the app's schema and exit (`node main.js migrate`, what an upgrade Job runs) or
- * rebuild projections (`node main.js rebuild [name]`), with graceful shutdown.
+ * rebuild projections (`node main.js rebuild [name]`), or run one of the app's own `commands`, with graceful
+ * shutdown.
  */
 export async function runApp<C extends PlatformConfig>(definition: AppDefinition<C>): Promise<void> {
   const config = loadConfigOrExit(definition);
   const logger = createLogger(definition.name, config.LOG_LEVEL);
   process.on('unhandledRejection', (reason) => logger.error({ err: reason }, 'unhandled promise rejection'));
 
-  const [command, target] = process.argv.slice(2);
+  const [command, ...args] = process.argv.slice(2);
+  const own = command ? definition.commands?.[command] : undefined;
+  if (own) {
+    try {
+      process.exitCode = (await own(config, logger, args)) ?? 0;
+    } catch (error) {
+      logger.fatal({ err: error, command }, `${command} failed`);
+      process.exitCode = 1;
+    }
+    return;
+  }
   if (command === 'rebuild') {
     const rebuildConfig = {
       ...config,
       DAALU_CONSUMERS: 'false',
       DAALU_PROJECTION_BATCH: config.DAALU_REBUILD_BATCH,
     } as const;
-    await rebuild(definition, rebuildConfig, logger, target);
+    await rebuild(definition, rebuildConfig, logger, args[0]);
     return;
   }
   if (command === 'migrate') {
@@ -50,9 +73,10 @@ export async function runApp<C extends PlatformConfig>(definition: AppDefinition
     return;
   }
   if (command) {
+    const ownNames = Object.keys(definition.commands ?? {}).map((name) => `, "${name}"`);
     logger.fatal(
       { command },
-      `unknown command "${command}"; use no argument to serve, "migrate", or "rebuild [projection]"`,
+      `unknown command "${command}"; use no argument to serve, "migrate", "rebuild [projection]"${ownNames.join('')}`,
     );
     process.exit(2);
   }

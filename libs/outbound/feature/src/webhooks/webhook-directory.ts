@@ -47,6 +47,11 @@ export class WebhookDirectory extends ConfigFactsFollower {
     return [...(this.byTenant.get(tenantId)?.values() ?? [])];
   }
 
+  /** Every tenant's webhooks (for operator commands such as `reseal`). */
+  all(): StoredWebhook[] {
+    return [...this.byTenant.values()].flatMap((hooks) => [...hooks.values()]);
+  }
+
   get(tenantId: string, webhookId: string): StoredWebhook | undefined {
     return this.byTenant.get(tenantId)?.get(webhookId);
   }
@@ -87,6 +92,19 @@ export class WebhookDirectory extends ConfigFactsFollower {
           { id: fact.secretId, sealed: fact.sealedSecret, issuedAt: fact.occurredAt, expiresAt: null },
           ...(previous ? [previous] : []),
         ];
+        hook.sequence = seq;
+        break;
+      }
+      case 'webhook.resealed': {
+        // The same plain values under the current key: seals replaced in place, nothing else changes
+        // (not the version, nor the expiry of a secret in its grace period).
+        const hook = hooks.get(fact.webhookId);
+        if (!hook) break;
+        if (fact.sealedHeaders) hook.sealedHeaders = fact.sealedHeaders;
+        for (const { secretId, sealedSecret } of fact.secrets) {
+          const secret = hook.secrets.find((candidate) => candidate.id === secretId);
+          if (secret) secret.sealed = sealedSecret;
+        }
         hook.sequence = seq;
         break;
       }
