@@ -2,7 +2,8 @@ import { spawnSync } from 'node:child_process';
 import { Webhook } from 'standardwebhooks';
 import { AddressGuard } from './address-guard';
 import { nextAttemptAt, retryAfterMs, type RetrySchedule } from './retry-schedule';
-import { SecretBox } from './secret-box';
+import { planReseal } from './reseal-plan';
+import { SecretBox, sealedKeyOf } from './secret-box';
 import { daaluSignature, generateSigningSecret, isSigningSecret, sameSignature, signatureHeaders } from './signing';
 
 const BODY = JSON.stringify({ type: 'alert.fired', summary: 'disk on backup-1 at 93% — ünïcode', lines: 'a\nb' });
@@ -131,5 +132,42 @@ describe('SecretBox', () => {
     expect(rotated.isStale(sealed)).toBe(true);
     expect(rotated.isStale(rotated.seal('value'))).toBe(false);
     expect(() => new SecretBox(['short'])).toThrow(/32 bytes/);
+  });
+});
+
+describe('planReseal', () => {
+  const oldKey = 'a'.repeat(64);
+  const newKey = 'b'.repeat(64);
+  const lostKey = 'c'.repeat(64);
+
+  it('moves only values sealed with another key, keeping their plain values; lists those it cannot open', () => {
+    const old = new SecretBox([oldKey]);
+    const box = new SecretBox([newKey, oldKey]);
+    const lost = new SecretBox([lostKey]).seal('whsec_lost');
+    const plan = planReseal(
+      {
+        headers: { Authorization: old.seal('Bearer x'), 'X-New': box.seal('already') },
+        secrets: [
+          { id: 's2', sealed: box.seal('whsec_new') },
+          { id: 's1', sealed: lost },
+        ],
+      },
+      box,
+    );
+    expect(Object.keys(plan.headers!)).toEqual(['Authorization', 'X-New']);
+    expect(box.open(plan.headers!.Authorization)).toBe('Bearer x');
+    expect(box.isStale(plan.headers!.Authorization)).toBe(false);
+    expect(plan.secrets).toEqual([]);
+    expect(plan.moved).toEqual([{ value: 'header Authorization', fromKey: sealedKeyOf(old.seal('v')) }]);
+    expect(plan.unopened).toEqual([
+      { value: 'secret s1', key: sealedKeyOf(lost), reason: expect.stringMatching(/key not configured/) },
+    ]);
+    expect(JSON.stringify(plan)).not.toContain('Bearer x');
+  });
+
+  it('has nothing to do when everything is sealed with the current key', () => {
+    const box = new SecretBox([newKey]);
+    const plan = planReseal({ headers: { A: box.seal('a') }, secrets: [{ id: 's', sealed: box.seal('s') }] }, box);
+    expect(plan).toEqual({ secrets: [], moved: [], unopened: [] });
   });
 });
