@@ -168,6 +168,7 @@ describe('reseal', () => {
       expect(run.output).toContain('nothing sealed with another key remains');
       for (const plain of [AUTHORIZATION, TEAM, first.secret, second.secret, rotatedSecret]) {
         expect(run.output).not.toContain(plain);
+        expect(dry.output).not.toContain(plain);
       }
 
       // One fact per affected webhook, every seal naming key B; the secrets by the ids they were issued with.

@@ -29,11 +29,11 @@ export async function runResealCommand(module: DynamicModule, logger: Logger, ar
 
 function summarise(report: ResealReport, dryRun: boolean, say: (line: string) => void): void {
   say(
-    `reseal: ${report.webhooksChecked} webhook(s) checked; ${report.valuesResealed} value(s) in ` +
-      `${report.webhooksResealed} webhook(s) ${dryRun ? 'would be re-sealed' : 're-sealed'} with key ${report.currentKey}`,
+    `reseal: ${formatCount(report.webhooksChecked)} webhook(s) checked; ${formatCount(report.valuesResealed)} value(s) in ` +
+      `${formatCount(report.webhooksResealed)} webhook(s) ${dryRun ? 'would be re-sealed' : 're-sealed'} with key ${report.currentKey}`,
   );
   for (const [key, count] of Object.entries(report.byOldKey).sort()) {
-    say(`reseal:   sealed with key ${key}: ${count} value(s)`);
+    say(`reseal:   sealed with key ${key}: ${formatCount(count)} value(s)`);
   }
   for (const { tenantId, webhookId } of report.contended) {
     say(
@@ -43,7 +43,7 @@ function summarise(report: ResealReport, dryRun: boolean, say: (line: string) =>
   if (report.unopened.length > 0) {
     const keys = [...new Set(report.unopened.map((value) => value.key))].sort();
     say(
-      `reseal: ${report.unopened.length} value(s) could not be opened, sealed with key(s) ${keys.join(', ')}: ` +
+      `reseal: ${formatCount(report.unopened.length)} value(s) could not be opened, sealed with key(s) ${keys.join(', ')}: ` +
         'add the key(s) to DAALU_SECRET_KEYS_PREVIOUS and run reseal again',
     );
     for (const value of report.unopened) {
@@ -57,4 +57,9 @@ function summarise(report: ResealReport, dryRun: boolean, say: (line: string) =>
       `reseal: nothing sealed with another key remains in use; older keys may be removed from DAALU_SECRET_KEYS_PREVIOUS`,
     );
   }
+}
+
+/** 1,204 rather than 1204. */
+function formatCount(count: number): string {
+  return count.toLocaleString('en');
 }
