@@ -14,6 +14,9 @@
  * deliveries/s above (ratio), and POSTs/s (under the 50/s per-URL cap).
  * Latency: events POSTed to the gateway in batches at --rate events/s; for each, from its batch's 202
  * to its delivery's receipt.
+ * Scale-out: --replicas dispatcher processes in all (the first one plus more, as Kubernetes or
+ * `docker compose --scale` adds them), the throughput run again: deliveries/s against the one
+ * replica's (ratio). On one machine they share its cores with PostgreSQL, NATS and the receiver.
  */
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -36,6 +39,7 @@ const { values } = parseArgs({
     duration: { type: 'string', default: '15' },
     warmup: { type: 'string', default: '3' },
     'batch-events': { type: 'string', default: '50000' },
+    replicas: { type: 'string', default: '3' },
   },
 });
 const deliveries = positiveInt('deliveries', values.deliveries, 100);
@@ -43,6 +47,7 @@ const rate = positiveInt('rate', values.rate, 1);
 const duration = positiveInt('duration', values.duration, 1);
 const warmup = positiveInt('warmup', values.warmup, 0);
 const batchEvents = positiveInt('batch-events', values['batch-events'], 500);
+const replicas = positiveInt('replicas', values.replicas, 1);
 
 const GATEWAY_MAIN = join(__dirname, '..', 'apps', 'ingest-gateway', 'src', 'main.js');
 const DISPATCHER_MAIN = join(__dirname, '..', 'apps', 'outbound-dispatcher', 'src', 'main.js');
@@ -101,10 +106,8 @@ async function main(): Promise<number> {
   try {
     const subjects = subjectsFor(stack.namespace);
     const gateway = await stack.start('gateway', GATEWAY_MAIN);
-    const dispatcher = await stack.start('dispatcher', DISPATCHER_MAIN, {
-      DAALU_OUTBOUND_ALLOW: '127.0.0.0/8',
-      DAALU_OUTBOUND_RATE_PER_URL: '1000',
-    });
+    const dispatcherEnv = { DAALU_OUTBOUND_ALLOW: '127.0.0.0/8', DAALU_OUTBOUND_RATE_PER_URL: '1000' };
+    const dispatcher = await stack.start('dispatcher', DISPATCHER_MAIN, dispatcherEnv);
     const tenant = await createLoadTenant(gateway.url, stack.operatorToken, 1000);
     log(`creating ${URLS} webhooks`);
     for (let i = 0; i < URLS; i++) {
@@ -119,7 +122,7 @@ async function main(): Promise<number> {
     const pipeline = new PipelinedPublisher(stack.nc, 30_000);
     const publisher = new JetStreamPublisher(jetstream(stack.nc), 30_000, pipeline);
     /** `count` events straight onto the log, of the type `typeOf(n)`, 2,000 publishes in flight. */
-    const publishEvents = async (count: number, typeOf: (n: number) => string) => {
+    const publishEvents = async (count: number, typeOf: (n: number) => string, via = publisher) => {
       const window = new Set<Promise<unknown>>();
       for (let n = 0; n < count; n++) {
         const event = eventIngested(
@@ -135,7 +138,7 @@ async function main(): Promise<number> {
           },
           new Date().toISOString(),
         );
-        const pub = publisher.publish(subjects.event(tenant.id), EventIngestedCodec, event);
+        const pub = via.publish(subjects.event(tenant.id), EventIngestedCodec, event);
         window.add(pub);
         void pub.finally(() => window.delete(pub));
         if (window.size >= 2000) await Promise.race(window);
@@ -247,6 +250,21 @@ async function main(): Promise<number> {
     const latencies = [...acked].flatMap(([id, at]) =>
       receiver.receipts.has(id) ? [receiver.receipts.get(id)! - at] : [],
     );
+
+    // Scale-out: more dispatcher replicas on the same consumer, the throughput run again.
+    let scaledPerSec = dispatcherPerSec;
+    if (replicas > 1) {
+      log(`scale-out: starting ${replicas - 1} more dispatcher replicas`);
+      for (let r = 2; r <= replicas; r++) await stack.start(`dispatcher-${r}`, DISPATCHER_MAIN, dispatcherEnv);
+      const scalePipeline = new PipelinedPublisher(stack.nc, 30_000);
+      const scalePublisher = new JetStreamPublisher(jetstream(stack.nc), 30_000, scalePipeline);
+      receiver.reset();
+      await publishEvents(deliveries, (n) => `bench.e${n % URLS}`, scalePublisher);
+      const scaled = await received(deliveries);
+      scalePipeline.close();
+      scaledPerSec = round(deliveries / scaled.seconds);
+      log(`scale-out: ${scaledPerSec} deliveries/s with ${replicas} replicas`);
+    }
     const result = {
       deliveries,
       dispatcherPerSec,
@@ -267,6 +285,7 @@ async function main(): Promise<number> {
         p99Ms: round(percentile(latencies, 99), 1),
         maxMs: round(Math.max(...latencies), 1),
       },
+      scaleOut: { replicas, deliveriesPerSec: scaledPerSec, ratioToOne: ratio(scaledPerSec, dispatcherPerSec) },
     };
     log('\n| deliveries | **dispatcher deliveries/s** | bare client POSTs/s | ratio |');
     log('|---:|---:|---:|---:|');
@@ -279,6 +298,10 @@ async function main(): Promise<number> {
     log('|---:|---:|---:|---:|---:|---:|');
     const l = result.latency;
     log(`| ${l.rate} | ${l.events} | ${l.p50Ms} | **${l.p99Ms}** | ${l.maxMs} | ${l.missing} |`);
+    const so = result.scaleOut;
+    log('\n| dispatcher replicas | **deliveries/s** | one replica deliveries/s | ratio |');
+    log('|---:|---:|---:|---:|');
+    log(`| ${so.replicas} | **${so.deliveriesPerSec}** | ${dispatcherPerSec} | ${so.ratioToOne} |`);
     process.stdout.write(`${JSON.stringify(result)}\n`);
     return 0;
   } catch (error) {
