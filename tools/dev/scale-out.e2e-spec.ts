@@ -1,14 +1,10 @@
-import { streamDefinitions } from '@daalu/contracts';
-import { provisionStreams } from '@daalu/platform/jetstream';
+import { appEnv, appTestServices } from '@daalu/platform/jetstream/testing';
 import {
-  createTestDatabase,
-  createTestNats,
+  type AppProcess,
   eventually,
   freePort,
   startProcess,
   startReadyProcess,
-  testLogger,
-  type AppProcess,
   type TestDatabase,
   type TestNats,
 } from '@daalu/testing';
@@ -85,14 +81,9 @@ describe('scale-out: several replicas of each app share the work', () => {
   }
 
   beforeAll(async () => {
-    db = await createTestDatabase('scale_out');
-    nats = await createTestNats('scaleout');
-    await provisionStreams(nats.jsm, streamDefinitions(nats.namespace), testLogger());
+    ({ db, nats } = await appTestServices('scale_out'));
     env = {
-      DATABASE_URL: db.url,
-      NATS_URL: nats.url,
-      DAALU_NAMESPACE: nats.namespace,
-      HOST: '127.0.0.1',
+      ...appEnv(db, nats),
       DAALU_OPERATOR_TOKEN: OPERATOR_TOKEN,
       DAALU_SECRET_KEY: 'ab'.repeat(32),
       DAALU_OUTBOUND_ALLOW: '127.0.0.0/8',

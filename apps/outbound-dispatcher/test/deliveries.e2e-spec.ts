@@ -2,19 +2,17 @@ import { readdirSync, readFileSync, readlinkSync } from 'node:fs';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { Webhook } from 'standardwebhooks';
-import { EventIngestedCodec, streamDefinitions, type EventIngested } from '@daalu/contracts';
+import { EventIngestedCodec, type EventIngested } from '@daalu/contracts';
 import { anIngestedEvent } from '@daalu/contracts/testing';
-import { JetStreamPublisher, provisionStreams } from '@daalu/platform/jetstream';
+import { JetStreamPublisher } from '@daalu/platform/jetstream';
 import { daaluSignature } from '@daalu/outbound/domain';
+import { appEnv, appTestServices } from '@daalu/platform/jetstream/testing';
 import {
+  type AppProcess,
   aTenantWithApiToken,
-  createTestDatabase,
-  createTestNats,
   eventually,
   freePort,
   startReadyProcess,
-  testLogger,
-  type AppProcess,
   type TestDatabase,
   type TestNats,
 } from '@daalu/testing';
@@ -82,18 +80,13 @@ describe('deliveries', () => {
       .then((rows) => rows[0]);
 
   beforeAll(async () => {
-    db = await createTestDatabase('outbound_deliveries');
-    nats = await createTestNats('outbounddel');
-    await provisionStreams(nats.jsm, streamDefinitions(nats.namespace), testLogger());
+    ({ db, nats } = await appTestServices('outbound_deliveries'));
     publisher = new JetStreamPublisher(nats.js);
     tenant = await aTenantWithApiToken(nats);
     const port = await freePort();
     base = `http://127.0.0.1:${port}`;
     env = {
-      DATABASE_URL: db.url,
-      NATS_URL: nats.url,
-      DAALU_NAMESPACE: nats.namespace,
-      HOST: '127.0.0.1',
+      ...appEnv(db, nats),
       DAALU_SECRET_KEY: 'cd'.repeat(32),
       DAALU_OUTBOUND_ALLOW: '127.0.0.0/8',
       DAALU_RETRY_BASE_MS: '200',

@@ -10,7 +10,6 @@ import {
   ProposalApprovedCodec,
   ProposalCreatedCodec,
   ProposalRejectedCodec,
-  streamDefinitions,
   type AlertFired,
   type AlertResolved,
   type EventIngested,
@@ -20,16 +19,14 @@ import {
   type Severity,
 } from '@daalu/contracts';
 import { anIngestedEvent } from '@daalu/contracts/testing';
-import { JetStreamPublisher, provisionStreams } from '@daalu/platform/jetstream';
+import { JetStreamPublisher } from '@daalu/platform/jetstream';
+import { appEnv, appTestServices } from '@daalu/platform/jetstream/testing';
 import {
+  type AppProcess,
   aTenantWithApiToken,
-  createTestDatabase,
-  createTestNats,
   eventually,
   freePort,
   startReadyProcess,
-  testLogger,
-  type AppProcess,
   type TestDatabase,
   type TestNats,
 } from '@daalu/testing';
@@ -189,9 +186,7 @@ describe('delivery content', () => {
     );
 
   beforeAll(async () => {
-    db = await createTestDatabase('outbound_content');
-    nats = await createTestNats('outboundcontent');
-    await provisionStreams(nats.jsm, streamDefinitions(nats.namespace), testLogger());
+    ({ db, nats } = await appTestServices('outbound_content'));
     publisher = new JetStreamPublisher(nats.js);
     tenant = await aTenantWithApiToken(nats);
     const port = await freePort();
@@ -199,10 +194,7 @@ describe('delivery content', () => {
     app = await startReadyProcess(
       SCRIPT,
       {
-        DATABASE_URL: db.url,
-        NATS_URL: nats.url,
-        DAALU_NAMESPACE: nats.namespace,
-        HOST: '127.0.0.1',
+        ...appEnv(db, nats),
         PORT: String(port),
         DAALU_SECRET_KEY: 'ef'.repeat(32),
         DAALU_OUTBOUND_ALLOW: '127.0.0.0/8',

@@ -1,18 +1,16 @@
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { EventIngestedCodec, streamDefinitions, streamNamesFor } from '@daalu/contracts';
+import { EventIngestedCodec, streamNamesFor } from '@daalu/contracts';
 import { anIngestedEvent } from '@daalu/contracts/testing';
-import { JetStreamPublisher, provisionStreams } from '@daalu/platform/jetstream';
+import { JetStreamPublisher } from '@daalu/platform/jetstream';
 import { OUTBOUND_MIGRATIONS } from '@daalu/outbound/data-access';
+import { appEnv, appTestServices } from '@daalu/platform/jetstream/testing';
 import {
   aTenantWithApiToken,
-  createTestDatabase,
-  createTestNats,
   eventually,
   freePort,
   startProcess,
   startReadyProcess,
-  testLogger,
   type TestDatabase,
   type TestNats,
 } from '@daalu/testing';
@@ -27,14 +25,9 @@ describe('dispatcher lifecycle', () => {
   let env: Record<string, string>;
 
   beforeAll(async () => {
-    db = await createTestDatabase('outbound_lifecycle');
-    nats = await createTestNats('outboundlife');
-    await provisionStreams(nats.jsm, streamDefinitions(nats.namespace), testLogger());
+    ({ db, nats } = await appTestServices('outbound_lifecycle'));
     env = {
-      DATABASE_URL: db.url,
-      NATS_URL: nats.url,
-      DAALU_NAMESPACE: nats.namespace,
-      HOST: '127.0.0.1',
+      ...appEnv(db, nats),
       DAALU_SECRET_KEY: 'ef'.repeat(32),
       DAALU_OUTBOUND_ALLOW: '127.0.0.0/8',
       DAALU_DELIVERY_TIMEOUT_MS: '8000',
@@ -69,11 +62,12 @@ describe('dispatcher lifecycle', () => {
     const port = await freePort();
     const base = `http://127.0.0.1:${port}`;
     // The first retry a minute away: the delivery waits unacknowledged on the consumer meanwhile.
+    // The tenant first: a ready replica has read every token issued before it started.
+    const tenant = await aTenantWithApiToken(nats);
     const app = await startReadyProcess(SCRIPT, { ...env, PORT: String(port), DAALU_RETRY_BASE_MS: '60000' }, base);
     try {
       const info = await nats.jsm.consumers.info(streamNamesFor(nats.namespace).deliveries, 'dispatch');
       expect(info.config.max_ack_pending).toBe(20_000);
-      const tenant = await aTenantWithApiToken(nats);
       const created = await fetch(`${base}/api/v1/webhooks`, {
         method: 'POST',
         headers: { ...tenant.auth, 'content-type': 'application/json' },
@@ -114,8 +108,8 @@ describe('dispatcher lifecycle', () => {
     await new Promise<void>((resolve) => slow.listen(0, '127.0.0.1', resolve));
     const port = await freePort();
     const base = `http://127.0.0.1:${port}`;
-    const app = await startReadyProcess(SCRIPT, { ...env, PORT: String(port) }, base);
     const tenant = await aTenantWithApiToken(nats);
+    const app = await startReadyProcess(SCRIPT, { ...env, PORT: String(port) }, base);
     const created = await fetch(`${base}/api/v1/webhooks`, {
       method: 'POST',
       headers: { ...tenant.auth, 'content-type': 'application/json' },

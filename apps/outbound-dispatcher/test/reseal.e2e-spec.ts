@@ -1,27 +1,20 @@
 import { createHash } from 'node:crypto';
-import {
-  decodeConfigFact,
-  EventIngestedCodec,
-  streamDefinitions,
-  type ConfigFact,
-  type WebhookResealed,
-} from '@daalu/contracts';
+import { decodeConfigFact, EventIngestedCodec, type ConfigFact, type WebhookResealed } from '@daalu/contracts';
 import { anIngestedEvent } from '@daalu/contracts/testing';
-import { JetStreamPublisher, NatsClient, provisionStreams } from '@daalu/platform/jetstream';
+import { JetStreamPublisher, NatsClient } from '@daalu/platform/jetstream';
 import { Readiness } from '@daalu/platform/observability';
 import { daaluSignature, SecretBox } from '@daalu/outbound/domain';
 import { SecretResealer, WebhookDirectory, type OutboundOptions, type StoredWebhook } from '@daalu/outbound/feature';
+import { appEnv, appTestServices } from '@daalu/platform/jetstream/testing';
 import {
+  type AppProcess,
   aTenantWithApiToken,
-  createTestDatabase,
-  createTestNats,
   eventually,
   freePort,
   startProcess,
   startReadyProcess,
-  testLogger,
-  type AppProcess,
   type TestDatabase,
+  testLogger,
   type TestNats,
 } from '@daalu/testing';
 import { closeReceivers, receiver } from './loopback-receiver';
@@ -86,17 +79,12 @@ describe('reseal', () => {
   const lastSequence = async () => (await nats.jsm.streams.info(nats.streams.config)).state.last_seq;
 
   beforeAll(async () => {
-    db = await createTestDatabase('outbound_reseal');
-    nats = await createTestNats('outboundreseal');
-    await provisionStreams(nats.jsm, streamDefinitions(nats.namespace), testLogger());
+    ({ db, nats } = await appTestServices('outbound_reseal'));
     tenant = await aTenantWithApiToken(nats);
     port = await freePort();
     base = `http://127.0.0.1:${port}`;
     env = {
-      DATABASE_URL: db.url,
-      NATS_URL: nats.url,
-      DAALU_NAMESPACE: nats.namespace,
-      HOST: '127.0.0.1',
+      ...appEnv(db, nats),
       DAALU_OUTBOUND_ALLOW: '127.0.0.0/8',
     };
   }, 60_000);

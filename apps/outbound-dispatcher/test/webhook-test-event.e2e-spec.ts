@@ -1,18 +1,14 @@
 import { createServer, type IncomingMessage, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { Webhook } from 'standardwebhooks';
-import { streamDefinitions } from '@daalu/contracts';
-import { provisionStreams } from '@daalu/platform/jetstream';
 import { daaluSignature, deliveryIdOf } from '@daalu/outbound/domain';
+import { appEnv, appTestServices } from '@daalu/platform/jetstream/testing';
 import {
+  type AppProcess,
   aTenantWithApiToken,
-  createTestDatabase,
-  createTestNats,
   eventually,
   freePort,
   startReadyProcess,
-  testLogger,
-  type AppProcess,
   type TestDatabase,
   type TestNats,
 } from '@daalu/testing';
@@ -36,9 +32,7 @@ describe('webhook test event', () => {
   const received: Received[] = [];
 
   beforeAll(async () => {
-    db = await createTestDatabase('outbound_test_event');
-    nats = await createTestNats('outboundtestevent');
-    await provisionStreams(nats.jsm, streamDefinitions(nats.namespace), testLogger());
+    ({ db, nats } = await appTestServices('outbound_test_event'));
     tenant = await aTenantWithApiToken(nats);
     server = createServer((req, res) => {
       let body = '';
@@ -55,10 +49,7 @@ describe('webhook test event', () => {
     app = await startReadyProcess(
       SCRIPT,
       {
-        DATABASE_URL: db.url,
-        NATS_URL: nats.url,
-        DAALU_NAMESPACE: nats.namespace,
-        HOST: '127.0.0.1',
+        ...appEnv(db, nats),
         PORT: String(port),
         DAALU_SECRET_KEY: 'cd'.repeat(32),
         DAALU_OUTBOUND_ALLOW: '127.0.0.0/8',

@@ -1,16 +1,13 @@
 import { Webhook } from 'standardwebhooks';
-import { decodeConfigFact, streamDefinitions } from '@daalu/contracts';
-import { provisionStreams } from '@daalu/platform/jetstream';
+import { decodeConfigFact } from '@daalu/contracts';
 import { signatureHeaders } from '@daalu/outbound/domain';
+import { appEnv, appTestServices } from '@daalu/platform/jetstream/testing';
 import {
+  type AppProcess,
   aTenantWithApiToken,
-  createTestDatabase,
-  createTestNats,
   freePort,
   startProcess,
   startReadyProcess,
-  testLogger,
-  type AppProcess,
   type TestDatabase,
   type TestNats,
 } from '@daalu/testing';
@@ -52,19 +49,14 @@ describe('webhooks API', () => {
   }
 
   beforeAll(async () => {
-    db = await createTestDatabase('outbound_api');
-    nats = await createTestNats('outboundapi');
-    await provisionStreams(nats.jsm, streamDefinitions(nats.namespace), testLogger());
+    ({ db, nats } = await appTestServices('outbound_api'));
     tenants.a = await aTenantWithApiToken(nats);
     tenants.b = await aTenantWithApiToken(nats);
     const port = await freePort();
     base = `http://127.0.0.1:${port}`;
     env = {
-      DATABASE_URL: db.url,
-      NATS_URL: nats.url,
-      DAALU_NAMESPACE: nats.namespace,
+      ...appEnv(db, nats),
       PORT: String(port),
-      HOST: '127.0.0.1',
       DAALU_SECRET_KEY: SECRET_KEY,
       DAALU_OUTBOUND_ALLOW: '127.0.0.0/8',
     };
