@@ -35,6 +35,14 @@ export interface MessageHeader {
   causationId: string | null;
 }
 
+/**
+ * The header of a fact a user's request starts: caused by nothing on the log, and its own correlation
+ * unless the request already has one (several facts of one request share it).
+ */
+export function userFactHeader<K extends string>(kind: K, tenantId: string, id: string, correlationId: string = id) {
+  return { schemaVersion: SCHEMA_VERSION, kind, id, tenantId, correlationId, causationId: null };
+}
+
 /** A message whose bytes or shape are not what its subject promises: terminate it and record why. */
 export class PoisonMessageError extends Error {
   constructor(reason: string) {

@@ -1,5 +1,5 @@
 import { Type, type Static } from '@sinclair/typebox';
-import { codecFor, envelopeFields, Timestamp } from '../envelope';
+import { codecFor, envelopeFields, Timestamp, userFactHeader } from '../envelope';
 
 export const SEVERITIES = ['info', 'warning', 'critical'] as const;
 export type Severity = (typeof SEVERITIES)[number];
@@ -40,14 +40,5 @@ export function eventIngested(
   envelope: IngestedEnvelope,
   receivedAt: string,
 ): EventIngested {
-  return {
-    schemaVersion: 1,
-    kind: 'event.ingested',
-    id,
-    tenantId,
-    correlationId: id,
-    causationId: null,
-    ...envelope,
-    receivedAt,
-  };
+  return { ...userFactHeader('event.ingested', tenantId, id), ...envelope, receivedAt };
 }

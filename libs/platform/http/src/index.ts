@@ -1,3 +1,4 @@
 export * from './problem';
 export * from './validate-body';
 export * from './keyset-cursor';
+export * from './publish-problem';

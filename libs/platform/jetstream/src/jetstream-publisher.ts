@@ -26,6 +26,14 @@ export class PublishFailedError extends Error {
 }
 
 /**
+ * Whether a publish failed because `expectLastSubjectSequence` did not hold: someone wrote the subject
+ * (the aggregate) since it was read. Anything else is the log being unavailable.
+ */
+export function isWrongLastSequence(error: unknown): boolean {
+  return error instanceof PublishFailedError && /wrong last sequence/i.test(String((error.cause as Error)?.message));
+}
+
+/**
  * Publishes a message and resolves only once JetStream has stored it. The message id is the Nats-Msg-Id,
  * so a publish retried within the stream's duplicate window is stored once (PubAck.duplicate = true).
  */

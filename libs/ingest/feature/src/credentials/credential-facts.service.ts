@@ -1,11 +1,11 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { v7 as uuidv7 } from 'uuid';
-import { configCodecFor, type ConfigAggregate, type ConfigFact, type Subjects } from '@daalu/contracts';
-import { JetStreamPublisher, PublishFailedError, SUBJECTS } from '@daalu/platform/jetstream';
+import { configCodecFor, userFactHeader, type ConfigAggregate, type ConfigFact, type Subjects } from '@daalu/contracts';
+import { JetStreamPublisher, SUBJECTS } from '@daalu/platform/jetstream';
 import { ApiTokenDirectory, generateToken, hashToken, tokenPrefix } from '@daalu/platform/tenancy';
 import { Clock } from '../shared/clock';
 import { INGEST_OPTIONS, type IngestOptions } from '../shared/ingest-options';
-import { problem, ProblemException } from '@daalu/platform/http';
+import { problem, ProblemException, publishFailureProblem } from '@daalu/platform/http';
 import { CredentialDirectory } from './credential-directory';
 
 export interface CreatedTenant {
@@ -105,15 +105,7 @@ export class CredentialFactsService {
   /** The envelope of a config fact; a fact of its own is its own correlation unless one is given. */
   private envelope<K extends ConfigFact['kind']>(kind: K, tenantId: string, at: number, correlationId?: string) {
     const id = uuidv7();
-    return {
-      schemaVersion: 1 as const,
-      kind,
-      id,
-      tenantId,
-      correlationId: correlationId ?? id,
-      causationId: null,
-      occurredAt: new Date(at).toISOString(),
-    };
+    return { ...userFactHeader(kind, tenantId, id, correlationId ?? id), occurredAt: new Date(at).toISOString() };
   }
 
   private async publish<F extends ConfigFact>(
@@ -130,12 +122,7 @@ export class CredentialFactsService {
       );
       return ack.seq;
     } catch (error) {
-      if (error instanceof PublishFailedError && /wrong last sequence/i.test(String((error.cause as Error)?.message))) {
-        throw new ProblemException(problem(409, 'conflict', 'Conflict', 'changed concurrently; retry'));
-      }
-      throw new ProblemException(problem(503, 'unavailable', 'Service unavailable', 'the event log is not available'), {
-        'Retry-After': '1',
-      });
+      throw publishFailureProblem(error, 'changed concurrently; retry');
     }
   }
 }

@@ -1,7 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { v5 as uuidv5, v7 as uuidv7 } from 'uuid';
 import { configCodecFor, type StreamNames, type Subjects, type WebhookResealed } from '@daalu/contracts';
-import { JetStreamPublisher, NatsClient, PublishFailedError, STREAM_NAMES, SUBJECTS } from '@daalu/platform/jetstream';
+import { isWrongLastSequence, JetStreamPublisher, NatsClient, STREAM_NAMES, SUBJECTS } from '@daalu/platform/jetstream';
 import { hasChanges, planReseal, type SecretBox, type UnopenedValue } from '@daalu/outbound/domain';
 import { OUTBOUND_OPTIONS, secretBoxOf, type OutboundOptions } from '../outbound-options';
 import { WebhookDirectory, type StoredWebhook } from '../webhooks/webhook-directory';
@@ -147,12 +147,7 @@ export class SecretResealer {
       await this.directory.waitFor(ack.seq);
       return true;
     } catch (error) {
-      if (
-        !(error instanceof PublishFailedError) ||
-        !/wrong last sequence/i.test(String((error.cause as Error)?.message))
-      ) {
-        throw error;
-      }
+      if (!isWrongLastSequence(error)) throw error;
       // Someone wrote the webhook in between: wait until the directory has it, then plan again.
       const last = await this.client.jsm.streams.getMessage(this.streams.config, { last_by_subj: subject });
       if (last) await this.directory.waitFor(last.seq);

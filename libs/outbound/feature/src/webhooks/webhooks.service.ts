@@ -1,8 +1,15 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { v7 as uuidv7 } from 'uuid';
-import { configCodecFor, type ConfigFact, type MessageCodec, type Subjects, type WebhookSpec } from '@daalu/contracts';
-import { problem, ProblemException } from '@daalu/platform/http';
-import { JetStreamPublisher, PublishFailedError, SUBJECTS } from '@daalu/platform/jetstream';
+import {
+  configCodecFor,
+  userFactHeader,
+  type ConfigFact,
+  type MessageCodec,
+  type Subjects,
+  type WebhookSpec,
+} from '@daalu/contracts';
+import { problem, ProblemException, publishFailureProblem } from '@daalu/platform/http';
+import { JetStreamPublisher, SUBJECTS } from '@daalu/platform/jetstream';
 import { generateSigningSecret, type SecretBox } from '@daalu/outbound/domain';
 import { HttpSender, RefusedUrlError } from '../delivery/http-sender';
 import { OUTBOUND_OPTIONS, secretBoxOf, type OutboundOptions } from '../outbound-options';
@@ -145,14 +152,7 @@ export class WebhooksService {
       const subject = `${this.subjects.config(tenantId, 'webhook')}.${webhookId}`;
       seq = (await this.publisher.publish(subject, codec, fact, { expectLastSubjectSequence })).seq;
     } catch (error) {
-      if (error instanceof PublishFailedError && /wrong last sequence/i.test(String((error.cause as Error)?.message))) {
-        throw new ProblemException(
-          problem(409, 'conflict', 'Conflict', 'the webhook changed meanwhile; read it and retry'),
-        );
-      }
-      throw new ProblemException(problem(503, 'unavailable', 'Service unavailable', 'the event log is not available'), {
-        'Retry-After': '1',
-      });
+      throw publishFailureProblem(error, 'the webhook changed meanwhile; read it and retry');
     }
     await this.directory.waitFor(seq);
     return seq;
@@ -160,14 +160,5 @@ export class WebhooksService {
 }
 
 function header<K extends WebhookFact['kind']>(kind: K, tenantId: string) {
-  const id = uuidv7();
-  return {
-    schemaVersion: 1 as const,
-    kind,
-    id,
-    tenantId,
-    correlationId: id,
-    causationId: null,
-    occurredAt: new Date().toISOString(),
-  };
+  return { ...userFactHeader(kind, tenantId, uuidv7()), occurredAt: new Date().toISOString() };
 }

@@ -5,12 +5,13 @@ import {
   ProposalApprovedCodec,
   ProposalCreatedCodec,
   ProposalRejectedCodec,
+  userFactHeader,
   type ProposalApproved,
   type ProposalRejected,
   type Subjects,
 } from '@daalu/contracts';
-import { problem, ProblemException } from '@daalu/platform/http';
-import { JetStreamPublisher, PublishFailedError, sleep, SUBJECTS } from '@daalu/platform/jetstream';
+import { problem, ProblemException, publishFailureProblem } from '@daalu/platform/http';
+import { JetStreamPublisher, sleep, SUBJECTS } from '@daalu/platform/jetstream';
 import { findProposal, type ProposalView } from '@daalu/rules/data-access';
 
 const notFound = () => new ProblemException(problem(404, 'not-found', 'Not found', 'no such proposal'));
@@ -98,22 +99,14 @@ export class ProposalsService {
   }
 
   private envelope<K extends string>(kind: K, tenantId: string) {
-    const id = uuidv7();
-    return { schemaVersion: 1 as const, kind, id, tenantId, correlationId: id, causationId: null };
+    return userFactHeader(kind, tenantId, uuidv7());
   }
 
   private async publish(subject: string, publish: () => Promise<{ seq: number }>): Promise<number> {
     try {
       return (await publish()).seq;
     } catch (error) {
-      if (error instanceof PublishFailedError && /wrong last sequence/i.test(String((error.cause as Error)?.message))) {
-        throw new ProblemException(
-          problem(409, 'conflict', 'Conflict', `${subject} changed meanwhile: decided already`),
-        );
-      }
-      throw new ProblemException(problem(503, 'unavailable', 'Service unavailable', 'the event log is not available'), {
-        'Retry-After': '1',
-      });
+      throw publishFailureProblem(error, `${subject} changed meanwhile: decided already`);
     }
   }
 

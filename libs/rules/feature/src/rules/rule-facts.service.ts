@@ -2,14 +2,15 @@ import { Inject, Injectable } from '@nestjs/common';
 import { v7 as uuidv7 } from 'uuid';
 import {
   configCodecFor,
+  userFactHeader,
   type AlertRuleDeleted,
   type AlertRuleSaved,
   type AlertRuleSpec,
   type MessageCodec,
   type Subjects,
 } from '@daalu/contracts';
-import { JetStreamPublisher, PublishFailedError, SUBJECTS } from '@daalu/platform/jetstream';
-import { problem, ProblemException } from '@daalu/platform/http';
+import { JetStreamPublisher, SUBJECTS } from '@daalu/platform/jetstream';
+import { problem, ProblemException, publishFailureProblem } from '@daalu/platform/http';
 import { RuleDirectory, type StoredRule } from './rule-directory';
 
 /** At most this many rules per tenant (each is matched against every event of the tenant). */
@@ -77,14 +78,7 @@ export class RuleFactsService {
       const subject = `${this.subjects.config(tenantId, 'alert-rule')}.${fact.ruleId}`;
       seq = (await this.publisher.publish(subject, codec, fact, { expectLastSubjectSequence })).seq;
     } catch (error) {
-      if (error instanceof PublishFailedError && /wrong last sequence/i.test(String((error.cause as Error)?.message))) {
-        throw new ProblemException(
-          problem(409, 'conflict', 'Conflict', 'the rule changed meanwhile; read it and retry'),
-        );
-      }
-      throw new ProblemException(problem(503, 'unavailable', 'Service unavailable', 'the event log is not available'), {
-        'Retry-After': '1',
-      });
+      throw publishFailureProblem(error, 'the rule changed meanwhile; read it and retry');
     }
     await this.directory.waitFor(seq);
   }
@@ -92,16 +86,7 @@ export class RuleFactsService {
 
 /** The envelope of a rule fact: a change of its own is its own correlation. */
 function factHeader<K extends 'alert-rule.saved' | 'alert-rule.deleted'>(kind: K, tenantId: string) {
-  const id = uuidv7();
-  return {
-    schemaVersion: 1 as const,
-    kind,
-    id,
-    tenantId,
-    correlationId: id,
-    causationId: null,
-    occurredAt: new Date().toISOString(),
-  };
+  return { ...userFactHeader(kind, tenantId, uuidv7()), occurredAt: new Date().toISOString() };
 }
 
 export const notFound = () => new ProblemException(problem(404, 'not-found', 'Not found', 'no such alert rule'));
