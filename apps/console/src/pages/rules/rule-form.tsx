@@ -4,6 +4,7 @@ import { useState, type FormEvent, type ReactNode } from 'react';
 import { ApiError } from '../../api/client';
 import type { Severity } from '../../api/types';
 import { Confirm } from '../../ui/confirm';
+import { Field as SharedField, fieldAttrs } from '../../ui/field';
 import { FieldErrors, Loading, ProblemMessage } from '../../ui/states';
 import {
   createRule,
@@ -305,30 +306,12 @@ function toSpec(d: Draft): AlertRuleSpec {
 /** Ids for a field named as the API names it (`match.payload.0.value` → `f-match-payload-0-value`). */
 const idFor = (field: string) => `f-${field.replace(/[^A-Za-z0-9]+/g, '-')}`;
 
-/** What an input needs to be described by its help and its errors. */
-function describedBy(error: unknown, field: string, help?: boolean) {
-  const invalid = error instanceof ApiError && error.forField(field).length > 0;
-  const ids = [help ? `${idFor(field)}-help` : '', invalid ? `${idFor(field)}-error` : ''].filter(Boolean).join(' ');
-  return {
-    id: idFor(field),
-    'aria-invalid': invalid || undefined,
-    'aria-describedby': ids || undefined,
-  } as const;
-}
+/** `fieldAttrs` for a field whose id comes from its API name; `help`: it has a help text. */
+const describedBy = (error: unknown, field: string, help?: boolean) =>
+  fieldAttrs(error, field, idFor(field), help ? `${idFor(field)}-help` : undefined);
 
 function Field(props: { field: string; label: string; help?: ReactNode; error: unknown; children: ReactNode }) {
-  return (
-    <div className="field">
-      <label htmlFor={idFor(props.field)}>{props.label}</label>
-      {props.children}
-      {props.help && (
-        <p className="help" id={`${idFor(props.field)}-help`}>
-          {props.help}
-        </p>
-      )}
-      <FieldErrors id={`${idFor(props.field)}-error`} error={props.error} field={props.field} />
-    </div>
-  );
+  return <SharedField id={idFor(props.field)} {...props} />;
 }
 
 /** The fields of one set of conditions (`match` or `resolve.match`), named as the API names them. */

@@ -2,6 +2,7 @@ import { Link } from '@tanstack/react-router';
 import { useState, type ReactNode } from 'react';
 import { ApiError } from '../../api/client';
 import type { Severity } from '../../api/types';
+import { Field as SharedField, fieldAttrs } from '../../ui/field';
 import { FieldErrors } from '../../ui/states';
 import { cleanSearch, hasFilters, SEVERITIES, severities, type TimelineSearch } from './search';
 
@@ -178,27 +179,14 @@ function Field(props: {
   label: string;
   help?: ReactNode;
   error: ApiError | null;
-  input: (attrs: { id: string; 'aria-invalid'?: true; 'aria-describedby'?: string }) => ReactNode;
+  input: (attrs: ReturnType<typeof fieldAttrs>) => ReactNode;
 }) {
   const id = `tl-${props.name}`;
   const errorField = props.errorField ?? props.name;
-  const invalid = (props.error?.forField(errorField).length ?? 0) > 0;
-  const describedBy = [props.help ? `${id}-help` : '', invalid ? `${id}-error` : ''].filter(Boolean).join(' ');
   return (
-    <div className="field">
-      <label htmlFor={id}>{props.label}</label>
-      {props.input({
-        id,
-        ...(invalid && { 'aria-invalid': true as const }),
-        ...(describedBy && { 'aria-describedby': describedBy }),
-      })}
-      {props.help && (
-        <p id={`${id}-help`} className="help">
-          {props.help}
-        </p>
-      )}
-      <FieldErrors id={`${id}-error`} error={props.error} field={errorField} />
-    </div>
+    <SharedField id={id} field={errorField} label={props.label} help={props.help} error={props.error}>
+      {props.input(fieldAttrs(props.error, errorField, id, props.help ? `${id}-help` : undefined))}
+    </SharedField>
   );
 }
 

@@ -1,9 +1,10 @@
 import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { Link, useNavigate, useParams } from '@tanstack/react-router';
-import { useState, type FormEvent, type ReactNode } from 'react';
+import { useState, type FormEvent } from 'react';
 import { api, ApiError } from '../../api/client';
 import type { Severity } from '../../api/types';
 import { CopyButton } from '../../ui/copy-button';
+import { Field, fieldAttrs } from '../../ui/field';
 import { FieldErrors, Loading, ProblemMessage } from '../../ui/states';
 import {
   useWebhook,
@@ -249,32 +250,30 @@ export function EditOutboundPage() {
   );
 }
 
-/** Props that tie an input to its errors (`aria-invalid`, `aria-describedby`) and its help text. */
-function described(error: ApiError | null, field: string, id: string, help?: string) {
-  const invalid = !!error && error.forField(field).length > 0;
-  const ids = [help, invalid ? `${id}-error` : undefined].filter(Boolean).join(' ');
-  return { id, 'aria-invalid': invalid || undefined, 'aria-describedby': ids || undefined };
-}
-
-function Field(props: {
+/** "At least this severity", or any: the alerts and events triggers each have one. */
+function MinSeveritySelect(props: {
   id: string;
   label: string;
   field: string;
   error: ApiError | null;
-  help?: ReactNode;
-  children: ReactNode;
+  value: '' | Severity;
+  onChange: (value: '' | Severity) => void;
 }) {
   return (
-    <div className="field">
-      <label htmlFor={props.id}>{props.label}</label>
-      {props.children}
-      {props.help && (
-        <p id={`${props.id}-help`} className="help">
-          {props.help}
-        </p>
-      )}
-      <FieldErrors id={`${props.id}-error`} error={props.error} field={props.field} />
-    </div>
+    <Field id={props.id} label={props.label} field={props.field} error={props.error}>
+      <select
+        {...fieldAttrs(props.error, props.field, props.id)}
+        value={props.value}
+        onChange={(e) => props.onChange(e.target.value as '' | Severity)}
+      >
+        <option value="">any severity</option>
+        {SEVERITIES.map((s) => (
+          <option key={s} value={s}>
+            {s}
+          </option>
+        ))}
+      </select>
+    </Field>
   );
 }
 
@@ -330,7 +329,7 @@ function WebhookForm(props: {
       </p>
       <Field id="wh-url" label="URL" field="url" error={error} help="https:// or http://, a public address.">
         <input
-          {...described(error, 'url', 'wh-url', 'wh-url-help')}
+          {...fieldAttrs(error, 'url', 'wh-url', 'wh-url-help')}
           type="url"
           required
           value={form.url}
@@ -339,7 +338,7 @@ function WebhookForm(props: {
       </Field>
       <Field id="wh-description" label="Description" field="description" error={error}>
         <input
-          {...described(error, 'description', 'wh-description')}
+          {...fieldAttrs(error, 'description', 'wh-description')}
           value={form.description}
           maxLength={500}
           onChange={(e) => set('description', e.target.value)}
@@ -381,20 +380,14 @@ function WebhookForm(props: {
                 ))}
               </div>
               <FieldErrors id="alerts-states-error" error={error} field="trigger.alerts.states" />
-              <Field id="alerts-severity" label="Alerts of at least" field="trigger.alerts.minSeverity" error={error}>
-                <select
-                  {...described(error, 'trigger.alerts.minSeverity', 'alerts-severity')}
-                  value={form.alertsMinSeverity}
-                  onChange={(e) => set('alertsMinSeverity', e.target.value as FormState['alertsMinSeverity'])}
-                >
-                  <option value="">any severity</option>
-                  {SEVERITIES.map((s) => (
-                    <option key={s} value={s}>
-                      {s}
-                    </option>
-                  ))}
-                </select>
-              </Field>
+              <MinSeveritySelect
+                id="alerts-severity"
+                label="Alerts of at least"
+                field="trigger.alerts.minSeverity"
+                error={error}
+                value={form.alertsMinSeverity}
+                onChange={(value) => set('alertsMinSeverity', value)}
+              />
             </>
           )}
         </fieldset>
@@ -438,7 +431,7 @@ function WebhookForm(props: {
                 help="Comma-separated; empty for every kind."
               >
                 <input
-                  {...described(error, 'trigger.proposals.kinds', 'proposals-kinds', 'proposals-kinds-help')}
+                  {...fieldAttrs(error, 'trigger.proposals.kinds', 'proposals-kinds', 'proposals-kinds-help')}
                   value={form.proposalsKinds}
                   onChange={(e) => set('proposalsKinds', e.target.value)}
                 />
@@ -465,39 +458,33 @@ function WebhookForm(props: {
                 help="e.g. deploy.* (a trailing * matches a prefix)"
               >
                 <input
-                  {...described(error, 'trigger.events.type', 'events-type', 'events-type-help')}
+                  {...fieldAttrs(error, 'trigger.events.type', 'events-type', 'events-type-help')}
                   value={form.eventsType}
                   onChange={(e) => set('eventsType', e.target.value)}
                 />
               </Field>
               <Field id="events-module" label="Module" field="trigger.events.module" error={error}>
                 <input
-                  {...described(error, 'trigger.events.module', 'events-module')}
+                  {...fieldAttrs(error, 'trigger.events.module', 'events-module')}
                   value={form.eventsModule}
                   onChange={(e) => set('eventsModule', e.target.value)}
                 />
               </Field>
               <Field id="events-source" label="Source" field="trigger.events.source" error={error}>
                 <input
-                  {...described(error, 'trigger.events.source', 'events-source')}
+                  {...fieldAttrs(error, 'trigger.events.source', 'events-source')}
                   value={form.eventsSource}
                   onChange={(e) => set('eventsSource', e.target.value)}
                 />
               </Field>
-              <Field id="events-severity" label="Events of at least" field="trigger.events.minSeverity" error={error}>
-                <select
-                  {...described(error, 'trigger.events.minSeverity', 'events-severity')}
-                  value={form.eventsMinSeverity}
-                  onChange={(e) => set('eventsMinSeverity', e.target.value as FormState['eventsMinSeverity'])}
-                >
-                  <option value="">any severity</option>
-                  {SEVERITIES.map((s) => (
-                    <option key={s} value={s}>
-                      {s}
-                    </option>
-                  ))}
-                </select>
-              </Field>
+              <MinSeveritySelect
+                id="events-severity"
+                label="Events of at least"
+                field="trigger.events.minSeverity"
+                error={error}
+                value={form.eventsMinSeverity}
+                onChange={(value) => set('eventsMinSeverity', value)}
+              />
             </>
           )}
         </fieldset>
@@ -530,7 +517,7 @@ function WebhookForm(props: {
               <div className="field">
                 <label htmlFor={valueId}>{row.stored ? 'New value' : 'Value'}</label>
                 <input
-                  {...described(error, field, valueId)}
+                  {...fieldAttrs(error, field, valueId)}
                   aria-describedby={
                     [row.stored ? `${valueId}-help` : '', error?.forField(field).length ? `${valueId}-error` : '']
                       .filter(Boolean)
@@ -583,7 +570,7 @@ function WebhookForm(props: {
         }
       >
         <textarea
-          {...described(error, 'template', 'wh-template', 'wh-template-help')}
+          {...fieldAttrs(error, 'template', 'wh-template', 'wh-template-help')}
           rows={6}
           spellCheck={false}
           value={form.template}
@@ -606,7 +593,7 @@ function WebhookForm(props: {
           <div className="filters">
             <Field id="batch-events" label="Most events per POST" field="batch.maxEvents" error={error} help="1–1000">
               <input
-                {...described(error, 'batch.maxEvents', 'batch-events', 'batch-events-help')}
+                {...fieldAttrs(error, 'batch.maxEvents', 'batch-events', 'batch-events-help')}
                 type="number"
                 min={1}
                 max={1000}
@@ -622,7 +609,7 @@ function WebhookForm(props: {
               help="0.1–300"
             >
               <input
-                {...described(error, 'batch.maxSeconds', 'batch-seconds', 'batch-seconds-help')}
+                {...fieldAttrs(error, 'batch.maxSeconds', 'batch-seconds', 'batch-seconds-help')}
                 type="number"
                 min={0.1}
                 max={300}
