@@ -64,6 +64,8 @@ describe('console: timeline', () => {
     const page = await open('/timeline');
     await page.getByText('No events yet').waitFor();
     const { endpoint } = (await harness.api<{ endpoint: string }>('/api/v1/ingest')).body;
+    // Until the page has read it, it shows this origin's address: wait for the API's answer.
+    await page.getByText(`POST ${endpoint}`).first().waitFor();
     const text = await page.locator('main').textContent();
     expect(text).toContain(`POST ${endpoint}`);
     expect(text).toContain('X-Daalu-Key');
@@ -283,6 +285,7 @@ describe('console: timeline', () => {
     });
     await page.reload();
     await page.getByText('Live: new events wait here until you show them.').waitFor();
+    await rows(page).first().waitFor(); // the list is read once the stream has said where it starts
     expect(await summaries(page)).toEqual(['first live event']);
     // The stream carries the token in the Authorization header only (fetch, not EventSource).
     expect(streams).toHaveLength(1);
