@@ -1,20 +1,12 @@
 import { v7 as uuidv7 } from 'uuid';
 import { DeliverPolicy } from '@nats-io/jetstream';
-import {
-  EventIngestedCodec,
-  streamDefinitions,
-  type AlertFired,
-  type AlertResolved,
-  type EventIngested,
-} from '@daalu/contracts';
+import { EventIngestedCodec, type AlertFired, type AlertResolved, type EventIngested } from '@daalu/contracts';
 import { anIngestedEvent } from '@daalu/contracts/testing';
-import { JetStreamPublisher, provisionStreams } from '@daalu/platform/jetstream';
+import { JetStreamPublisher } from '@daalu/platform/jetstream';
+import { appEnv, appTestServices } from '@daalu/platform/jetstream/testing';
 import {
-  createTestDatabase,
-  createTestNats,
   eventually,
   freePort,
-  testLogger,
   type AppProcess,
   type TestDatabase,
   type TestNats,
@@ -113,16 +105,11 @@ describe('alert evaluation', () => {
   }
 
   beforeAll(async () => {
-    db = await createTestDatabase('rules_eval');
-    nats = await createTestNats('ruleseval');
-    await provisionStreams(nats.jsm, streamDefinitions(nats.namespace), testLogger());
+    ({ db, nats } = await appTestServices('rules_eval'));
     publisher = new JetStreamPublisher(nats.js);
     ports = [await freePort(), await freePort()];
     env = {
-      DATABASE_URL: db.url,
-      NATS_URL: nats.url,
-      DAALU_NAMESPACE: nats.namespace,
-      HOST: '127.0.0.1',
+      ...appEnv(db, nats),
       LOG_LEVEL: 'info',
     };
     for (const name of ['a', 'b', 'c', 'd', 'e', 'f', 'g', 'h']) await tenant(name);

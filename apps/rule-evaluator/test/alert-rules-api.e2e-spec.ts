@@ -1,10 +1,7 @@
-import { decodeConfigFact, streamDefinitions } from '@daalu/contracts';
-import { provisionStreams } from '@daalu/platform/jetstream';
+import { decodeConfigFact } from '@daalu/contracts';
+import { appEnv, appTestServices } from '@daalu/platform/jetstream/testing';
 import {
-  createTestDatabase,
-  createTestNats,
   freePort,
-  testLogger,
   type AppProcess,
   type TestDatabase,
   type TestNats,
@@ -83,17 +80,12 @@ describe('alert rules API', () => {
   }
 
   beforeAll(async () => {
-    db = await createTestDatabase('rules_api');
-    nats = await createTestNats('rulesapi');
-    await provisionStreams(nats.jsm, streamDefinitions(nats.namespace), testLogger());
+    ({ db, nats } = await appTestServices('rules_api'));
     const port = await freePort();
     base = `http://127.0.0.1:${port}`;
     env = {
-      DATABASE_URL: db.url,
-      NATS_URL: nats.url,
-      DAALU_NAMESPACE: nats.namespace,
+      ...appEnv(db, nats),
       PORT: String(port),
-      HOST: '127.0.0.1',
       LOG_LEVEL: 'info',
     };
     await tenant('a');

@@ -1,11 +1,7 @@
 import { DeliverPolicy } from '@nats-io/jetstream';
-import { streamDefinitions } from '@daalu/contracts';
-import { provisionStreams } from '@daalu/platform/jetstream';
+import { appEnv, appTestServices } from '@daalu/platform/jetstream/testing';
 import {
-  createTestDatabase,
-  createTestNats,
   freePort,
-  testLogger,
   type AppProcess,
   type TestDatabase,
   type TestNats,
@@ -50,9 +46,7 @@ describe('proposals API', () => {
   }
 
   beforeAll(async () => {
-    db = await createTestDatabase('rules_proposals');
-    nats = await createTestNats('rulesprops');
-    await provisionStreams(nats.jsm, streamDefinitions(nats.namespace), testLogger());
+    ({ db, nats } = await appTestServices('rules_proposals'));
     for (const name of ['a', 'b']) {
       const tenant = await aTenantWithApiToken(nats);
       ids[name] = tenant.id;
@@ -63,11 +57,8 @@ describe('proposals API', () => {
     app = await startReadyProcess(
       SCRIPT,
       {
-        DATABASE_URL: db.url,
-        NATS_URL: nats.url,
-        DAALU_NAMESPACE: nats.namespace,
+        ...appEnv(db, nats),
         PORT: String(port),
-        HOST: '127.0.0.1',
       },
       base,
     );

@@ -1,21 +1,13 @@
 import { v7 as uuidv7 } from 'uuid';
-import {
-  AlertFiredCodec,
-  EventIngestedCodec,
-  ProposalCreatedCodec,
-  streamDefinitions,
-  type EventIngested,
-} from '@daalu/contracts';
+import { AlertFiredCodec, EventIngestedCodec, ProposalCreatedCodec, type EventIngested } from '@daalu/contracts';
 import { anIngestedEvent } from '@daalu/contracts/testing';
-import { JetStreamPublisher, provisionStreams } from '@daalu/platform/jetstream';
+import { JetStreamPublisher } from '@daalu/platform/jetstream';
 import { generateToken } from '@daalu/platform/tenancy';
+import { appEnv, appTestServices } from '@daalu/platform/jetstream/testing';
 import {
-  createTestDatabase,
-  createTestNats,
   eventually,
   freePort,
   SseClient,
-  testLogger,
   type AppProcess,
   type TestDatabase,
   type TestNats,
@@ -82,18 +74,13 @@ describe('timeline API', () => {
     new Date(origin - minutesAgo * 60_000 + plusSeconds * 1000).toISOString();
 
   beforeAll(async () => {
-    db = await createTestDatabase('timeline_api');
-    nats = await createTestNats('timelineapi');
-    await provisionStreams(nats.jsm, streamDefinitions(nats.namespace), testLogger());
+    ({ db, nats } = await appTestServices('timeline_api'));
     publisher = new JetStreamPublisher(nats.js);
     const port = await freePort();
     base = `http://127.0.0.1:${port}`;
     env = {
-      DATABASE_URL: db.url,
-      NATS_URL: nats.url,
-      DAALU_NAMESPACE: nats.namespace,
+      ...appEnv(db, nats),
       PORT: String(port),
-      HOST: '127.0.0.1',
       LOG_LEVEL: 'info',
     };
 

@@ -1,17 +1,8 @@
-import { EventIngestedCodec, streamDefinitions } from '@daalu/contracts';
+import { EventIngestedCodec } from '@daalu/contracts';
 import { anIngestedEvent } from '@daalu/contracts/testing';
-import { JetStreamPublisher, provisionStreams } from '@daalu/platform/jetstream';
-import {
-  createTestDatabase,
-  createTestNats,
-  eventually,
-  freePort,
-  startProcess,
-  testLogger,
-  type AppProcess,
-  type TestDatabase,
-  type TestNats,
-} from '@daalu/testing';
+import { JetStreamPublisher } from '@daalu/platform/jetstream';
+import { appEnv, appTestServices } from '@daalu/platform/jetstream/testing';
+import { eventually, freePort, startProcess, type AppProcess, type TestDatabase, type TestNats } from '@daalu/testing';
 
 const SCRIPT = 'apps/timeline-projector/src/main.js';
 const tenant = '0194f3a2-7c1e-7a00-8000-0000000000aa';
@@ -24,18 +15,13 @@ describe('timeline-projector process', () => {
   let app: AppProcess | undefined;
 
   beforeAll(async () => {
-    db = await createTestDatabase('timeline_app');
-    nats = await createTestNats('timelineapp');
-    await provisionStreams(nats.jsm, streamDefinitions(nats.namespace), testLogger());
+    ({ db, nats } = await appTestServices('timeline_app'));
   });
 
   beforeEach(async () => {
     env = {
-      DATABASE_URL: db.url,
-      NATS_URL: nats.url,
-      DAALU_NAMESPACE: nats.namespace,
+      ...appEnv(db, nats),
       PORT: String(await freePort()),
-      HOST: '127.0.0.1',
       LOG_LEVEL: 'info',
     };
   });
