@@ -3,7 +3,8 @@
 //   type:feature    -> data-access, domain, platform, contracts
 //   type:data-access-> platform, contracts
 //   type:platform   -> platform, contracts
-//   type:contracts  -> nothing of ours
+//   type:contracts  -> util only
+//   type:util       -> nothing of ours (pure helpers any lib may use: text checks, cuts, globs)
 //   type:testing / type:tooling -> what tests and tools need
 // and by scope: a scope only uses its own libs and shared ones, so no app reads another app's tables.
 import nx from '@nx/eslint-plugin';
@@ -28,16 +29,17 @@ export default [
           enforceBuildableLibDependency: false,
           allow: [],
           depConstraints: [
-            { sourceTag: 'type:app', onlyDependOnLibsWithTags: ['type:feature', 'type:data-access', 'type:domain', 'type:platform', 'type:contracts'] },
-            { sourceTag: 'type:feature', onlyDependOnLibsWithTags: ['type:feature', 'type:data-access', 'type:domain', 'type:platform', 'type:contracts'] },
-            { sourceTag: 'type:data-access', onlyDependOnLibsWithTags: ['type:data-access', 'type:domain', 'type:platform', 'type:contracts'] },
-            { sourceTag: 'type:domain', onlyDependOnLibsWithTags: ['type:domain', 'type:contracts'] },
-            { sourceTag: 'type:platform', onlyDependOnLibsWithTags: ['type:platform', 'type:contracts'] },
-            { sourceTag: 'type:contracts', onlyDependOnLibsWithTags: [] },
-            { sourceTag: 'type:testing', onlyDependOnLibsWithTags: ['type:platform', 'type:contracts', 'type:tooling', 'type:testing'] },
-            { sourceTag: 'type:tooling', onlyDependOnLibsWithTags: ['type:platform', 'type:contracts', 'type:tooling'] },
+            { sourceTag: 'type:app', onlyDependOnLibsWithTags: ['type:feature', 'type:data-access', 'type:domain', 'type:platform', 'type:contracts', 'type:util'] },
+            { sourceTag: 'type:feature', onlyDependOnLibsWithTags: ['type:feature', 'type:data-access', 'type:domain', 'type:platform', 'type:contracts', 'type:util'] },
+            { sourceTag: 'type:data-access', onlyDependOnLibsWithTags: ['type:data-access', 'type:domain', 'type:platform', 'type:contracts', 'type:util'] },
+            { sourceTag: 'type:domain', onlyDependOnLibsWithTags: ['type:domain', 'type:contracts', 'type:util'] },
+            { sourceTag: 'type:platform', onlyDependOnLibsWithTags: ['type:platform', 'type:contracts', 'type:util'] },
+            { sourceTag: 'type:util', onlyDependOnLibsWithTags: ['type:util'] },
+            { sourceTag: 'type:contracts', onlyDependOnLibsWithTags: ['type:util'] },
+            { sourceTag: 'type:testing', onlyDependOnLibsWithTags: ['type:platform', 'type:contracts', 'type:tooling', 'type:testing', 'type:util'] },
+            { sourceTag: 'type:tooling', onlyDependOnLibsWithTags: ['type:platform', 'type:contracts', 'type:tooling', 'type:util'] },
             // Benchmarks drive the real code of any scope (e.g. the timeline's own query builder), never features.
-            { sourceTag: 'type:bench', onlyDependOnLibsWithTags: ['type:platform', 'type:contracts', 'type:tooling', 'type:domain', 'type:data-access'] },
+            { sourceTag: 'type:bench', onlyDependOnLibsWithTags: ['type:platform', 'type:contracts', 'type:tooling', 'type:domain', 'type:data-access', 'type:util'] },
             { sourceTag: 'scope:ingest', onlyDependOnLibsWithTags: ['scope:ingest', 'scope:shared'] },
             { sourceTag: 'scope:timeline', onlyDependOnLibsWithTags: ['scope:timeline', 'scope:shared'] },
             { sourceTag: 'scope:rules', onlyDependOnLibsWithTags: ['scope:rules', 'scope:shared'] },

@@ -1,0 +1,3 @@
+export * from './well-formed';
+export * from './truncate';
+export * from './glob';
