@@ -31,6 +31,19 @@ export function globProblem(pattern: string): string | null {
 export function compileGlob(pattern: string): Glob {
   const problem = globProblem(pattern);
   if (problem) throw new RangeError(`glob ${problem}`);
+  return buildGlob(pattern);
+}
+
+/**
+ * Compiles a pattern that is already stored (a rule saved before the limits existed, a configured list):
+ * never throws, so what was accepted once keeps matching as it did; still linear in the value, at a cost
+ * that grows with the pattern. New patterns are checked with `globProblem` and compiled with `compileGlob`.
+ */
+export function compileStoredGlob(pattern: string): Glob {
+  return buildGlob(pattern);
+}
+
+function buildGlob(pattern: string): Glob {
   if (!pattern.includes('*')) return { pattern, matches: (value) => value === pattern };
   // Consecutive stars are one star.
   const segments = pattern.split('*');

@@ -1,5 +1,6 @@
 import {
   compileGlob,
+  compileStoredGlob,
   findTextProblem,
   globMatches,
   globProblem,
@@ -104,5 +105,13 @@ describe('glob', () => {
     expect(globProblem('*'.repeat(9))).toMatch(/at most 8/);
     expect(globProblem('x'.repeat(201))).toMatch(/at most 200 characters/);
     expect(() => compileGlob('*'.repeat(9))).toThrow(RangeError);
+  });
+
+  it('still compiles a stored pattern past the limits, matching the same way', () => {
+    const stored = compileStoredGlob('*a*a*a*a*a*a*a*a*a*b');
+    expect(stored.matches('aaaaaaaaab')).toBe(true);
+    expect(stored.matches('aaaaaaaab')).toBe(false);
+    expect(stored.matches('a'.repeat(100_000))).toBe(false);
+    expect(compileStoredGlob('deploy.*').matches('deploy.failed')).toBe(true);
   });
 });
