@@ -1,6 +1,17 @@
-import { IsDefined, IsIn, IsObject, IsOptional, IsString, Length, Matches, ValidateBy } from 'class-validator';
+import {
+  IsDefined,
+  IsIn,
+  IsObject,
+  IsOptional,
+  IsString,
+  Length,
+  Matches,
+  ValidateBy,
+  type ValidationOptions,
+} from 'class-validator';
 import { SEVERITIES, type Severity } from '@daalu/contracts';
 import { jsonDepth } from '@daalu/ingest/domain';
+import { textReason } from '@daalu/shared/text';
 
 /** Limits on the envelope (documented in docs/ingest.md): generous for real senders, bounded for safety. */
 export const ENVELOPE_LIMITS = {
@@ -13,12 +24,27 @@ export const ENVELOPE_LIMITS = {
 
 const NO_CONTROL_CHARACTERS = /^[^\u0000-\u001f\u007f]*$/;
 
+/** Text PostgreSQL can store: no NUL, well-formed UTF-16 (no lone surrogate). */
+function StorableText(options?: ValidationOptions): PropertyDecorator {
+  return ValidateBy(
+    {
+      name: 'storableText',
+      validator: {
+        validate: (value) => typeof value !== 'string' || textReason(value) === null,
+        defaultMessage: (args) => textReason(args?.value as string) ?? 'must be storable text',
+      },
+    },
+    options,
+  );
+}
+
 /** The event envelope of the product page: POST /api/v1/events. */
 export class IngestEventDto {
   /** Freeform, but `<system>.<verb>` (deploy.failed) keeps it queryable; otherwise the 202 carries a warning. */
   @IsDefined({ message: 'type is required' })
   @IsString()
   @Length(1, ENVELOPE_LIMITS.type)
+  @StorableText()
   @Matches(NO_CONTROL_CHARACTERS, { message: 'type must not contain control characters' })
   type: string;
 
@@ -26,6 +52,7 @@ export class IngestEventDto {
   @IsDefined({ message: 'module is required' })
   @IsString()
   @Length(1, ENVELOPE_LIMITS.module)
+  @StorableText()
   @Matches(NO_CONTROL_CHARACTERS, { message: 'module must not contain control characters' })
   module: string;
 
@@ -33,6 +60,7 @@ export class IngestEventDto {
   @IsDefined({ message: 'source is required' })
   @IsString()
   @Length(1, ENVELOPE_LIMITS.source)
+  @StorableText()
   @Matches(NO_CONTROL_CHARACTERS, { message: 'source must not contain control characters' })
   source: string;
 
@@ -40,6 +68,7 @@ export class IngestEventDto {
   @IsDefined({ message: 'summary is required' })
   @IsString()
   @Length(1, ENVELOPE_LIMITS.summary)
+  @StorableText()
   summary: string;
 
   @IsOptional()
