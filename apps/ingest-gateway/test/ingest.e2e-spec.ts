@@ -87,6 +87,98 @@ describe('POST /api/v1/events (ingest gateway over real NATS and PostgreSQL)', (
     expect((await harness.storedEvents()).length).toBe(before);
   });
 
+  it('refuses NUL and lone surrogates anywhere in the envelope with a 400 naming the place, storing nothing', async () => {
+    const before = (await harness.storedEvents()).length;
+    const nul = /must not contain a NUL character/;
+    const lone = /lone surrogate/;
+    const cases: Array<[Record<string, unknown>, Array<{ field: string; message: unknown }>]> = [
+      [
+        { ...PAGE_EXAMPLE, payload: { 'k\u0000': 'v' } },
+        [{ field: 'payload (a key)', message: expect.stringMatching(nul) }],
+      ],
+      [{ ...PAGE_EXAMPLE, payload: { k: 'v\u0000' } }, [{ field: 'payload.k', message: expect.stringMatching(nul) }]],
+      [
+        { ...PAGE_EXAMPLE, payload: { deep: { list: ['ok', { 'a\u0000b': 1 }] } } },
+        [{ field: 'payload.deep.list[1] (a key)', message: expect.stringMatching(nul) }],
+      ],
+      [{ ...PAGE_EXAMPLE, payload: { k: '\udfff' } }, [{ field: 'payload.k', message: expect.stringMatching(lone) }]],
+      [
+        { ...PAGE_EXAMPLE, summary: 'half an emoji \ud83d' },
+        [{ field: 'summary', message: expect.stringMatching(lone) }],
+      ],
+      [{ ...PAGE_EXAMPLE, summary: 'nul \u0000' }, [{ field: 'summary', message: expect.stringMatching(nul) }]],
+      [{ ...PAGE_EXAMPLE, source: '\udfffsource' }, [{ field: 'source', message: expect.stringMatching(lone) }]],
+      [{ ...PAGE_EXAMPLE, type: 'deploy.\udfff' }, [{ field: 'type', message: expect.stringMatching(lone) }]],
+      [{ ...PAGE_EXAMPLE, type: 'deploy.\u0000' }, [{ field: 'type', message: expect.any(String) }]],
+    ];
+    for (const [body, errors] of cases) {
+      // JSON.stringify writes them as the escapes a sender would send: "\u0000", "\udfff".
+      const response = await post(events, body, withKey());
+      expect({ body, status: response.status, errors: response.body.errors }).toEqual({ body, status: 400, errors });
+      expect(response.headers.get('content-type')).toMatch(/application\/problem\+json/);
+    }
+    expect((await harness.storedEvents()).length).toBe(before);
+  });
+
+  it('accepts whole characters, emoji included, anywhere in the envelope', async () => {
+    const envelope = {
+      ...PAGE_EXAMPLE,
+      type: 'deploy.🚀',
+      source: 'ci-🚀',
+      summary: '🚀 shipped',
+      payload: { '🚀': ['🚀', { nested: 'ünïcødé 🚀' }] },
+    };
+    const response = await post(events, envelope, withKey());
+    expect(response.status).toBe(202);
+    const stored = (await harness.storedEvents()).find((event) => event.id === response.body.id);
+    expect(stored).toMatchObject(envelope);
+  });
+
+  it('refuses the same text in a batch, per item, storing the others', async () => {
+    const response = await post(
+      `${events}/batch`,
+      [
+        { ...PAGE_EXAMPLE, payload: { 'k\u0000': 1 } },
+        PAGE_EXAMPLE,
+        { ...PAGE_EXAMPLE, summary: '\udfff' },
+        { ...PAGE_EXAMPLE, payload: { emoji: '🚀' } },
+      ],
+      withKey(),
+    );
+    expect(response.status).toBe(207);
+    const items = response.body.items as Array<{ status: number; id?: string; errors?: unknown }>;
+    expect(items.map((item) => item.status)).toEqual([400, 202, 400, 202]);
+    expect(items[0].errors).toEqual([{ field: 'payload (a key)', message: expect.stringMatching(/NUL/) }]);
+    expect(items[2].errors).toEqual([{ field: 'summary', message: expect.stringMatching(/lone surrogate/) }]);
+    const storedIds = new Set((await harness.storedEvents()).map((event) => event.id));
+    expect(storedIds.has(items[1].id!) && storedIds.has(items[3].id!)).toBe(true);
+  });
+
+  it('keeps a refused request holding a NUL or a cut emoji in the inbound history, well-formed', async () => {
+    // A raw NUL byte (not valid JSON), and a body longer than the 4 KiB kept with an emoji across the cut.
+    await post(events, `{"type":"a.b","source":"s","summary":"\u0000 raw"}`, withKey());
+    const shape = (k: string) => JSON.stringify({ ...PAGE_EXAMPLE, summary: 'x'.repeat(2000), payload: { k } });
+    const valueAt = shape('').length - 3; // where k's value goes, before `"}}`
+    const cut = shape('y'.repeat(4095 - valueAt) + '🚀');
+    expect(cut.codePointAt(4095)).toBe('🚀'.codePointAt(0));
+    await post(events, cut, withKey());
+    await post(events, { ...PAGE_EXAMPLE, payload: { 'k\u0000': '\udfff' } }, withKey());
+    await gateway.app.get(InboundHistory).flush();
+    const response = await fetch(`${gateway.url}/api/v1/ingest`, {
+      headers: { authorization: `Bearer ${tenant.apiToken}` },
+    });
+    const detail = (await response.json()) as {
+      requests: Array<{ status: number; request: { body: string; truncated: boolean } }>;
+    };
+    expect(detail.requests.map((r) => r.status)).toEqual([400, 400, 400]);
+    const [escaped, truncated, raw] = detail.requests.map((r) => r.request);
+    expect(raw.body).toBe('{"type":"a.b","source":"s","summary":"\ufffd raw"}');
+    expect(truncated.truncated).toBe(true);
+    expect(truncated.body).toBe(cut.slice(0, 4095));
+    expect(escaped.body).toBe(JSON.stringify({ ...PAGE_EXAMPLE, payload: { 'k\u0000': '\udfff' } }));
+    for (const request of [escaped, truncated, raw]) expect(request.body.isWellFormed()).toBe(true);
+  });
+
   it('answers 400 for malformed JSON and for a body that is not an object', async () => {
     const malformed = await post(events, '{"type": ', withKey());
     expect(malformed.status).toBe(400);
@@ -284,6 +376,28 @@ describe('POST /api/v1/events (ingest gateway over real NATS and PostgreSQL)', (
     );
     expect(invalid.status).toBe(400);
     expect(invalid.body.errors).toEqual([{ field: 'name', message: 'name should not be empty' }]);
+    const nul = await post(
+      `${gateway.url}/api/v1/tenants`,
+      { name: 'acme\u0000' },
+      { authorization: `Bearer ${OPERATOR_TOKEN}` },
+    );
+    expect(nul.status).toBe(400);
+    expect(nul.headers.get('content-type')).toMatch(/application\/problem\+json/);
+    expect(nul.body.errors).toEqual([{ field: 'name', message: 'must not contain a NUL character (\\u0000)' }]);
+    const lone = await post(
+      `${gateway.url}/api/v1/tenants`,
+      { name: 'acme \udfff' },
+      { authorization: `Bearer ${OPERATOR_TOKEN}` },
+    );
+    expect(lone.status).toBe(400);
+    expect(lone.body.errors).toEqual([{ field: 'name', message: expect.stringMatching(/lone surrogate/) }]);
+    const query = await fetch(`${gateway.url}/api/v1/ingest?view=%00`, {
+      headers: { authorization: `Bearer ${tenant.apiToken}` },
+    });
+    expect(query.status).toBe(400);
+    expect(((await query.json()) as { errors: unknown }).errors).toEqual([
+      { field: 'view', message: expect.stringMatching(/NUL/) },
+    ]);
   });
 
   it('keeps every key and token out of the database, the log stream and the application logs', async () => {

@@ -4,6 +4,7 @@ import type { IncomingHttpHeaders } from 'node:http';
 import { LessThan, type Repository } from 'typeorm';
 import { LOGGER, type Logger } from '@daalu/platform/observability';
 import { InboundRequest } from '@daalu/ingest/data-access';
+import { sanitizeText, textReason, truncateUnits } from '@daalu/shared/text';
 import type { IngestContext } from '../events/ingest-request';
 import { INGEST_OPTIONS, type IngestOptions } from '../shared/ingest-options';
 
@@ -45,7 +46,11 @@ export class InboundHistory implements OnModuleInit, OnModuleDestroy {
     await this.flush();
   }
 
-  /** Cheap on the request path: strings only; PostgreSQL parses the JSON when the batch is written. */
+  /**
+   * Cheap on the request path: strings only; PostgreSQL parses the JSON when the batch is written. What
+   * came from the sender is kept as text PostgreSQL can store whatever it held (a refused request may
+   * carry a NUL or a lone surrogate), cut on a character boundary, so no request can fail the write.
+   */
   record(request: RecordedRequest, ingest: IngestContext): void {
     const response = ingest.response!;
     const raw = ingest.rawBody ?? '';
@@ -54,8 +59,8 @@ export class InboundHistory implements OnModuleInit, OnModuleDestroy {
     this.buffer.push({
       tenantId: ingest.tenantId,
       receivedAt: ingest.receivedAt.toISOString(),
-      method: request.method,
-      path: request.path,
+      method: storable(request.method),
+      path: storable(request.path),
       status: response.status,
       durationMs: Math.round((performance.now() - ingest.startedAt) * 100) / 100,
       eventIds: eventIdsOf(response.status, response.body).join(','),
@@ -64,10 +69,12 @@ export class InboundHistory implements OnModuleInit, OnModuleDestroy {
           'x-daalu-key': ingest.keyPrefix,
           ...pick(request.headers, ['content-type', 'content-length', 'user-agent', 'idempotency-key']),
         },
-        body: truncated ? raw.slice(0, BODY_CAP) : raw,
+        body: storable(truncated ? truncateUnits(raw, BODY_CAP) : raw),
         truncated,
       }),
-      response: `{"headers":${JSON.stringify(response.headers)},"body":${isJson ? response.body : JSON.stringify(response.body)}}`,
+      response: storable(
+        `{"headers":${JSON.stringify(response.headers)},"body":${isJson ? response.body : JSON.stringify(response.body)}}`,
+      ),
     });
     if (this.buffer.length >= 2000) void this.flush();
   }
@@ -136,8 +143,13 @@ export interface RecordedRequest {
 
 function pick(headers: IncomingHttpHeaders, names: string[]): Record<string, string> {
   const out: Record<string, string> = {};
-  for (const name of names) if (typeof headers[name] === 'string') out[name] = headers[name] as string;
+  for (const name of names) if (typeof headers[name] === 'string') out[name] = storable(headers[name] as string);
   return out;
+}
+
+/** The text as it is when PostgreSQL can store it (the common case: two scans), else sanitized. */
+function storable(text: string): string {
+  return textReason(text) === null ? text : sanitizeText(text);
 }
 
 const SINGLE_ID = /^\{"id":"([0-9a-f-]{36})"/;
