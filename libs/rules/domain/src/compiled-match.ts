@@ -1,4 +1,5 @@
 import { severityRank, type MatchSpec, type PayloadConditionSpec } from '@daalu/contracts';
+import { compileStoredGlob, type Glob } from '@daalu/shared/text';
 import { valueAt, type EventView } from './event-view';
 
 /** Why an event did or did not match: the condition that decided it, in words. */
@@ -13,7 +14,8 @@ interface Check {
 
 /**
  * A match spec turned into checks once (rules are evaluated against every event of their tenant): the
- * type glob as one regular expression, payload paths split in advance. `evaluate` stops at the first
+ * type glob compiled once (the shared matcher, linear, never a backtracking regular expression), payload
+ * paths split in advance. `evaluate` stops at the first
  * condition that fails and says which.
  */
 export class CompiledMatch {
@@ -55,20 +57,20 @@ function typeCheck(pattern: string): Check {
   if (!pattern.includes('*')) {
     return { condition, test: (event) => (event.type === pattern ? null : `type ${event.type} is not ${pattern}`) };
   }
-  const regex = globToRegExp(pattern);
+  const glob = typeGlob(pattern);
   return {
     condition,
-    test: (event) => (regex.test(event.type) ? null : `type ${event.type} does not match ${pattern}`),
+    test: (event) => (glob.matches(event.type) ? null : `type ${event.type} does not match ${pattern}`),
   };
 }
 
-/** `deploy.*` → /^deploy\..*$/: `*` is any run of characters; everything else is literal. */
-export function globToRegExp(glob: string): RegExp {
-  const escaped = glob
-    .split('*')
-    .map((part) => part.replace(/[.+?^${}()|[\]\\]/g, '\\$&'))
-    .join('.*');
-  return new RegExp(`^${escaped}$`);
+/**
+ * A type glob as rules match it: `*` is any run of characters, everything else literal (`deploy.*`).
+ * Patterns are checked with `globProblem` when saved; one read back from the log is compiled as it is,
+ * so a rule saved before the limits keeps matching what it matched.
+ */
+export function typeGlob(pattern: string): Glob {
+  return compileStoredGlob(pattern);
 }
 
 function equalsCheck(field: 'module' | 'source', expected: string): Check {

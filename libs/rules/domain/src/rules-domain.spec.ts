@@ -1,4 +1,4 @@
-import { CompiledMatch, globToRegExp } from './compiled-match';
+import { CompiledMatch, typeGlob } from './compiled-match';
 import type { EventView } from './event-view';
 import { eventOfGroup, groupKey, slideWindow } from './grouping';
 import { renderSummary, unknownPlaceholders } from './summary-template';
@@ -64,14 +64,61 @@ describe('CompiledMatch', () => {
   });
 
   it('globs types with * anywhere, everything else literal', () => {
-    expect(globToRegExp('deploy.*').test('deploy.failed')).toBe(true);
-    expect(globToRegExp('deploy.*').test('deployXfailed')).toBe(false);
-    expect(globToRegExp('*.failed').test('backup.failed')).toBe(true);
-    expect(globToRegExp('a+b').test('aab')).toBe(false);
+    expect(typeGlob('deploy.*').matches('deploy.failed')).toBe(true);
+    expect(typeGlob('deploy.*').matches('deployXfailed')).toBe(false);
+    expect(typeGlob('*.failed').matches('backup.failed')).toBe(true);
+    expect(typeGlob('a+b').matches('aab')).toBe(false);
+    expect(typeGlob('a+b').matches('a+b')).toBe(true);
+  });
+
+  it('matches a type glob in linear time, even one that makes a regular expression backtrack', () => {
+    const match = new CompiledMatch({ type: '*a*a*a*a*a*a*b' });
+    const event = { ...disk, type: 'a'.repeat(64) };
+    const started = process.hrtime.bigint();
+    let matched = 0;
+    for (let i = 0; i < 1000; i++) if (match.matches(event)) matched++;
+    // A backtracking regular expression takes seconds for one such event; this is microseconds each.
+    expect(Number(process.hrtime.bigint() - started) / 1e6).toBeLessThan(500);
+    expect(matched).toBe(0);
+    expect(match.evaluate(event)).toEqual({
+      matched: false,
+      condition: 'type *a*a*a*a*a*a*b',
+      reason: `type ${event.type} does not match *a*a*a*a*a*a*b`,
+    });
+    expect(new CompiledMatch({ type: '*a*a*a*a*a*a*b' }).matches({ ...disk, type: 'xaaaaaayb' })).toBe(true);
+  });
+
+  it('still matches with a stored type glob past the limits new rules are held to', () => {
+    const nine = '*.*.*.*.*.*.*.*.*';
+    expect(new CompiledMatch({ type: nine }).matches({ ...disk, type: 'a.b.c.d.e.f.g.h.i' })).toBe(true);
+    expect(new CompiledMatch({ type: nine }).matches({ ...disk, type: 'a.b' })).toBe(false);
   });
 });
 
 describe('alert summaries and groups', () => {
+  it('cuts a long value on a character boundary: the summary is always well-formed', () => {
+    for (let at = 195; at <= 202; at++) {
+      const value = 'x'.repeat(at) + '🚀'.repeat(10);
+      const summary = renderSummary('host {{payload.host}} down', { ...disk, payload: { host: value } });
+      expect(summary.isWellFormed()).toBe(true);
+      expect(summary.length).toBeLessThanOrEqual('host  down'.length + 201);
+      expect(summary).toMatch(/^host x+(🚀)*… down$/);
+    }
+    const straddling = renderSummary('{{payload.v}}', { ...disk, payload: { v: 'x'.repeat(199) + '🚀🚀' } });
+    expect(straddling).toBe('x'.repeat(199) + '…');
+    const whole = renderSummary('{{payload.v}}', { ...disk, payload: { v: 'x'.repeat(198) + '🚀' } });
+    expect(whole).toBe('x'.repeat(198) + '🚀');
+    const long = renderSummary(`${'y'.repeat(1022)}{{payload.v}}`, { ...disk, payload: { v: '🚀🚀' } });
+    expect(long).toBe(`${'y'.repeat(1022)}…`);
+    expect(long.isWellFormed()).toBe(true);
+  });
+
+  it('never puts a NUL or a lone surrogate from a value into a summary', () => {
+    const event = { ...disk, payload: { nul: 'a\u0000b', lone: 'c\udfffd', obj: { k: '\u0000' } } };
+    expect(renderSummary('{{payload.nul}} {{payload.lone}}', event)).toBe('a\ufffdb c\ufffdd');
+    expect(renderSummary('{{payload.obj}}', event)).toBe('{"k":"\\u0000"}');
+  });
+
   it('fills placeholders from the event, never evaluating anything', () => {
     expect(renderSummary('disk on {{payload.host}} at {{payload.pct}}% ({{count}}x, {{ type }})', disk, 3)).toBe(
       'disk on backup-1 at 93% (3x, check.failed)',

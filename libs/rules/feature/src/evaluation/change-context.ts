@@ -1,6 +1,7 @@
 import type { AlertContextEvent, EventIngested } from '@daalu/contracts';
 import type { ChangeEvent } from '@daalu/rules/data-access';
-import { globToRegExp, valueAt } from '@daalu/rules/domain';
+import { typeGlob, valueAt } from '@daalu/rules/domain';
+import type { Glob } from '@daalu/shared/text';
 
 const MAX_CONTEXT = 20;
 /** Changes kept per tenant at most (the newest): enough for 20 of one service among busy others. */
@@ -12,18 +13,18 @@ const MAX_KEPT = 200;
  * before the alert, and the same `payload.service` where the alert's event has one.
  */
 export class ChangeContext {
-  private readonly matchers: RegExp[];
+  private readonly matchers: Glob[];
   private readonly byTenant = new Map<string, ChangeEvent[]>();
 
   constructor(
     types: string[],
     private readonly windowMs: number,
   ) {
-    this.matchers = types.map(globToRegExp);
+    this.matchers = types.map(typeGlob);
   }
 
   isChange(type: string): boolean {
-    return this.matchers.some((matcher) => matcher.test(type));
+    return this.matchers.some((matcher) => matcher.matches(type));
   }
 
   /** Keeps the event if it is a change; returns it as stored, or null. */

@@ -26,6 +26,7 @@ import {
 } from '@daalu/contracts';
 import type { FieldError } from '@daalu/platform/http';
 import { GROUP_BY_PATTERN, unknownPlaceholders } from '@daalu/rules/domain';
+import { globProblem } from '@daalu/shared/text';
 
 const FIELD_PATH = /^(payload\.)?[A-Za-z0-9_-]{1,64}(\.[A-Za-z0-9_-]{1,64}){0,7}$/;
 const TYPE_GLOB = /^[^\s\u0000-\u001f\u007f]{1,128}$/;
@@ -193,8 +194,17 @@ export function ruleProblems(dto: AlertRuleDto): FieldError[] {
       }
     }
   };
+  // Bounded patterns: matching cost grows with a pattern's wildcards, and every event meets every rule.
+  const typeGlob = (match: MatchDto | undefined, at: string) => {
+    const reason = typeof match?.type === 'string' ? globProblem(match.type) : null;
+    if (reason) errors.push({ field: `${at}.type`, message: `type ${reason}` });
+  };
   conditions(dto.match, 'match');
-  if (dto.resolve?.match) conditions(dto.resolve.match, 'resolve.match');
+  typeGlob(dto.match, 'match');
+  if (dto.resolve?.match) {
+    conditions(dto.resolve.match, 'resolve.match');
+    typeGlob(dto.resolve.match, 'resolve.match');
+  }
   for (const name of unknownPlaceholders(dto.alert?.summary ?? '')) {
     errors.push({ field: 'alert.summary', message: `unknown placeholder {{${name}}}` });
   }

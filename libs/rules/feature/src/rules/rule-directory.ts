@@ -3,7 +3,7 @@ import type { AlertRuleSpec, ConfigFact, MatchSpec } from '@daalu/contracts';
 import { NatsClient, STREAM_NAMES, type StreamNames } from '@daalu/platform/jetstream';
 import { LOGGER, Readiness, type Logger } from '@daalu/platform/observability';
 import { ConfigFactsFollower } from '@daalu/platform/tenancy';
-import { CompiledMatch, globToRegExp } from '@daalu/rules/domain';
+import { CompiledMatch, typeGlob } from '@daalu/rules/domain';
 
 /** A rule as stored: the tenant's spec, its version and times, and its conditions compiled once. */
 export interface StoredRule {
@@ -69,7 +69,7 @@ export class RuleDirectory extends ConfigFactsFollower {
     if (!list) {
       const admits = (match: MatchSpec) =>
         (match.type === undefined ||
-          (match.type.includes('*') ? globToRegExp(match.type).test(type) : match.type === type)) &&
+          (match.type.includes('*') ? typeGlob(match.type).matches(type) : match.type === type)) &&
         (match.source === undefined || match.source === source);
       list = this.list(tenantId).filter(
         ({ rule }) =>
