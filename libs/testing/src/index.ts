@@ -8,3 +8,4 @@ export * from './private-nats';
 export * from './app-process';
 export * from './sse-client';
 export * from './tenant-token';
+export * from './private-postgres';
