@@ -75,7 +75,7 @@ export function streamDefinitions(namespace: string, options: StreamOptions = {}
     },
     {
       name: names.deadLetters,
-      subjects: [subjects.allDeadLetters],
+      subjects: [subjects.allDeadLetters, subjects.deadLetterResolved],
       description: 'Messages a consumer terminated as undecodable or unprocessable, with the reason.',
       maxAgeSeconds: 90 * DAY,
       duplicateWindowSeconds: 2 * 60,

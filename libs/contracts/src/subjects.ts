@@ -8,6 +8,7 @@ import { assertNamespace } from './namespace';
  *   <ns>.proposals.<tenantId>.<id>      proposal.created / approved / rejected (stream EVENTS)
  *   <ns>.config.<tenantId>.<aggregate>  configuration facts (stream CONFIG, kept forever)
  *   <ns>.deadletter.<consumer>          messages a consumer terminated as poison (stream DEAD_LETTERS)
+ *   <ns>.deadletter-resolved            an operator replayed or discarded a dead letter (stream DEAD_LETTERS)
  *   <ns>.ratelimit.ingest               gateway replicas share rate-limit consumption (core NATS, not stored)
  */
 export const CONFIG_AGGREGATES = ['tenant', 'ingest-key', 'api-token', 'alert-rule', 'webhook'] as const;
@@ -35,6 +36,8 @@ export interface Subjects {
   /** Where a consumer records a message it terminated. */
   deadLetter(consumer: string): string;
   allDeadLetters: string;
+  /** Where an operator's replay or discard of a dead letter is recorded (letters themselves stay). */
+  deadLetterResolved: string;
   /** Core NATS (no stream): ingest gateways tell each other what each tenant consumed. */
   ingestRateLimit: string;
   /** Core NATS (no stream): dispatcher replicas tell each other what each receiver URL got. */
@@ -57,6 +60,7 @@ export function subjectsFor(namespace: string): Subjects {
     allConfig: `${ns}.config.>`,
     deadLetter: (consumer) => `${ns}.deadletter.${token(consumer)}`,
     allDeadLetters: `${ns}.deadletter.*`,
+    deadLetterResolved: `${ns}.deadletter-resolved`,
     ingestRateLimit: `${ns}.ratelimit.ingest`,
     outboundRateLimit: `${ns}.ratelimit.outbound`,
   };

@@ -24,3 +24,25 @@ export const DeadLetterSchema = Type.Object(
 );
 export type DeadLetter = Static<typeof DeadLetterSchema>;
 export const DeadLetterCodec = codecFor('dead-letter', DeadLetterSchema);
+
+/**
+ * `dead-letter-resolved`: an operator replayed a dead letter after a fix (it is on the log again, for its
+ * consumer only) or discarded it. Published on `<ns>.deadletter-resolved`; the letter itself stays (the
+ * stream allows no deletes), so the listing of open letters leaves resolved ones out.
+ */
+export const DeadLetterResolvedSchema = Type.Object(
+  {
+    schemaVersion: Type.Literal(1),
+    kind: Type.Literal('dead-letter-resolved'),
+    /** The letter's sequence on the dead-letter stream. */
+    letterSequence: Type.Integer({ minimum: 1 }),
+    consumer: Type.String(),
+    action: Type.Union([Type.Literal('replayed'), Type.Literal('discarded')]),
+    /** Where the replayed message is on its stream now (replayed only). */
+    replayedAs: Type.Optional(Type.Integer({ minimum: 1 })),
+    resolvedAt: Timestamp,
+  },
+  { $id: 'dead-letter-resolved', additionalProperties: false },
+);
+export type DeadLetterResolved = Static<typeof DeadLetterResolvedSchema>;
+export const DeadLetterResolvedCodec = codecFor('dead-letter-resolved', DeadLetterResolvedSchema);

@@ -1,7 +1,7 @@
 import { Module, type DynamicModule } from '@nestjs/common';
 import type { MigrationInterface } from 'typeorm';
 import type { PlatformConfig } from '@daalu/platform/config';
-import { JetStreamModule } from '@daalu/platform/jetstream';
+import { JetStreamModule, STALL_AFTER_MS } from '@daalu/platform/jetstream';
 import { ObservabilityModule, type Logger } from '@daalu/platform/observability';
 import { ProjectionModule } from '@daalu/platform/projection';
 
@@ -44,6 +44,7 @@ export class PlatformModule {
           migrations: database.migrations,
           batchSize: config.DAALU_PROJECTION_BATCH,
           lingerMs: 2,
+          stallAfterMs: config.DAALU_STALL_AFTER_S * 1000,
           startConsumers: config.DAALU_CONSUMERS === 'true',
         }),
       );
@@ -52,8 +53,11 @@ export class PlatformModule {
       module: PlatformModule,
       global: true,
       imports,
-      providers: [{ provide: APP_CONFIG, useValue: config }],
-      exports: [APP_CONFIG, ...imports],
+      providers: [
+        { provide: APP_CONFIG, useValue: config },
+        { provide: STALL_AFTER_MS, useValue: config.DAALU_STALL_AFTER_S * 1000 },
+      ],
+      exports: [APP_CONFIG, STALL_AFTER_MS, ...imports],
     };
   }
 }

@@ -11,6 +11,7 @@ import {
   runMigrationsLocked,
 } from '@daalu/platform/projection';
 import { createApp } from './create-app';
+import { deadLettersCommand } from './dead-letters-command';
 import type { AppDatabase } from './platform.module';
 
 export interface AppDefinition<C extends PlatformConfig> {
@@ -39,9 +40,9 @@ export type AppCommand<C extends PlatformConfig> = (
 
 /**
  * The whole of every app's main.ts: validate config (exit 1 naming the bad variable), then either serve
- * (`node main.js`), migrate the app's schema and exit (`node main.js migrate`, what an upgrade Job runs) or
- * rebuild projections (`node main.js rebuild [name]`), or run one of the app's own `commands`, with graceful
- * shutdown.
+ * (`node main.js`), migrate the app's schema and exit (`node main.js migrate`, what an upgrade Job runs),
+ * rebuild projections (`node main.js rebuild [name]`), list or replay what consumers set aside
+ * (`node main.js dead-letters`), or run one of the app's own `commands`, with graceful shutdown.
  */
 export async function runApp<C extends PlatformConfig>(definition: AppDefinition<C>): Promise<void> {
   const config = loadConfigOrExit(definition);
@@ -72,11 +73,18 @@ export async function runApp<C extends PlatformConfig>(definition: AppDefinition
     await migrate(definition.database, config, logger);
     return;
   }
+  if (command === 'dead-letters') {
+    process.exitCode = await deadLettersCommand(config, logger, args).catch((error: Error) => {
+      process.stderr.write(`dead-letters: ${error.message}\n`);
+      return 1;
+    });
+    return;
+  }
   if (command) {
     const ownNames = Object.keys(definition.commands ?? {}).map((name) => `, "${name}"`);
     logger.fatal(
       { command },
-      `unknown command "${command}"; use no argument to serve, "migrate", "rebuild [projection]"${ownNames.join('')}`,
+      `unknown command "${command}"; use no argument to serve, "migrate", "rebuild [projection]", "dead-letters"${ownNames.join('')}`,
     );
     process.exit(2);
   }

@@ -85,6 +85,17 @@ export class PlatformConfig {
   @Max(50_000)
   DAALU_REBUILD_BATCH: number = 5000;
 
+  /**
+   * A consumer with messages waiting whose position has not moved for this long is stalled: the app
+   * turns not ready and daalu_consumer_stalled is 1. 0 switches the check off.
+   */
+  @Expose()
+  @Type(() => Number)
+  @IsInt()
+  @Min(0)
+  @Max(86_400)
+  DAALU_STALL_AFTER_S: number = 60;
+
   /** Set to false to boot without consuming (used by the rebuild command). */
   @Expose()
   @ValidateIf((c: PlatformConfig) => c.DAALU_CONSUMERS !== undefined)

@@ -9,3 +9,7 @@ export * from './semaphore';
 export * from './work-consumer';
 export * from './jetstream.module';
 export * from './pipelined-publisher';
+export * from './failure-kind';
+export * from './stall-watch';
+export * from './replay-target';
+export * from './dead-letters';

@@ -28,6 +28,13 @@ export class Metrics {
     registers: [this.registry],
   });
 
+  readonly consumerStalled = new Gauge({
+    name: 'daalu_consumer_stalled',
+    help: '1 while a consumer has messages waiting and its position has not moved for DAALU_STALL_AFTER_S (the app is then not ready)',
+    labelNames: ['consumer'] as const,
+    registers: [this.registry],
+  });
+
   readonly projectionSequence = new Gauge({
     name: 'daalu_projection_applied_sequence',
     help: 'Last stream sequence a projection applied (its checkpoint)',

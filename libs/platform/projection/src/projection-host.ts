@@ -31,12 +31,19 @@ export class ProjectionHost implements OnApplicationBootstrap, OnModuleDestroy {
     @Inject(PROJECTION_OPTIONS) private readonly options: ProjectionHostOptions,
   ) {
     readiness.register('projections', () => {
+      // Not ready: still catching up with what was on the log at start, or stalled since (messages
+      // wait and the position has not moved): an app that stopped doing its job must say so.
       const behind = [...this.runners.values()]
         .map((runner) => runner.status)
-        .filter((status) => !status.caughtUp && status.role !== 'standby');
+        .filter((status) => status.stalled || (!status.caughtUp && status.role !== 'standby'));
       return behind.length === 0
         ? { ok: true }
-        : { ok: false, detail: behind.map((s) => `${s.name}: ${s.role}, ${s.pending} pending`).join('; ') };
+        : {
+            ok: false,
+            detail: behind
+              .map((s) => `${s.name}: ${s.stalled ? 'stalled' : s.role}, ${s.pending} pending at ${s.lastSequence}`)
+              .join('; '),
+          };
     });
   }
 

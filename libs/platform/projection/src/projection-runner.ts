@@ -7,12 +7,16 @@ import type { Metrics } from '@daalu/platform/observability';
 import {
   backoffMs,
   consumerInfo,
+  isForConsumer,
   isNotFound,
+  isTransientError,
   sleep,
+  StallWatch,
   toConsumerConfig,
   type DeadLetterRecorder,
   type NatsClient,
 } from '@daalu/platform/jetstream';
+import { sanitizeText, truncateUnits } from '@daalu/shared/text';
 import type { Projection, Sequenced } from './projection';
 import { ProjectionLock } from './projection-lock';
 
@@ -23,13 +27,26 @@ export interface ProjectionRunnerOptions {
   batchSize: number;
   /** How long a partial batch waits for more messages before it is applied (ms). */
   lingerMs: number;
+  /** Messages waiting and no progress for this long: stalled, the app not ready (ms; 0: never). */
+  stallAfterMs?: number;
 }
 
-/** A message as received: decoded, or the error decoding it raised. */
+/** How often the consumer's backlog is read for the stall check and the lag metric: 5 s, or often enough for a short stall time. */
+export function watchIntervalMs(stallAfterMs = 0): number {
+  return stallAfterMs > 0 ? Math.min(5_000, Math.max(250, stallAfterMs / 4)) : 5_000;
+}
+/** A message that fails alone is tried this many times before it is set aside. */
+const TRIES_ALONE = 2;
+
+/** A message as received: decoded, the error decoding it raised, or addressed to another consumer. */
 interface Received<M> {
   msg: JsMsg;
   message?: M;
   error?: Error;
+  /** A replayed dead letter of another consumer: stepped over. */
+  notMine?: boolean;
+  /** Already recorded as a dead letter (a batch split after its decode failure was recorded). */
+  setAside?: boolean;
 }
 
 /** An intentional stop of the consume loop (reconnect, lost lock): re-position, no error to report. */
@@ -41,6 +58,8 @@ export interface ProjectionStatus {
   name: string;
   role: ProjectionRole;
   caughtUp: boolean;
+  /** Messages wait and the position has not moved for the stall time. */
+  stalled: boolean;
   lastSequence: number;
   pending: number;
 }
@@ -52,7 +71,10 @@ export interface ProjectionStatus {
  *  - the checkpoint in PostgreSQL is the position: after any disruption (failed batch, NATS reconnect, a
  *    crash that left messages unacknowledged) the consumer is re-created to start right after it, so
  *    nothing is skipped and nothing is applied out of order;
- *  - poison messages are dead-lettered and stepped over, never silently dropped.
+ *  - a poison message costs only itself: a batch that fails for a reason of its own data is split until
+ *    the failing message is alone; that one is dead-lettered with the reason and stepped over, the rest
+ *    applied. Infrastructure errors (PostgreSQL or NATS unavailable) are retried, never set aside;
+ *  - a projection with messages waiting that has not moved for `stallAfterMs` reports itself stalled.
  */
 export class ProjectionRunner<M> {
   private readonly abort = new AbortController();
@@ -68,6 +90,9 @@ export class ProjectionRunner<M> {
   private caughtUp = false;
   private lastSequence = 0;
   private pending = 0;
+  private readonly stall: StallWatch;
+  private stalled = false;
+  private watchTimer?: NodeJS.Timeout;
   /** Messages applied since this runner started (for rebuild progress). */
   appliedSinceStart = 0;
 
@@ -83,6 +108,7 @@ export class ProjectionRunner<M> {
     this.lock = new ProjectionLock(options.databaseUrl, `${options.schema}:${projection.name}`, logger, () =>
       this.interrupt(new RepositionSignal('projection lock lost')),
     );
+    this.stall = new StallWatch(options.stallAfterMs ?? 0);
   }
 
   get status(): ProjectionStatus {
@@ -90,6 +116,7 @@ export class ProjectionRunner<M> {
       name: this.projection.name,
       role: this.role,
       caughtUp: this.caughtUp,
+      stalled: this.stalled,
       lastSequence: this.lastSequence,
       pending: this.pending,
     };
@@ -100,11 +127,14 @@ export class ProjectionRunner<M> {
       this.interrupt(new RepositionSignal('NATS reconnected; re-positioning at the checkpoint')),
     );
     this.loop ??= this.run();
+    this.watchTimer ??= setInterval(() => void this.watch(), watchIntervalMs(this.options.stallAfterMs));
+    this.watchTimer.unref();
   }
 
   /** Stops pulling, applies what was already received, and releases the lock. */
   async stop(): Promise<void> {
     this.abort.abort();
+    clearInterval(this.watchTimer);
     this.unsubscribeReconnect?.();
     this.messages?.stop();
     await this.loop;
@@ -300,7 +330,7 @@ export class ProjectionRunner<M> {
     const batch = this.buffer;
     this.buffer = [];
     try {
-      await this.applyBatch(batch);
+      await this.applyIsolating(batch);
       // The consumer acks all: the batch's last message acknowledges the whole batch.
       batch[batch.length - 1].msg.ack();
     } catch (error) {
@@ -311,7 +341,7 @@ export class ProjectionRunner<M> {
           from: batch[0].msg.seq,
           to: batch[batch.length - 1].msg.seq,
         },
-        'batch failed; nothing of it was applied',
+        'batch failed on an infrastructure error; retrying from the checkpoint',
       );
       this.metrics.messagesHandled.inc({ consumer: this.projection.name, outcome: 'failed' }, batch.length);
       this.failure = error as Error;
@@ -319,8 +349,77 @@ export class ProjectionRunner<M> {
     }
   }
 
+  /**
+   * Applies a batch. When it fails for a reason of its own messages (not the infrastructure's), it is
+   * split in two and each half applied in order, down to the one message that fails alone: that one is
+   * set aside, so one poison message costs only itself and everything after it still applies. A batch
+   * of n with one poison message costs about 2·log2(n) extra transactions, once.
+   */
+  private async applyIsolating(batch: Received<M>[]): Promise<void> {
+    for (let tried = 1; ; tried++) {
+      try {
+        await this.applyBatch(batch);
+        return;
+      } catch (error) {
+        if (isTransientError(error) || this.abort.signal.aborted) throw error;
+        if (batch.length > 1) {
+          const half = Math.ceil(batch.length / 2);
+          this.logger.warn(
+            { err: error, from: batch[0].msg.seq, to: batch[batch.length - 1].msg.seq },
+            'batch failed on its data; splitting it to find the message',
+          );
+          await this.applyIsolating(batch.slice(0, half));
+          await this.applyIsolating(batch.slice(half));
+          return;
+        }
+        if (tried >= TRIES_ALONE) return this.setAside(batch[0], error as Error);
+        await sleep(100, this.abort.signal);
+      }
+    }
+  }
+
+  /** Records one message that cannot be applied as a dead letter and moves the checkpoint past it. */
+  private async setAside(received: Received<M>, error: Error): Promise<void> {
+    const { name } = this.projection;
+    const { msg } = received;
+    const reason = `could not be applied: ${truncateUnits(sanitizeText(error.message || String(error)), 1000)}`;
+    await this.deadLetters.record(name, msg, reason);
+    this.metrics.messagesHandled.inc({ consumer: name, outcome: 'dead_lettered' });
+    await this.dataSource.transaction((manager) => this.applyInTransaction(manager, [], msg.seq));
+    this.lastSequence = Math.max(this.lastSequence, msg.seq);
+    this.metrics.projectionSequence.set({ projection: name }, this.lastSequence);
+    this.setPending(msg.info.pending);
+    if (msg.info.pending === 0) this.caughtUp = true;
+  }
+
+  /** Reads the backlog (for the lag metric and the stall check): waiting = not yet delivered + unacked. */
+  private async watch(): Promise<void> {
+    const { name, stream } = this.projection;
+    if (this.role !== 'active') {
+      this.stall.observe(this.lastSequence, 0);
+    } else {
+      try {
+        const info = await this.client.jsm.consumers.info(stream, name);
+        this.setPending(info.num_pending);
+        this.stall.observe(this.lastSequence, info.num_pending + info.num_ack_pending);
+      } catch (error) {
+        // NATS unreachable: the last backlog seen stands, and time keeps counting.
+        this.logger.debug({ err: error }, 'consumer info unavailable');
+      }
+    }
+    const stalled = this.stall.stalled();
+    if (stalled && !this.stalled)
+      this.logger.error(
+        { lastSequence: this.lastSequence, pending: this.pending, stillForMs: this.stall.stillForMs },
+        'projection stalled: messages wait and its position has not moved',
+      );
+    this.stalled = stalled;
+    this.metrics.consumerStalled.set({ consumer: name }, stalled ? 1 : 0);
+  }
+
   /** Decodes a message as it arrives (a poison message is kept as such, dead-lettered when its batch applies). */
   private decodeOnArrival(msg: JsMsg): Received<M> {
+    if (!isForConsumer(msg, this.projection.name)) return { msg, notMine: true };
     try {
       return { msg, message: this.projection.decode(msg) };
     } catch (error) {
@@ -333,15 +432,17 @@ export class ProjectionRunner<M> {
     const stopTimer = this.metrics.batchDuration.startTimer({ projection: name });
     const decoded: Sequenced<M>[] = [];
     let maxSequence = 0;
-    for (const { msg, message, error } of batch) {
+    for (const received of batch) {
+      const { msg, message, error } = received;
       maxSequence = Math.max(maxSequence, msg.seq);
-      if (msg.seq <= this.lastSequence) continue;
+      if (msg.seq <= this.lastSequence || received.notMine || received.setAside) continue;
       if (!error) {
         decoded.push({ seq: msg.seq, message: message as M });
         continue;
       }
       if (!(error instanceof PoisonMessageError)) throw error;
       await this.deadLetters.record(name, msg, error.message);
+      received.setAside = true;
       this.metrics.messagesHandled.inc({ consumer: name, outcome: 'dead_lettered' });
     }
     const applied = await this.dataSource.transaction((manager) =>

@@ -13,6 +13,10 @@ export class CountingProjection implements Projection<EventIngested> {
   readonly filterSubject: string;
   /** Stream sequences whose first application fails (a transient error), to exercise recovery. */
   readonly failOnceAt = new Set<number>();
+  /** Stream sequences PostgreSQL refuses every time (a NUL in text): poison. */
+  readonly poisonAt = new Set<number>();
+  /** Stream sequences whose first application meets an infrastructure error (PostgreSQL restarting). */
+  readonly failTransientlyAt = new Set<number>();
   /** Extra time each batch takes, to make the projection lag behind a producer. */
   applyDelayMs = 0;
 
@@ -29,6 +33,14 @@ export class CountingProjection implements Projection<EventIngested> {
     if (this.applyDelayMs > 0) await new Promise((resolve) => setTimeout(resolve, this.applyDelayMs));
     for (const { seq, message } of batch) {
       if (this.failOnceAt.delete(seq)) throw new Error(`injected failure at sequence ${seq}`);
+      if (this.failTransientlyAt.delete(seq))
+        throw Object.assign(new Error('terminating connection due to administrator command'), { code: '57P01' });
+      if (this.poisonAt.has(seq))
+        await manager.query(`INSERT INTO applied_log (seq, event_id, tenant_id) VALUES ($1, $2, $3)`, [
+          seq,
+          message.id,
+          `${message.tenantId}\u0000`,
+        ]);
       await manager.query(`INSERT INTO applied_log (seq, event_id, tenant_id) VALUES ($1, $2, $3)`, [
         seq,
         message.id,

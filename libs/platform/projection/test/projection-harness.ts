@@ -62,7 +62,7 @@ export class ProjectionHarness {
   /** A runner as an app replica would have: its own NATS connection and database pool when asked. */
   runner(
     projection = this.projection(),
-    { client = this.client, dataSource = this.dataSource, batchSize = 50 } = {},
+    { client = this.client, dataSource = this.dataSource, batchSize = 50, stallAfterMs = 0 } = {},
   ): ProjectionRunner<unknown> {
     const runner = new ProjectionRunner(
       projection,
@@ -71,7 +71,7 @@ export class ProjectionHarness {
       new DeadLetterRecorder(new JetStreamPublisher(client.js), this.nats.subjects, this.logger),
       this.metrics,
       this.logger,
-      { databaseUrl: this.db.url, schema: SCHEMA, batchSize, lingerMs: 2 },
+      { databaseUrl: this.db.url, schema: SCHEMA, batchSize, lingerMs: 2, stallAfterMs },
     ) as ProjectionRunner<unknown>;
     this.runners.push(runner);
     return runner;

@@ -1,6 +1,7 @@
 import { AckPolicy, DeliverPolicy } from '@nats-io/jetstream';
 import { v7 as uuidv7 } from 'uuid';
 import { DeadLetterCodec } from '@daalu/contracts';
+import { DeadLetters } from '@daalu/platform/jetstream';
 import { eventually } from '@daalu/testing';
 import { ProjectionHarness } from './projection-harness';
 
@@ -126,6 +127,85 @@ describe('ProjectionRunner against real NATS JetStream and PostgreSQL', () => {
     });
     expect(decoded.reason).toMatch(/event\.ingested/);
     expect(Buffer.from(decoded.dataBase64, 'base64').toString()).toBe('{"not":"an event"}');
+  });
+
+  it('sets aside a message PostgreSQL refuses, alone, and applies everything around it', async () => {
+    const ids = await harness.publishEvents(100, tenants);
+    const projection = harness.projection();
+    projection.poisonAt.add(37);
+    const runner = harness.runner(projection, { batchSize: 20 });
+    runner.start();
+    await runner.waitUntilCaughtUp();
+    await eventually(
+      () => harness.checkpoint(),
+      (seq) => seq === 100,
+      { what: 'checkpoint past the poison message, at 100' },
+    );
+
+    // Everything but the poison message, in order, once: the other 19 of its batch too.
+    expect((await harness.appliedLog()).map((row) => row.event_id)).toEqual(ids.filter((_, i) => i !== 36));
+    const letter = await harness.client.jsm.streams.getMessage(harness.nats.streams.deadLetters, { seq: 1 });
+    const decoded = DeadLetterCodec.decode(letter!.data);
+    expect(decoded).toMatchObject({ consumer: 'counting', streamSequence: 37 });
+    expect(decoded.reason).toMatch(/^could not be applied: .*(invalid byte sequence|0x00)/);
+    const metrics = await harness.metrics.registry.getSingleMetricAsString('daalu_messages_handled_total');
+    expect(metrics).toMatch(/consumer="counting",outcome="dead_lettered"[^\n]* 1$/m);
+    expect(runner.status).toMatchObject({ caughtUp: true, stalled: false, lastSequence: 100 });
+
+    // After a fix, the operator replays it: the consumer that set it aside applies it, at the end of the log.
+    projection.poisonAt.clear();
+    const letters = new DeadLetters(harness.client, harness.nats.streams, harness.nats.subjects);
+    const [stored] = await letters.list('counting');
+    expect(stored.letter.streamSequence).toBe(37);
+    expect(await letters.replay(stored.seq)).toBe(101);
+    await eventually(
+      () => harness.appliedLog(),
+      (log) => log.length === 100,
+      { what: 'the replayed message applied' },
+    );
+    expect((await harness.appliedLog()).map((row) => row.event_id)[99]).toBe(ids[36]);
+    expect(await letters.list('counting')).toEqual([]);
+  });
+
+  it('retries an infrastructure error and sets nothing aside', async () => {
+    const ids = await harness.publishEvents(60, tenants);
+    const projection = harness.projection();
+    projection.failTransientlyAt.add(25);
+    const runner = harness.runner(projection, { batchSize: 20 });
+    runner.start();
+    await runner.waitUntilCaughtUp();
+    await eventually(
+      () => harness.checkpoint(),
+      (seq) => seq === 60,
+      { what: 'checkpoint at 60' },
+    );
+    expect((await harness.appliedLog()).map((row) => row.event_id)).toEqual(ids);
+    expect((await harness.client.jsm.streams.info(harness.nats.streams.deadLetters)).state.messages).toBe(0);
+  });
+
+  it('reports itself stalled while messages wait and its position does not move, and recovers', async () => {
+    await harness.publishEvents(5, tenants);
+    const projection = harness.projection();
+    const runner = harness.runner(projection, { batchSize: 5, stallAfterMs: 1000 });
+    runner.start();
+    await runner.waitUntilCaughtUp();
+    expect(runner.status.stalled).toBe(false);
+
+    projection.applyDelayMs = 4000; // the next batch hangs
+    await harness.publishEvents(5, tenants);
+    await eventually(
+      async () => runner.status,
+      (status) => status.stalled,
+      { what: 'stalled', timeoutMs: 4000 },
+    );
+    const gauge = await harness.metrics.registry.getSingleMetricAsString('daalu_consumer_stalled');
+    expect(gauge).toMatch(/consumer="counting"[^\n]* 1$/m);
+    projection.applyDelayMs = 0;
+    await eventually(
+      async () => runner.status,
+      (status) => !status.stalled && status.lastSequence === 10,
+      { what: 'moving again', timeoutMs: 10_000 },
+    );
   });
 
   it('lets one replica apply while another stands by, and hands over without loss', async () => {
