@@ -232,6 +232,39 @@ describe('timeline API', () => {
     );
   });
 
+  it('answers 400 naming a parameter that holds a NUL, and a type pattern past the glob limits, on the list and the stream', async () => {
+    const get = async (url: string) => {
+      const response = await fetch(`${base}${url}`, { headers: auth('a') });
+      const contentType = response.headers.get('content-type');
+      return { status: response.status, contentType, body: (await response.json()) as { errors?: unknown } };
+    };
+    for (const path of ['/api/v1/events', '/api/v1/events/stream']) {
+      const cases: Array<[string, unknown]> = [
+        ['q=%00', [{ field: 'q', message: 'must not contain a NUL character (\\u0000)' }]],
+        ['q=backup%00', [{ field: 'q', message: expect.stringMatching(/NUL/) }]],
+        ['payload.x=%00', [{ field: 'payload.x', message: expect.stringMatching(/NUL/) }]],
+        [
+          'payload.service=api&payload.service=%00',
+          [{ field: 'payload.service', message: expect.stringMatching(/NUL/) }],
+        ],
+        ['type=*a*a*a*a*a*a*a*a*a', [{ field: 'type', message: "must have at most 8 '*' wildcards" }]],
+      ];
+      for (const [query, errors] of cases) {
+        const response = await get(`${path}?${query}`);
+        expect({ path, query, status: response.status, errors: response.body.errors }).toEqual({
+          path,
+          query,
+          status: 400,
+          errors,
+        });
+        expect(response.contentType).toMatch(/application\/problem\+json/);
+      }
+    }
+    // A glob type filter and whole characters still work.
+    expect(await summaries('a', 'type=deploy.*&q=api')).toEqual(['deploy of api succeeded', 'deploy of api started']);
+    expect(await summaries('a', `q=${encodeURIComponent('🚀')}`)).toEqual([]);
+  });
+
   it('pages with a cursor that stays correct while new events arrive', async () => {
     const c = await tenant('c');
     const seeded: string[] = [];

@@ -45,7 +45,7 @@ describe('parseTimelineFilter', () => {
     expect(errors.map((e) => e.field).sort()).toEqual(
       ['module', 'payload.a..b', 'q', 'severity', 'since', 'sevrity', 'type', 'until'].sort(),
     );
-    expect(parseTimelineFilter({ type: 'a\u0000*' }).errors).toEqual([
+    expect(parseTimelineFilter({ type: 'a\t*' }).errors).toEqual([
       { field: 'type', message: 'must not contain control characters' },
     ]);
     expect(parseTimelineFilter({ since: '2026-11-28', until: '2026-11-27' }).errors.map((e) => e.field)).toEqual([
@@ -53,6 +53,36 @@ describe('parseTimelineFilter', () => {
     ]);
     expect(parseTimelineFilter({ limit: '5' }).errors).toEqual([{ field: 'limit', message: 'unknown parameter' }]);
     expect(parseTimelineFilter({ limit: '5' }, ['limit']).errors).toEqual([]);
+  });
+
+  it('names a parameter holding a NUL or a lone surrogate, once, and reads it no further', () => {
+    const nul = 'must not contain a NUL character (\\u0000)';
+    expect(parseTimelineFilter({ q: '\u0000' }).errors).toEqual([{ field: 'q', message: nul }]);
+    expect(parseTimelineFilter({ type: 'a\u0000*' }).errors).toEqual([{ field: 'type', message: nul }]);
+    expect(parseTimelineFilter({ 'payload.x': ['ok', 'v\u0000'] }).errors).toEqual([
+      { field: 'payload.x', message: nul },
+    ]);
+    expect(parseTimelineFilter({ severity: '\u0000' }).errors).toEqual([{ field: 'severity', message: nul }]);
+    expect(parseTimelineFilter({ cursor: '\u0000' }, ['cursor']).errors).toEqual([{ field: 'cursor', message: nul }]);
+    expect(parseTimelineFilter({ source: 'x\udfff' }).errors).toEqual([
+      { field: 'source', message: expect.stringMatching(/lone surrogate/) },
+    ]);
+    expect(parseTimelineFilter({ 'payload.\u0000': '1' }).errors).toEqual([
+      { field: '(a parameter name)', message: expect.stringMatching(/NUL/) },
+    ]);
+    const emoji = parseTimelineFilter({ q: '🚀', 'payload.x': '🚀' });
+    expect(emoji.errors).toEqual([]);
+    expect(emoji.filter).toMatchObject({ q: '🚀', payload: [{ path: ['x'], value: '🚀' }] });
+  });
+
+  it('refuses a type pattern the glob limits refuse, and keeps exact types and prefixes', () => {
+    expect(parseTimelineFilter({ type: '*a*a*a*a*a*a*a*a*a' }).errors).toEqual([
+      { field: 'type', message: "must have at most 8 '*' wildcards" },
+    ]);
+    expect(parseTimelineFilter({ type: '*a*b' }).errors).toEqual([
+      { field: 'type', message: 'an exact type, or a prefix ending in * (e.g. deploy.*)' },
+    ]);
+    expect(parseTimelineFilter({ type: 'deploy.*' }).filter.type).toEqual({ prefix: 'deploy.' });
   });
 
   it('matches payload values as strings, and as the JSON number or boolean they spell', () => {

@@ -1,4 +1,5 @@
 import { SEVERITIES, type Severity } from '@daalu/contracts';
+import { globProblem, textReason } from '@daalu/shared/text';
 
 /** What `GET /api/v1/events` and `/stream` can filter on, validated. */
 export interface TimelineFilter {
@@ -48,7 +49,18 @@ export function parseTimelineFilter(
 ): { filter: TimelineFilter; errors: FieldError[] } {
   const errors: FieldError[] = [];
   const filter: TimelineFilter = { payload: [] };
+  // A NUL or a lone surrogate (`%00`) can never be in a stored entry, and PostgreSQL refuses it as a
+  // parameter: the parameter is named once and not read further.
+  const unstorable = new Set<string>();
+  for (const [name, value] of Object.entries(query)) {
+    const nameReason = textReason(name);
+    if (nameReason) errors.push({ field: '(a parameter name)', message: `parameter names ${nameReason}` });
+    const reason = nameReason ? null : firstReason(value);
+    if (reason) errors.push({ field: name, message: reason });
+    if (nameReason || reason) unstorable.add(name);
+  }
   const single = (name: string): string | undefined => {
+    if (unstorable.has(name)) return undefined;
     const value = query[name];
     if (Array.isArray(value)) {
       errors.push({ field: name, message: 'give it once' });
@@ -67,8 +79,11 @@ export function parseTimelineFilter(
   };
 
   const type = text('type', 128);
+  const typeGlobReason = type === undefined ? null : globProblem(type);
   if (type !== undefined && CONTROL.test(type)) {
     errors.push({ field: 'type', message: 'must not contain control characters' });
+  } else if (typeGlobReason) {
+    errors.push({ field: 'type', message: typeGlobReason });
   } else if (type !== undefined) {
     const star = type.indexOf('*');
     if (star === -1) filter.type = { exact: type };
@@ -80,7 +95,7 @@ export function parseTimelineFilter(
   filter.q = text('q', 200);
 
   const severity = query.severity;
-  if (severity !== undefined) {
+  if (severity !== undefined && !unstorable.has('severity')) {
     const values = (Array.isArray(severity) ? severity : [severity]).flatMap((v) => v.split(',')).map((v) => v.trim());
     const unknown = values.filter((v) => !(SEVERITIES as readonly string[]).includes(v));
     if (unknown.length > 0 || values.length === 0) {
@@ -109,6 +124,7 @@ export function parseTimelineFilter(
   }
 
   for (const [name, value] of Object.entries(query)) {
+    if (unstorable.has(name)) continue;
     if (!name.startsWith('payload.')) {
       if (!FILTER_FIELDS.includes(name) && !extra.includes(name)) {
         errors.push({ field: name, message: 'unknown parameter' });
@@ -132,6 +148,16 @@ export function parseTimelineFilter(
     errors.push({ field: 'payload', message: `at most ${MAX_PAYLOAD_CONDITIONS} payload conditions` });
   }
   return { filter, errors };
+}
+
+/** Why a parameter's value (any of them, when repeated) cannot be text PostgreSQL stores, or null. */
+function firstReason(value: QueryValue): string | null {
+  if (value === undefined) return null;
+  for (const one of Array.isArray(value) ? value : [value]) {
+    const reason = typeof one === 'string' ? textReason(one) : null;
+    if (reason) return reason;
+  }
+  return null;
 }
 
 /** `limit`: 1 to 500, 50 when absent. */

@@ -1,5 +1,11 @@
 import { decodeCursor, invalidFields, type KeysetCursor } from '@daalu/platform/http';
-import { parseLimit, parseTimelineFilter, type QueryValue, type TimelineFilter } from '@daalu/timeline/domain';
+import {
+  DEFAULT_LIMIT,
+  parseLimit,
+  parseTimelineFilter,
+  type QueryValue,
+  type TimelineFilter,
+} from '@daalu/timeline/domain';
 
 export interface ListQuery {
   filter: TimelineFilter;
@@ -10,9 +16,11 @@ export interface ListQuery {
 /** The list endpoint's query string, validated: a 400 naming every bad parameter. */
 export function parseListQuery(query: Record<string, QueryValue>): ListQuery {
   const { filter, errors } = parseTimelineFilter(query, ['limit', 'cursor']);
-  const limit = parseLimit(query.limit, errors);
+  // A parameter already named (it held a NUL or a lone surrogate) is not judged again.
+  const named = new Set(errors.map((error) => error.field));
+  const limit = named.has('limit') ? DEFAULT_LIMIT : parseLimit(query.limit, errors);
   let cursor: KeysetCursor | undefined;
-  if (query.cursor !== undefined) {
+  if (query.cursor !== undefined && !named.has('cursor')) {
     cursor = typeof query.cursor === 'string' ? decodeCursor(query.cursor) : undefined;
     if (!cursor) errors.push({ field: 'cursor', message: 'not a cursor this API issued (use nextCursor as given)' });
   }
