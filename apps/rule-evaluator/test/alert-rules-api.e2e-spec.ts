@@ -1,6 +1,9 @@
-import { decodeConfigFact } from '@daalu/contracts';
+import { decodeConfigFact, EventIngestedCodec } from '@daalu/contracts';
+import { anIngestedEvent } from '@daalu/contracts/testing';
+import { JetStreamPublisher } from '@daalu/platform/jetstream';
 import { appEnv, appTestServices } from '@daalu/platform/jetstream/testing';
 import {
+  eventually,
   freePort,
   type AppProcess,
   type TestDatabase,
@@ -227,5 +230,76 @@ describe('alert rules API', () => {
     expect((values.body.errors as Array<{ field: string }>).map((e) => e.field).sort()).toEqual(
       ['alert.summary', 'everySeconds', 'match.payload.0.value', 'match.payload.1.value', 'resolve'].sort(),
     );
+  });
+  it('refuses text PostgreSQL cannot store and type globs past the limits, naming the field, storing nothing', async () => {
+    const before = (await call('a', 'GET', '')).body.items.length;
+    const cases: Array<[object, unknown]> = [
+      [
+        { ...DISK_RULE, match: { ...DISK_RULE.match, type: '*a*a*a*a*a*a*a*a*a' } },
+        [{ field: 'match.type', message: "type must have at most 8 '*' wildcards" }],
+      ],
+      [
+        { ...DISK_RULE, resolve: { match: { type: '*.*.*.*.*.*.*.*.*' } } },
+        [{ field: 'resolve.match.type', message: "type must have at most 8 '*' wildcards" }],
+      ],
+      [
+        { ...DISK_RULE, name: 'disk\u0000' },
+        [{ field: 'name', message: 'must not contain a NUL character (\\u0000)' }],
+      ],
+      [
+        { ...DISK_RULE, alert: { severity: 'critical', summary: 'disk \udfff' } },
+        [{ field: 'alert.summary', message: expect.stringMatching(/lone surrogate/) }],
+      ],
+      [
+        { ...DISK_RULE, match: { type: 'check.failed', payload: [{ field: 'host', op: 'eq', value: 'a\u0000' }] } },
+        [{ field: 'match.payload[0].value', message: expect.stringMatching(/NUL/) }],
+      ],
+      [{ ...DISK_RULE, 'extra\u0000': 1 }, [{ field: '(a key)', message: expect.stringMatching(/^keys .*NUL/) }]],
+    ];
+    for (const [body, errors] of cases) {
+      const response = await call('a', 'POST', '', body);
+      expect({ body, status: response.status, errors: response.body.errors }).toEqual({ body, status: 400, errors });
+    }
+    const existing = (await call('a', 'POST', '', { ...DISK_RULE, name: 'kept as it is' })).body as RuleView;
+    const replaced = await call('a', 'PUT', `/${existing.id}`, { ...DISK_RULE, name: 'renamed\u0000' });
+    expect(replaced.status).toBe(400);
+    expect(replaced.body.errors).toEqual([{ field: 'name', message: expect.stringMatching(/NUL/) }]);
+    expect((await call('a', 'GET', `/${existing.id}`)).body).toMatchObject({ name: 'kept as it is', version: 1 });
+    const query = await call('a', 'GET', '?cursor=%00');
+    expect(query.status).toBe(400);
+    expect(query.body.errors).toEqual([{ field: 'cursor', message: expect.stringMatching(/NUL/) }]);
+    expect((await call('a', 'GET', '')).body.items.length).toBe(before + 1);
+
+    const eight = await call('a', 'POST', '', { ...DISK_RULE, match: { type: '*a*a*a*a*a*a*a*a' } });
+    expect(eight.status).toBe(201);
+  });
+
+  it('fires an alert whose summary is well-formed when a payload value has an emoji across the 200-unit cut', async () => {
+    const rule = await call('b', 'POST', '', {
+      name: 'emoji cut',
+      kind: 'match',
+      match: { type: 'emoji.*' },
+      alert: { severity: 'warning', summary: 'says: {{payload.v}}' },
+    });
+    expect(rule.status).toBe(201);
+    const value = 'x'.repeat(199) + '🚀' + ' and more';
+    expect(value.slice(0, 200).isWellFormed()).toBe(false); // a cut by index leaves half the emoji
+    const publisher = new JetStreamPublisher(nats.js);
+    await publisher.publish(
+      nats.subjects.event(tenantIds.b),
+      EventIngestedCodec,
+      anIngestedEvent(tenantIds.b, { type: 'emoji.cut', payload: { v: value } }),
+    );
+    const alerts = await eventually(
+      async () => {
+        const response = await fetch(`${base}/api/v1/alerts`, { headers: { authorization: `Bearer ${tokens.b}` } });
+        return ((await response.json()) as { items: Array<{ summary: string; state: string }> }).items;
+      },
+      (items) => items.length === 1,
+      { what: 'the alert fired and stored' },
+    );
+    expect(alerts[0].summary).toBe(`says: ${'x'.repeat(199)}…`);
+    expect(alerts[0].summary.isWellFormed()).toBe(true);
+    expect(alerts[0].state).toBe('firing');
   });
 });

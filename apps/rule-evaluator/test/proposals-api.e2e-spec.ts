@@ -136,4 +136,27 @@ describe('proposals API', () => {
     expect(bad.body.errors.map((e) => e.field).sort()).toEqual(['extra', 'kind', 'payload', 'title']);
     expect((await call('a', 'GET', '?state=open')).status).toBe(400);
   });
+  it('refuses a NUL or a lone surrogate in a proposal or a decision, naming the field, and stores nothing', async () => {
+    const before = (await call('a', 'GET', '?limit=500')).body.items.length;
+    const nulTitle = await call('a', 'POST', '', { kind: 'change', title: 'scale\u0000 api' });
+    expect(nulTitle.status).toBe(400);
+    expect(nulTitle.body.errors).toEqual([{ field: 'title', message: 'must not contain a NUL character (\\u0000)' }]);
+    const lonePayload = await call('a', 'POST', '', { kind: 'change', title: 'ok', payload: { note: ['\udfff'] } });
+    expect(lonePayload.status).toBe(400);
+    expect(lonePayload.body.errors).toEqual([
+      { field: 'payload.note[0]', message: expect.stringMatching(/lone surrogate/) },
+    ]);
+    expect((await call('a', 'GET', '?limit=500')).body.items.length).toBe(before);
+
+    const created = await call('a', 'POST', '', { kind: 'change', title: 'ship 🚀' });
+    expect(created.status).toBe(201);
+    expect(created.body.title).toBe('ship 🚀');
+    const decision = await call('a', 'POST', `/${created.body.id}/approve`, { by: 'alice', reason: 'ok\u0000' });
+    expect(decision.status).toBe(400);
+    expect(decision.body.errors).toEqual([{ field: 'reason', message: expect.stringMatching(/NUL/) }]);
+    expect((await call('a', 'GET', `/${created.body.id}`)).body.state).toBe('pending');
+    expect((await call('a', 'GET', '?state=%00')).body.errors).toEqual([
+      { field: 'state', message: expect.stringMatching(/NUL/) },
+    ]);
+  });
 });
