@@ -87,7 +87,11 @@ describe('timeline-projector: a poison fact, and a stall', () => {
       await publisher().publish(nats.subjects.event(tenantB), EventIngestedCodec, waiting);
 
       const unready = await eventually(
-        () => fetch(`${base}/health/ready`).then(async (r) => ({ status: r.status, body: await r.json() })),
+        () =>
+          fetch(`${base}/health/ready`).then(async (r) => ({
+            status: r.status,
+            body: (await r.json()) as { checks: Record<string, { detail?: string }> },
+          })),
         (r) => r.status === 503,
         { what: 'not ready', timeoutMs: 10_000 },
       );

@@ -155,8 +155,12 @@ class Where {
     if (filter.type && 'prefix' in filter.type) {
       // A range rather than LIKE: the (tenant, type, …) index serves it whatever the plan.
       const prefix = filter.type.prefix;
-      const upper = prefix.slice(0, -1) + String.fromCharCode(prefix.charCodeAt(prefix.length - 1) + 1);
-      this.add(`type >= ${this.param(prefix)} AND type < ${this.param(upper)}`);
+      const upper = nextPrefix(prefix);
+      this.add(
+        upper === null
+          ? `type >= ${this.param(prefix)}`
+          : `type >= ${this.param(prefix)} AND type < ${this.param(upper)}`,
+      );
     }
     if (filter.module !== undefined) this.add(`module = ${this.param(filter.module)}`);
     if (filter.source !== undefined) this.add(`source = ${this.param(filter.source)}`);
@@ -190,4 +194,17 @@ class Where {
 
 function escapeLike(text: string): string {
   return text.replace(/[\\%_]/g, (char) => `\\${char}`);
+}
+
+/**
+ * The smallest text above every text starting with `prefix`: its last character moved up by one code
+ * point (never into the surrogate range, never half a pair, so PostgreSQL can take it); null when there
+ * is none (the last character is the highest code point).
+ */
+export function nextPrefix(prefix: string): string | null {
+  const chars = Array.from(prefix);
+  const last = chars.pop()!.codePointAt(0)!;
+  if (last >= 0x10ffff) return null;
+  const next = last + 1 === 0xd800 ? 0xe000 : last + 1;
+  return chars.join('') + String.fromCodePoint(next);
 }
