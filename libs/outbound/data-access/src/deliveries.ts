@@ -1,4 +1,5 @@
 import type { DataSource } from 'typeorm';
+import { sanitizeText, stringifyStorable, truncateWithEllipsis } from '@daalu/shared/text';
 import { batchFacts } from './batches';
 import { GroupCommit } from './group-commit';
 
@@ -54,6 +55,8 @@ export class DeliveryJournal {
       maxBatch: 250,
       maxConcurrent: 2,
       keyOf: (attempt) => attempt.delivery.deliveryId,
+      // A row PostgreSQL refuses fails its own caller only: the rest of the batch is committed.
+      isolate: isDataError,
     });
   }
 
@@ -66,7 +69,11 @@ export class DeliveryJournal {
     return batchFacts(this.db, batchId);
   }
 
-  /** Records the attempt and where the delivery stands; resolves with the attempt's number once committed. */
+  /**
+   * Records the attempt and where the delivery stands; resolves with the attempt's number once
+   * committed. Rejects with the database's error: a row it refuses (`isDataError`) rejects this
+   * caller alone, never the others recorded in the same statement.
+   */
   record(attempt: AttemptToRecord): Promise<number> {
     return this.writes.submit(attempt);
   }
@@ -89,7 +96,9 @@ export class DeliveryJournal {
   /**
    * One statement for the batch: each delivery is created at its first attempt or counted on (a message
    * redelivered after a crash is a new attempt, numbered on), and each attempt is inserted under the
-   * number its delivery's row got. The rows go as one JSON text, expanded by json_to_recordset.
+   * number its delivery's row got. The rows go as one JSON text, expanded by json_to_recordset; text
+   * PostgreSQL would refuse in it (a NUL or a lone surrogate, in a fact that reached the log before the
+   * edges checked, or in a receiver's reply) is sanitized first, so that the write cannot fail on it.
    */
   private async recordAttempts(attempts: AttemptToRecord[]): Promise<number[]> {
     const iso = (ms: number | null) => (ms === null ? null : new Date(ms).toISOString());
@@ -133,11 +142,65 @@ export class DeliveryJournal {
        SELECT i."deliveryId", c.attempts, i.at, i."durationMs", i.request, i.response, i.error
          FROM input i JOIN counted c ON c.delivery_id = i."deliveryId"
        RETURNING delivery_id, attempt`,
-      [JSON.stringify(rows)],
+      [stringifyStorable(rows)],
     );
     const byId = new Map(numbered.map((row) => [row.delivery_id, row.attempt]));
     return attempts.map((attempt) => byId.get(attempt.delivery.deliveryId)!);
   }
+}
+
+/**
+ * Whether a database error comes from the values written (PostgreSQL's SQLSTATE class 22, data
+ * exception, e.g. 22P05 an untranslatable character or 22021 a byte sequence invalid in UTF-8; class
+ * 23, integrity constraint violation; 54000, a value over a limit), so that writing the same values
+ * again fails again. Anything else (08 connection, 40001 serialization, 53 resources, 57P01 shutdown,
+ * a refused or reset connection without a SQLSTATE) may pass on a later try.
+ */
+export function isDataError(error: unknown): boolean {
+  const code = sqlState(error);
+  return code !== undefined && (code.startsWith('22') || code.startsWith('23') || code === '54000');
+}
+
+function sqlState(error: unknown): string | undefined {
+  const err = error as { code?: unknown; driverError?: { code?: unknown } } | null;
+  const code = err?.code ?? err?.driverError?.code;
+  return typeof code === 'string' && /^[0-9A-Z]{5}$/.test(code) ? code : undefined;
+}
+
+/** Error text kept in an attempt's record, at most (characters). */
+const MAX_ERROR_CHARS = 2000;
+
+/** Text for an attempt's `error`: storable whatever it came from, and short. */
+export function recordableError(text: string): string {
+  return truncateWithEllipsis(sanitizeText(text), MAX_ERROR_CHARS);
+}
+
+/**
+ * What is recorded of an attempt whose full record PostgreSQL refused: the delivery's ids and outcome,
+ * why the rest is missing, and nothing of the fact, the request body or the response. It ends the
+ * delivery: `delivered` if it was, else `failed` (retrying would only produce another record that
+ * cannot be written).
+ */
+export function minimalRecord(attempt: AttemptToRecord, error: unknown): AttemptToRecord {
+  const { delivery } = attempt;
+  const reason = `the attempt could not be recorded in full (${sqlState(error) ?? 'error'}: ${
+    (error as Error)?.message ?? String(error)
+  })`;
+  const createdAt = Number.isNaN(Date.parse(delivery.createdAt))
+    ? new Date(attempt.attempt.at).toISOString()
+    : delivery.createdAt;
+  const status = attempt.attempt.response?.status;
+  return {
+    delivery: { ...delivery, factKind: sanitizeText(delivery.factKind), createdAt, fact: {} },
+    attempt: {
+      at: attempt.attempt.at,
+      durationMs: Number.isFinite(attempt.attempt.durationMs) ? attempt.attempt.durationMs : 0,
+      request: { headers: {}, body: '' },
+      response: typeof status === 'number' ? { status, headers: {}, body: '' } : null,
+      error: recordableError(attempt.attempt.error ? `${attempt.attempt.error}; ${reason}` : reason),
+    },
+    next: { state: attempt.next.state === 'delivered' ? 'delivered' : 'failed', nextAttemptAt: null },
+  };
 }
 
 /** One delivery with its attempts, as the webhook detail page shows it. */

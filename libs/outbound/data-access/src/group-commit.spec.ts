@@ -50,4 +50,49 @@ describe('GroupCommit', () => {
     runner.finishNext();
     await expect(failing).rejects.toThrow('bad batch');
   });
+
+  it('isolates an input the database refuses: only its caller gets the error, every other its result', async () => {
+    const statements: number[][] = [];
+    // One statement per batch: it fails whole when any input in it is bad (negative), as PostgreSQL does.
+    const run = async (inputs: number[]) => {
+      statements.push(inputs);
+      if (inputs.some((i) => i < 0))
+        throw Object.assign(new Error(`bad row ${inputs.find((i) => i < 0)}`), { code: '22P05' });
+      return inputs.map((i) => i * 10);
+    };
+    const group = new GroupCommit(run, {
+      maxBatch: 100,
+      maxConcurrent: 1,
+      isolate: (error) => /^2[23]/.test((error as { code?: string }).code ?? ''),
+    });
+    const inputs = Array.from({ length: 64 }, (_, i) => (i === 5 || i === 40 ? -i : i + 1));
+    const results = await Promise.allSettled(inputs.map((i) => group.submit(i)));
+    results.forEach((result, i) => {
+      if (inputs[i] < 0)
+        expect(result).toMatchObject({ status: 'rejected', reason: { message: `bad row ${inputs[i]}` } });
+      else expect(result).toEqual({ status: 'fulfilled', value: inputs[i] * 10 });
+    });
+    // Bisected, not one statement per input: 2 bad rows of 64 cost about 2·log2(64) statements more.
+    expect(statements.length).toBeLessThanOrEqual(1 + 2 * 2 * 6);
+    // Every good input committed exactly once.
+    const committed = statements.filter((batch) => batch.every((i) => i > 0)).flat();
+    expect(committed.sort((a, b) => a - b)).toEqual(inputs.filter((i) => i > 0));
+  });
+
+  it('rejects the whole batch at once on an error of the database (not of an input)', async () => {
+    let statements = 0;
+    const run = async (inputs: number[]) => {
+      statements++;
+      if (inputs.length > 0) throw Object.assign(new Error('connection terminated'), { code: '57P01' });
+      return [];
+    };
+    const group = new GroupCommit(run, {
+      maxBatch: 100,
+      maxConcurrent: 1,
+      isolate: (error) => /^2[23]/.test((error as { code?: string }).code ?? ''),
+    });
+    const results = await Promise.allSettled([1, 2, 3, 4].map((i) => group.submit(i)));
+    expect(results.every((r) => r.status === 'rejected')).toBe(true);
+    expect(statements).toBe(1);
+  });
 });

@@ -11,6 +11,13 @@ export interface GroupCommitOptions<I> {
   maxConcurrent: number;
   /** Inputs with the same key never share a batch (one statement cannot change a row twice). */
   keyOf?(input: I): string;
+  /**
+   * Whether a failed batch's error may come from one of its inputs alone (a value the database
+   * refuses), rather than from the database (down, a conflict), which every input would get again.
+   * Such a batch is split in halves, and each half run again, down to the input at fault: only its
+   * caller gets the error, every other caller its own result. Without it, a failed batch rejects all.
+   */
+  isolate?(error: unknown): boolean;
 }
 
 /**
@@ -47,16 +54,33 @@ export class GroupCommit<I, O> {
     while (this.running < this.options.maxConcurrent && this.waiting.length > 0) {
       const batch = this.nextBatch();
       this.running++;
-      this.run(batch.map((w) => w.input))
-        .then(
-          (outputs) => batch.forEach((w, i) => w.resolve(outputs[i])),
-          (error: unknown) => batch.forEach((w) => w.reject(error)),
-        )
-        .finally(() => {
-          this.running--;
-          this.pump();
-        });
+      void this.settle(batch).finally(() => {
+        this.running--;
+        this.pump();
+      });
     }
+  }
+
+  /**
+   * Runs a batch and settles its callers. A failure `isolate` blames on an input is bisected, the
+   * halves one after the other in this batch's slot: k bad inputs in n cost about k·log2(n) more
+   * statements, and the good ones are committed on the way.
+   */
+  private async settle(batch: Array<Waiting<I, O>>): Promise<void> {
+    let outputs: O[];
+    try {
+      outputs = await this.run(batch.map((w) => w.input));
+    } catch (error) {
+      if (batch.length === 1 || !this.options.isolate?.(error)) {
+        batch.forEach((w) => w.reject(error));
+        return;
+      }
+      const half = Math.ceil(batch.length / 2);
+      await this.settle(batch.slice(0, half));
+      await this.settle(batch.slice(half));
+      return;
+    }
+    batch.forEach((w, i) => w.resolve(outputs[i]));
   }
 
   private nextBatch(): Array<Waiting<I, O>> {

@@ -5,6 +5,8 @@ import { createTestDatabase, type TestDatabase } from '@daalu/testing';
 import {
   closeBatches,
   DeliveryJournal,
+  isDataError,
+  minimalRecord,
   OUTBOUND_MIGRATIONS,
   purgeBatches,
   purgeDeliveries,
@@ -69,6 +71,71 @@ describe('outbound delivery store', () => {
       [ids],
     );
     expect(rows).toBe(80);
+  });
+
+  it('one row PostgreSQL refuses fails its own caller only; the rest of its batch is committed once', async () => {
+    const journal = new DeliveryJournal(dataSource);
+    const ids = Array.from({ length: 60 }, () => uuidv7());
+    const bad = new Set([ids[7], ids[33]]);
+    // Submitted together, so in one statement: a timestamp PostgreSQL cannot read (22007) in two rows.
+    const results = await Promise.allSettled(
+      ids.map((id) => {
+        const record = attempt(id, 'delivered', 200);
+        if (bad.has(id)) record.delivery.createdAt = 'not a date';
+        return journal.record(record);
+      }),
+    );
+    results.forEach((result, i) => {
+      if (bad.has(ids[i])) {
+        expect(result.status).toBe('rejected');
+        expect(isDataError((result as PromiseRejectedResult).reason)).toBe(true);
+      } else expect(result).toEqual({ status: 'fulfilled', value: 1 });
+    });
+    const rows = await db.query<{ delivery_id: string; attempts: number; rows: number }>(
+      `SELECT d.delivery_id, d.attempts, (SELECT count(*)::int FROM outbound.delivery_attempt a
+               WHERE a.delivery_id = d.delivery_id) AS rows
+         FROM outbound.delivery d WHERE d.delivery_id = ANY($1::uuid[])`,
+      [ids],
+    );
+    expect(rows).toHaveLength(58);
+    expect(rows.every((row) => row.attempts === 1 && row.rows === 1)).toBe(true);
+
+    // The refused one, recorded minimally: it ends, with why.
+    const refused = attempt(ids[7], 'delivered', 200);
+    refused.delivery.createdAt = 'not a date';
+    const reason = (results[7] as PromiseRejectedResult).reason;
+    expect(await journal.record(minimalRecord(refused, reason))).toBe(1);
+    const [progress] = await Promise.all([journal.progress(ids[7])]);
+    expect(progress).toMatchObject({ attempts: 1, state: 'delivered' });
+    const [{ error }] = await db.query<{ error: string }>(
+      `SELECT error FROM outbound.delivery_attempt WHERE delivery_id = $1`,
+      [ids[7]],
+    );
+    expect(error).toMatch(/could not be recorded in full \(22007: /);
+  });
+
+  it('stores text PostgreSQL refuses (NUL, lone surrogates) sanitized, wherever it is in a record', async () => {
+    const journal = new DeliveryJournal(dataSource);
+    const [dirty, clean] = [uuidv7(), uuidv7()];
+    const record = attempt(dirty, 'delivered', 200);
+    record.delivery.fact = { summary: 'a\u0000b', ['k\u0000']: ['\ud83d'] };
+    record.attempt.request.body = 'x\udfff';
+    record.attempt.response = { status: 200, headers: { 'x-a': 'v\u0000' }, body: '\u0000' };
+    record.attempt.error = 'e\u0000';
+    expect(await Promise.all([journal.record(record), journal.record(attempt(clean, 'delivered', 200))])).toEqual([
+      1, 1,
+    ]);
+    const [row] = await db.query<{ fact: unknown; request: unknown; response: unknown; error: string }>(
+      `SELECT d.fact, a.request, a.response, a.error FROM outbound.delivery d JOIN outbound.delivery_attempt a USING (delivery_id)
+        WHERE d.delivery_id = $1`,
+      [dirty],
+    );
+    expect(row).toEqual({
+      fact: { summary: 'a\ufffdb', ['k\ufffd']: ['\ufffd'] },
+      request: { headers: {}, body: 'x\ufffd' },
+      response: { status: 200, headers: { 'x-a': 'v\ufffd' }, body: '\ufffd' },
+      error: 'e\ufffd',
+    });
   });
 
   it('closes a webhook’s full batches, the first early only when its time is up, and at the byte cap', async () => {

@@ -6,3 +6,4 @@ export * from './triggers';
 export * from './body-template';
 export * from './delivery-ids';
 export * from './reseal-plan';
+export * from './custom-headers';

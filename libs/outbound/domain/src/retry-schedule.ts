@@ -50,3 +50,67 @@ export function retryAfterMs(value: string | undefined, now: number): number | u
   const date = Date.parse(trimmed);
   return Number.isNaN(date) ? undefined : Math.max(0, date - now);
 }
+
+/**
+ * How long after its window a delivery's message may still come back for its last try: the final
+ * scheduled attempt is at the window's end, and a `nak` for the URL's rate limit or in-flight cap
+ * puts it back a second or so later. A tenth of an hour, or the whole window when it is shorter.
+ */
+export function windowGraceMs(schedule: RetrySchedule): number {
+  return Math.min(schedule.windowMs, 10 * 60_000);
+}
+
+/**
+ * The most attempts the schedule allows in its window: every wait at its shortest (half a step, which
+ * `Retry-After` cannot shorten), plus the one moved to the window's end.
+ */
+export function maxScheduledAttempts(schedule: RetrySchedule): number {
+  let attempts = 1; // the first, at 0
+  let at = 0;
+  for (; ; attempts++) {
+    const step = Math.min(schedule.baseMs * 2 ** (attempts - 1), schedule.maxStepMs);
+    if (step >= schedule.maxStepMs) break;
+    if (at + step / 2 >= schedule.windowMs) return attempts + 1;
+    at += step / 2;
+  }
+  // From here every wait is the same: count them instead of walking them (a 7-day window of 10 ms steps).
+  return attempts + Math.ceil((schedule.windowMs - at) / (schedule.maxStepMs / 2)) + 1;
+}
+
+/**
+ * The most times JetStream may hand a delivery's message to a worker before the worker gives the
+ * delivery up as failed. A hand-out is a scheduled attempt, or a `nak` that is not one: the URL at its
+ * rate limit (after up to a second waiting in place), the URL at its in-flight cap (back after a
+ * second), a transient error (database down: back after 0.5-60 s), a replica that died (after the ack
+ * wait). Each of those costs at least about a second, so the margin is one hand-out per second of the
+ * window and its grace, and at least 100 (a short window must not give up deliveries merely queued
+ * behind a busy URL for a few seconds): a delivery is only given up this way after it went round for
+ * about as long as its window allows.
+ */
+export function maxHandOuts(schedule: RetrySchedule): number {
+  const margin = Math.max(MIN_HAND_OUT_MARGIN, Math.ceil((schedule.windowMs + windowGraceMs(schedule)) / 1000));
+  return maxScheduledAttempts(schedule) + margin;
+}
+
+/** Hand-outs beyond the scheduled attempts a delivery always gets before it is given up. */
+const MIN_HAND_OUT_MARGIN = 100;
+
+/**
+ * Why a delivery whose message is handed out now is given up without another attempt, or null:
+ * its window (and grace) is over, or its message went round more times than the window allows. This
+ * is the bound on a delivery's hand-outs: the consumer itself redelivers without limit
+ * (`max_deliver: -1`), since a delivery JetStream stops handing out would stay `pending` for ever,
+ * while one given up here is recorded `failed`.
+ */
+export function giveUpReason(
+  schedule: RetrySchedule,
+  firstAttemptAt: number | null,
+  deliveryCount: number,
+  now: number,
+): string | null {
+  if (firstAttemptAt !== null && now > firstAttemptAt + schedule.windowMs + windowGraceMs(schedule))
+    return 'retry window over';
+  const most = maxHandOuts(schedule);
+  if (deliveryCount > most) return `handed out ${deliveryCount} times without an outcome (at most ${most})`;
+  return null;
+}

@@ -1,4 +1,5 @@
 import { severityRank, type Severity, type WebhookTrigger } from '@daalu/contracts';
+import { globMatches } from '@daalu/shared/text';
 
 /** The facts a webhook can fire on, as far as its trigger looks at them. */
 export type TriggeringFact =
@@ -6,19 +7,20 @@ export type TriggeringFact =
   | { kind: 'alert.fired' | 'alert.resolved'; severity: Severity }
   | { kind: 'proposal.created' | 'proposal.approved' | 'proposal.rejected'; proposalKind: string };
 
-const GLOBS = new Map<string, RegExp>();
-
-function globMatches(glob: string, value: string): boolean {
-  if (!glob.includes('*')) return glob === value;
-  let regex = GLOBS.get(glob);
-  if (!regex) {
-    const escaped = glob
-      .split('*')
-      .map((part) => part.replace(/[.+?^${}()|[\]\\]/g, '\\$&'))
-      .join('.*');
-    GLOBS.set(glob, (regex = new RegExp(`^${escaped}$`)));
+/**
+ * An event type glob (`deploy.*`) against a type, with the shared matcher that never backtracks. A
+ * pattern the matcher refuses (saved before patterns were bounded: over 200 characters or 8 `*`)
+ * matches nothing rather than throwing: a throw here would stop the fan-out for every tenant.
+ * Webhooks refuse such patterns when saved (`globProblem`).
+ */
+function typeMatches(pattern: string, type: string): boolean {
+  if (!pattern.includes('*')) return pattern === type;
+  try {
+    return globMatches(pattern, type);
+  } catch (error) {
+    if (error instanceof RangeError) return false; // refused by globProblem
+    throw error;
   }
-  return regex.test(value);
 }
 
 /** Whether a webhook's trigger fires on a fact (`events: {}` fires on every event). */
@@ -27,7 +29,7 @@ export function triggerFires(trigger: WebhookTrigger, fact: TriggeringFact): boo
     case 'event.ingested': {
       const events = trigger.events;
       if (!events) return false;
-      if (events.type !== undefined && !globMatches(events.type, fact.type)) return false;
+      if (events.type !== undefined && !typeMatches(events.type, fact.type)) return false;
       if (events.module !== undefined && events.module !== fact.module) return false;
       if (events.source !== undefined && events.source !== fact.source) return false;
       return events.minSeverity === undefined || severityRank(fact.severity) >= severityRank(events.minSeverity);

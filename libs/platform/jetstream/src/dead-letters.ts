@@ -63,6 +63,14 @@ export class DeadLetters {
   /** Re-publishes the letter's message for its consumer and records that; the message's new stream sequence. */
   async replay(seq: number): Promise<number> {
     const { letter } = await this.get(seq);
+    if (letter.stream === this.streams.config)
+      // A copy at the end of CONFIG would be applied after later changes to the same aggregate (and kept
+      // forever); followers re-read CONFIG from its start at every start, so the fixed version applies it
+      // in its place.
+      throw new Error(
+        `dead letter ${seq} is a configuration fact: do not replay it; after the fix, restart the app (it re-reads ` +
+          `the configuration from the start, applying this fact in its place) and discard the letter`,
+      );
     const headers = natsHeaders();
     for (const [name, values] of Object.entries(letter.headers)) {
       // The original's id would be deduplicated against it; JetStream's own expectations no longer hold.

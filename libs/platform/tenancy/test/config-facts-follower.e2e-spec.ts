@@ -5,6 +5,7 @@ import { DeadLetterCodec, HEADER_KIND, streamDefinitions, TenantCreatedCodec, ty
 import { aTenantCreated } from '@daalu/contracts/testing';
 import {
   DeadLetterRecorder,
+  DeadLetters,
   JetStreamPublisher,
   NatsClient,
   provisionStreams,
@@ -93,12 +94,12 @@ describe('ConfigFactsFollower: one fact it cannot take costs only itself', () =>
       expect(follower.names).toEqual(['first', 'last']);
       expect((await app.get(Readiness).evaluate()).ready).toBe(true);
 
-      const letters = await eventually(
+      const recorded = await eventually(
         async () => (await client.jsm.streams.info(nats.streams.deadLetters)).state.messages,
         (count) => count === 2,
         { what: 'two dead letters' },
       );
-      expect(letters).toBe(2);
+      expect(recorded).toBe(2);
       const first = DeadLetterCodec.decode(
         (await client.jsm.streams.getMessage(nats.streams.deadLetters, { seq: 1 }))!.data,
       );
@@ -106,6 +107,13 @@ describe('ConfigFactsFollower: one fact it cannot take costs only itself', () =>
       expect(first.reason).toMatch(/^could not be applied: cannot read properties/);
       const counted = await app.get(Metrics).registry.getSingleMetricAsString('daalu_messages_handled_total');
       expect(counted).toMatch(/consumer="tenant-names",outcome="dead_lettered"[^\n]* 2$/m);
+
+      // A configuration fact is not replayed (a copy at the end would undo later changes): it is discarded
+      // once the fixed follower has applied it in its place at its next start.
+      const letters = new DeadLetters(client, nats.streams, nats.subjects);
+      await expect(letters.replay(1)).rejects.toThrow(/configuration fact: do not replay it/);
+      await letters.discard(1);
+      expect((await letters.list('tenant-names')).map((l) => l.seq)).toEqual([2]);
     } finally {
       await app.close();
     }

@@ -1,3 +1,4 @@
 export * from './well-formed';
 export * from './truncate';
 export * from './glob';
+export * from './storable-json';

@@ -3,21 +3,38 @@ import { DELIVERY_BATCH_KIND, DeliveryRequestedCodec, type DeliveryRequested } f
 import { ack, nak, sleep, type Decision } from '@daalu/platform/jetstream';
 import type { GossipRateLimiter } from '@daalu/platform/rate-limit';
 import type { Logger } from '@daalu/platform/observability';
-import type { DeliveryJournal, DeliveryProgress } from '@daalu/outbound/data-access';
+import {
+  isDataError,
+  minimalRecord,
+  recordableError,
+  type AttemptToRecord,
+  type DeliveryJournal,
+  type DeliveryProgress,
+  type DeliveryRow,
+} from '@daalu/outbound/data-access';
 import {
   deliveryIdOf,
+  giveUpReason,
+  MAX_RENDERED_BYTES,
   nextAttemptAt,
+  RenderBudget,
+  RenderTooLargeError,
   renderTemplate,
   signatureHeaders,
   type RetrySchedule,
   type SecretBox,
 } from '@daalu/outbound/domain';
+import { sanitizeText, truncateUnits } from '@daalu/shared/text';
 import type { StoredWebhook, WebhookDirectory } from '../webhooks/webhook-directory';
+import { MAX_BATCH_BYTES } from './batch-closer';
 import type { DeliveryMetrics } from './delivery-metrics';
 import type { HttpSender } from './http-sender';
 
-/** The request body kept in an attempt's record, at most (characters). */
+/** The request body kept in an attempt's record, at most (UTF-16 units, cut between characters). */
 const KEPT_BODY = 16_384;
+
+/** A body that cannot be built (a template rendering over its budget): the delivery fails, unsent. */
+class UnsendableBody extends Error {}
 
 /**
  * One delivery attempt per message of the DELIVERIES work stream (any replica may take any message):
@@ -25,6 +42,17 @@ const KEPT_BODY = 16_384;
  * Delivered: ack. Failed: `nak` with the schedule's wait, so JetStream hands it back then (to any
  * replica), until the retry window is over: then the delivery is marked failed and acked.
  * Every attempt carries the same `webhook-id` (the delivery id), also after a crash or on another replica.
+ *
+ * Every delivery ends `delivered` or `failed`, and only an infrastructure error (the database
+ * unreachable) makes `handle` throw:
+ *  - a body that cannot be built (a template rendering over 1 MiB, or failing) fails the delivery
+ *    at once, recorded with the reason and never POSTed;
+ *  - an attempt record PostgreSQL refuses is recorded minimally instead (`minimalRecord`), which ends
+ *    the delivery; what goes in a record is made storable first (sanitized, cut between characters);
+ *  - a delivery past its retry window and grace, or handed out more times than its window allows
+ *    (`giveUpReason`), is recorded failed without another POST. This is the bound on redeliveries
+ *    of the `dispatch` consumer, which has no `max_deliver` of its own (a message JetStream stopped
+ *    handing out would leave its delivery `pending` for ever).
  */
 export class DeliveryWorker {
   private readonly openedValues = new Map<string, string>();
@@ -71,17 +99,30 @@ export class DeliveryWorker {
    * The POST's body: `{id, type, tenantId, data}` for one fact (or the webhook's template filled from
    * it); for a batch, a JSON array of those, one per fact in log order, each `id` the id the fact's own
    * delivery would have had (receivers can deduplicate facts across batches). Null: a batch that is gone.
+   * Throws `UnsendableBody` when the template renders over its budget (1 MiB for one fact, the batch
+   * cap for a batch) or cannot be rendered.
    */
   private async bodyOf(webhook: StoredWebhook, request: DeliveryRequested): Promise<string | null> {
-    const one = (deliveryId: string, factKind: string, fact: Record<string, unknown>) => {
-      const data = { id: deliveryId, type: factKind, tenantId: request.tenantId, data: fact };
-      return webhook.spec.template ? renderTemplate(webhook.spec.template.fields, { ...fact, delivery: data }) : data;
-    };
-    if (request.factKind !== DELIVERY_BATCH_KIND)
-      return JSON.stringify(one(request.deliveryId, request.factKind, request.fact));
-    const facts = await this.journal.batchFacts(request.factId);
+    const batch = request.factKind === DELIVERY_BATCH_KIND;
+    const facts = batch
+      ? await this.journal.batchFacts(request.factId)
+      : [{ factId: request.factId, factKind: request.factKind, fact: request.fact }];
     if (facts.length === 0) return null;
-    return JSON.stringify(facts.map((item) => one(deliveryIdOf(webhook.id, item.factId), item.factKind, item.fact)));
+    const template = webhook.spec.template;
+    const budget = new RenderBudget(batch ? MAX_BATCH_BYTES : MAX_RENDERED_BYTES);
+    try {
+      if (batch && template) budget.spend(2 + facts.length - 1); // the array's brackets and commas
+      const bodies = facts.map((item) => {
+        const id = batch ? deliveryIdOf(webhook.id, item.factId) : request.deliveryId;
+        const data = { id, type: item.factKind, tenantId: request.tenantId, data: item.fact };
+        return template ? renderTemplate(template.fields, { ...item.fact, delivery: data }, budget) : data;
+      });
+      return JSON.stringify(batch ? bodies : bodies[0]);
+    } catch (error) {
+      if (error instanceof RenderTooLargeError) throw new UnsendableBody(error.message);
+      if (!template) throw error;
+      throw new UnsendableBody(`the template could not be rendered: ${(error as Error)?.message ?? String(error)}`);
+    }
   }
 
   async handle(msg: JsMsg): Promise<Decision> {
@@ -90,6 +131,8 @@ export class DeliveryWorker {
     if (!webhook || !webhook.spec.enabled) return ack(); // deleted or disabled since: nothing to send
     const progress = await this.journal.progress(request.deliveryId);
     if (progress && progress.state !== 'pending') return ack(); // finished already (a redelivered message)
+    const givenUp = giveUpReason(this.schedule, progress?.firstAttemptAt ?? null, msg.info.deliveryCount, Date.now());
+    if (givenUp) return this.failUnsent(request, givenUp);
 
     // A slow receiver may hold a few of this replica's slots, never all of them (other URLs go on).
     const url = webhook.spec.url;
@@ -118,7 +161,13 @@ export class DeliveryWorker {
     // replica died and hand the delivery to another (which would send it twice).
     msg.working();
 
-    const body = await this.bodyOf(webhook, request);
+    let body: string | null;
+    try {
+      body = await this.bodyOf(webhook, request);
+    } catch (error) {
+      if (error instanceof UnsendableBody) return this.failUnsent(request, error.message);
+      throw error;
+    }
     if (body === null) {
       this.logger.warn({ deliveryId: request.deliveryId }, 'batch delivery without facts (purged): nothing to send');
       return ack();
@@ -136,28 +185,27 @@ export class DeliveryWorker {
     const next = outcome.delivered
       ? null
       : nextAttemptAt(this.schedule, attempts, firstAttemptAt, Date.now(), outcome.retryAfter);
-    const state = outcome.delivered ? 'delivered' : next === null ? 'failed' : 'pending';
-    const attempt = await this.journal.record({
-      delivery: {
-        deliveryId: request.deliveryId,
-        tenantId: request.tenantId,
-        webhookId: request.webhookId,
-        factKind: request.factKind,
-        factId: request.factId,
-        createdAt: request.requestedAt,
-        fact: request.fact,
-      },
+    let state: AttemptToRecord['next']['state'] = outcome.delivered
+      ? 'delivered'
+      : next === null
+        ? 'failed'
+        : 'pending';
+    const recorded = await this.record({
+      delivery: deliveryRow(request),
       attempt: {
         at: now,
         durationMs: outcome.durationMs,
         // Custom header values are secrets (an Authorization): the record keeps their names only.
-        request: { headers: { ...maskValues(custom), ...signed }, body: body.slice(0, KEPT_BODY) },
+        // The body is cut between characters (never through an emoji) and kept as storable text.
+        request: { headers: { ...maskValues(custom), ...signed }, body: sanitizeText(truncateUnits(body, KEPT_BODY)) },
         response:
           outcome.status === null ? null : { status: outcome.status, headers: outcome.headers, body: outcome.body },
-        error: outcome.error,
+        error: outcome.error === null ? null : recordableError(outcome.error),
       },
       next: { state, nextAttemptAt: next },
     });
+    const attempt = recorded.attempt;
+    state = recorded.state;
     this.metrics.record(state === 'pending' ? 'retrying' : state, outcome.durationMs);
     if (state === 'pending') {
       this.logger.info(
@@ -166,10 +214,63 @@ export class DeliveryWorker {
       );
       return nak(Math.max(0, next! - Date.now()), `attempt ${attempt} failed`);
     }
-    if (state === 'failed')
-      this.logger.warn({ deliveryId: request.deliveryId, attempts: attempt }, 'delivery failed: retry window over');
+    if (state === 'failed') {
+      const why = recorded.minimal ? 'its attempt could not be recorded' : 'retry window over';
+      this.logger.warn({ deliveryId: request.deliveryId, attempts: attempt }, `delivery failed: ${why}`);
+    }
     return ack();
   }
+
+  /**
+   * Records an attempt. A record PostgreSQL refuses (a data error: retrying would be refused again) is
+   * recorded minimally instead, which ends the delivery; any other error is thrown (a nak: retried).
+   */
+  private async record(
+    toRecord: AttemptToRecord,
+  ): Promise<{ attempt: number; state: AttemptToRecord['next']['state']; minimal: boolean }> {
+    try {
+      return { attempt: await this.journal.record(toRecord), state: toRecord.next.state, minimal: false };
+    } catch (error) {
+      if (!isDataError(error)) throw error;
+      const minimal = minimalRecord(toRecord, error);
+      // The error's message only: the failed statement's parameters hold the whole batch.
+      this.logger.error(
+        { deliveryId: toRecord.delivery.deliveryId, error: minimal.attempt.error },
+        'the database refused an attempt record; recorded without its fact, request and response',
+      );
+      return { attempt: await this.journal.record(minimal), state: minimal.next.state, minimal: true };
+    }
+  }
+
+  /** Fails a delivery without sending it (its body cannot be built, or it is given up), and acks. */
+  private async failUnsent(request: DeliveryRequested, reason: string): Promise<Decision> {
+    const { attempt } = await this.record({
+      delivery: deliveryRow(request),
+      attempt: {
+        at: Date.now(),
+        durationMs: 0,
+        request: { headers: {}, body: '' },
+        response: null,
+        error: recordableError(reason),
+      },
+      next: { state: 'failed', nextAttemptAt: null },
+    });
+    this.metrics.record('failed', 0);
+    this.logger.warn({ deliveryId: request.deliveryId, attempts: attempt, reason }, 'delivery failed without sending');
+    return ack();
+  }
+}
+
+function deliveryRow(request: DeliveryRequested): DeliveryRow {
+  return {
+    deliveryId: request.deliveryId,
+    tenantId: request.tenantId,
+    webhookId: request.webhookId,
+    factKind: request.factKind,
+    factId: request.factId,
+    createdAt: request.requestedAt,
+    fact: request.fact,
+  };
 }
 
 /**

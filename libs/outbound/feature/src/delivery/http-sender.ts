@@ -2,6 +2,10 @@ import { lookup as dnsLookup, type LookupAddress } from 'node:dns';
 import { isIP } from 'node:net';
 import { Agent, request } from 'undici';
 import { AddressGuard } from '@daalu/outbound/domain';
+import { sanitizeText, truncateUnits, truncateUtf8 } from '@daalu/shared/text';
+
+/** A response header value kept, at most (UTF-16 units, cut between characters). */
+const MAX_RESPONSE_HEADER_VALUE = 2048;
 
 /** What one attempt to deliver came to. */
 export interface AttemptOutcome {
@@ -9,7 +13,7 @@ export interface AttemptOutcome {
   delivered: boolean;
   status: number | null;
   headers: Record<string, string>;
-  /** The response body, cut at the cap. */
+  /** The response body, cut at the cap; like the headers, storable text whatever the receiver sent. */
   body: string;
   /** Why there was no answer (refused address, timeout, connection error). */
   error: string | null;
@@ -98,9 +102,13 @@ export class HttpSender {
         dispatcher: this.agent,
       });
       const text = await readCapped(response.body, this.options.maxResponseBytes);
+      // What a receiver answers is recorded whatever it holds: a NUL, or bytes that are not UTF-8,
+      // must not make the record impossible to store, so they are replaced, and cut between characters.
       const responseHeaders: Record<string, string> = {};
       for (const [name, value] of Object.entries(response.headers)) {
-        if (value !== undefined) responseHeaders[name] = Array.isArray(value) ? value.join(', ') : value;
+        if (value === undefined) continue;
+        const text = Array.isArray(value) ? value.join(', ') : value;
+        responseHeaders[sanitizeText(name)] = sanitizeText(truncateUnits(text, MAX_RESPONSE_HEADER_VALUE));
       }
       return outcome({
         delivered: response.statusCode >= 200 && response.statusCode < 300,
@@ -110,7 +118,7 @@ export class HttpSender {
         retryAfter: responseHeaders['retry-after'],
       });
     } catch (error) {
-      return outcome({ error: describeError(error) });
+      return outcome({ error: sanitizeText(describeError(error)) });
     }
   }
 
@@ -165,7 +173,9 @@ async function readCapped(body: AsyncIterable<Buffer> & { destroy?(): void }, ca
       break;
     }
   }
-  return Buffer.concat(chunks).subarray(0, cap).toString('utf8');
+  // Decoded whole (a cut through a character would leave a replacement character), then cut at the
+  // cap on a character boundary; NULs replaced (PostgreSQL stores no NUL in text).
+  return truncateUtf8(sanitizeText(Buffer.concat(chunks).toString('utf8')), cap);
 }
 
 function describeError(error: unknown): string {

@@ -12,6 +12,7 @@ import type { JetStreamPublisher } from '@daalu/platform/jetstream';
 import type { Projection, Sequenced } from '@daalu/platform/projection';
 import { queueBatchItems, type BatchItemRow } from '@daalu/outbound/data-access';
 import { deliveryIdOf, triggerFires, type TriggeringFact } from '@daalu/outbound/domain';
+import { stringifyStorable } from '@daalu/shared/text';
 import type { WebhookDirectory } from '../webhooks/webhook-directory';
 
 type Fact = EventStreamFact;
@@ -56,7 +57,9 @@ export class WebhookFanout implements Projection<Fact | null> {
       for (const webhook of webhooks) {
         if (!webhook.spec.enabled || webhook.createdAtMs > at || !triggerFires(webhook.spec.trigger, view)) continue;
         if (webhook.spec.batch) {
-          factText ??= JSON.stringify(fact);
+          // Storable whatever the fact holds (a NUL from before the edge checks would fail the
+          // insert, and with it this batch of the fan-out for every tenant, again and again).
+          factText ??= stringifyStorable(fact);
           queued.push({
             webhookId: webhook.id,
             seq,

@@ -18,6 +18,8 @@ import {
 } from 'class-validator';
 import { SEVERITIES, type Severity, type WebhookSpec } from '@daalu/contracts';
 import type { FieldError } from '@daalu/platform/http';
+import { CUSTOM_HEADER_LIMITS, customHeadersProblems, templateProblems } from '@daalu/outbound/domain';
+import { findTextProblem, globProblem, sanitizeText } from '@daalu/shared/text';
 
 export class AlertTriggerDto {
   @IsOptional()
@@ -145,28 +147,39 @@ export class WebhookDto {
   enabled?: boolean;
 }
 
-const HEADER_NAME = /^[!#$%&'*+.^_`|~0-9A-Za-z-]{1,100}$/;
-/** Headers Daalu sets itself: a webhook may not override them. */
-const RESERVED = /^(content-type|content-length|host|user-agent|webhook-.*|x-daalu-.*|connection|transfer-encoding)$/i;
-
-/** What decorators cannot say: a trigger at all, header names and values, a template that is JSON. */
+/**
+ * What decorators cannot say: a trigger at all, an event type glob that matches in bounded time, custom
+ * headers every delivery can send (HTTP tokens for names, visible ASCII for values, none the dispatcher
+ * or the connection sets), a template within its bounds, and text that can be stored (no NUL, no lone
+ * surrogate) anywhere. Each error names its field: `headers.<Name>`, `trigger.events.type`, `url`...
+ */
 export function webhookProblems(dto: WebhookDto): FieldError[] {
   const errors: FieldError[] = [];
+  for (const [value, field] of [
+    [dto.url, 'url'],
+    [dto.description, 'description'],
+    [dto.trigger, 'trigger'],
+    [dto.template?.fields, 'template.fields'],
+  ] as const) {
+    const problem = findTextProblem(value, field);
+    if (problem) errors.push({ field: problem.path, message: problem.reason });
+  }
   if (!dto.trigger?.alerts && !dto.trigger?.proposals && !dto.trigger?.events) {
     errors.push({ field: 'trigger', message: 'give alerts, proposals and/or events (events: {} is every event)' });
   }
-  const headers = Object.entries(dto.headers ?? {});
-  if (headers.length > 20) errors.push({ field: 'headers', message: 'at most 20 custom headers' });
-  for (const [name, value] of headers) {
-    if (!HEADER_NAME.test(name)) errors.push({ field: `headers.${name}`, message: 'not a valid header name' });
-    else if (RESERVED.test(name))
-      errors.push({ field: `headers.${name}`, message: 'set by Daalu; cannot be overridden' });
-    if (typeof value !== 'string' || value.length > 4096 || /[\r\n\0]/.test(value)) {
-      errors.push({ field: `headers.${name}`, message: 'must be a string of at most 4096 characters, one line' });
-    }
-  }
-  if (dto.template && JSON.stringify(dto.template.fields).length > 20_000) {
-    errors.push({ field: 'template.fields', message: 'at most 20,000 characters of JSON' });
+  const type = dto.trigger?.events?.type;
+  const globReason = typeof type === 'string' ? globProblem(type) : null;
+  if (globReason) errors.push({ field: 'trigger.events.type', message: globReason });
+
+  const headers = dto.headers ?? {};
+  if (Object.keys(headers).length > CUSTOM_HEADER_LIMITS.maxHeaders)
+    errors.push({ field: 'headers', message: `at most ${CUSTOM_HEADER_LIMITS.maxHeaders} custom headers` });
+  for (const { name, reason } of customHeadersProblems(headers))
+    errors.push({ field: `headers.${sanitizeText(name)}`, message: reason });
+
+  if (dto.template) {
+    for (const reason of templateProblems(dto.template.fields))
+      errors.push({ field: 'template.fields', message: reason });
   }
   return errors;
 }
