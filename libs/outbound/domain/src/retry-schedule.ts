@@ -98,9 +98,10 @@ const MIN_HAND_OUT_MARGIN = 100;
 /**
  * Why a delivery whose message is handed out now is given up without another attempt, or null:
  * its window (and grace) is over, or its message went round more times than the window allows. This
- * is the bound on a delivery's hand-outs: the consumer itself redelivers without limit
- * (`max_deliver: -1`), since a delivery JetStream stops handing out would stay `pending` for ever,
- * while one given up here is recorded `failed`.
+ * is the bound on a delivery's hand-outs, kept by the worker rather than left to the consumer's
+ * `max_deliver`: a delivery JetStream stops handing out would stay `pending` for ever, with nothing
+ * recorded, while one given up here is recorded `failed`. (A consumer cap, if any, must stay above
+ * `maxHandOuts`, or it would cut in first.)
  */
 export function giveUpReason(
   schedule: RetrySchedule,

@@ -51,8 +51,8 @@ class UnsendableBody extends Error {}
  *    the delivery; what goes in a record is made storable first (sanitized, cut between characters);
  *  - a delivery past its retry window and grace, or handed out more times than its window allows
  *    (`giveUpReason`), is recorded failed without another POST. This is the bound on redeliveries
- *    of the `dispatch` consumer, which has no `max_deliver` of its own (a message JetStream stopped
- *    handing out would leave its delivery `pending` for ever).
+ *    of the `dispatch` consumer, kept here rather than by its `max_deliver` (a message JetStream
+ *    stopped handing out would leave its delivery `pending` for ever).
  */
 export class DeliveryWorker {
   private readonly openedValues = new Map<string, string>();
