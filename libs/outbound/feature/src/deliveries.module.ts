@@ -20,7 +20,7 @@ import {
   SUBJECTS,
   WorkConsumer,
 } from '@daalu/platform/jetstream';
-import { LOGGER, Metrics, type Logger } from '@daalu/platform/observability';
+import { LOGGER, Metrics, Readiness, type Logger } from '@daalu/platform/observability';
 import { ProjectionHost } from '@daalu/platform/projection';
 import { GossipRateLimiter } from '@daalu/platform/rate-limit';
 import { TenancyModule } from '@daalu/platform/tenancy';
@@ -63,6 +63,7 @@ class DeliveryConsumer implements OnApplicationBootstrap, OnModuleDestroy {
     private readonly dataSource: DataSource,
     private readonly deadLetters: DeadLetterRecorder,
     private readonly metrics: Metrics,
+    private readonly readiness: Readiness,
     @Inject(OUTBOUND_OPTIONS) private readonly options: OutboundOptions,
     @Inject(RETRY_SCHEDULE) private readonly schedule: RetrySchedule,
     @Inject(LOGGER) private readonly logger: Logger,
@@ -108,10 +109,12 @@ class DeliveryConsumer implements OnApplicationBootstrap, OnModuleDestroy {
         durable: DISPATCH_CONSUMER,
         maxInFlight: IN_FLIGHT,
         handle: (msg) => worker.handle(msg),
+        stallAfterMs: this.config.DAALU_STALL_AFTER_S * 1000,
       },
       this.deadLetters,
       this.metrics,
       this.logger,
+      this.readiness,
     );
     this.consumer.start();
     this.closer = new BatchCloser(this.dataSource, this.directory, this.publisher, this.subjects, this.logger);
