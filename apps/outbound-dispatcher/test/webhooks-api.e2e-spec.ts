@@ -125,6 +125,9 @@ describe('webhooks API', () => {
       'http://169.254.169.254/latest/meta-data',
       'http://10.0.0.1/',
       'http://[fd00::1]/',
+      // IPv4-compatible IPv6: the URL makes them [::7f00:1] and [::a00:1], which some stacks route to IPv4.
+      'http://[::127.0.0.1]/',
+      'http://[::10.0.0.1]/',
       'ftp://example.com/',
     ]) {
       const refused = await call('a', 'POST', '', { ...TICKETING, url });

@@ -3,7 +3,8 @@ import ipaddr from 'ipaddr.js';
 /**
  * Which addresses a webhook may never reach (SSRF): loopback, private (RFC 1918, unique local),
  * link-local (and with it the cloud metadata address 169.254.169.254), carrier-grade NAT, unspecified,
- * multicast and reserved ranges, and their IPv4-mapped IPv6 forms. An operator allowlist (CIDRs, e.g.
+ * multicast and reserved ranges, and their IPv4-mapped and IPv4-compatible IPv6 forms: only globally
+ * routable unicast addresses pass (IPv6: 2000::/3). An operator allowlist (CIDRs, e.g.
  * `127.0.0.0/8` for development and tests) lets chosen ranges through. Checked when a webhook is saved
  * and again on every connection (a name can resolve elsewhere by then: DNS rebinding).
  */
@@ -29,6 +30,8 @@ const REFUSED_RANGES = new Set([
   'orchid2',
   'droneRemoteIdProtocolEntityTags',
 ]);
+
+const GLOBAL_UNICAST_V6 = ipaddr.parse('2000::');
 
 export type AddressVerdict = { allowed: true } | { allowed: false; reason: string };
 
@@ -59,6 +62,11 @@ export class AddressGuard {
       return { allowed: true };
     const range = ip.range();
     if (REFUSED_RANGES.has(range)) return { allowed: false, reason: `${address} is a ${describe(range)} address` };
+    // Positively: only globally routable unicast. For IPv6 that is 2000::/3; everything else (the
+    // IPv4-compatible ::a.b.c.d, which reaches IPv4 hosts on some stacks, and ranges not yet named) is refused.
+    if (range !== 'unicast') return { allowed: false, reason: `${address} is a reserved (${range}) address` };
+    if (ip.kind() === 'ipv6' && !ip.match(GLOBAL_UNICAST_V6, 3))
+      return { allowed: false, reason: `${address} is not a global unicast IPv6 address (2000::/3)` };
     return { allowed: true };
   }
 }

@@ -89,6 +89,15 @@ describe('AddressGuard', () => {
     ['fd00::1', 'unique local'],
     ['0.0.0.0', 'unspecified'],
     ['224.0.0.1', 'reserved (multicast)'],
+    ['::127.0.0.1', 'loopback'],
+    // What a URL makes of http://[::127.0.0.1]/ and http://[::10.0.0.1]/ (IPv4-compatible forms).
+    ['::7f00:1', 'not a global unicast'],
+    ['::a00:1', 'not a global unicast'],
+    ['::a9fe:a9fe', 'not a global unicast'],
+    ['64:ff9b::127.0.0.1', 'reserved (rfc6052)'],
+    ['2002:7f00:1::', 'reserved (6to4)'],
+    ['100::1', 'reserved'],
+    ['4000::1', 'not a global unicast'],
   ])('refuses %s (%s)', (address, what) => {
     const verdict = guard.check(address);
     expect(verdict.allowed).toBe(false);
