@@ -2,4 +2,4 @@ export * from './problem';
 export * from './validate-body';
 export * from './keyset-cursor';
 export * from './publish-problem';
-export * from './storable-text';
+export * from './unsafe-input';

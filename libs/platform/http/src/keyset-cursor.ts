@@ -25,9 +25,21 @@ export function decodeCursor(text: string): KeysetCursor | undefined {
     if (!Array.isArray(value) || value.length !== 2) return undefined;
     const [at, id] = value as unknown[];
     if (typeof at !== 'string' || typeof id !== 'string' || !AT.test(at) || !UUID.test(id)) return undefined;
-    if (Number.isNaN(Date.parse(at))) return undefined;
+    if (!isStorableInstant(at)) return undefined;
     return { at, id };
   } catch {
     return undefined;
   }
+}
+
+/**
+ * Whether PostgreSQL takes the text as a timestamptz: a day on the calendar (Date.parse would roll
+ * 2026-02-30 over to March 1, PostgreSQL refuses it), a year from 1 (it has no year 0), a time Date reads.
+ */
+function isStorableInstant(at: string): boolean {
+  const [year, month, day] = [at.slice(0, 4), at.slice(5, 7), at.slice(8, 10)].map(Number);
+  if (year < 1 || month < 1 || month > 12 || day < 1) return false;
+  const leap = year % 4 === 0 && (year % 100 !== 0 || year % 400 === 0);
+  if (day > [31, leap ? 29 : 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31][month - 1]) return false;
+  return !Number.isNaN(Date.parse(at));
 }

@@ -55,6 +55,45 @@ describe('parseTimelineFilter', () => {
     expect(parseTimelineFilter({ limit: '5' }, ['limit']).errors).toEqual([]);
   });
 
+  it('keeps since and until within what PostgreSQL holds, and on the calendar', () => {
+    const fieldsOf = (value: string) =>
+      [parseTimelineFilter({ since: value }), parseTimelineFilter({ until: value })].map((r) =>
+        r.errors.map((e) => e.field),
+      );
+    for (const value of [
+      '0000-01-01',
+      '0000-12-31T23:59:59Z',
+      '0001-01-01T00:30:00+01:00',
+      '9999-12-31T23:30:00-01:00',
+      '99999-01-01',
+      '+275760-09-13',
+      '2024-02-30',
+      '2023-02-29',
+      '1900-02-29',
+      '2024-00-10',
+      '2024-13-01',
+      '2024-01-01T25:00:00Z',
+      '2024-01-01T00:00:60Z',
+      '2024-01-01T00:00:00+99:99',
+    ]) {
+      expect({ value, fields: fieldsOf(value) }).toEqual({ value, fields: [['since'], ['until']] });
+    }
+    expect(parseTimelineFilter({ since: '0000-01-01' }).errors[0].message).toMatch(/from 0001-01-01/);
+    expect(parseTimelineFilter({ since: '2024-02-30' }).errors[0].message).toMatch(/on the calendar/);
+    expect(parseTimelineFilter({ since: '0001-01-01', until: '9999-12-31T23:59:59.999Z' })).toEqual({
+      errors: [],
+      filter: {
+        payload: [],
+        since: new Date('0001-01-01T00:00:00Z'),
+        until: new Date('9999-12-31T23:59:59.999Z'),
+      },
+    });
+    expect(parseTimelineFilter({ since: '2024-02-29', until: '2000-02-29T00:00:00Z' }).errors).toEqual([
+      { field: 'until', message: 'must be after since' },
+    ]);
+    expect(parseTimelineFilter({ since: '0004-02-29' }).errors).toEqual([]);
+  });
+
   it('names a parameter holding a NUL or a lone surrogate, once, and reads it no further', () => {
     const nul = 'must not contain a NUL character (\\u0000)';
     expect(parseTimelineFilter({ q: '\u0000' }).errors).toEqual([{ field: 'q', message: nul }]);

@@ -1,9 +1,13 @@
-import { Controller, Get, Param, ParseUUIDPipe, Query, Req, UseGuards } from '@nestjs/common';
+import { Controller, Get, Param, Query, Req, UseGuards } from '@nestjs/common';
 import { DataSource } from 'typeorm';
-import { problem, ProblemException } from '@daalu/platform/http';
+import { invalidFields, problem, ProblemException } from '@daalu/platform/http';
 import { TenantGuard, type TenantRequest } from '@daalu/platform/tenancy';
 import { RuleDirectory } from '../rules/rule-directory';
-import { EventLocator, timeOfUuidV7 } from './event-locator';
+import { EventLocator, FUTURE_SLACK_MS, timeOfUuidV7 } from './event-locator';
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
+/** `?at=`: an ISO 8601 date-time with its offset, as the timeline shows `receivedAt`. */
+const ISO_DATE_TIME = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d{1,9})?)?(Z|[+-]\d{2}:?\d{2})$/;
 
 /**
  * `GET /api/v1/events/:id/evaluations`: why an event fired an alert, or did not. For each of the
@@ -20,26 +24,10 @@ export class EventEvaluationsController {
   ) {}
 
   @Get()
-  async evaluations(
-    @Req() request: TenantRequest,
-    @Param('id', new ParseUUIDPipe()) id: string,
-    @Query('at') at?: string,
-  ) {
+  async evaluations(@Req() request: TenantRequest, @Param('id') rawId: string, @Query('at') at?: string | string[]) {
     const tenantId = request.tenantId!;
-    const time = timeOfUuidV7(id) ?? (at !== undefined ? Date.parse(at) : undefined);
-    if (time === undefined || Number.isNaN(time)) {
-      throw new ProblemException(
-        problem(
-          400,
-          'event-time-needed',
-          'Event time needed',
-          'this id does not carry its time: give ?at=<receivedAt>',
-          {
-            errors: [{ field: 'at', message: 'the event’s receivedAt (ISO 8601), as the timeline shows it' }],
-          },
-        ),
-      );
-    }
+    const id = rawId.toLowerCase();
+    const time = eventTime(id, at, Date.now());
     const event = await this.locator.find(tenantId, id, time);
     if (!event) throw new ProblemException(problem(404, 'not-found', 'Not found', 'no such event on the log'));
     const evaluations = this.directory.list(tenantId).map((stored) => {
@@ -74,4 +62,51 @@ export class EventEvaluationsController {
       alerts: alerts.map((row) => ({ id: row.alert_id, ruleId: row.rule_id, state: row.state })),
     };
   }
+}
+
+/**
+ * When the event was received, to search the log around: the time a UUIDv7 id carries, else `?at=`. A
+ * 400 naming `id` or `at` when there is no such time: not a UUID, or a time no event can have yet (a
+ * UUIDv7 is minted from the gateway's clock when the event arrives, so an id from the future, such as
+ * ffffffff-ffff-7fff-bfff-ffffffffffff, is not an event id; the log cannot be searched from there either).
+ */
+export function eventTime(id: string, at: string | string[] | undefined, now: number): number {
+  if (!UUID.test(id)) {
+    throw invalidFields('invalid-id', 'Invalid id', [{ field: 'id', message: 'must be an event id (a UUID)' }]);
+  }
+  const latest = now + FUTURE_SLACK_MS;
+  const carried = timeOfUuidV7(id);
+  if (carried !== undefined) {
+    if (carried > latest) {
+      throw invalidFields('invalid-id', 'Invalid id', [
+        {
+          field: 'id',
+          message: `is a UUIDv7 stamped ${new Date(carried).toISOString()}, in the future: no event has this id`,
+        },
+      ]);
+    }
+    return carried;
+  }
+  if (at === undefined) {
+    throw new ProblemException(
+      problem(400, 'event-time-needed', 'Event time needed', 'this id does not carry its time: give ?at=<receivedAt>', {
+        errors: [{ field: 'at', message: 'the event’s receivedAt (ISO 8601), as the timeline shows it' }],
+      }),
+    );
+  }
+  const time = typeof at === 'string' && ISO_DATE_TIME.test(at) ? Date.parse(at) : NaN;
+  if (Number.isNaN(time)) {
+    throw invalidFields('invalid-query', 'Invalid query', [
+      {
+        field: 'at',
+        message: 'must be the event’s receivedAt, once, as ISO 8601 with an offset (2026-11-27T14:30:00Z)',
+      },
+    ]);
+  }
+  if (time < 0 || time > latest) {
+    throw invalidFields('invalid-query', 'Invalid query', [
+      { field: 'at', message: 'must be between 1970-01-01 and now: no event was received at any other time' },
+    ]);
+  }
+  return time;
 }

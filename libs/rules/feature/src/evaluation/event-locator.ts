@@ -7,6 +7,8 @@ import { NatsClient, STREAM_NAMES, SUBJECTS, type StreamNames } from '@daalu/pla
 const SLACK_MS = 10_000;
 const MAX_SCANNED = 20_000;
 const TIMEOUT_MS = 5_000;
+/** How far ahead of this server's clock an event's time may be (another server's clock may run ahead). */
+export const FUTURE_SLACK_MS = 60 * 60 * 1000;
 
 /** The time a UUIDv7 carries (its first 48 bits, epoch ms), or undefined for another version. */
 export function timeOfUuidV7(id: string): number | undefined {
@@ -28,10 +30,12 @@ export class EventLocator {
   ) {}
 
   async find(tenantId: string, eventId: string, around: number): Promise<EventIngested | null> {
+    // No event was received at such a time, and JetStream cannot be asked to start there.
+    if (!Number.isFinite(around) || around < 0 || around > Date.now() + FUTURE_SLACK_MS) return null;
     const consumer = await this.client.js.consumers.get(this.streams.events, {
       filter_subjects: this.subjects.event(tenantId),
       deliver_policy: DeliverPolicy.StartTime,
-      opt_start_time: new Date(around - SLACK_MS).toISOString(),
+      opt_start_time: new Date(Math.max(0, around - SLACK_MS)).toISOString(),
     });
     const deadline = Date.now() + TIMEOUT_MS;
     let scanned = 0;
