@@ -9,7 +9,21 @@ export interface RecordedRequest {
 
 export interface RecordedResponse {
   headers: Record<string, string>;
+  /** The JSON the gateway answered; the text cut at a few KiB when it was longer (then `truncated`). */
   body: unknown;
+  truncated?: boolean;
+}
+
+/**
+ * Rejected requests of one status that were counted but not stored (past the first few of a minute),
+ * over a span of time: "and 50,000 more 429s".
+ */
+export interface SuppressedRequests {
+  status: number;
+  count: number;
+  /** The first and the last of them (ISO 8601). */
+  from: string;
+  to: string;
 }
 
 /** One POST to the ingest endpoint, for the webhook detail page (the key is never stored). */

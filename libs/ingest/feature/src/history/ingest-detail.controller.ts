@@ -5,6 +5,9 @@ import type { RecordedRequest, RecordedResponse } from '@daalu/ingest/data-acces
 import { INGEST_OPTIONS, type IngestOptions } from '../shared/ingest-options';
 import { InboundHistory } from './inbound-history';
 
+/** Requests the page shows. */
+const PAGE_SIZE = 100;
+
 /** GET /api/v1/ingest: the inbound side of the webhook detail page. */
 @Controller('api/v1/ingest')
 @UseGuards(TenantGuard)
@@ -18,7 +21,8 @@ export class IngestDetailController {
   @Get()
   async detail(@Req() request: TenantRequest) {
     const tenant = this.directory.tenant(request.tenantId!)!;
-    const requests = (await this.history.latest(tenant.id)).map((row) => ({
+    const rows = await this.history.latest(tenant.id, PAGE_SIZE);
+    const requests = rows.map((row) => ({
       id: row.id,
       receivedAt: row.receivedAt.toISOString(),
       method: row.method,
@@ -36,6 +40,12 @@ export class IngestDetailController {
       rateLimit: tenant.rateLimit ?? { perSecond: this.options.ratePerSecond, burst: this.options.rateBurst },
       lastRequest: requests[0] ?? null,
       requests,
+      // Rejected requests counted but not stored ("and 50,000 more 429s"), over the span the page shows:
+      // since its oldest request when it is full, else all that is kept.
+      suppressed: await this.history.suppressed(
+        tenant.id,
+        rows.length === PAGE_SIZE ? rows[rows.length - 1].receivedAt : undefined,
+      ),
     };
   }
 }
