@@ -11,7 +11,9 @@ export default defineConfig({
   build: {
     outDir: resolve(__dirname, '../../dist/apps/console'),
     emptyOutDir: true,
-    sourcemap: true,
+    // No source maps in the build: nothing here reads them, and the origin would not serve them anyway
+    // (apps/origin/src/console-files.ts answers 404 for any .map).
+    sourcemap: false,
     // The initial JS must stay small (< 250 KB gzip): pages load on demand.
     chunkSizeWarningLimit: 400,
   },

@@ -1,7 +1,7 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { plainToInstance } from 'class-transformer';
 import pino from 'pino';
+import { loadConfig } from '@daalu/platform/config';
 import { OriginConfig } from './config';
 import { buildOriginServer } from './origin-server';
 
@@ -19,7 +19,7 @@ describe('the origin’s readiness', () => {
   async function origin(readyRequiresUpstreams: 'true' | 'false') {
     const [ready, unready] = [await upstream(200), await upstream(503)];
     servers.push(ready.server, unready.server);
-    const config = plainToInstance(OriginConfig, {
+    const config = loadConfig(OriginConfig, {
       DAALU_GATEWAY_URL: ready.url,
       DAALU_TIMELINE_URL: ready.url,
       DAALU_RULES_URL: unready.url,
