@@ -188,6 +188,8 @@ describe('pods', () => {
       if (app === 'origin') {
         // The origin answers readiness for itself: one unready app must not take the console down too.
         expect(find(defaults, 'ConfigMap', name(app)).data.DAALU_READY_REQUIRES_UPSTREAMS).toBe('false');
+        // Behind the Ingress controller, the per-client caps count the forwarded client, not the controller.
+        expect(find(defaults, 'ConfigMap', name(app)).data.DAALU_ORIGIN_TRUST_PROXY).toMatch(/^10\.0\.0\.0\/8,/);
         continue; // and it has no drain of its own to wait for
       }
       const graceMs = Number(find(defaults, 'ConfigMap', name(app)).data.DAALU_SHUTDOWN_GRACE_MS);
