@@ -1,7 +1,5 @@
+import { nestedJson } from '@daalu/testing';
 import { GatewayHarness, OPERATOR_TOKEN, type Gateway } from './gateway-harness';
-
-/** `{"a":[[[ … ]]]}`, `levels` objects and arrays deep in all. */
-const nested = (levels: number) => `{"a":${'['.repeat(levels - 1)}${']'.repeat(levels - 1)}}`;
 
 /** The gateway's Nest routes under hostile bodies and queries: a 400 naming the field, never a 500. */
 describe('gateway API under hostile bodies and queries', () => {
@@ -27,7 +25,7 @@ describe('gateway API under hostile bodies and queries', () => {
       const response = await fetch(`${gateway.url}${path}`, {
         method: path.endsWith('rate-limit') ? 'PUT' : 'POST',
         headers: { authorization: `Bearer ${authorization}`, 'content-type': 'application/json' },
-        body: nested(100_000),
+        body: nestedJson(100_000),
       });
       expect({ path, status: response.status }).toEqual({ path, status: 400 });
       expect(response.headers.get('content-type')).toMatch(/^application\/problem\+json/);

@@ -2,6 +2,7 @@ import { appEnv, appTestServices } from '@daalu/platform/jetstream/testing';
 import {
   aTenantWithApiToken,
   freePort,
+  nestedJson,
   startReadyProcess,
   type AppProcess,
   type TestDatabase,
@@ -9,9 +10,6 @@ import {
 } from '@daalu/testing';
 
 const SCRIPT = 'apps/outbound-dispatcher/src/main.js';
-
-/** `{"a":[[[ … ]]]}`, `levels` objects and arrays deep in all. */
-const nested = (levels: number) => `{"a":${'['.repeat(levels - 1)}${']'.repeat(levels - 1)}}`;
 
 /**
  * Bodies and queries an attacker sends the webhooks API (the dispatcher as its own process, over real
@@ -50,7 +48,7 @@ describe('webhooks API under hostile bodies and queries', () => {
       const response = await fetch(`${base}${path}`, {
         method,
         headers: { ...auth, 'content-type': 'application/json' },
-        body: nested(100_000),
+        body: nestedJson(100_000),
       });
       expect({ path, status: response.status }).toEqual({ path, status: 400 });
       expect(response.headers.get('content-type')).toMatch(/^application\/problem\+json/);

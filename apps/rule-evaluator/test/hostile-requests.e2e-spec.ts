@@ -1,25 +1,18 @@
-import { request as httpRequest } from 'node:http';
 import { v7 as uuidv7 } from 'uuid';
 import { appEnv, appTestServices } from '@daalu/platform/jetstream/testing';
 import {
   aTenantWithApiToken,
   freePort,
+  nestedJson,
+  rawRequest,
   startReadyProcess,
   type AppProcess,
+  type RawAnswer,
   type TestDatabase,
   type TestNats,
 } from '@daalu/testing';
 
 const SCRIPT = 'apps/rule-evaluator/src/main.js';
-
-interface Answer {
-  status: number;
-  contentType: string;
-  body: { errors?: Array<{ field: string; message: string }>; [key: string]: unknown };
-}
-
-/** `{"a":[[[ … ]]]}`, `levels` objects and arrays deep in all. */
-const nested = (levels: number) => `{"a":${'['.repeat(levels - 1)}${']'.repeat(levels - 1)}}`;
 
 /**
  * What an attacker sends the rule evaluator's API (the app as its own process, over real NATS and
@@ -32,39 +25,10 @@ describe('rule evaluator API under hostile requests', () => {
   let port: number;
   let token: string;
 
-  /** The path and query go byte for byte as written (no client-side re-encoding). */
-  function call(method: string, path: string, body?: string): Promise<Answer> {
-    return new Promise((resolve, reject) => {
-      const req = httpRequest(
-        {
-          host: '127.0.0.1',
-          port,
-          path,
-          method,
-          headers: {
-            authorization: `Bearer ${token}`,
-            ...(body !== undefined ? { 'content-type': 'application/json' } : {}),
-          },
-        },
-        (res) => {
-          const chunks: Buffer[] = [];
-          res.on('data', (chunk: Buffer) => chunks.push(chunk));
-          res.on('end', () => {
-            const text = Buffer.concat(chunks).toString('utf8');
-            resolve({
-              status: res.statusCode ?? 0,
-              contentType: String(res.headers['content-type'] ?? ''),
-              body: text ? (JSON.parse(text) as Answer['body']) : {},
-            });
-          });
-        },
-      );
-      req.on('error', reject);
-      req.end(body);
-    });
-  }
+  const call = (method: string, path: string, body?: string) =>
+    rawRequest(port, method, path, { authorization: `Bearer ${token}` }, body);
 
-  async function expectBad(method: string, path: string, field: string | RegExp, body?: string): Promise<Answer> {
+  async function expectBad(method: string, path: string, field: string | RegExp, body?: string): Promise<RawAnswer> {
     const answer = await call(method, path, body);
     expect({ path, status: answer.status }).toEqual({ path, status: 400 });
     expect(answer.contentType).toMatch(/^application\/problem\+json/);
@@ -98,11 +62,11 @@ describe('rule evaluator API under hostile requests', () => {
       ['POST', '/api/v1/proposals'],
       ['POST', `/api/v1/proposals/${uuidv7()}/reject`],
     ]) {
-      const answer = await expectBad(method, path, deepField, nested(100_000));
+      const answer = await expectBad(method, path, deepField, nestedJson(100_000));
       expect(answer.body.errors?.[0].message).toMatch(/at most 64 levels/);
     }
     // 64 levels is within the limit: the DTO judges it (an unknown field, or a missing one), no longer the edge.
-    const within = await call('POST', '/api/v1/alert-rules', nested(64));
+    const within = await call('POST', '/api/v1/alert-rules', nestedJson(64));
     expect(within.status).toBe(400);
     expect(within.body.errors?.map((error) => error.field)).not.toContainEqual(expect.stringMatching(deepField));
   });

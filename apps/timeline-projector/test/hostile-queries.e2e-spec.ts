@@ -1,4 +1,3 @@
-import { request as httpRequest } from 'node:http';
 import { EventIngestedCodec } from '@daalu/contracts';
 import { anIngestedEvent } from '@daalu/contracts/testing';
 import { JetStreamPublisher } from '@daalu/platform/jetstream';
@@ -7,6 +6,7 @@ import {
   aTenantWithApiToken,
   eventually,
   freePort,
+  rawRequest,
   startReadyProcess,
   type AppProcess,
   type TestDatabase,
@@ -14,12 +14,6 @@ import {
 } from '@daalu/testing';
 
 const SCRIPT = 'apps/timeline-projector/src/main.js';
-
-interface Answer {
-  status: number;
-  contentType: string;
-  body: { errors?: Array<{ field: string; message: string }>; items?: unknown[]; [key: string]: unknown };
-}
 
 /**
  * Queries an attacker sends to GET /api/v1/events and /stream: each is a 400 problem naming the
@@ -32,34 +26,7 @@ describe('timeline API under hostile queries', () => {
   let port: number;
   let token: string;
 
-  /** A GET with the path and query sent byte for byte as written (no client-side re-encoding). */
-  function get(path: string): Promise<Answer> {
-    return new Promise((resolve, reject) => {
-      const req = httpRequest(
-        { host: '127.0.0.1', port, path, method: 'GET', headers: { authorization: `Bearer ${token}` } },
-        (res) => {
-          const chunks: Buffer[] = [];
-          // The stream answers 200 and stays open: its status is all we need.
-          if (res.statusCode === 200 && res.headers['content-type']?.includes('text/event-stream')) {
-            res.destroy();
-            resolve({ status: 200, contentType: String(res.headers['content-type']), body: {} });
-            return;
-          }
-          res.on('data', (chunk: Buffer) => chunks.push(chunk));
-          res.on('end', () => {
-            const text = Buffer.concat(chunks).toString('utf8');
-            resolve({
-              status: res.statusCode ?? 0,
-              contentType: String(res.headers['content-type'] ?? ''),
-              body: text ? (JSON.parse(text) as Answer['body']) : {},
-            });
-          });
-        },
-      );
-      req.on('error', reject);
-      req.end();
-    });
-  }
+  const get = (path: string) => rawRequest(port, 'GET', path, { authorization: `Bearer ${token}` });
 
   async function expectBadParameter(path: string, field: string): Promise<void> {
     const answer = await get(path);

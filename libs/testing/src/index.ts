@@ -9,3 +9,4 @@ export * from './app-process';
 export * from './sse-client';
 export * from './tenant-token';
 export * from './private-postgres';
+export * from './raw-http';
