@@ -4,6 +4,9 @@ import { createLogger } from '@daalu/platform/observability';
 import { OriginConfig } from './config';
 import { buildOriginServer } from './origin-server';
 
+/** How long in-flight requests may take to finish at shutdown (ms). */
+const SHUTDOWN_GRACE_MS = 5_000;
+
 async function main(): Promise<void> {
   let config: OriginConfig;
   try {
@@ -19,7 +22,20 @@ async function main(): Promise<void> {
   logger.info({ url }, 'origin listening');
   const shutdown = async () => {
     markShuttingDown();
+    // In-flight requests get the grace period; then whatever is still open (a client holding a
+    // keep-alive connection or a stream) is cut, and a close that still hangs ends the process anyway.
+    const cut = setTimeout(() => {
+      logger.warn('shutdown grace over: closing the connections still open');
+      app.server.closeAllConnections();
+    }, SHUTDOWN_GRACE_MS);
+    const exit = setTimeout(() => {
+      logger.error('origin did not close in time; exiting');
+      process.exit(1);
+    }, 2 * SHUTDOWN_GRACE_MS);
+    cut.unref();
+    exit.unref();
     await app.close();
+    logger.info('origin shut down');
     process.exit(0);
   };
   process.once('SIGTERM', shutdown);
