@@ -279,6 +279,9 @@ describe('console: timeline', () => {
     await harness.ingest({ type: 'live.first', source: 'test', summary: 'first live event' });
     await listed('type=live.*', 1);
     const page = await open('/timeline?type=live.*');
+    // The first load's stream is open (rows come once it has said where it starts): only the reload's
+    // stream is counted below, however late a busy machine issued the first one.
+    await rows(page).first().waitFor();
     const streams: Array<Record<string, string>> = [];
     page.on('request', (request) => {
       if (request.url().includes('/api/v1/events/stream')) streams.push(request.headers());
