@@ -364,6 +364,7 @@ describe('console: timeline', () => {
     await page.waitForURL((url) => !url.pathname.startsWith('/sign-in'));
     await page.goto(`${harness.origin}/timeline?type=resume.*`);
     await page.getByText('Live updates dropped; reconnecting in 3 s (nothing is missed meanwhile).').waitFor();
+    await rows(page).first().waitFor(); // the list, read after the stream said where it starts, may still be loading
     expect(await summaries(page)).toEqual(['before the drop']);
 
     // An event lands while the stream is down; the reconnect asks for what came after the last id.
