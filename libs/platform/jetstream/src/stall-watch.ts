@@ -10,6 +10,8 @@ export const STALL_AFTER_MS = Symbol('STALL_AFTER_MS');
 export class StallWatch {
   private position = Number.NaN;
   private movedAt: number;
+  /** The last `check`'s answer. */
+  verdict = false;
 
   constructor(
     private readonly stallAfterMs: number,
@@ -37,6 +39,17 @@ export class StallWatch {
   /** Counts as a move without a position (a work consumer finished a message). */
   moved(): void {
     this.movedAt = this.now();
+  }
+
+  /**
+   * The periodic verdict: whether stalled now, calling `onStalled` once when it turns stalled (one log
+   * line per stall, not one per check). `verdict` keeps the answer for readiness in between.
+   */
+  check(onStalled: () => void): boolean {
+    const stalled = this.stalled();
+    if (stalled && !this.verdict) onStalled();
+    this.verdict = stalled;
+    return stalled;
   }
 
   stalled(now = this.now()): boolean {

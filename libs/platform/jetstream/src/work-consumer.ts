@@ -47,7 +47,6 @@ export class WorkConsumer {
   private watch?: NodeJS.Timeout;
   private warnedAt = 0;
   private readonly stall: StallWatch;
-  private stalled = false;
 
   constructor(
     private readonly client: NatsClient,
@@ -60,7 +59,7 @@ export class WorkConsumer {
     this.slots = new Semaphore(options.maxInFlight);
     this.stall = new StallWatch(options.stallAfterMs ?? 0);
     readiness?.register(`consumer ${options.durable}`, () =>
-      this.stalled
+      this.stall.verdict
         ? { ok: false, detail: `stalled: messages wait and none finished for ${this.stall.stillForMs} ms` }
         : { ok: true },
     );
@@ -131,10 +130,9 @@ export class WorkConsumer {
     } catch (error) {
       this.logger.debug({ err: error, consumer: durable }, 'consumer info unavailable');
     }
-    const stalled = this.stall.stalled();
-    if (stalled && !this.stalled)
-      this.logger.error({ consumer: durable, stillForMs: this.stall.stillForMs }, 'consumer stalled: messages wait');
-    this.stalled = stalled;
+    const stalled = this.stall.check(() =>
+      this.logger.error({ consumer: durable, stillForMs: this.stall.stillForMs }, 'consumer stalled: messages wait'),
+    );
     this.metrics.consumerStalled.set({ consumer: durable }, stalled ? 1 : 0);
   }
 

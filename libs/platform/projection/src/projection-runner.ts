@@ -91,7 +91,6 @@ export class ProjectionRunner<M> {
   private lastSequence = 0;
   private pending = 0;
   private readonly stall: StallWatch;
-  private stalled = false;
   private watchTimer?: NodeJS.Timeout;
   /** Messages applied since this runner started (for rebuild progress). */
   appliedSinceStart = 0;
@@ -116,7 +115,7 @@ export class ProjectionRunner<M> {
       name: this.projection.name,
       role: this.role,
       caughtUp: this.caughtUp,
-      stalled: this.stalled,
+      stalled: this.stall.verdict,
       lastSequence: this.lastSequence,
       pending: this.pending,
     };
@@ -386,10 +385,7 @@ export class ProjectionRunner<M> {
     await this.deadLetters.record(name, msg, reason);
     this.metrics.messagesHandled.inc({ consumer: name, outcome: 'dead_lettered' });
     await this.dataSource.transaction((manager) => this.applyInTransaction(manager, [], msg.seq));
-    this.lastSequence = Math.max(this.lastSequence, msg.seq);
-    this.metrics.projectionSequence.set({ projection: name }, this.lastSequence);
-    this.setPending(msg.info.pending);
-    if (msg.info.pending === 0) this.caughtUp = true;
+    this.committedUpTo(msg);
   }
 
   /** Reads the backlog (for the lag metric and the stall check): waiting = not yet delivered + unacked. */
@@ -407,13 +403,12 @@ export class ProjectionRunner<M> {
         this.logger.debug({ err: error }, 'consumer info unavailable');
       }
     }
-    const stalled = this.stall.stalled();
-    if (stalled && !this.stalled)
+    const stalled = this.stall.check(() =>
       this.logger.error(
         { lastSequence: this.lastSequence, pending: this.pending, stillForMs: this.stall.stillForMs },
         'projection stalled: messages wait and its position has not moved',
-      );
-    this.stalled = stalled;
+      ),
+    );
     this.metrics.consumerStalled.set({ consumer: name }, stalled ? 1 : 0);
   }
 
@@ -449,15 +444,11 @@ export class ProjectionRunner<M> {
       this.applyInTransaction(manager, decoded, maxSequence),
     );
     stopTimer();
-    this.lastSequence = Math.max(this.lastSequence, maxSequence);
     this.appliedSinceStart += applied;
-    this.metrics.projectionSequence.set({ projection: name }, this.lastSequence);
     this.metrics.messagesHandled.inc({ consumer: name, outcome: 'applied' }, applied);
     if (batch.length > applied)
       this.metrics.messagesHandled.inc({ consumer: name, outcome: 'skipped' }, batch.length - applied);
-    const last = batch[batch.length - 1].msg;
-    this.setPending(last.info.pending);
-    if (last.info.pending === 0) this.caughtUp = true;
+    this.committedUpTo(batch[batch.length - 1].msg);
   }
 
   /** Locks the checkpoint row, applies only what is newer than it, and moves it: all or nothing. */
@@ -488,6 +479,14 @@ export class ProjectionRunner<M> {
       );
     }
     return fresh.length;
+  }
+
+  /** After a commit that moved the checkpoint to `last` (the batch's last message): position, lag, caught up. */
+  private committedUpTo(last: JsMsg): void {
+    this.lastSequence = Math.max(this.lastSequence, last.seq);
+    this.metrics.projectionSequence.set({ projection: this.projection.name }, this.lastSequence);
+    this.setPending(last.info.pending);
+    if (last.info.pending === 0) this.caughtUp = true;
   }
 
   private setPending(pending: number): void {

@@ -30,7 +30,6 @@ export abstract class ConfigFactsFollower implements OnApplicationBootstrap, OnM
   private messages?: ConsumerMessages;
   private readonly abort = new AbortController();
   private stall?: StallWatch;
-  private stalled = false;
   private watchTimer?: NodeJS.Timeout;
   // Property injection, so that every subclass gets them without passing them on.
   @Optional() @Inject(DeadLetterRecorder) private readonly deadLetters?: DeadLetterRecorder;
@@ -47,7 +46,7 @@ export abstract class ConfigFactsFollower implements OnApplicationBootstrap, OnM
     readiness.register(name, () => {
       if (!this.caughtUp)
         return { ok: false, detail: `loading ${name}: at ${this.lastSequence} of ${this.targetSequence}` };
-      if (this.stalled) return { ok: false, detail: `${name} stalled at ${this.lastSequence}` };
+      if (this.stall?.verdict) return { ok: false, detail: `${name} stalled at ${this.lastSequence}` };
       return { ok: true };
     });
   }
@@ -135,9 +134,9 @@ export abstract class ConfigFactsFollower implements OnApplicationBootstrap, OnM
     } catch (error) {
       this.logger.debug({ err: error }, 'config stream info unavailable');
     }
-    const stalled = this.stall?.stalled() ?? false;
-    if (stalled && !this.stalled) this.logger.error({ follower: this.name, at: this.lastSequence }, 'follower stalled');
-    this.stalled = stalled;
+    const stalled =
+      this.stall?.check(() => this.logger.error({ follower: this.name, at: this.lastSequence }, 'follower stalled')) ??
+      false;
     this.metrics?.consumerStalled.set({ consumer: this.name }, stalled ? 1 : 0);
   }
 }
