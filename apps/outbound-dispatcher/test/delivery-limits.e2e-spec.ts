@@ -1,5 +1,3 @@
-import { createServer } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { EventIngestedCodec, type EventIngested } from '@daalu/contracts';
 import { anIngestedEvent } from '@daalu/contracts/testing';
 import { JetStreamPublisher } from '@daalu/platform/jetstream';
@@ -14,7 +12,7 @@ import {
   type TestDatabase,
   type TestNats,
 } from '@daalu/testing';
-import { closeReceivers, receiver, track, type Received } from './loopback-receiver';
+import { closeReceivers, receiver, type Received } from './loopback-receiver';
 
 const SCRIPT = 'apps/outbound-dispatcher/src/main.js';
 /** What the history keeps of a request body (UTF-16 units). */
@@ -187,24 +185,14 @@ describe('delivery limits', () => {
   });
 
   it('records a receiver answering with a NUL byte: delivered, the webhook-id arriving once', async () => {
-    const received: Received[] = [];
-    const server = track(
-      createServer((req, res) => {
-        const chunks: Buffer[] = [];
-        req.on('data', (chunk: Buffer) => chunks.push(chunk));
-        req.on('end', () => {
-          const raw = Buffer.concat(chunks);
-          received.push({ headers: req.headers, raw, body: raw.toString('utf8'), at: Date.now() });
-          res.writeHead(200, { 'X-Latin': Buffer.from('caf\xe9', 'latin1').toString('latin1') });
-          res.end(Buffer.from([0x6f, 0x6b, 0x00, 0x20, 0xff, 0xfe]));
-        });
-      }),
-    );
-    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-    const created = await webhook(tenants.a, {
-      url: `http://127.0.0.1:${(server.address() as AddressInfo).port}/nul`,
-      trigger: { events: { type: 'nul.*' } },
-    });
+    const target = await receiver([
+      {
+        status: 200,
+        headers: { 'X-Latin': Buffer.from('caf\xe9', 'latin1').toString('latin1') },
+        body: Buffer.from([0x6f, 0x6b, 0x00, 0x20, 0xff, 0xfe]),
+      },
+    ]);
+    const created = await webhook(tenants.a, { url: target.url, trigger: { events: { type: 'nul.*' } } });
     await publish(anIngestedEvent(tenants.a.id, { type: 'nul.reply' }));
     await eventually(
       () => deliveries(created.id),
@@ -212,7 +200,7 @@ describe('delivery limits', () => {
       { what: 'recorded as delivered' },
     );
     await settle(2000);
-    expect(received).toHaveLength(1);
+    expect(target.received).toHaveLength(1);
     expect(await deliveries(created.id)).toEqual([expect.objectContaining({ state: 'delivered', attempts: 1 })]);
     const [attempt] = await attempts(created.id);
     expect(attempt.response.body).toBe('ok\ufffd \ufffd\ufffd');

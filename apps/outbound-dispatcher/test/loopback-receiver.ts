@@ -10,8 +10,8 @@ export interface Received {
   at: number;
 }
 
-/** What the receiver answers: a status, or a status with headers (e.g. Retry-After). */
-export type Answer = number | { status: number; headers?: Record<string, string> };
+/** What the receiver answers: a status, or a status with headers (e.g. Retry-After) and a body ('ok'). */
+export type Answer = number | { status: number; headers?: Record<string, string>; body?: Buffer | string };
 
 const open = new Set<Server>();
 
@@ -41,8 +41,8 @@ export async function receiver(answers: Answer[] = [200]) {
         const raw = Buffer.concat(chunks);
         received.push({ headers: req.headers, raw, body: raw.toString('utf8'), at: Date.now() });
         const answer = answers[Math.min(received.length - 1, answers.length - 1)];
-        const { status, headers } = typeof answer === 'number' ? { status: answer, headers: undefined } : answer;
-        res.writeHead(status, headers).end('ok');
+        const { status, headers, body = 'ok' } = typeof answer === 'number' ? { status: answer } : answer;
+        res.writeHead(status, headers).end(body);
       });
     }),
   );

@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { Client } from 'pg';
+import { postgresAnswers } from '@daalu/dev/local-services';
 import { freePort } from './free-port';
 import { eventually } from './wait';
 
@@ -66,18 +67,7 @@ export async function startPrivatePostgres(): Promise<PrivatePostgres> {
   const options = `-p ${port} -k ${dir} -c listen_addresses=127.0.0.1 -c fsync=off -c max_connections=200`;
   const url = `postgres://postgres@127.0.0.1:${port}/postgres`;
   const databaseUrl = `postgres://postgres@127.0.0.1:${port}/${PRIVATE_POSTGRES_DATABASE}`;
-  const answers = async () => {
-    const client = new Client({ connectionString: url, connectionTimeoutMillis: 1000 });
-    try {
-      await client.connect();
-      await client.query('SELECT 1');
-      return true;
-    } catch {
-      return false;
-    } finally {
-      await client.end().catch(() => undefined);
-    }
-  };
+  const answers = () => postgresAnswers(url, 1000);
   const running = () => existsSync(join(data, 'postmaster.pid'));
 
   const start = async () => {
