@@ -58,7 +58,7 @@ describe('npm start launcher', () => {
       expect(created.status).toBe(201);
       const { ingestKey, apiToken } = (await created.json()) as { ingestKey: string; apiToken: string };
       const tenantAuth = { authorization: `Bearer ${apiToken}` };
-      // SPEC.md's "disk over 90%" rule, which the page's own example event matches.
+      // The documented "disk over 90%" rule (docs/rules.md), which the page's own example event matches.
       const rule = await fetch(`${origin}/api/v1/alert-rules`, {
         method: 'POST',
         headers: { ...tenantAuth, 'content-type': 'application/json' },

@@ -14,7 +14,7 @@ import {
 
 const SCRIPT = 'apps/rule-evaluator/src/main.js';
 
-/** The SPEC.md examples, as a tenant would send them. */
+/** The documented example rules (docs/rules.md), as a tenant would send them. */
 const DISK_RULE = {
   name: 'disk over 90%',
   kind: 'match',

@@ -35,7 +35,7 @@ export const MatchSpecSchema = Type.Object(
 export type MatchSpec = Static<typeof MatchSpecSchema>;
 
 /**
- * An alert rule as the tenant wrote it (the public API's shape, see SPEC.md):
+ * An alert rule as the tenant wrote it (the public API's shape, see docs/rules.md):
  *  - `match`: an alert fires when an event matches (optionally at least `threshold.count` matches within
  *    `threshold.windowSeconds`, counted per `groupBy` value); it resolves on an event matching
  *    `resolve.match`, or after `resolve.quietSeconds` without a match;

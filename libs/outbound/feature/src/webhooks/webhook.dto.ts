@@ -110,7 +110,7 @@ export class BatchDto {
   maxSeconds: number;
 }
 
-/** The body of POST and PUT /api/v1/webhooks (SPEC.md's "Outbound webhook"). */
+/** The body of POST and PUT /api/v1/webhooks (docs/outbound.md). */
 export class WebhookDto {
   @IsString()
   @MaxLength(2048)

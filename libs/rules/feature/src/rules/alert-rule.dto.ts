@@ -110,7 +110,7 @@ export class ResolveDto {
   quietSeconds?: number;
 }
 
-/** The body of POST and PUT /api/v1/alert-rules (SPEC.md's "Alert rule" shapes). */
+/** The body of POST and PUT /api/v1/alert-rules (the shapes in docs/rules.md). */
 export class AlertRuleDto {
   @IsString()
   @IsNotEmpty()
