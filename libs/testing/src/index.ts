@@ -10,3 +10,4 @@ export * from './sse-client';
 export * from './tenant-token';
 export * from './private-postgres';
 export * from './raw-http';
+export * from './message-contract-check';
