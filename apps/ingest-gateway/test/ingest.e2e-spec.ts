@@ -223,7 +223,8 @@ describe('POST /api/v1/events (ingest gateway over real NATS and PostgreSQL)', (
     const big = JSON.stringify({ ...PAGE_EXAMPLE, payload: { blob: 'x'.repeat(1024 * 1024) } });
     const tooLarge = await post(events, big, withKey());
     expect(tooLarge.status).toBe(413);
-    expect(tooLarge.body.detail).toMatch(/1 MiB/);
+    // 1 MiB, or less against a NATS with a smaller max_payload (body-limits.e2e-spec.ts has the exact limits).
+    expect(tooLarge.body.detail).toMatch(/^the body is larger than /);
     const text = await fetch(events, {
       method: 'POST',
       headers: { ...withKey(), 'content-type': 'text/plain' },

@@ -1,5 +1,6 @@
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { mkdirSync } from 'node:fs';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { natsAnswers, waitFor } from './probe';
 
 /** Finds a nats-server binary on the PATH (or in /usr/sbin, where Debian puts it). */
@@ -12,6 +13,13 @@ export function findNatsServer(): string | null {
 }
 
 /**
+ * The largest message (payload and headers) the NATS servers Daalu starts take: an event of 1 MiB
+ * becomes a fact a little larger, and a dead letter wraps a message with its reason. NATS's default,
+ * 1 MiB, is too small for the first; docker compose and the Helm values set the same.
+ */
+export const NATS_MAX_PAYLOAD = 4 * 1024 * 1024;
+
+/**
  * A nats-server with JetStream that this process starts and can stop and start again on the same port
  * and store directory (used by `npm start` on a laptop, and by tests that restart NATS mid-stream).
  */
@@ -22,6 +30,8 @@ export class NatsServerProcess {
     readonly binary: string,
     readonly port: number,
     readonly storeDir: string,
+    /** The server's max_payload (bytes); NATS's own default is 1 MiB. */
+    readonly maxPayload = NATS_MAX_PAYLOAD,
   ) {}
 
   get url(): string {
@@ -30,9 +40,11 @@ export class NatsServerProcess {
 
   async start(): Promise<void> {
     mkdirSync(this.storeDir, { recursive: true });
-    this.child = spawn(this.binary, ['-a', '127.0.0.1', '-p', String(this.port), '-js', '-sd', this.storeDir], {
-      stdio: 'ignore',
-    });
+    // max_payload has no command-line flag: it goes in a config file; the flags after it take precedence.
+    const configFile = join(this.storeDir, 'daalu-nats.conf');
+    writeFileSync(configFile, `max_payload: ${this.maxPayload}\n`);
+    const args = ['-c', configFile, '-a', '127.0.0.1', '-p', String(this.port), '-js', '-sd', this.storeDir];
+    this.child = spawn(this.binary, args, { stdio: 'ignore' });
     await waitFor(`nats-server on port ${this.port}`, () => natsAnswers(this.url, 500), 15_000);
   }
 

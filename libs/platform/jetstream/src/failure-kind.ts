@@ -1,3 +1,5 @@
+import { MessageTooLargeError } from './jetstream-publisher';
+
 /**
  * Sorts a consumer's failures into the two kinds the poison policy treats differently:
  *  - transient: the infrastructure is (briefly) unavailable (PostgreSQL restarting, a dropped connection,
@@ -6,6 +8,7 @@
  *    on it). Retrying it would only stop the whole stream behind it, so it is isolated and set aside.
  */
 export function isTransientError(error: unknown): boolean {
+  if (error instanceof MessageTooLargeError) return false; // the same message is refused the same way
   for (let cause = error, depth = 0; cause && depth < 5; depth++) {
     const { code, name, message } = cause as { code?: unknown; name?: unknown; message?: unknown };
     if (typeof code === 'string') {

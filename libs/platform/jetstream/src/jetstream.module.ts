@@ -73,6 +73,7 @@ export class JetStreamModule implements OnApplicationShutdown {
               client.js,
               options.publishTimeoutMs ?? 2000,
               new PipelinedPublisher(client.nc, options.publishTimeoutMs ?? 2000),
+              () => client.maxPayload,
             ),
         },
         {

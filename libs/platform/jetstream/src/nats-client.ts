@@ -65,6 +65,11 @@ export class NatsClient {
     return this.connected && !this.nc.isClosed();
   }
 
+  /** The largest message (payload and headers) the connected server takes; NATS's default is 1 MiB. */
+  get maxPayload(): number | undefined {
+    return this.nc.info?.max_payload;
+  }
+
   onReconnect(listener: ReconnectListener): () => void {
     this.reconnectListeners.add(listener);
     return () => this.reconnectListeners.delete(listener);

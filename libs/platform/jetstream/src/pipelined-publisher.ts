@@ -1,6 +1,6 @@
 import { createInbox, type Msg, type MsgHdrs, type NatsConnection, type Subscription } from '@nats-io/nats-core';
 import type { PubAck } from '@nats-io/jetstream';
-import { PublishFailedError } from './jetstream-publisher';
+import { isTooLargeForJetStream, MessageTooLargeError, PublishFailedError } from './jetstream-publisher';
 
 interface Pending {
   resolve(ack: PubAck): void;
@@ -65,7 +65,9 @@ export class PipelinedPublisher {
         const entry = this.pending.get(id);
         this.pending.delete(id);
         entry?.reject(
-          new PublishFailedError(`publish to ${subject} failed: ${(error as Error).message}`, { cause: error }),
+          isTooLargeForJetStream(error)
+            ? new MessageTooLargeError(subject, undefined, undefined)
+            : new PublishFailedError(`publish to ${subject} failed: ${(error as Error).message}`, { cause: error }),
         );
       }
     }
@@ -91,8 +93,10 @@ export class PipelinedPublisher {
       return;
     }
     try {
-      const ack = msg.json<PubAck & { error?: { code: number; description: string } }>();
-      if (ack.error) entry.reject(new PublishFailedError(`JetStream refused: ${ack.error.description}`));
+      const ack = msg.json<PubAck & { error?: { code: number; err_code?: number; description: string } }>();
+      if (ack.error && isTooLargeForJetStream({ code: ack.error.err_code }))
+        entry.reject(new MessageTooLargeError(ack.stream ?? 'the stream', undefined, undefined));
+      else if (ack.error) entry.reject(new PublishFailedError(`JetStream refused: ${ack.error.description}`));
       else entry.resolve({ stream: ack.stream, seq: ack.seq, duplicate: ack.duplicate === true, domain: ack.domain });
     } catch (error) {
       entry.reject(new PublishFailedError(`unreadable JetStream ack: ${(error as Error).message}`));

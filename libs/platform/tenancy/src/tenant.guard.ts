@@ -23,6 +23,13 @@ export const unauthorized = () =>
     { 'WWW-Authenticate': 'Bearer' },
   );
 
+/** Right after a start the token may be one not loaded yet: a 503 to retry, not a 401 to give up on. */
+export const stillLoading = () =>
+  new ProblemException(
+    problem(503, 'starting', 'Service unavailable', 'this service is still loading its API tokens; retry'),
+    { 'Retry-After': '1' },
+  );
+
 /** Tenant endpoints: Authorization: Bearer <tenant API token>; sets request.tenantId. */
 @Injectable()
 export class TenantGuard implements CanActivate {
@@ -32,7 +39,7 @@ export class TenantGuard implements CanActivate {
     const request = context.switchToHttp().getRequest<TenantRequest>();
     const token = bearerToken(request) ?? '';
     const principal = isWellFormedToken('api-token', token) ? this.directory.principalForApiToken(token) : null;
-    if (!principal) throw unauthorized();
+    if (!principal) throw this.directory.caughtUp ? unauthorized() : stillLoading();
     request.tenantId = principal.tenantId;
     request.actor = `api token ${principal.tokenPrefix}`;
     return true;

@@ -1,12 +1,12 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { v7 as uuidv7 } from 'uuid';
 import { eventIngested, EventIngestedCodec, type Subjects } from '@daalu/contracts';
-import { JetStreamPublisher, NatsClient, SUBJECTS } from '@daalu/platform/jetstream';
+import { JetStreamPublisher, MessageTooLargeError, NatsClient, SUBJECTS } from '@daalu/platform/jetstream';
 import { LOGGER, type Logger } from '@daalu/platform/observability';
 import { idempotentEventId } from '@daalu/ingest/domain';
 import { Clock } from '../shared/clock';
 import { INGEST_OPTIONS, type IngestOptions } from '../shared/ingest-options';
-import { problem, ProblemException } from '@daalu/platform/http';
+import { problem, ProblemException, tooLargeForLogProblem } from '@daalu/platform/http';
 import { validateEnvelope } from './envelope-validator';
 import { IdempotencyStore } from './idempotency-store';
 
@@ -116,6 +116,7 @@ export class EventIngestService {
         timeoutMs: this.options.publishTimeoutMs,
       });
     } catch (error) {
+      if (error instanceof MessageTooLargeError) throw tooLargeForLogProblem(error);
       this.logger.warn({ err: error, tenantId }, 'event not stored: answering 503');
       throw unavailable();
     }

@@ -20,12 +20,8 @@ const UNAUTHORIZED = problem(
   'Unauthorized',
   'a valid ingest key is required in X-Daalu-Key',
 );
-const TOO_LARGE = problem(
-  413,
-  'body-too-large',
-  'Payload too large',
-  'the body is larger than 1 MiB (1,048,576 bytes)',
-);
+const tooLarge = (limit: number) =>
+  problem(413, 'body-too-large', 'Payload too large', `the body is larger than ${describeBytes(limit)}`);
 const NOT_JSON = problem(
   415,
   'unsupported-media-type',
@@ -33,6 +29,8 @@ const NOT_JSON = problem(
   'send the body as Content-Type: application/json',
 );
 const CLOSING = problem(503, 'shutting-down', 'Service unavailable', 'this gateway is shutting down; retry');
+/** Right after a start, a key not known yet may be one the gateway has not loaded: not a 401 yet. */
+const LOADING_KEYS = problem(503, 'starting', 'Service unavailable', 'this gateway is still loading its keys; retry');
 const INTERNAL = problem(500, 'internal', 'Internal error', 'the request failed; it was logged');
 
 export interface IngestFrontDoorDeps {
@@ -59,13 +57,18 @@ interface Answer {
  * (bench:ingest measures it). Every other route still goes through Fastify and Nest.
  *
  * The order matters and is what the product page promises:
- *  1. the key (401) and the rate limit (429) are checked before a byte of the body is read;
+ *  1. the key (401) and the rate limit (429) are checked before a byte of the body is read; until the
+ *     key directory has loaded the CONFIG stream, an unknown key is a 503 with Retry-After, not a 401;
  *  2. JSON only (415), 1 MiB at most (413), parsed safely (`__proto__`/`constructor` keys are a 400);
  *  3. the service answers 202/207 only once JetStream stored the event, else a problem (400, 503);
  *  4. every request of a known tenant, accepted or not, goes to the inbound history, key redacted.
  */
 export class IngestFrontDoor {
-  constructor(private readonly deps: IngestFrontDoorDeps) {}
+  private readonly tooLarge: Problem;
+
+  constructor(private readonly deps: IngestFrontDoorDeps) {
+    this.tooLarge = tooLarge(deps.bodyLimit);
+  }
 
   /** Puts the front door before Fastify's request listener; other requests pass through untouched. */
   install(server: Server): void {
@@ -96,7 +99,9 @@ export class IngestFrontDoor {
       } else {
         const key = req.headers[KEY_HEADER];
         ingest = this.authenticate(key, startedAt);
-        answer = ingest ? await this.handle(req, ingest, route) : problemAnswer(UNAUTHORIZED);
+        if (ingest) answer = await this.handle(req, ingest, route);
+        else if (!this.deps.directory.caughtUp) answer = problemAnswer(LOADING_KEYS, { 'Retry-After': '1' });
+        else answer = problemAnswer(UNAUTHORIZED);
       }
     } catch (error) {
       if (error instanceof ClientGone) return; // nobody to answer; nothing was stored
@@ -179,9 +184,9 @@ export class IngestFrontDoor {
       return new ProblemAnswer(problemAnswer(NOT_JSON, { Connection: 'close' }));
     }
     if (declaredLength > this.deps.bodyLimit)
-      return new ProblemAnswer(problemAnswer(TOO_LARGE, { Connection: 'close' }));
+      return new ProblemAnswer(problemAnswer(this.tooLarge, { Connection: 'close' }));
     const text = await readText(req, this.deps.bodyLimit);
-    if (text === undefined) return new ProblemAnswer(problemAnswer(TOO_LARGE, { Connection: 'close' }));
+    if (text === undefined) return new ProblemAnswer(problemAnswer(this.tooLarge, { Connection: 'close' }));
     ingest.rawBody = text;
     const parsed = parseJsonSafely(text, 'the event envelope');
     return parsed.ok
@@ -267,4 +272,11 @@ function readText(req: IncomingMessage, limit: number): Promise<string | undefin
     req.once('error', gone);
     req.once('close', gone);
   });
+}
+
+/** "1 MiB (1,048,576 bytes)", or just the bytes when the limit is not whole MiB. */
+function describeBytes(bytes: number): string {
+  const mib = bytes / (1024 * 1024);
+  const exact = `${bytes.toLocaleString('en')} bytes`;
+  return Number.isInteger(mib) ? `${mib} MiB (${exact})` : exact;
 }
