@@ -1,4 +1,13 @@
 import { Controller, Get, Headers, Inject, Query, Req, Res, UseGuards, type OnModuleDestroy } from '@nestjs/common';
+import {
+  ApiBearerAuth,
+  ApiHeader,
+  ApiOkResponse,
+  ApiOperation,
+  ApiProduces,
+  ApiTags,
+  ApiTooManyRequestsResponse,
+} from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
 import { DataSource } from 'typeorm';
 import { problem, ProblemException } from '@daalu/platform/http';
@@ -9,6 +18,7 @@ import type { QueryValue, TimelineFilter } from '@daalu/timeline/domain';
 import { TimelineNotifier } from './timeline-notifier';
 import { parseStreamQuery } from './timeline-query';
 import { TimelineStream } from './timeline-stream';
+import { TimelineFilterQuery } from './timeline-query.dto';
 
 /**
  * `GET /api/v1/events/stream`: the caller's timeline live, as Server-Sent Events, with the list's
@@ -20,6 +30,8 @@ import { TimelineStream } from './timeline-stream';
 /** Each stream reads the database on every wake; a cap keeps one tenant from exhausting a replica. */
 const MAX_STREAMS_PER_TENANT = 20;
 
+@ApiTags('Timeline')
+@ApiBearerAuth('tenantToken')
 @Controller('api/v1/events/stream')
 @UseGuards(TenantGuard)
 export class EventStreamController implements OnModuleDestroy {
@@ -35,6 +47,33 @@ export class EventStreamController implements OnModuleDestroy {
   }
 
   @Get()
+  @ApiOperation({
+    summary: 'The timeline, live',
+    description:
+      'Server-Sent Events with the list’s filters (`payload.<path>` too). Each `entry` event’s data is a TimelineEntry and its id the entry’s log position; an id-only event marks where the stream starts. A `: keep-alive` comment comes every 15 s. Reconnecting with `Last-Event-ID` gives exactly what was missed.',
+  })
+  @TimelineFilterQuery()
+  @ApiHeader({
+    name: 'last-event-id',
+    required: false,
+    description: 'Resume after this event (EventSource sends it by itself on a reconnect)',
+    schema: { type: 'string', pattern: '^\\d{1,15}$' },
+  })
+  @ApiProduces('text/event-stream')
+  @ApiOkResponse({
+    description: 'The stream',
+    content: {
+      'text/event-stream': {
+        schema: { type: 'string' },
+        example:
+          'retry: 2000\nid: 4120\n\nid: 4121\nevent: entry\ndata: {"id":"0193a5b2-7c1e-7d4a-9b3f-2e8c4a6d1f05","kind":"event","type":"check.failed","module":"custom","source":"nightly-cron","summary":"disk usage on backup host exceeded 90%","severity":"warning","payload":{"host":"backup-1","pct":93},"receivedAt":"2026-11-27T14:30:00.000Z","correlationId":"0193a5b2-7c1e-7d4a-9b3f-2e8c4a6d1f05","sequence":4121}\n\n',
+      },
+    },
+  })
+  @ApiTooManyRequestsResponse({
+    description: 'Too many open streams for the tenant on one server: retry after `Retry-After`',
+    headers: { 'Retry-After': { $ref: '#/components/headers/Retry-After' } },
+  })
   async stream(
     @Req() request: TenantRequest,
     @Res() reply: FastifyReply,

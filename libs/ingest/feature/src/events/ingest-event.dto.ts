@@ -1,3 +1,4 @@
+import { ApiProperty, ApiPropertyOptional, ApiSchema } from '@nestjs/swagger';
 import {
   IsDefined,
   IsIn,
@@ -39,8 +40,21 @@ function StorableText(options?: ValidationOptions): PropertyDecorator {
 }
 
 /** The event envelope of the product page: POST /api/v1/events. */
+@ApiSchema({
+  name: 'IngestEvent',
+  description:
+    'The event envelope. Every string, payload keys and values at any depth included, must be storable text: no NUL and no lone surrogate. `tenant_id`/`tenantId` and unknown fields are dropped, with a warning.',
+})
 export class IngestEventDto {
   /** Freeform, but `<system>.<verb>` (deploy.failed) keeps it queryable; otherwise the 202 carries a warning. */
+  @ApiProperty({
+    description:
+      'What happened: `<system>.<verb>` (deploy.failed) keeps it queryable; another shape is accepted with a warning',
+    minLength: 1,
+    maxLength: ENVELOPE_LIMITS.type,
+    pattern: NO_CONTROL_CHARACTERS.source,
+    example: 'check.failed',
+  })
   @IsDefined({ message: 'type is required' })
   @IsString()
   @Length(1, ENVELOPE_LIMITS.type)
@@ -49,6 +63,14 @@ export class IngestEventDto {
   type: string;
 
   /** Routing category (ci, security, custom, …); `custom` when omitted. */
+  @ApiPropertyOptional({
+    description: 'Routing category (ci, security, custom, …)',
+    minLength: 1,
+    maxLength: ENVELOPE_LIMITS.module,
+    pattern: NO_CONTROL_CHARACTERS.source,
+    default: 'custom',
+    example: 'custom',
+  })
   @IsDefined({ message: 'module is required' })
   @IsString()
   @Length(1, ENVELOPE_LIMITS.module)
@@ -57,6 +79,13 @@ export class IngestEventDto {
   module: string;
 
   /** Stable identifier of the sender. */
+  @ApiProperty({
+    description: 'Stable identifier of the sender',
+    minLength: 1,
+    maxLength: ENVELOPE_LIMITS.source,
+    pattern: NO_CONTROL_CHARACTERS.source,
+    example: 'nightly-cron',
+  })
   @IsDefined({ message: 'source is required' })
   @IsString()
   @Length(1, ENVELOPE_LIMITS.source)
@@ -65,17 +94,31 @@ export class IngestEventDto {
   source: string;
 
   /** One human-readable line: what shows on the timeline. */
+  @ApiProperty({
+    description: 'One human-readable line: what shows on the timeline',
+    minLength: 1,
+    maxLength: ENVELOPE_LIMITS.summary,
+    example: 'disk usage on backup host exceeded 90%',
+  })
   @IsDefined({ message: 'summary is required' })
   @IsString()
   @Length(1, ENVELOPE_LIMITS.summary)
   @StorableText()
   summary: string;
 
+  @ApiPropertyOptional({ enum: SEVERITIES, enumName: 'Severity', default: 'info', example: 'warning' })
   @IsOptional()
   @IsIn(SEVERITIES, { message: `severity must be one of ${SEVERITIES.join(', ')}` })
   severity?: Severity;
 
   /** Any JSON object carried along and surfaced in the UI. */
+  @ApiPropertyOptional({
+    type: 'object',
+    additionalProperties: true,
+    description: `Any JSON object, nested at most ${ENVELOPE_LIMITS.payloadDepth} levels, carried along and shown`,
+    default: {},
+    example: { host: 'backup-1', pct: 93 },
+  })
   @IsOptional()
   @IsObject({ message: 'payload must be a JSON object' })
   @ValidateBy({

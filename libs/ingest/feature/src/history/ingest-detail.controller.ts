@@ -1,14 +1,24 @@
 import { Controller, Get, Inject, Req, UseGuards } from '@nestjs/common';
+import { ApiBearerAuth, ApiExtraModels, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { CredentialDirectory } from '../credentials/credential-directory';
 import { TenantGuard, type TenantRequest } from '@daalu/platform/tenancy';
 import type { RecordedRequest, RecordedResponse } from '@daalu/ingest/data-access';
 import { INGEST_OPTIONS, type IngestOptions } from '../shared/ingest-options';
+import { IngestAcceptedView, IngestBatchResultView } from '../events/ingest-answers.dto';
+import { IngestEventDto } from '../events/ingest-event.dto';
 import { InboundHistory } from './inbound-history';
+import { IngestDetailView } from './ingest-detail.dto';
 
 /** Requests the page shows. */
 const PAGE_SIZE = 100;
 
-/** GET /api/v1/ingest: the inbound side of the webhook detail page. */
+/**
+ * GET /api/v1/ingest: the inbound side of the webhook detail page. (The envelope and the answers of
+ * POST /api/v1/events, served ahead of Nest, are put in the API document from here.)
+ */
+@ApiTags('Ingest')
+@ApiBearerAuth('tenantToken')
+@ApiExtraModels(IngestEventDto, IngestAcceptedView, IngestBatchResultView)
 @Controller('api/v1/ingest')
 @UseGuards(TenantGuard)
 export class IngestDetailController {
@@ -19,6 +29,12 @@ export class IngestDetailController {
   ) {}
 
   @Get()
+  @ApiOperation({
+    summary: 'The inbound endpoint and its latest requests',
+    description:
+      'Where to POST events, the ingest key (masked), the rate limit, and the latest 100 requests with what they stored.',
+  })
+  @ApiOkResponse({ type: IngestDetailView })
   async detail(@Req() request: TenantRequest) {
     const tenant = this.directory.tenant(request.tenantId!)!;
     const rows = await this.history.latest(tenant.id, PAGE_SIZE);

@@ -1,4 +1,14 @@
 import { Controller, Get, HttpCode, Inject, Param, ParseUUIDPipe, Post, Req, UseGuards } from '@nestjs/common';
+import {
+  ApiAcceptedResponse,
+  ApiBearerAuth,
+  ApiConflictResponse,
+  ApiNotFoundResponse,
+  ApiOkResponse,
+  ApiOperation,
+  ApiParam,
+  ApiTags,
+} from '@nestjs/swagger';
 import { DataSource } from 'typeorm';
 import { v7 as uuidv7 } from 'uuid';
 import { DeliveryRequestedCodec, type Subjects } from '@daalu/contracts';
@@ -9,11 +19,14 @@ import { findDelivery, latestDeliveries, reopenDelivery } from '@daalu/outbound/
 import { deliveryIdOf } from '@daalu/outbound/domain';
 import { WebhookDirectory } from '../webhooks/webhook-directory';
 import { webhookNotFound } from '../webhooks/webhooks.service';
+import { RedeliveryView, TestDeliveryView, WebhookDeliveriesView } from './delivery.dto';
 
 /** The fact kind of a delivery asked for with `POST /api/v1/webhooks/:id/test`. */
 export const WEBHOOK_TEST_KIND = 'webhook.test';
 
 /** The webhook detail page's history: the latest 100 deliveries with every attempt, redeliver, and a test event. */
+@ApiTags('Webhooks')
+@ApiBearerAuth('tenantToken')
 @Controller('api/v1')
 @UseGuards(TenantGuard)
 export class DeliveriesController {
@@ -25,6 +38,10 @@ export class DeliveriesController {
   ) {}
 
   @Get('webhooks/:id/deliveries')
+  @ApiOperation({ summary: 'A webhook’s latest deliveries', description: 'The latest 100, each with every attempt.' })
+  @ApiParam({ name: 'id', format: 'uuid', description: 'The webhook' })
+  @ApiOkResponse({ type: WebhookDeliveriesView })
+  @ApiNotFoundResponse({ description: 'No such webhook' })
   async deliveries(@Req() request: TenantRequest, @Param('id', new ParseUUIDPipe()) id: string) {
     if (!this.directory.get(request.tenantId!, id)) throw webhookNotFound();
     const items = await latestDeliveries(this.dataSource, request.tenantId!, id, 100);
@@ -34,6 +51,13 @@ export class DeliveriesController {
   /** Sends a delivery again (a new retry window), with the same `webhook-id`. */
   @Post('deliveries/:id/redeliver')
   @HttpCode(202)
+  @ApiOperation({
+    summary: 'Send a delivery again',
+    description: 'A new retry window, with the same `webhook-id`.',
+  })
+  @ApiParam({ name: 'id', format: 'uuid', description: 'The delivery' })
+  @ApiAcceptedResponse({ type: RedeliveryView })
+  @ApiNotFoundResponse({ description: 'No such delivery' })
   async redeliver(@Req() request: TenantRequest, @Param('id', new ParseUUIDPipe()) id: string) {
     const tenantId = request.tenantId!;
     const delivery = await findDelivery(this.dataSource, tenantId, id);
@@ -63,6 +87,15 @@ export class DeliveriesController {
    */
   @Post('webhooks/:id/test')
   @HttpCode(202)
+  @ApiOperation({
+    summary: 'Send a test event',
+    description:
+      'A `webhook.test` fact, whatever the trigger says: signed, retried and in the history like any delivery.',
+  })
+  @ApiParam({ name: 'id', format: 'uuid', description: 'The webhook' })
+  @ApiAcceptedResponse({ type: TestDeliveryView })
+  @ApiNotFoundResponse({ description: 'No such webhook' })
+  @ApiConflictResponse({ description: 'The webhook is disabled' })
   async test(@Req() request: TenantRequest, @Param('id', new ParseUUIDPipe()) id: string) {
     const tenantId = request.tenantId!;
     const webhook = this.directory.get(tenantId, id);

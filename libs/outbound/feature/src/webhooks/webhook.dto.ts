@@ -1,3 +1,4 @@
+import { ApiProperty, ApiPropertyOptional, ApiSchema } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
 import {
   ArrayMaxSize,
@@ -21,11 +22,20 @@ import type { FieldError } from '@daalu/platform/http';
 import { CUSTOM_HEADER_LIMITS, customHeadersProblems, templateProblems } from '@daalu/outbound/domain';
 import { findTextProblem, globProblem, sanitizeText } from '@daalu/shared/text';
 
+@ApiSchema({ name: 'AlertTrigger', description: 'Alerts that fire or resolve' })
 export class AlertTriggerDto {
+  @ApiPropertyOptional({ enum: SEVERITIES, enumName: 'Severity', example: 'warning' })
   @IsOptional()
   @IsIn(SEVERITIES as unknown as string[], { message: `minSeverity must be one of ${SEVERITIES.join(', ')}` })
   minSeverity?: Severity;
 
+  @ApiProperty({
+    type: 'array',
+    items: { type: 'string', enum: ['fired', 'resolved'] },
+    minItems: 1,
+    maxItems: 2,
+    example: ['fired', 'resolved'],
+  })
   @IsArray()
   @ArrayMinSize(1)
   @ArrayMaxSize(2)
@@ -33,7 +43,14 @@ export class AlertTriggerDto {
   states: Array<'fired' | 'resolved'>;
 }
 
+@ApiSchema({ name: 'ProposalTrigger', description: 'Change proposals created, approved or rejected' })
 export class ProposalTriggerDto {
+  @ApiPropertyOptional({
+    type: 'array',
+    items: { type: 'string', minLength: 1, maxLength: 64 },
+    maxItems: 50,
+    description: 'Only these kinds (every kind when absent)',
+  })
   @IsOptional()
   @IsArray()
   @ArrayMaxSize(50)
@@ -42,6 +59,13 @@ export class ProposalTriggerDto {
   @MaxLength(64, { each: true })
   kinds?: string[];
 
+  @ApiProperty({
+    type: 'array',
+    items: { type: 'string', enum: ['created', 'approved', 'rejected'] },
+    minItems: 1,
+    maxItems: 3,
+    example: ['created'],
+  })
   @IsArray()
   @ArrayMinSize(1)
   @ArrayMaxSize(3)
@@ -49,43 +73,60 @@ export class ProposalTriggerDto {
   states: Array<'created' | 'approved' | 'rejected'>;
 }
 
+@ApiSchema({ name: 'EventTrigger', description: 'Ingested events (`{}`: every event)' })
 export class EventTriggerDto {
+  @ApiPropertyOptional({
+    minLength: 1,
+    maxLength: 128,
+    description: 'An exact type, or a glob with `*`',
+    example: 'deploy.*',
+  })
   @IsOptional()
   @IsString()
   @IsNotEmpty()
   @MaxLength(128)
   type?: string;
 
+  @ApiPropertyOptional({ minLength: 1, maxLength: 64 })
   @IsOptional()
   @IsString()
   @IsNotEmpty()
   @MaxLength(64)
   module?: string;
 
+  @ApiPropertyOptional({ minLength: 1, maxLength: 128 })
   @IsOptional()
   @IsString()
   @IsNotEmpty()
   @MaxLength(128)
   source?: string;
 
+  @ApiPropertyOptional({ enum: SEVERITIES, enumName: 'Severity' })
   @IsOptional()
   @IsIn(SEVERITIES as unknown as string[], { message: `minSeverity must be one of ${SEVERITIES.join(', ')}` })
   minSeverity?: Severity;
 }
 
+@ApiSchema({
+  name: 'Trigger',
+  description: 'What the webhook fires on: any of alerts, proposals, events (at least one)',
+})
 export class TriggerDto {
+  @ApiPropertyOptional({ type: () => AlertTriggerDto })
   @IsOptional()
   @IsObject()
   @ValidateNested()
   @Type(() => AlertTriggerDto)
   alerts?: AlertTriggerDto;
 
+  @ApiPropertyOptional({ type: () => ProposalTriggerDto })
   @IsOptional()
   @IsObject()
   @ValidateNested()
   @Type(() => ProposalTriggerDto)
   proposals?: ProposalTriggerDto;
 
+  @ApiPropertyOptional({ type: () => EventTriggerDto })
   @IsOptional()
   @IsObject()
   @ValidateNested()
@@ -93,17 +134,25 @@ export class TriggerDto {
   events?: EventTriggerDto;
 }
 
+@ApiSchema({
+  name: 'Template',
+  description: 'The body as a JSON template with `{{...}}` placeholders (text replacement, no code)',
+})
 export class TemplateDto {
+  @ApiProperty({ type: 'object', additionalProperties: true, example: { text: '{{summary}}', channel: '#ops' } })
   @IsObject()
   fields: Record<string, unknown>;
 }
 
+@ApiSchema({ name: 'Batch', description: 'Up to maxEvents events or maxSeconds per POST, as a JSON array' })
 export class BatchDto {
+  @ApiProperty({ type: 'integer', minimum: 1, maximum: 1000, example: 100 })
   @IsInt()
   @Min(1)
   @Max(1000)
   maxEvents: number;
 
+  @ApiProperty({ minimum: 0.1, maximum: 300, example: 5 })
   @IsNumber()
   @Min(0.1)
   @Max(300)
@@ -111,37 +160,54 @@ export class BatchDto {
 }
 
 /** The body of POST and PUT /api/v1/webhooks (docs/outbound.md). */
+@ApiSchema({ name: 'WebhookInput' })
 export class WebhookDto {
+  @ApiProperty({
+    maxLength: 2048,
+    description: 'Where to POST: http(s), and not a private or loopback address (the SSRF guard)',
+    example: 'https://hooks.acme.example/daalu',
+  })
   @IsString()
   @MaxLength(2048)
   url: string;
 
+  @ApiPropertyOptional({ maxLength: 500, default: '', example: 'Ops channel' })
   @IsOptional()
   @IsString()
   @MaxLength(500)
   description?: string;
 
+  @ApiProperty({ type: () => TriggerDto })
   @IsObject()
   @ValidateNested()
   @Type(() => TriggerDto)
   trigger: TriggerDto;
 
+  @ApiPropertyOptional({
+    type: 'object',
+    additionalProperties: { type: 'string' },
+    description: `Custom headers every delivery sends (at most ${CUSTOM_HEADER_LIMITS.maxHeaders}); their values are never shown again. On PUT, absent keeps them as they are`,
+    example: { Authorization: 'Bearer tkt_…' },
+  })
   @IsOptional()
   @IsObject()
   headers?: Record<string, unknown>;
 
+  @ApiPropertyOptional({ type: () => TemplateDto })
   @IsOptional()
   @IsObject()
   @ValidateNested()
   @Type(() => TemplateDto)
   template?: TemplateDto;
 
+  @ApiPropertyOptional({ type: () => BatchDto })
   @IsOptional()
   @IsObject()
   @ValidateNested()
   @Type(() => BatchDto)
   batch?: BatchDto;
 
+  @ApiPropertyOptional({ default: true })
   @IsOptional()
   @IsBoolean()
   enabled?: boolean;

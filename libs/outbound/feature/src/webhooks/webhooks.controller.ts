@@ -11,13 +11,36 @@ import {
   Req,
   UseGuards,
 } from '@nestjs/common';
+import {
+  ApiBearerAuth,
+  ApiBody,
+  ApiConflictResponse,
+  ApiCreatedResponse,
+  ApiNoContentResponse,
+  ApiNotFoundResponse,
+  ApiOkResponse,
+  ApiOperation,
+  ApiParam,
+  ApiTags,
+} from '@nestjs/swagger';
 import { invalidFields, validateBody } from '@daalu/platform/http';
 import { TenantGuard, type TenantRequest } from '@daalu/platform/tenancy';
 import { toWebhookSpec, webhookProblems, WebhookDto } from './webhook.dto';
 import { WebhookDirectory, type StoredWebhook } from './webhook-directory';
+import {
+  CreatedWebhookView,
+  RevealedSecretView,
+  RotatedSecretView,
+  WebhookPageView,
+  WebhookView,
+} from './webhook-view.dto';
 import { webhookNotFound, WebhooksService } from './webhooks.service';
 
+const WEBHOOK_ID = { name: 'id', format: 'uuid', description: 'The webhook' };
+
 /** `/api/v1/webhooks`: outbound webhooks. The signing secret is shown at creation and rotation only, or on an audited reveal. */
+@ApiTags('Webhooks')
+@ApiBearerAuth('tenantToken')
 @Controller('api/v1/webhooks')
 @UseGuards(TenantGuard)
 export class WebhooksController {
@@ -28,6 +51,9 @@ export class WebhooksController {
 
   @Post()
   @HttpCode(201)
+  @ApiOperation({ summary: 'Create an outbound webhook', description: 'Its signing secret is in this answer.' })
+  @ApiBody({ type: WebhookDto })
+  @ApiCreatedResponse({ type: CreatedWebhookView })
   async create(@Req() request: TenantRequest, @Body() body: unknown) {
     const { spec, headers } = await validWebhook(body);
     const created = await this.webhooks.create(request.tenantId!, spec, headers ?? {});
@@ -35,11 +61,17 @@ export class WebhooksController {
   }
 
   @Get()
+  @ApiOperation({ summary: 'The outbound webhooks' })
+  @ApiOkResponse({ type: WebhookPageView })
   list(@Req() request: TenantRequest) {
     return { items: this.directory.list(request.tenantId!).map(view), nextCursor: null };
   }
 
   @Get(':id')
+  @ApiOperation({ summary: 'One outbound webhook' })
+  @ApiParam(WEBHOOK_ID)
+  @ApiOkResponse({ type: WebhookView })
+  @ApiNotFoundResponse({ description: 'No such webhook' })
   get(@Req() request: TenantRequest, @Param('id', new ParseUUIDPipe()) id: string) {
     const webhook = this.directory.get(request.tenantId!, id);
     if (!webhook) throw webhookNotFound();
@@ -48,6 +80,15 @@ export class WebhooksController {
 
   /** Replaces the webhook; without `headers` the custom headers stay as they are (their values are never shown). */
   @Put(':id')
+  @ApiOperation({
+    summary: 'Replace an outbound webhook',
+    description: 'Without `headers`, the custom headers stay as they are.',
+  })
+  @ApiParam(WEBHOOK_ID)
+  @ApiBody({ type: WebhookDto })
+  @ApiOkResponse({ type: WebhookView })
+  @ApiNotFoundResponse({ description: 'No such webhook' })
+  @ApiConflictResponse({ description: 'The webhook changed meanwhile; read it and retry' })
   async replace(@Req() request: TenantRequest, @Param('id', new ParseUUIDPipe()) id: string, @Body() body: unknown) {
     const { spec, headers } = await validWebhook(body);
     return view(await this.webhooks.replace(request.tenantId!, id, spec, headers));
@@ -55,12 +96,20 @@ export class WebhooksController {
 
   @Delete(':id')
   @HttpCode(204)
+  @ApiOperation({ summary: 'Delete an outbound webhook' })
+  @ApiParam(WEBHOOK_ID)
+  @ApiNoContentResponse({ description: 'Deleted' })
+  @ApiNotFoundResponse({ description: 'No such webhook' })
   async delete(@Req() request: TenantRequest, @Param('id', new ParseUUIDPipe()) id: string): Promise<void> {
     await this.webhooks.delete(request.tenantId!, id);
   }
 
   /** Reveals the current signing secret; who asked is recorded on the log. */
   @Get(':id/secret')
+  @ApiOperation({ summary: 'Reveal the signing secret', description: 'Who asked is recorded on the log.' })
+  @ApiParam(WEBHOOK_ID)
+  @ApiOkResponse({ type: RevealedSecretView })
+  @ApiNotFoundResponse({ description: 'No such webhook' })
   async secret(@Req() request: TenantRequest, @Param('id', new ParseUUIDPipe()) id: string) {
     const { secret, secretId } = await this.webhooks.reveal(request.tenantId!, id, request.actor!);
     return { secret, secretId, revealedTo: request.actor };
@@ -68,6 +117,14 @@ export class WebhooksController {
 
   @Post(':id/rotate-secret')
   @HttpCode(200)
+  @ApiOperation({
+    summary: 'Rotate the signing secret',
+    description: 'A new secret, shown once; deliveries are signed with both until previousExpiresAt.',
+  })
+  @ApiParam(WEBHOOK_ID)
+  @ApiOkResponse({ type: RotatedSecretView })
+  @ApiNotFoundResponse({ description: 'No such webhook' })
+  @ApiConflictResponse({ description: 'The webhook changed meanwhile; retry' })
   async rotate(@Req() request: TenantRequest, @Param('id', new ParseUUIDPipe()) id: string) {
     return this.webhooks.rotate(request.tenantId!, id);
   }

@@ -1,20 +1,36 @@
 import { Controller, Get, Query, Req, UseGuards } from '@nestjs/common';
+import { ApiBearerAuth, ApiOkResponse, ApiOperation, ApiQuery, ApiTags } from '@nestjs/swagger';
 import { DataSource } from 'typeorm';
 import { SEVERITIES, type Severity } from '@daalu/contracts';
 import { decodeCursor, encodeCursor, invalidFields, type FieldError, type KeysetCursor } from '@daalu/platform/http';
 import { TenantGuard, type TenantRequest } from '@daalu/platform/tenancy';
 import { listAlerts, type AlertFilter } from '@daalu/rules/data-access';
+import { AlertPageView } from './alert.dto';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 const KNOWN = ['state', 'ruleId', 'severity', 'limit', 'cursor'];
 
 /** `GET /api/v1/alerts`: the tenant's alerts, newest first, with their state, filters and a cursor. */
+@ApiTags('Alerts')
+@ApiBearerAuth('tenantToken')
 @Controller('api/v1/alerts')
 @UseGuards(TenantGuard)
 export class AlertsController {
   constructor(private readonly dataSource: DataSource) {}
 
   @Get()
+  @ApiOperation({ summary: 'The alerts', description: 'Newest first, in cursor pages. An unknown parameter is a 400.' })
+  @ApiQuery({ name: 'state', required: false, enum: ['firing', 'resolved'] })
+  @ApiQuery({ name: 'ruleId', required: false, schema: { type: 'string', format: 'uuid' } })
+  @ApiQuery({
+    name: 'severity',
+    required: false,
+    description: `Any of these (${SEVERITIES.join(', ')}): comma-separated or repeated`,
+    schema: { type: 'string' },
+  })
+  @ApiQuery({ name: 'limit', required: false, schema: { type: 'integer', minimum: 1, maximum: 500, default: 50 } })
+  @ApiQuery({ name: 'cursor', required: false, description: 'nextCursor of the previous page, as given', type: String })
+  @ApiOkResponse({ type: AlertPageView })
   async list(@Req() request: TenantRequest, @Query() query: Record<string, string | string[] | undefined>) {
     const { filter, limit, cursor } = parseAlertQuery(query);
     const page = await listAlerts(this.dataSource, request.tenantId!, filter, limit, cursor);

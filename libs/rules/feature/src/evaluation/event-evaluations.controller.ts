@@ -1,9 +1,19 @@
 import { Controller, Get, Param, Query, Req, UseGuards } from '@nestjs/common';
+import {
+  ApiBearerAuth,
+  ApiNotFoundResponse,
+  ApiOkResponse,
+  ApiOperation,
+  ApiParam,
+  ApiQuery,
+  ApiTags,
+} from '@nestjs/swagger';
 import { DataSource } from 'typeorm';
 import { invalidFields, problem, ProblemException } from '@daalu/platform/http';
 import { TenantGuard, type TenantRequest } from '@daalu/platform/tenancy';
 import { RuleDirectory } from '../rules/rule-directory';
 import { EventLocator, FUTURE_SLACK_MS, timeOfUuidV7 } from './event-locator';
+import { EventEvaluationsView } from './event-evaluations.dto';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 /** `?at=`: an ISO 8601 date-time with its offset, as the timeline shows `receivedAt`. */
@@ -14,6 +24,8 @@ const ISO_DATE_TIME = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d{1,9})?)?(Z|[+-
  * tenant's rules as they are now: matched or missed, and the condition that decided it; and the alerts
  * the event actually took part in (what happened then, whatever the rules became since).
  */
+@ApiTags('Alerts')
+@ApiBearerAuth('tenantToken')
 @Controller('api/v1/events/:id/evaluations')
 @UseGuards(TenantGuard)
 export class EventEvaluationsController {
@@ -24,6 +36,20 @@ export class EventEvaluationsController {
   ) {}
 
   @Get()
+  @ApiOperation({
+    summary: 'Why an event fired an alert, or did not',
+    description:
+      'For each rule as it is now: matched or missed, and the condition that decided it; and the alerts the event took part in.',
+  })
+  @ApiParam({ name: 'id', format: 'uuid', description: 'The event id, as POST /api/v1/events answered it' })
+  @ApiQuery({
+    name: 'at',
+    required: false,
+    description: 'The event’s receivedAt: needed only for an id that does not carry its time (not a UUIDv7)',
+    schema: { type: 'string', format: 'date-time' },
+  })
+  @ApiOkResponse({ type: EventEvaluationsView })
+  @ApiNotFoundResponse({ description: 'No such event on the log' })
   async evaluations(@Req() request: TenantRequest, @Param('id') rawId: string, @Query('at') at?: string | string[]) {
     const tenantId = request.tenantId!;
     const id = rawId.toLowerCase();

@@ -1,4 +1,19 @@
 import { Body, Controller, Get, HttpCode, Param, ParseUUIDPipe, Post, Query, Req, UseGuards } from '@nestjs/common';
+import {
+  ApiBearerAuth,
+  ApiBody,
+  ApiConflictResponse,
+  ApiCreatedResponse,
+  ApiNotFoundResponse,
+  ApiOkResponse,
+  ApiOperation,
+  ApiParam,
+  ApiProperty,
+  ApiPropertyOptional,
+  ApiQuery,
+  ApiSchema,
+  ApiTags,
+} from '@nestjs/swagger';
 import { IsNotEmpty, IsObject, IsOptional, IsString, MaxLength } from 'class-validator';
 import { DataSource } from 'typeorm';
 import {
@@ -14,37 +29,95 @@ import { TenantGuard, type TenantRequest } from '@daalu/platform/tenancy';
 import { findProposal, listProposals, type ProposalState } from '@daalu/rules/data-access';
 import { ProposalsService } from './proposals.service';
 
+@ApiSchema({ name: 'CreateProposal' })
 export class CreateProposalDto {
+  @ApiProperty({ minLength: 1, maxLength: 64, description: 'What kind of change', example: 'scale-up' })
   @IsString()
   @IsNotEmpty()
   @MaxLength(64)
   kind: string;
 
+  @ApiProperty({ minLength: 1, maxLength: 200, example: 'Add a second backup host' })
   @IsString()
   @IsNotEmpty()
   @MaxLength(200)
   title: string;
 
+  @ApiPropertyOptional({ type: 'object', additionalProperties: true, default: {}, example: { hosts: 2 } })
   @IsOptional()
   @IsObject()
   payload?: Record<string, unknown>;
 }
 
+@ApiSchema({ name: 'Decision' })
 export class DecisionDto {
   /** Who decides, as the record should show it; the caller's API token when absent. */
+  @ApiPropertyOptional({
+    minLength: 1,
+    maxLength: 200,
+    description: 'Who decides, as the record should show it; the caller’s API token when absent',
+    example: 'jane@acme.example',
+  })
   @IsOptional()
   @IsString()
   @IsNotEmpty()
   @MaxLength(200)
   by?: string;
 
+  @ApiPropertyOptional({ maxLength: 1000, example: 'fits the budget' })
   @IsOptional()
   @IsString()
   @MaxLength(1000)
   reason?: string;
 }
 
+@ApiSchema({ name: 'Proposal' })
+export class ProposalView {
+  @ApiProperty({ format: 'uuid' })
+  id: string;
+
+  @ApiProperty({ example: 'scale-up' })
+  kind: string;
+
+  @ApiProperty({ example: 'Add a second backup host' })
+  title: string;
+
+  @ApiProperty({ type: 'object', additionalProperties: true, example: { hosts: 2 } })
+  payload: Record<string, unknown>;
+
+  @ApiProperty({ enum: ['pending', 'approved', 'rejected'] })
+  state: ProposalState;
+
+  @ApiProperty({ format: 'date-time' })
+  createdAt: string;
+
+  @ApiProperty({ example: 'api token dat_7fQ2…' })
+  createdBy: string;
+
+  @ApiProperty({ type: 'string', format: 'date-time', nullable: true })
+  decidedAt: string | null;
+
+  @ApiProperty({ type: 'string', nullable: true })
+  decidedBy: string | null;
+
+  @ApiProperty({ type: 'string', nullable: true })
+  reason: string | null;
+}
+
+@ApiSchema({ name: 'ProposalPage' })
+export class ProposalPageView {
+  @ApiProperty({ type: () => [ProposalView], description: 'Newest first' })
+  items: ProposalView[];
+
+  @ApiProperty({ type: 'string', nullable: true, description: 'The next page’s cursor; null on the last page' })
+  nextCursor: string | null;
+}
+
+const PROPOSAL_ID = { name: 'id', format: 'uuid', description: 'The proposal' };
+
 /** `/api/v1/proposals`: change proposals, approved or rejected, each step a fact on the log and the timeline. */
+@ApiTags('Proposals')
+@ApiBearerAuth('tenantToken')
 @Controller('api/v1/proposals')
 @UseGuards(TenantGuard)
 export class ProposalsController {
@@ -55,12 +128,23 @@ export class ProposalsController {
 
   @Post()
   @HttpCode(201)
+  @ApiOperation({
+    summary: 'Propose a change',
+    description: 'A fact on the log and the timeline; it waits for approve or reject.',
+  })
+  @ApiBody({ type: CreateProposalDto })
+  @ApiCreatedResponse({ type: ProposalView })
   async create(@Req() request: TenantRequest, @Body() body: unknown) {
     const dto = await validateBody(CreateProposalDto, body, { forbidUnknownFields: true });
     return this.proposals.create(request.tenantId!, request.actor!, dto.kind, dto.title, dto.payload ?? {});
   }
 
   @Get()
+  @ApiOperation({ summary: 'The proposals', description: 'Newest first, in cursor pages.' })
+  @ApiQuery({ name: 'state', required: false, enum: ['pending', 'approved', 'rejected'] })
+  @ApiQuery({ name: 'limit', required: false, schema: { type: 'integer', minimum: 1, maximum: 500, default: 50 } })
+  @ApiQuery({ name: 'cursor', required: false, description: 'nextCursor of the previous page, as given', type: String })
+  @ApiOkResponse({ type: ProposalPageView })
   async list(@Req() request: TenantRequest, @Query() query: Record<string, string | string[] | undefined>) {
     const errors: FieldError[] = [];
     for (const name of Object.keys(query)) {
@@ -88,6 +172,10 @@ export class ProposalsController {
   }
 
   @Get(':id')
+  @ApiOperation({ summary: 'One proposal' })
+  @ApiParam(PROPOSAL_ID)
+  @ApiOkResponse({ type: ProposalView })
+  @ApiNotFoundResponse({ description: 'No such proposal' })
   async get(@Req() request: TenantRequest, @Param('id', new ParseUUIDPipe()) id: string) {
     const found = await findProposal(this.dataSource, request.tenantId!, id);
     if (!found) throw new ProblemException(problem(404, 'not-found', 'Not found', 'no such proposal'));
@@ -96,12 +184,24 @@ export class ProposalsController {
 
   @Post(':id/approve')
   @HttpCode(200)
+  @ApiOperation({ summary: 'Approve a proposal', description: 'The body is optional.' })
+  @ApiParam(PROPOSAL_ID)
+  @ApiBody({ type: DecisionDto, required: false })
+  @ApiOkResponse({ type: ProposalView, description: 'The proposal, decided' })
+  @ApiNotFoundResponse({ description: 'No such proposal' })
+  @ApiConflictResponse({ description: 'Decided already, or changed concurrently' })
   async approve(@Req() request: TenantRequest, @Param('id', new ParseUUIDPipe()) id: string, @Body() body: unknown) {
     return this.decide(request, id, 'approved', body);
   }
 
   @Post(':id/reject')
   @HttpCode(200)
+  @ApiOperation({ summary: 'Reject a proposal', description: 'The body is optional.' })
+  @ApiParam(PROPOSAL_ID)
+  @ApiBody({ type: DecisionDto, required: false })
+  @ApiOkResponse({ type: ProposalView, description: 'The proposal, decided' })
+  @ApiNotFoundResponse({ description: 'No such proposal' })
+  @ApiConflictResponse({ description: 'Decided already, or changed concurrently' })
   async reject(@Req() request: TenantRequest, @Param('id', new ParseUUIDPipe()) id: string, @Body() body: unknown) {
     return this.decide(request, id, 'rejected', body);
   }

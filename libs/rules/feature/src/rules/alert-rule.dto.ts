@@ -1,3 +1,4 @@
+import { ApiProperty, ApiPropertyOptional, ApiSchema } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
 import {
   ArrayMaxSize,
@@ -31,41 +32,77 @@ import { globProblem } from '@daalu/shared/text';
 const FIELD_PATH = /^(payload\.)?[A-Za-z0-9_-]{1,64}(\.[A-Za-z0-9_-]{1,64}){0,7}$/;
 const TYPE_GLOB = /^[^\s\u0000-\u001f\u007f]{1,128}$/;
 
+@ApiSchema({ name: 'PayloadCondition' })
 export class PayloadConditionDto {
+  @ApiProperty({
+    description: 'A path inside the payload, dotted for nested objects',
+    maxLength: 200,
+    pattern: FIELD_PATH.source,
+    example: 'pct',
+  })
   @IsString()
   @MaxLength(200)
   @Matches(FIELD_PATH, { message: 'field must be a payload path: names of letters, digits, _ and -, joined by dots' })
   field: string;
 
+  @ApiProperty({ enum: PAYLOAD_OPS, example: 'gte' })
   @IsIn(PAYLOAD_OPS as unknown as string[], { message: `op must be one of ${PAYLOAD_OPS.join(', ')}` })
   op: PayloadOp;
 
+  @ApiPropertyOptional({
+    description:
+      'A string (at most 256 characters), number or boolean; an array of 1 to 100 of them for `in`; a number for `gt`, `gte`, `lt`, `lte`; absent for `exists`',
+    anyOf: [
+      { type: 'string', maxLength: 256 },
+      { type: 'number' },
+      { type: 'boolean' },
+      {
+        type: 'array',
+        minItems: 1,
+        maxItems: 100,
+        items: { anyOf: [{ type: 'string', maxLength: 256 }, { type: 'number' }, { type: 'boolean' }] },
+      },
+    ],
+    example: 90,
+  })
   @IsOptional()
   value?: unknown;
 }
 
+@ApiSchema({ name: 'Match', description: 'Which events a rule looks at: every given condition must hold' })
 export class MatchDto {
+  @ApiPropertyOptional({
+    description: 'An exact type, or a glob with `*` (`deploy.*`)',
+    minLength: 1,
+    maxLength: 128,
+    pattern: TYPE_GLOB.source,
+    example: 'check.failed',
+  })
   @IsOptional()
   @IsString()
   @Matches(TYPE_GLOB, { message: 'type must be 1 to 128 characters without spaces; * matches any run' })
   type?: string;
 
+  @ApiPropertyOptional({ minLength: 1, maxLength: 64, example: 'custom' })
   @IsOptional()
   @IsString()
   @IsNotEmpty()
   @MaxLength(64)
   module?: string;
 
+  @ApiPropertyOptional({ minLength: 1, maxLength: 128, example: 'nightly-cron' })
   @IsOptional()
   @IsString()
   @IsNotEmpty()
   @MaxLength(128)
   source?: string;
 
+  @ApiPropertyOptional({ enum: SEVERITIES, enumName: 'Severity', example: 'warning' })
   @IsOptional()
   @IsIn(SEVERITIES as unknown as string[], { message: `minSeverity must be one of ${SEVERITIES.join(', ')}` })
   minSeverity?: Severity;
 
+  @ApiPropertyOptional({ type: () => [PayloadConditionDto], maxItems: 20, description: 'Conditions on the payload' })
   @IsOptional()
   @IsArray()
   @ArrayMaxSize(20)
@@ -74,35 +111,56 @@ export class MatchDto {
   payload?: PayloadConditionDto[];
 }
 
+@ApiSchema({ name: 'Threshold' })
 export class ThresholdDto {
+  @ApiProperty({ type: 'integer', minimum: 1, maximum: 100_000, example: 3 })
   @IsInt()
   @Min(1)
   @Max(100_000)
   count: number;
 
+  @ApiProperty({ type: 'integer', minimum: 1, maximum: 7 * 86_400, example: 600 })
   @IsInt()
   @Min(1)
   @Max(7 * 86_400)
   windowSeconds: number;
 }
 
+@ApiSchema({ name: 'RuleAlert', description: 'The alert a rule fires' })
 export class AlertDto {
+  @ApiProperty({ enum: SEVERITIES, enumName: 'Severity', example: 'critical' })
   @IsIn(SEVERITIES as unknown as string[], { message: `severity must be one of ${SEVERITIES.join(', ')}` })
   severity: Severity;
 
+  @ApiProperty({
+    minLength: 1,
+    maxLength: 1024,
+    description:
+      'With placeholders: `{{payload.<path>}}`, `{{type}}`, `{{source}}`, `{{module}}`, `{{summary}}`, `{{count}}`',
+    example: 'disk almost full on {{payload.host}}',
+  })
   @IsString()
   @IsNotEmpty()
   @MaxLength(1024)
   summary: string;
 }
 
+@ApiSchema({ name: 'Resolve', description: 'When a match alert resolves: give either match or quietSeconds' })
 export class ResolveDto {
+  @ApiPropertyOptional({ type: () => MatchDto, description: 'On an event that matches this' })
   @IsOptional()
   @IsObject()
   @ValidateNested()
   @Type(() => MatchDto)
   match?: MatchDto;
 
+  @ApiPropertyOptional({
+    type: 'integer',
+    minimum: 1,
+    maximum: 30 * 86_400,
+    description: 'After this long without a match',
+    example: 900,
+  })
   @IsOptional()
   @IsInt()
   @Min(1)
@@ -111,53 +169,87 @@ export class ResolveDto {
 }
 
 /** The body of POST and PUT /api/v1/alert-rules (the shapes in docs/rules.md). */
+@ApiSchema({ name: 'AlertRuleInput' })
 export class AlertRuleDto {
+  @ApiProperty({ minLength: 1, maxLength: 200, example: 'Backup disk almost full' })
   @IsString()
   @IsNotEmpty()
   @MaxLength(200)
   name: string;
 
+  @ApiProperty({
+    enum: ['match', 'absence'],
+    description:
+      '`match`: fires on matching events; `absence` (dead-man’s switch): fires when none came for everySeconds + graceSeconds',
+    example: 'match',
+  })
   @IsIn(['match', 'absence'], { message: 'kind must be match or absence' })
   kind: 'match' | 'absence';
 
+  @ApiPropertyOptional({ default: true })
   @IsOptional()
   @IsBoolean()
   enabled?: boolean;
 
+  @ApiProperty({ type: () => MatchDto })
   @IsObject()
   @ValidateNested()
   @Type(() => MatchDto)
   match: MatchDto;
 
+  @ApiPropertyOptional({
+    type: () => ThresholdDto,
+    description: 'Only a match rule: at least count matches within windowSeconds',
+  })
   @IsOptional()
   @IsObject()
   @ValidateNested()
   @Type(() => ThresholdDto)
   threshold?: ThresholdDto;
 
+  @ApiPropertyOptional({
+    maxLength: 200,
+    pattern: GROUP_BY_PATTERN.source,
+    description: 'One alert per value of this: `type`, `module`, `source` or `payload.<path>`',
+    example: 'payload.host',
+  })
   @IsOptional()
   @IsString()
   @MaxLength(200)
   @Matches(GROUP_BY_PATTERN, { message: 'groupBy must be type, module, source or payload.<path>' })
   groupBy?: string;
 
+  @ApiProperty({ type: () => AlertDto })
   @IsObject()
   @ValidateNested()
   @Type(() => AlertDto)
   alert: AlertDto;
 
+  @ApiPropertyOptional({ type: () => ResolveDto, description: 'Only a match rule' })
   @IsOptional()
   @IsObject()
   @ValidateNested()
   @Type(() => ResolveDto)
   resolve?: ResolveDto;
 
+  @ApiPropertyOptional({
+    type: 'integer',
+    minimum: 1,
+    maximum: 30 * 86_400,
+    description: 'An absence rule (required there): how often a matching event is expected',
+  })
   @IsOptional()
   @IsInt()
   @Min(1)
   @Max(30 * 86_400)
   everySeconds?: number;
 
+  @ApiPropertyOptional({
+    type: 'integer',
+    minimum: 0,
+    maximum: 30 * 86_400,
+    description: 'An absence rule: how late it may be (0 when absent)',
+  })
   @IsOptional()
   @IsInt()
   @Min(0)

@@ -11,13 +11,30 @@ import {
   Req,
   UseGuards,
 } from '@nestjs/common';
+import {
+  ApiBearerAuth,
+  ApiBody,
+  ApiConflictResponse,
+  ApiCreatedResponse,
+  ApiNoContentResponse,
+  ApiNotFoundResponse,
+  ApiOkResponse,
+  ApiOperation,
+  ApiParam,
+  ApiTags,
+} from '@nestjs/swagger';
 import { invalidFields, validateBody } from '@daalu/platform/http';
 import { TenantGuard, type TenantRequest } from '@daalu/platform/tenancy';
 import { AlertRuleDto, contractProblems, ruleProblems, toSpec } from './alert-rule.dto';
+import { AlertRulePageView, AlertRuleView } from './alert-rule-view.dto';
 import { RuleDirectory, type StoredRule } from './rule-directory';
 import { notFound, RuleFactsService } from './rule-facts.service';
 
+const RULE_ID = { name: 'id', format: 'uuid', description: 'The rule' };
+
 /** `/api/v1/alert-rules`: the tenant's alert rules (match and absence), validated, as facts on the log. */
+@ApiTags('Alert rules')
+@ApiBearerAuth('tenantToken')
 @Controller('api/v1/alert-rules')
 @UseGuards(TenantGuard)
 export class AlertRulesController {
@@ -28,17 +45,27 @@ export class AlertRulesController {
 
   @Post()
   @HttpCode(201)
+  @ApiOperation({ summary: 'Create an alert rule' })
+  @ApiBody({ type: AlertRuleDto })
+  @ApiCreatedResponse({ type: AlertRuleView })
+  @ApiConflictResponse({ description: 'The tenant has as many rules as it may' })
   async create(@Req() request: TenantRequest, @Body() body: unknown) {
     return view(await this.facts.create(request.tenantId!, await validRule(body)));
   }
 
   /** Every rule of the tenant, oldest first (at most 1000, so one page). */
   @Get()
+  @ApiOperation({ summary: 'The alert rules' })
+  @ApiOkResponse({ type: AlertRulePageView })
   list(@Req() request: TenantRequest) {
     return { items: this.directory.list(request.tenantId!).map(view), nextCursor: null };
   }
 
   @Get(':id')
+  @ApiParam(RULE_ID)
+  @ApiOperation({ summary: 'One alert rule' })
+  @ApiOkResponse({ type: AlertRuleView })
+  @ApiNotFoundResponse({ description: 'No such rule' })
   get(@Req() request: TenantRequest, @Param('id', new ParseUUIDPipe()) id: string) {
     const rule = this.directory.get(request.tenantId!, id);
     if (!rule) throw notFound();
@@ -47,12 +74,25 @@ export class AlertRulesController {
 
   /** Replaces the rule (a new version); the alerts it already fired keep their state. */
   @Put(':id')
+  @ApiParam(RULE_ID)
+  @ApiOperation({
+    summary: 'Replace an alert rule',
+    description: 'A new version; the alerts it already fired keep their state.',
+  })
+  @ApiBody({ type: AlertRuleDto })
+  @ApiOkResponse({ type: AlertRuleView })
+  @ApiNotFoundResponse({ description: 'No such rule' })
+  @ApiConflictResponse({ description: 'Changed concurrently; retry' })
   async replace(@Req() request: TenantRequest, @Param('id', new ParseUUIDPipe()) id: string, @Body() body: unknown) {
     return view(await this.facts.replace(request.tenantId!, id, await validRule(body)));
   }
 
   @Delete(':id')
   @HttpCode(204)
+  @ApiParam(RULE_ID)
+  @ApiOperation({ summary: 'Delete an alert rule' })
+  @ApiNoContentResponse({ description: 'Deleted' })
+  @ApiNotFoundResponse({ description: 'No such rule' })
   async delete(@Req() request: TenantRequest, @Param('id', new ParseUUIDPipe()) id: string): Promise<void> {
     await this.facts.delete(request.tenantId!, id);
   }
