@@ -6,6 +6,7 @@ import replyFrom from '@fastify/reply-from';
 import type { Logger } from 'pino';
 import { problem, PROBLEM_CONTENT_TYPE } from '@daalu/platform/http';
 import { Admission, clientKey } from './admission';
+import { registerApiReference } from './api-reference';
 import { BodyTooLarge, countedBody, declaredTooLarge } from './body-limit';
 import type { OriginConfig } from './config';
 import { consoleFiles } from './console-files';
@@ -126,6 +127,8 @@ export async function buildOriginServer(config: OriginConfig, logger: Logger): P
   });
 
   const sendConsole = await consoleFiles(config.DAALU_CONSOLE_DIR, logger);
+  // The API reference: /api/openapi.json and /api/docs (the origin's own, never passed on).
+  registerApiReference(app);
 
   app.get('/health/live', async () => ({ status: 'live' }));
 
