@@ -66,14 +66,15 @@ export class BenchStack {
     this.cleanups.push({ what, run });
   }
 
-  /** Starts an app (its built main.js) on a free port and waits until it is ready. */
+  /** Starts an app (its built main.js) on a free port (in `portVariable`) and waits until it is ready. */
   async start(
     label: string,
     main: string,
     extraEnv: Record<string, string> = {},
+    portVariable = 'PORT',
   ): Promise<{ child: Child; url: string; port: number }> {
     const port = await freePort();
-    const child = new Child(label, main, { ...this.env, PORT: String(port), ...extraEnv });
+    const child = new Child(label, main, { ...this.env, [portVariable]: String(port), ...extraEnv });
     this.onCleanup(`stopping ${label}`, () => child.stop(15_000));
     const url = `http://${HOST}:${port}`;
     await waitReady(child, url, 60_000);
