@@ -50,3 +50,27 @@ export function countedBody(payload: IncomingMessage, limit: number): Readable {
   payload.pipe(counted);
   return counted;
 }
+
+/**
+ * A body whose Content-Length is known (and within the limit: checked before), read whole. Passing a
+ * buffer on costs the origin far less than streaming it through a Transform (a fifth of its CPU per
+ * ingest POST went there); the client's body is at most 1 MiB. Fails with BodyIncomplete (as a 400)
+ * when the client goes away first.
+ */
+export function bufferedBody(payload: IncomingMessage, done: (error: Error | null, body?: Buffer) => void): void {
+  const chunks: Buffer[] = [];
+  let settled = false;
+  const settle = (error: Error | null, body?: Buffer) => {
+    if (settled) return;
+    settled = true;
+    done(error, body);
+  };
+  payload.on('data', (chunk: Buffer) => chunks.push(chunk));
+  payload.once('end', () => settle(null, chunks.length === 1 ? chunks[0] : Buffer.concat(chunks)));
+  const gone = () => {
+    if (!payload.complete) settle(Object.assign(new BodyIncomplete(), { statusCode: 400 }));
+  };
+  payload.once('aborted', gone);
+  payload.once('close', gone);
+  payload.once('error', gone);
+}

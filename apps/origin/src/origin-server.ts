@@ -7,7 +7,7 @@ import type { Logger } from 'pino';
 import { problem, PROBLEM_CONTENT_TYPE } from '@daalu/platform/http';
 import { Admission, clientKey } from './admission';
 import { registerApiReference } from './api-reference';
-import { BodyTooLarge, countedBody, declaredTooLarge } from './body-limit';
+import { BodyTooLarge, bufferedBody, countedBody, declaredTooLarge } from './body-limit';
 import type { OriginConfig } from './config';
 import { consoleFiles } from './console-files';
 import { isStreamRequest, ORIGIN_BODY_LIMIT, RETRY_AFTER_SECONDS } from './limits';
@@ -86,10 +86,17 @@ export async function buildOriginServer(config: OriginConfig, logger: Logger): P
     clientErrorHandler: (error, socket) => answerClientError(error, socket, requestTimeoutSeconds),
   });
   await app.register(replyFrom, { undici: agents.router() });
-  // Bodies pass through untouched (byte for byte, streamed, never buffered whole), whatever their
-  // content type, counted on the way: past 1 MiB the upstream request is abandoned and the answer is 413.
+  // Bodies pass through untouched (byte for byte), whatever their content type: one with a Content-Length
+  // (within 1 MiB, checked on arrival) is read whole and passed on as it came; a chunked one is streamed,
+  // counted on the way: past 1 MiB the upstream request is abandoned and the answer is 413.
   app.removeAllContentTypeParsers();
-  app.addContentTypeParser('*', (_request, payload, done) => done(null, countedBody(payload, ORIGIN_BODY_LIMIT)));
+  app.addContentTypeParser('*', (request, payload, done) => {
+    if (request.headers['content-length'] !== undefined && request.headers['content-type'] !== undefined) {
+      bufferedBody(payload, done);
+    } else {
+      done(null, countedBody(payload, ORIGIN_BODY_LIMIT));
+    }
+  });
 
   // Open streams end when the origin closes (clients reconnect, to another origin or this one restarted).
   const openStreams = new Set<ServerResponse>();
@@ -161,7 +168,10 @@ export async function buildOriginServer(config: OriginConfig, logger: Logger): P
       }
       return notFound(reply, `no route for ${request.method} ${path}`);
     }
+    const body = request.body;
     return reply.from(`${upstreams[upstream]}${request.url}`, {
+      // A body read whole goes on as it came, with its own Content-Type (reply-from would re-encode JSON).
+      ...(Buffer.isBuffer(body) ? { body, contentType: request.headers['content-type'] } : {}),
       // Never retried here: the client has the Retry-After and decides.
       retryDelay: () => null,
       rewriteRequestHeaders: (_request, headers) => withoutHopByHop(headers),
