@@ -11,7 +11,8 @@ import nx from '@nx/eslint-plugin';
 import tseslint from 'typescript-eslint';
 
 export default [
-  { ignores: ['dist/**', 'node_modules/**', 'coverage/**', '.daalu/**', '.nx/**'] },
+  // examples/ are stand-alone projects with their own package.json and dependencies, outside the workspace.
+  { ignores: ['dist/**', 'node_modules/**', 'coverage/**', '.daalu/**', '.nx/**', 'examples/**'] },
   ...tseslint.configs.recommended,
   {
     // Plain CommonJS scripts (jest config, the install check that runs before dependencies exist).
