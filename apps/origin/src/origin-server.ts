@@ -11,9 +11,12 @@ import { BodyTooLarge, bufferedBody, countedBody, declaredTooLarge } from './bod
 import type { OriginConfig } from './config';
 import { consoleFiles } from './console-files';
 import { isStreamRequest, ORIGIN_BODY_LIMIT, RETRY_AFTER_SECONDS } from './limits';
+import { registerProblemPages } from './problem-pages';
 import { notFound, refused, shuttingDown, tooLarge, upstreamFailed } from './problems';
 import { routeFor, type Upstream } from './routes';
 import { UpstreamAgents } from './upstream-agents';
+import { HOP_BY_HOP } from './hop-by-hop';
+import { installIngestPassThrough } from './ingest-pass-through';
 
 /** The origin's server, and the switch that turns its readiness off when it starts shutting down. */
 export interface OriginServer {
@@ -136,6 +139,19 @@ export async function buildOriginServer(config: OriginConfig, logger: Logger): P
   const sendConsole = await consoleFiles(config.DAALU_CONSOLE_DIR, logger);
   // The API reference: /api/openapi.json and /api/docs (the origin's own, never passed on).
   registerApiReference(app);
+  // What a problem's `type` points at: /problems/<slug> and the list at /problems/ (the origin's own).
+  registerProblemPages(app);
+
+  // The ingest routes skip Fastify (the hot path); same caps and answers.
+  installIngestPassThrough(app.server, {
+    gatewayUrl: upstreams.gateway,
+    requests: agents.requests,
+    admission,
+    trustedProxies,
+    timeoutMs: config.DAALU_ORIGIN_UPSTREAM_TIMEOUT_MS,
+    isClosing: () => closing,
+    logger,
+  });
 
   app.get('/health/live', async () => ({ status: 'live' }));
 
@@ -200,22 +216,6 @@ export async function buildOriginServer(config: OriginConfig, logger: Logger): P
     },
   };
 }
-
-/**
- * Headers that describe one connection (client to origin, origin to app), not the message: never
- * passed on either way (the origin answers `Expect: 100-continue` itself; undici refuses these).
- */
-const HOP_BY_HOP = [
-  'connection',
-  'keep-alive',
-  'expect',
-  'upgrade',
-  'proxy-connection',
-  'te',
-  'trailer',
-  'transfer-encoding',
-  'http2-settings',
-];
 
 function withoutHopByHop<T extends Record<string, unknown>>(headers: T): T {
   const kept: Record<string, unknown> = { ...headers };
