@@ -290,6 +290,9 @@ describe('the API answers as docs/openapi.json says', () => {
     expect([200, 503]).toContain((await call('GET', '/health/ready')).status);
     expect((await call('GET', '/api/openapi.json')).status).toBe(200);
     expect((await call('GET', '/api/docs')).status).toBe(200);
+    expect((await call('GET', '/problems/')).status).toBe(200);
+    expect((await call('GET', '/problems/invalid-body')).status).toBe(200);
+    expect((await call('GET', '/problems/no-such-problem')).status).toBe(404);
   });
 
   it('called every operation of the document, and got problem+json errors from every app', () => {

@@ -195,9 +195,10 @@ function commonSchemas(): Json {
       properties: {
         type: {
           type: 'string',
-          format: 'uri',
-          description: 'What kind of problem: a URI, one per kind',
-          examples: ['https://docs.daalu.io/problems/invalid-body'],
+          format: 'uri-reference',
+          description:
+            'What kind of problem, one per kind: `/problems/<slug>`, resolved against the request URL, a page the origin serves (its meaning, and what to do)',
+          examples: ['/problems/invalid-body'],
         },
         title: { type: 'string', description: 'The kind of problem, in words' },
         status: { type: 'integer', minimum: 400, maximum: 599, description: 'The HTTP status' },

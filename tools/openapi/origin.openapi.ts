@@ -1,6 +1,6 @@
 /**
- * What the origin (apps/origin) answers itself rather than passing on to an app: its health, and this
- * document with its browsable reference.
+ * What the origin (apps/origin) answers itself rather than passing on to an app: its health, this
+ * document with its browsable reference, and the pages a problem's `type` points at.
  */
 export function originPaths(): Record<string, unknown> {
   const health = (summary: string, description: string, example: object) => ({
@@ -60,6 +60,43 @@ export function originPaths(): Record<string, unknown> {
         summary: 'The API reference, to browse',
         security: [],
         responses: { '200': { description: 'An HTML page', content: { 'text/html': { schema: { type: 'string' } } } } },
+      },
+    },
+    '/problems/': {
+      get: {
+        operationId: 'origin_problem_types',
+        tags: ['Origin'],
+        summary: 'Every kind of problem',
+        description: 'The list of the problem types an error answer\'s `type` can be, each linked to its page.',
+        security: [],
+        responses: { '200': { description: 'An HTML page', content: { 'text/html': { schema: { type: 'string' } } } } },
+      },
+    },
+    '/problems/{slug}': {
+      get: {
+        operationId: 'origin_problem_type',
+        tags: ['Origin'],
+        summary: 'One kind of problem',
+        description:
+          'What an error answer\'s `type` (`/problems/<slug>`, resolved against the request URL) points at: its title, status, what it means and what to do.',
+        security: [],
+        parameters: [
+          {
+            name: 'slug',
+            in: 'path',
+            required: true,
+            description: 'The kind of problem',
+            schema: { type: 'string', pattern: '^[a-z0-9-]+$' },
+            example: 'invalid-body',
+          },
+        ],
+        responses: {
+          '200': { description: 'An HTML page', content: { 'text/html': { schema: { type: 'string' } } } },
+          '404': {
+            description: 'No such kind of problem',
+            content: { 'application/problem+json': { schema: { $ref: '#/components/schemas/Problem' } } },
+          },
+        },
       },
     },
   };

@@ -3,3 +3,4 @@ export * from './validate-body';
 export * from './keyset-cursor';
 export * from './publish-problem';
 export * from './unsafe-input';
+export * from './problem-types';

@@ -1,6 +1,7 @@
 import { ArgumentsHost, Catch, HttpException, HttpStatus, Inject, type ExceptionFilter } from '@nestjs/common';
 import type { FastifyError, FastifyReply } from 'fastify';
 import { LOGGER, type Logger } from '@daalu/platform/observability';
+import { PROBLEM_TYPE_BASE } from './problem-types';
 
 /** An RFC 9457 problem document. */
 export interface Problem {
@@ -12,10 +13,13 @@ export interface Problem {
 }
 
 export const PROBLEM_CONTENT_TYPE = 'application/problem+json';
-const BASE = 'https://docs.daalu.io/problems/';
 
+/**
+ * A problem document of the kind `slug`. Its `type` is `/problems/<slug>`: resolved against the request
+ * URL, a page the origin serves about that kind (problem-types.ts, where every slug must be described).
+ */
 export function problem(status: number, slug: string, title: string, detail?: string, extra: object = {}): Problem {
-  return { type: `${BASE}${slug}`, title, status, ...(detail ? { detail } : {}), ...extra };
+  return { type: `${PROBLEM_TYPE_BASE}${slug}`, title, status, ...(detail ? { detail } : {}), ...extra };
 }
 
 /** Throw from a handler to answer with a problem document (and optional headers). */
