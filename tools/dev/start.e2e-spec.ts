@@ -48,7 +48,7 @@ describe('npm start launcher', () => {
         status: 'ready',
         checks: { gateway: { ok: true }, timeline: { ok: true }, rules: { ok: true }, outbound: { ok: true } },
       });
-      // The product page's curl example, through the one origin.
+      // The curl example of docs/product.md, through the one origin.
       const origin = `http://127.0.0.1:${originPort}`;
       const created = await fetch(`${origin}/api/v1/tenants`, {
         method: 'POST',
@@ -58,7 +58,7 @@ describe('npm start launcher', () => {
       expect(created.status).toBe(201);
       const { ingestKey, apiToken } = (await created.json()) as { ingestKey: string; apiToken: string };
       const tenantAuth = { authorization: `Bearer ${apiToken}` };
-      // The documented "disk over 90%" rule (docs/rules.md), which the page's own example event matches.
+      // The documented "disk over 90%" rule (docs/rules.md), which the example event of docs/product.md matches.
       const rule = await fetch(`${origin}/api/v1/alert-rules`, {
         method: 'POST',
         headers: { ...tenantAuth, 'content-type': 'application/json' },

@@ -1,5 +1,5 @@
 /**
- * `npm start`: the whole stack on this machine behind one origin (http://localhost:8080).
+ * `npm start`: the whole stack on the local machine behind one origin (http://localhost:8080).
  * Uses PostgreSQL and NATS where they run (or starts them: see ensureLocalServices), starts every app
  * (each migrates its own schema and provisions the streams), waits until all report ready, and prints
  * what a newcomer needs next. Ctrl-C stops everything gracefully.
@@ -129,7 +129,7 @@ async function main(): Promise<void> {
   say('  Create a tenant (its ingest key and API token are shown once):');
   say(`    curl -s -X POST ${origin}/api/v1/tenants -H 'Authorization: Bearer ${operatorToken}' \\`);
   say(`      -H 'Content-Type: application/json' -d '{"name":"acme"}'`);
-  say('  Then send events exactly as the product page shows, with X-Daalu-Key: <ingestKey>:');
+  say('  Then send events as docs/product.md shows, with X-Daalu-Key: <ingestKey>:');
   say(
     `    curl -X POST ${origin}/api/v1/events -H "X-Daalu-Key: $INGEST_KEY" -H 'Content-Type: application/json' -d '{...}'`,
   );

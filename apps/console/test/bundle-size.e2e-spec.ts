@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 
 const DIST = join(__dirname, '..', '..', '..', 'dist', 'apps', 'console');
-/** The budget for what a first visit downloads and runs before anything shows. */
+/** The budget for what a first visit downloads and runs before anything shows. */
 const INITIAL_JS_BUDGET = 250 * 1024;
 
 /** The built console (npm test builds first): what the first page load costs. */

@@ -91,7 +91,7 @@ export class ConsoleHarness {
     return { status: response.status, body: (text ? JSON.parse(text) : undefined) as T };
   }
 
-  /** POSTs an event with the tenant's ingest key, as the product page's curl does. */
+  /** POSTs an event with the tenant's ingest key, as the curl of docs/product.md does. */
   async ingest(event: object): Promise<string> {
     const response = await fetch(`${this.origin}/api/v1/events`, {
       method: 'POST',

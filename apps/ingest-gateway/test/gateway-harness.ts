@@ -113,5 +113,5 @@ export async function post(
   return { status: response.status, headers: response.headers, body: text ? JSON.parse(text) : {} };
 }
 
-/** The product page's worked example, unchanged. */
+/** The worked example of docs/product.md, unchanged. */
 export const PAGE_EXAMPLE = PAGE_EXAMPLE_ENVELOPE;

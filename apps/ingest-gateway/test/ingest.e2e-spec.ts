@@ -31,7 +31,7 @@ describe('POST /api/v1/events (ingest gateway over real NATS and PostgreSQL)', (
 
   const withKey = (key = tenant.ingestKey) => ({ 'x-daalu-key': key });
 
-  it('accepts the product page example unchanged: 202 with the id, stored on the log for the key’s tenant', async () => {
+  it('accepts the documented example unchanged: 202 with the id, stored on the log for the key’s tenant', async () => {
     const response = await post(events, PAGE_EXAMPLE, withKey());
     expect(response.status).toBe(202);
     expect(response.body).toEqual({ id: expect.stringMatching(/^[0-9a-f-]{36}$/), status: 'accepted' });

@@ -13,8 +13,8 @@ import openapiDocument from '../../../docs/openapi.json';
  * The public API's reference, served by the origin itself:
  *  - `GET /api/openapi.json`: the OpenAPI 3.1 document (docs/openapi.json, generated from the code by
  *    `npm run openapi`; imported here, so the build copies it to dist/docs/ with the origin);
- *  - `GET /api/docs`: Swagger UI on that document, from the swagger-ui-dist package on this machine
- *    (no CDN), under the console's Content-Security-Policy: scripts from this origin only, none inline.
+ *  - `GET /api/docs`: Swagger UI on that document, from the swagger-ui-dist package installed with the
+ *    origin (no CDN), under the console's Content-Security-Policy: scripts from this origin only, none inline.
  */
 export const OPENAPI_PATH = '/api/openapi.json';
 export const DOCS_PATH = '/api/docs';

@@ -106,7 +106,7 @@ describe('deliveries', () => {
     await db.drop();
   });
 
-  it('POSTs a matching event, signed so the page’s receiver and a Standard Webhooks library both verify it', async () => {
+  it('POSTs a matching event, signed so openssl and a Standard Webhooks library both verify it', async () => {
     const target = await receiver([200]);
     const hook = await webhook(target.url);
     const event = await send({ type: 'deploy.started' });
@@ -117,7 +117,7 @@ describe('deliveries', () => {
       { what: 'the delivery' },
     );
     const [{ headers, body }] = target.received;
-    // The product page's receiver: printf '%s' "$BODY" | openssl dgst -sha256 -hmac "$SECRET"
+    // The receiver of docs/product.md: printf '%s' "$BODY" | openssl dgst -sha256 -hmac "$SECRET"
     expect(headers['x-daalu-signature']).toBe(daaluSignature(hook.secret, body));
     expect(new Webhook(hook.secret).verify(body, headers as Record<string, string>)).toMatchObject({
       type: 'event.ingested',

@@ -35,7 +35,7 @@ import { closeReceivers, receiver, track, type Received } from './loopback-recei
 const SCRIPT = 'apps/outbound-dispatcher/src/main.js';
 const GRACE_S = 4;
 
-/** The product page's receiver, literally: `printf '%s' "$BODY" | openssl dgst -sha256 -hmac "$SECRET"`. */
+/** The receiver of docs/product.md, literally: `printf '%s' "$BODY" | openssl dgst -sha256 -hmac "$SECRET"`. */
 function opensslHmac(secret: string, body: Buffer): string {
   const out = execFileSync('openssl', ['dgst', '-sha256', '-hmac', secret], { input: body }).toString().trim();
   return out.slice(out.lastIndexOf(' ') + 1); // "SHA2-256(stdin)= <hex>"
@@ -426,7 +426,7 @@ describe('delivery content', () => {
     expect(expiresAt - Date.now()).toBeGreaterThan((GRACE_S - 1) * 1000);
     expect(expiresAt - Date.now()).toBeLessThanOrEqual(GRACE_S * 1000);
 
-    // During: either secret verifies; the page's header keeps the old one, -Next has the new one.
+    // During: either secret verifies; X-Daalu-Signature keeps the old one, -Next has the new one.
     const during = await deliver(2);
     expect(Number(during.headers['webhook-timestamp']) * 1000).toBeLessThan(expiresAt); // really inside the grace
     expect(String(during.headers['webhook-signature']).split(' ')).toHaveLength(2);

@@ -95,7 +95,7 @@ describe('webhook test event', () => {
       { what: 'the test delivery' },
     );
     const [{ headers, body }] = received;
-    // Signed like every delivery: the page's receiver and a Standard Webhooks library both verify it.
+    // Signed like every delivery: the receiver of docs/product.md and a Standard Webhooks library both verify it.
     expect(headers['x-daalu-signature']).toBe(daaluSignature(hook.secret, body));
     expect(headers['webhook-id']).toBe(deliveryId);
     const payload = new Webhook(hook.secret).verify(body, headers as Record<string, string>) as {

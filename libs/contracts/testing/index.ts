@@ -1,7 +1,7 @@
 import { v7 as uuidv7 } from 'uuid';
 import { eventIngested, type ApiTokenIssued, type EventIngested, type TenantCreated } from '../src';
 
-/** The product page's worked example: the envelope a sender POSTs, exactly as the page shows it. */
+/** The worked example of docs/product.md: the envelope a sender POSTs, exactly as shown there. */
 export const PAGE_EXAMPLE_ENVELOPE = {
   type: 'check.failed',
   module: 'custom',

@@ -2,8 +2,8 @@ import { Type, type Static } from '@sinclair/typebox';
 import { codecFor, envelopeFields, Timestamp } from '../envelope';
 
 /**
- * `tenant.rate-limit-set`: an operator changed a tenant's inbound limit (the product page's "Need more?
- * Email support"). Published on `<ns>.config.<tenantId>.tenant`.
+ * `tenant.rate-limit-set`: an operator changed a tenant's inbound limit ("Need more? Email
+ * support", docs/product.md). Published on `<ns>.config.<tenantId>.tenant`.
  */
 export const TenantRateLimitSetSchema = Type.Object(
   {

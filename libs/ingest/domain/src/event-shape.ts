@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 
-/** `<system>.<verb>` (deploy.failed, backup.completed): what the page asks senders to follow. */
+/** `<system>.<verb>` (deploy.failed, backup.completed): what docs/product.md asks senders to follow. */
 const TYPE_SHAPE = /^[a-z0-9][a-z0-9_-]*(\.[a-z0-9][a-z0-9_-]*)+$/i;
 
 export function followsTypeShape(type: string): boolean {

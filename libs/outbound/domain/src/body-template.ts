@@ -52,7 +52,7 @@ export class RenderBudget {
 }
 
 /**
- * Builds a delivery body from a webhook's template (the page's "open a Jira ticket" pattern): every
+ * Builds a delivery body from a webhook's template (to open a Jira ticket, say): every
  * string in `fields` has its `{{path}}` placeholders filled from the delivery's data (`{{summary}}`,
  * `{{payload.service}}`, `{{alert.ruleName}}`…). A string that is one placeholder alone takes the
  * value as it is (a number stays a number, an object an object); inside text, values become text.

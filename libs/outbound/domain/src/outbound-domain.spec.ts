@@ -9,7 +9,7 @@ import { daaluSignature, generateSigningSecret, isSigningSecret, sameSignature, 
 const BODY = JSON.stringify({ type: 'alert.fired', summary: 'disk on backup-1 at 93% — ünïcode', lines: 'a\nb' });
 
 describe('signing', () => {
-  it('matches the product page receiver: printf | openssl dgst -sha256 -hmac "$SECRET"', () => {
+  it('matches the receiver of docs/product.md: printf | openssl dgst -sha256 -hmac "$SECRET"', () => {
     const secret = generateSigningSecret();
     const openssl = spawnSync(
       'sh',
@@ -43,7 +43,7 @@ describe('signing', () => {
     // Standard Webhooks: either secret finds its own signature among those sent.
     expect(new Webhook(previous).verify(BODY, headers)).toBeDefined();
     expect(new Webhook(next).verify(BODY, headers)).toBeDefined();
-    // The page's receiver, unchanged, still holding the previous secret:
+    // The receiver of docs/product.md, unchanged, still holding the previous secret:
     expect(sameSignature(headers['X-Daalu-Signature'], daaluSignature(previous, BODY))).toBe(true);
     // One that switched already checks the next header:
     expect(sameSignature(headers['X-Daalu-Signature-Next'], daaluSignature(next, BODY))).toBe(true);

@@ -3,7 +3,7 @@ import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
 /**
  * How deliveries are signed, so that receivers verify them with what they already have:
  *  - `X-Daalu-Signature`: the lowercase hex HMAC-SHA256 of the exact body bytes, keyed with the signing
- *    secret as it is shown (its text), which is what the product page's receiver computes:
+ *    secret as it is shown (its text), which is what the receiver in docs/product.md computes:
  *      printf '%s' "$BODY" | openssl dgst -sha256 -hmac "$SECRET"
  *  - the Standard Webhooks headers (`webhook-id`, `webhook-timestamp`, `webhook-signature`), keyed with
  *    the secret's base64 part as that specification says, so its verification libraries work unchanged
@@ -45,7 +45,7 @@ export function standardSignature(
  *  - `webhook-signature` carries a signature with each, space-separated (the specification's way: a
  *    receiver holding either secret finds its own);
  *  - `X-Daalu-Signature` stays signed with the previous secret until the grace period ends (a receiver
- *    that verifies as the product page shows, with the secret it has, keeps working unchanged), and
+ *    that verifies as docs/product.md shows, with the secret it has, keeps working unchanged), and
  *    `X-Daalu-Signature-Next` carries the new secret's, for receivers that switched already.
  */
 export function signatureHeaders(

@@ -13,7 +13,7 @@ const disk: EventView = {
 };
 
 describe('CompiledMatch', () => {
-  it('matches the product page example: disk over 90% from the nightly cron', () => {
+  it('matches the documented example: disk over 90% from the nightly cron', () => {
     const rule = new CompiledMatch({
       type: 'check.failed',
       module: 'custom',
