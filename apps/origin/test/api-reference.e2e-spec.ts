@@ -46,7 +46,7 @@ describe('the origin serves the API reference', () => {
     expect(((await plain.json()) as { openapi: string }).openapi).toBe('3.1.0');
   });
 
-  it('serves Swagger UI at /api/docs from this machine, under a CSP with no inline script', async () => {
+  it('serves Swagger UI at /api/docs from its local files (no CDN), under a CSP with no inline script', async () => {
     const response = await fetch(`${origin.url}${DOCS_PATH}`);
     expect(response.status).toBe(200);
     expect(response.headers.get('content-type')).toBe('text/html; charset=utf-8');
