@@ -209,7 +209,7 @@ function AlertCard({ alert, rule }: { alert: Alert; rule: AlertRule | undefined 
         <dt>Matches</dt>
         <dd>
           {alert.count}
-          {alert.lastSeenAt && alert.count > 1 && (
+          {alert.count > 1 && (
             <>
               , the last <RelativeTime value={alert.lastSeenAt} />
             </>
@@ -288,7 +288,7 @@ function MatchingEvents({ alert, rule }: { alert: Alert; rule: AlertRule | undef
   }
   const type = ruleType ?? firstEvent.data?.event.type;
   const windowMs = (rule?.threshold?.windowSeconds ?? 0) * 1000;
-  const last = alert.lastSeenAt && alert.lastSeenAt > alert.firedAt ? alert.lastSeenAt : alert.firedAt;
+  const last = alert.lastSeenAt > alert.firedAt ? alert.lastSeenAt : alert.firedAt;
   const search: TimelineSearch & { since: string; until: string } = {
     ...(type ? { type } : {}),
     since: new Date(new Date(alert.firedAt).getTime() - windowMs).toISOString(),

@@ -65,7 +65,8 @@ export interface Alert {
   resolvedAt: string | null;
   resolveReason: string | null;
   count: number;
-  lastSeenAt: string | null;
+  /** The last match (absence: the last event before the silence); always set (the column is NOT NULL). */
+  lastSeenAt: string;
   eventIds: string[];
   context: ChangeEvent[];
 }
