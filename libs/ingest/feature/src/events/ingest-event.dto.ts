@@ -39,7 +39,7 @@ function StorableText(options?: ValidationOptions): PropertyDecorator {
   );
 }
 
-/** The event envelope of the product page: POST /api/v1/events. */
+/** The event envelope senders POST to /api/v1/events (docs/product.md). */
 @ApiSchema({
   name: 'IngestEvent',
   description:

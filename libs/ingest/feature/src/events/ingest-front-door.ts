@@ -56,7 +56,7 @@ interface Answer {
  * hooks, the content-type parser's AsyncResource) cost more CPU than everything the gateway itself does
  * (bench:ingest measures it). Every other route still goes through Fastify and Nest.
  *
- * The order matters and is what the product page promises:
+ * The order matters and is what docs/product.md promises:
  *  1. the key (401) and the rate limit (429) are checked before a byte of the body is read; until the
  *     key directory has loaded the CONFIG stream, an unknown key is a 503 with Retry-After, not a 401;
  *  2. JSON only (415), 1 MiB at most (413), parsed safely (`__proto__`/`constructor` keys are a 400);
