@@ -74,7 +74,7 @@ describe('docs/asyncapi.yaml and docs/schemas/', () => {
       const schema = JSON.parse(read(`schemas/${kind}.json`));
       expect(schema).toMatchObject({
         $schema: 'http://json-schema.org/draft-07/schema#',
-        $id: `https://docs.daalu.io/schemas/${kind}.json`,
+        $id: `urn:daalu:schema:${kind}`,
         title: kind,
         description: expect.stringMatching(/\S/),
         type: 'object',
