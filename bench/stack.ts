@@ -13,7 +13,8 @@
  * A rate is sustained when, for the whole --duration: at least 99.9 % of POSTs got a 202, the 202s came
  * at 97 % of the rate or more, their p99 stayed under 1 s, every consumer's backlog (pending and
  * unacknowledged messages) at the end was under 5 s worth of events, and every backlog was gone within
- * 30 s after the load stopped (every delivery received).
+ * 30 s after the load stopped (every delivery received). A step that fails runs once more (the machine
+ * may have been busy with something else) before the door stops climbing.
  * Per rate it reports: 202 latency p50/p99, 202 → SSE p50/p99, 202 → webhook receipt p50/p99, the
  * consumers' largest backlog, and where the CPU went: each app's process, PostgreSQL by the app whose
  * connection it serves (application_name), NATS, and this load generator, as CPU ms per event.
@@ -234,9 +235,15 @@ async function main(): Promise<number> {
         if (failedDoors.has(door)) continue;
         const doorUrl = door === 'origin' ? origin.url : apps['ingest-gateway'].url;
         const timelineUrl = door === 'origin' ? origin.url : apps['timeline-projector'].url;
-        const result = await step(stack, pg, apps, origin.child, door, doorUrl, timelineUrl, tenants, receiver, rate);
-        results.push(result);
+        let result = await step(stack, pg, apps, origin.child, door, doorUrl, timelineUrl, tenants, receiver, rate);
         report([result]);
+        if (!result.sustained) {
+          // One noisy minute on a shared machine must not end a door's climb: a failed step runs once more.
+          log(`${door} at ${rate}/s not sustained (${result.why.join('; ')}): once more`);
+          result = await step(stack, pg, apps, origin.child, door, doorUrl, timelineUrl, tenants, receiver, rate);
+          report([result]);
+        }
+        results.push(result);
         if (!result.sustained) failedDoors.add(door);
       }
       if (doors.every((door) => failedDoors.has(door))) break;
@@ -401,8 +408,8 @@ async function step(
   }
   const acceptedCount = statuses['202'] ?? 0;
   const cpuMsPerEvent: Record<string, number> = {};
-  for (const [name, seconds] of Object.entries(cpuAfter)) {
-    cpuMsPerEvent[name] = round(((seconds - (cpuBefore[name] ?? 0)) * 1000) / Math.max(1, acceptedCount), 3);
+  for (const [part, seconds] of Object.entries(cpuUsed(cpuBefore, cpuAfter))) {
+    cpuMsPerEvent[part] = round((seconds * 1000) / Math.max(1, acceptedCount), 3);
   }
   const acceptedPerSec = round(acceptedCount / (measuredMs / 1000));
   const ingestP99Ms = round(percentile(ingestMs, 99), 1);
@@ -447,24 +454,34 @@ async function backendPids(pg: Client): Promise<Record<string, number[]>> {
   return out;
 }
 
-/** CPU seconds so far of each app, the origin, PostgreSQL by app, NATS, and this process. */
+/** CPU seconds so far of every process that serves the stack, by pid, with the part each counts for. */
+type CpuSnapshot = Map<number, { part: string; seconds: number }>;
+
+/** Each app, the origin, PostgreSQL backends by the app they serve, PostgreSQL's own processes, NATS. */
 function cpuSnapshot(
   apps: Record<AppName, { child: Child }>,
   originChild: Child,
   backends: Record<string, number[]>,
-): Record<string, number> {
-  const out: Record<string, number> = {};
-  for (const app of APPS) out[app] = cpuSeconds(apps[app].child.process.pid!);
-  out.origin = cpuSeconds(originChild.process.pid!);
-  for (const [name, pids] of Object.entries(backends)) out[name] = pids.reduce((sum, pid) => sum + cpuSeconds(pid), 0);
-  const backendSet = new Set(Object.values(backends).flat());
-  out['pg:background'] = pidsOf('postgres')
-    .filter((pid) => !backendSet.has(pid))
-    .reduce((sum, pid) => sum + cpuSeconds(pid), 0);
-  out['nats-server'] = pidsOf('nats-server').reduce((sum, pid) => sum + cpuSeconds(pid), 0);
+): CpuSnapshot {
+  const out: CpuSnapshot = new Map();
+  const add = (pid: number, part: string) => out.set(pid, { part, seconds: cpuSeconds(pid) });
+  for (const app of APPS) add(apps[app].child.process.pid!, app);
+  add(originChild.process.pid!, 'origin');
+  for (const [part, pids] of Object.entries(backends)) for (const pid of pids) add(pid, part);
+  for (const pid of pidsOf('postgres')) if (!out.has(pid)) add(pid, 'pg:background');
+  for (const pid of pidsOf('nats-server')) add(pid, 'nats-server');
   const own = process.cpuUsage();
-  out['load generator'] = (own.user + own.system) / 1e6;
+  out.set(0, { part: 'load generator', seconds: (own.user + own.system) / 1e6 });
   return out;
+}
+
+/** CPU seconds each part used between two snapshots (a process new since the first counts whole). */
+function cpuUsed(before: CpuSnapshot, after: CpuSnapshot): Record<string, number> {
+  const used: Record<string, number> = {};
+  for (const [pid, { part, seconds }] of after) {
+    used[part] = (used[part] ?? 0) + seconds - (before.get(pid)?.seconds ?? 0);
+  }
+  return used;
 }
 
 function report(results: StepResult[]): void {
