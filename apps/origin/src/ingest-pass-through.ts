@@ -13,7 +13,7 @@ import {
   write,
   type ProblemAnswer,
 } from './problems';
-import { HOP_BY_HOP } from './hop-by-hop';
+import { withoutHopByHop } from './hop-by-hop';
 
 /** The two routes every sender calls, many times a second: passed on without Fastify. */
 const INGEST_PATHS = new Set(['/api/v1/events', '/api/v1/events/batch']);
@@ -82,10 +82,10 @@ async function passOn(
       origin: options.gatewayUrl,
       path: req.url!,
       method: 'POST',
-      headers: withoutHopByHop(req.headers),
+      headers: passedOn(req.headers),
       body,
     });
-    const headers = withoutHopByHop(response.headers);
+    const headers = passedOn(response.headers);
     // An app's own 503 (starting, shutting down, overloaded) is passed on, always with a Retry-After.
     if (response.statusCode === 503 && headers['retry-after'] === undefined) {
       headers['retry-after'] = String(RETRY_AFTER_SECONDS);
@@ -102,11 +102,11 @@ async function passOn(
   }
 }
 
-function withoutHopByHop(
+/** The headers to pass on: not hop-by-hop, and not the ones set again for this hop. */
+function passedOn(
   headers: Record<string, string | string[] | undefined>,
 ): Record<string, string | string[] | undefined> {
-  const kept = { ...headers };
-  for (const name of HOP_BY_HOP) delete kept[name];
+  const kept = withoutHopByHop(headers);
   delete kept['content-length']; // set again for the body as sent
   delete kept.host; // the app's, set by the client
   return kept;

@@ -15,7 +15,7 @@ import { registerProblemPages } from './problem-pages';
 import { notFound, refused, shuttingDown, tooLarge, upstreamFailed } from './problems';
 import { routeFor, type Upstream } from './routes';
 import { UpstreamAgents } from './upstream-agents';
-import { HOP_BY_HOP } from './hop-by-hop';
+import { withoutHopByHop } from './hop-by-hop';
 import { installIngestPassThrough } from './ingest-pass-through';
 
 /** The origin's server, and the switch that turns its readiness off when it starts shutting down. */
@@ -215,12 +215,6 @@ export async function buildOriginServer(config: OriginConfig, logger: Logger): P
       shuttingDownFlag = true;
     },
   };
-}
-
-function withoutHopByHop<T extends Record<string, unknown>>(headers: T): T {
-  const kept: Record<string, unknown> = { ...headers };
-  for (const name of HOP_BY_HOP) delete kept[name];
-  return kept as T;
 }
 
 /** Reads a body to its end, dropping it; the error it ended with, if any. */

@@ -1,6 +1,6 @@
 import type { ServerResponse } from 'node:http';
 import type { FastifyReply } from 'fastify';
-import { problem, PROBLEM_CONTENT_TYPE } from '@daalu/platform/http';
+import { bodyTooLargeDetail, problem, PROBLEM_CONTENT_TYPE } from '@daalu/platform/http';
 import { BodyIncomplete, BodyTooLarge } from './body-limit';
 import type { Refusal } from './admission';
 import { RETRY_AFTER_SECONDS } from './limits';
@@ -65,13 +65,7 @@ export function tooLarge(reply: FastifyReply, limit: number): FastifyReply {
 }
 
 export function tooLargeAnswer(limit: number): ProblemAnswer {
-  return problemAnswer(
-    413,
-    'body-too-large',
-    'Payload too large',
-    `the body is larger than ${limit / (1024 * 1024)} MiB (${limit.toLocaleString('en')} bytes)`,
-    { connection: 'close' },
-  );
+  return problemAnswer(413, 'body-too-large', 'Payload too large', bodyTooLargeDetail(limit), { connection: 'close' });
 }
 
 export function notFound(reply: FastifyReply, detail: string): FastifyReply {

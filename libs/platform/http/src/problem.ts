@@ -22,6 +22,16 @@ export function problem(status: number, slug: string, title: string, detail?: st
   return { type: `${PROBLEM_TYPE_BASE}${slug}`, title, status, ...(detail ? { detail } : {}), ...extra };
 }
 
+/**
+ * The detail of a 413 for a body limit: `the body is larger than 1 MiB (1,048,576 bytes)`, or the bytes
+ * alone when the limit is not a whole number of MiB (a gateway that lowered its limit to fit NATS).
+ */
+export function bodyTooLargeDetail(limit: number): string {
+  const mib = limit / (1024 * 1024);
+  const bytes = `${limit.toLocaleString('en')} bytes`;
+  return `the body is larger than ${Number.isInteger(mib) ? `${mib} MiB (${bytes})` : bytes}`;
+}
+
 /** Throw from a handler to answer with a problem document (and optional headers). */
 export class ProblemException extends HttpException {
   constructor(
@@ -86,7 +96,7 @@ export function badRequest(detail: string): FastifyError {
 export function fromFastifyError(error: FastifyError): Problem {
   switch (error.code) {
     case 'FST_ERR_CTP_BODY_TOO_LARGE':
-      return problem(413, 'body-too-large', 'Payload too large', 'the body is larger than 1 MiB (1,048,576 bytes)');
+      return problem(413, 'body-too-large', 'Payload too large', bodyTooLargeDetail(1024 * 1024));
     case 'FST_ERR_CTP_INVALID_MEDIA_TYPE':
     case 'FST_ERR_CTP_INVALID_CONTENT_LENGTH':
       return problem(

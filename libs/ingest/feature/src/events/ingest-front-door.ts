@@ -3,7 +3,13 @@ import { hashToken, isWellFormedToken, tokenPrefix } from '@daalu/platform/tenan
 import type { Logger, Metrics } from '@daalu/platform/observability';
 import type { CredentialDirectory } from '../credentials/credential-directory';
 import type { InboundHistory } from '../history/inbound-history';
-import { problem, ProblemException, PROBLEM_CONTENT_TYPE, type Problem } from '@daalu/platform/http';
+import {
+  bodyTooLargeDetail,
+  problem,
+  ProblemException,
+  PROBLEM_CONTENT_TYPE,
+  type Problem,
+} from '@daalu/platform/http';
 import { parseJsonSafely } from '../shared/safe-json';
 import type { EventIngestService } from './event-ingest.service';
 import type { IngestRateLimiter } from './ingest-rate-limiter';
@@ -20,8 +26,7 @@ const UNAUTHORIZED = problem(
   'Unauthorized',
   'a valid ingest key is required in X-Daalu-Key',
 );
-const tooLarge = (limit: number) =>
-  problem(413, 'body-too-large', 'Payload too large', `the body is larger than ${describeBytes(limit)}`);
+const tooLarge = (limit: number) => problem(413, 'body-too-large', 'Payload too large', bodyTooLargeDetail(limit));
 const NOT_JSON = problem(
   415,
   'unsupported-media-type',
@@ -272,11 +277,4 @@ function readText(req: IncomingMessage, limit: number): Promise<string | undefin
     req.once('error', gone);
     req.once('close', gone);
   });
-}
-
-/** "1 MiB (1,048,576 bytes)", or just the bytes when the limit is not whole MiB. */
-function describeBytes(bytes: number): string {
-  const mib = bytes / (1024 * 1024);
-  const exact = `${bytes.toLocaleString('en')} bytes`;
-  return Number.isInteger(mib) ? `${mib} MiB (${exact})` : exact;
 }
