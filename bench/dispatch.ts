@@ -18,8 +18,6 @@
  * `docker compose --scale` adds them), the throughput run again: deliveries/s against the one
  * replica's (ratio). On one machine they share its cores with PostgreSQL, NATS and the receiver.
  */
-import { createServer } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { jetstream } from '@nats-io/jetstream';
@@ -29,6 +27,7 @@ import { eventIngested, EventIngestedCodec, subjectsFor } from '@daalu/contracts
 import { JetStreamPublisher, PipelinedPublisher } from '@daalu/platform/jetstream';
 import { generateSigningSecret, signatureHeaders } from '@daalu/outbound/domain';
 import { BenchStack } from './support/bench-stack';
+import { startReceiver } from './support/receiver';
 import { createLoadTenant } from './support/tenants';
 import { log, percentile, positiveInt, ratio, round, sleep } from './support/util';
 
@@ -54,51 +53,6 @@ const DISPATCHER_MAIN = join(__dirname, '..', 'apps', 'outbound-dispatcher', 'sr
 const URLS = 100;
 /** The dispatcher's deliveries in flight per replica, and so the baseline's. */
 const CONCURRENCY = 128;
-
-/** The receiver: 100 URL paths, 204 at once, every receipt's time and the event id it carried. */
-async function startReceiver() {
-  const receipts = new Map<string, number>();
-  let count = 0;
-  let events = 0;
-  let first = 0;
-  let last = 0;
-  const server = createServer((req, res) => {
-    const chunks: Buffer[] = [];
-    req.on('data', (chunk: Buffer) => chunks.push(chunk));
-    req.on('end', () => {
-      const now = performance.now();
-      count++;
-      if (count === 1) first = now;
-      last = now;
-      try {
-        type Item = { data?: { id?: string } };
-        const body = JSON.parse(Buffer.concat(chunks).toString('utf8')) as Item | Item[];
-        // A batch is an array of single bodies.
-        for (const item of Array.isArray(body) ? body : [body]) {
-          events++;
-          if (item.data?.id) receipts.set(item.data.id, now);
-        }
-      } catch {
-        // the baseline's bodies are the same shape; anything else is not counted as an event
-      }
-      res.writeHead(204).end();
-    });
-  });
-  server.keepAliveTimeout = 60_000;
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const port = (server.address() as AddressInfo).port;
-  return {
-    url: (i: number) => `http://127.0.0.1:${port}/hook/${i}`,
-    receipts,
-    stats: () => ({ count, events, first, last }),
-    reset: () => {
-      receipts.clear();
-      count = 0;
-      events = 0;
-    },
-    close: () => new Promise((r) => server.close(r)),
-  };
-}
 
 async function main(): Promise<number> {
   const stack = await BenchStack.open('bench:dispatch', 'benchdp');

@@ -22,17 +22,16 @@
  */
 import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
-import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { Pool } from 'undici';
 import { Client } from 'pg';
 import { BenchStack } from './support/bench-stack';
 import type { Child } from './support/child';
+import { startReceiver, type Receiver } from './support/receiver';
 import { namespaceStreams } from './support/stack';
 import { createTenants, type CreatedTenant } from './support/tenants';
-import { HOST, log, percentile, positiveInt, ratio, round, sleep } from './support/util';
+import { log, percentile, positiveInt, ratio, round, sleep } from './support/util';
 
 const { values } = parseArgs({
   options: {
@@ -108,28 +107,6 @@ function pidsOf(name: string): number[] {
   }
 }
 
-/** The receiver of every webhook: 204 at once; the time each event id arrived. */
-async function startReceiver(): Promise<{ server: Server; url: string; receipts: Map<string, number> }> {
-  const receipts = new Map<string, number>();
-  const server = createServer((req, res) => {
-    const chunks: Buffer[] = [];
-    req.on('data', (chunk: Buffer) => chunks.push(chunk));
-    req.on('end', () => {
-      const now = performance.now();
-      try {
-        const body = JSON.parse(Buffer.concat(chunks).toString('utf8')) as { data?: { id?: string } };
-        if (body.data?.id) receipts.set(body.data.id, now);
-      } catch {
-        // not a delivery body
-      }
-      res.writeHead(204).end();
-    });
-  });
-  server.keepAliveTimeout = 60_000;
-  await new Promise<void>((resolve) => server.listen(0, HOST, resolve));
-  return { server, url: `http://${HOST}:${(server.address() as AddressInfo).port}`, receipts };
-}
-
 /** A tenant's live timeline: the time each entry id arrived. */
 function openTimeline(url: string, token: string, localAddress: string, arrivals: Map<string, number>): () => void {
   const pool = new Pool(url, { connections: 1, localAddress, bodyTimeout: 0, headersTimeout: 10_000 });
@@ -183,7 +160,7 @@ async function backlogs(stack: BenchStack): Promise<Record<string, number>> {
 async function main(): Promise<number> {
   const stack = await BenchStack.open('bench:stack', 'bstk');
   const receiver = await startReceiver();
-  stack.onCleanup('closing the receiver', () => new Promise((r) => receiver.server.close(r)));
+  stack.onCleanup('closing the receiver', () => receiver.close());
   try {
     // The apps as `npm start` runs them, each tagging its PostgreSQL connections with its name.
     const appEnv: Record<AppName, Record<string, string>> = {
@@ -219,7 +196,7 @@ async function main(): Promise<number> {
         const res = await fetch(`${origin.url}/api/v1/webhooks`, {
           method: 'POST',
           headers: { authorization: `Bearer ${tenant.apiToken}`, 'content-type': 'application/json' },
-          body: JSON.stringify({ url: `${receiver.url}/hook/${i}`, trigger: { events: {} } }),
+          body: JSON.stringify({ url: receiver.url(i), trigger: { events: {} } }),
         });
         if (res.status !== 201) throw new Error(`webhook ${i}: ${res.status} ${await res.text()}`);
       }
@@ -285,7 +262,7 @@ async function step(
   doorUrl: string,
   timelineUrl: string,
   tenants: CreatedTenant[],
-  receiver: { receipts: Map<string, number> },
+  receiver: Receiver,
   rate: number,
 ): Promise<StepResult> {
   log(`\n${door} at ${rate} events/s: ${warmup} s warm-up, ${duration} s measured`);
@@ -298,7 +275,7 @@ async function step(
     .map((tenant, i) =>
       openTimeline(timelineUrl, tenant.apiToken, CLIENT_ADDRESSES[i % CLIENT_ADDRESSES.length], sseArrivals),
     );
-  receiver.receipts.clear();
+  receiver.reset();
   await sleep(500);
 
   const accepted = new Map<string, { sentAt: number; at: number; sse: boolean }>();

@@ -30,37 +30,41 @@ function expandingEnvelope(count: number): string {
 }
 
 /**
+ * A gateway (limits raised, one tenant) on a nats-server of its own, for the describe block it is
+ * called in; its fields are set once that block's beforeAll has run.
+ */
+function gatewayOnPrivateNats(label: string, nats: { maxPayload?: number } = {}) {
+  const context = {} as { nats: PrivateNats; harness: GatewayHarness; gateway: Gateway; tenant: CreatedTenant };
+  beforeAll(async () => {
+    context.nats = await startPrivateNats(nats);
+    context.harness = await GatewayHarness.create(label, context.nats.url);
+    context.gateway = await context.harness.start({ DAALU_INGEST_RATE_PER_SECOND: '1000', DAALU_INGEST_BURST: '1000' });
+    context.tenant = await context.harness.createTenant(context.gateway);
+  });
+  afterAll(async () => {
+    await context.harness.stop();
+    await context.nats.destroy();
+  });
+  return Object.assign(context, { withKey: () => ({ 'x-daalu-key': context.tenant.ingestKey }) });
+}
+
+/**
  * The gateway's exact body limit against a NATS set up as Daalu sets it up (max_payload 4 MiB), and
  * against one left at NATS's default (1 MiB), where the gateway lowers its limit instead of accepting
  * bodies the log would refuse. Each on a nats-server of its own.
  */
 describe('the ingest body limit, against the NATS server’s max_payload', () => {
   describe('with max_payload at 4 MiB (deploy/nats/daalu.conf)', () => {
-    let nats: PrivateNats;
-    let harness: GatewayHarness;
-    let gateway: Gateway;
-    let tenant: CreatedTenant;
-    const withKey = () => ({ 'x-daalu-key': tenant.ingestKey });
-
-    beforeAll(async () => {
-      nats = await startPrivateNats();
-      harness = await GatewayHarness.create('bodylimit', nats.url);
-      gateway = await harness.start({ DAALU_INGEST_RATE_PER_SECOND: '1000', DAALU_INGEST_BURST: '1000' });
-      tenant = await harness.createTenant(gateway);
-    });
-
-    afterAll(async () => {
-      await harness.stop();
-      await nats.destroy();
-    });
+    const door = gatewayOnPrivateNats('bodylimit');
+    const withKey = door.withKey;
 
     it('accepts a body of exactly 1 MiB, single and batch, and stores it whole', async () => {
-      const single = await post(`${gateway.url}/api/v1/events`, envelopeOfSize(MIB), withKey());
+      const single = await post(`${door.gateway.url}/api/v1/events`, envelopeOfSize(MIB), withKey());
       expect(single.status).toBe(202);
-      const batch = await post(`${gateway.url}/api/v1/events/batch`, batchOfSize(MIB), withKey());
+      const batch = await post(`${door.gateway.url}/api/v1/events/batch`, batchOfSize(MIB), withKey());
       expect(batch.status).toBe(202);
       expect(batch.body).toMatchObject({ accepted: 1, rejected: 0 });
-      const stored = await harness.storedEvents();
+      const stored = await door.harness.storedEvents();
       const ids = [single.body.id, (batch.body.items as Array<{ id: string }>)[0].id];
       for (const id of ids) {
         const fact = stored.find((event) => event.id === id) as { payload: { pad: string } } | undefined;
@@ -69,8 +73,8 @@ describe('the ingest body limit, against the NATS server’s max_payload', () =>
     });
 
     it('answers 413 for one byte more, single and batch, naming the limit', async () => {
-      const single = await post(`${gateway.url}/api/v1/events`, envelopeOfSize(MIB + 1), withKey());
-      const batch = await post(`${gateway.url}/api/v1/events/batch`, batchOfSize(MIB + 1), withKey());
+      const single = await post(`${door.gateway.url}/api/v1/events`, envelopeOfSize(MIB + 1), withKey());
+      const batch = await post(`${door.gateway.url}/api/v1/events/batch`, batchOfSize(MIB + 1), withKey());
       for (const answer of [single, batch]) {
         expect(answer.status).toBe(413);
         expect(answer.body.detail).toBe('the body is larger than 1 MiB (1,048,576 bytes)');
@@ -78,62 +82,47 @@ describe('the ingest body limit, against the NATS server’s max_payload', () =>
     });
 
     it('answers 413 (not 503) for an event whose stored fact would be over max_payload, and stores nothing', async () => {
-      const before = (await harness.storedEvents()).length;
+      const before = (await door.harness.storedEvents()).length;
       const body = expandingEnvelope(200_000); // 1.0 MB here, about 4.4 MB stored
       expect(Buffer.byteLength(body)).toBeLessThanOrEqual(MIB);
-      const single = await post(`${gateway.url}/api/v1/events`, body, withKey());
+      const single = await post(`${door.gateway.url}/api/v1/events`, body, withKey());
       expect(single.status).toBe(413);
       expect(single.body).toMatchObject({ title: 'Payload too large' });
       expect(single.body.detail).toMatch(
         /cannot be stored: stored, it would be [\d,]+ bytes, over the event log's limit of 4,194,304 bytes/,
       );
       expect(single.headers.get('retry-after')).toBeNull();
-      const batch = await post(`${gateway.url}/api/v1/events/batch`, `[${expandingEnvelope(199_000)}]`, withKey());
+      const batch = await post(`${door.gateway.url}/api/v1/events/batch`, `[${expandingEnvelope(199_000)}]`, withKey());
       expect(batch.status).toBe(207);
       expect(batch.body).toMatchObject({ accepted: 0, rejected: 1, items: [{ index: 0, status: 413 }] });
-      expect((await harness.storedEvents()).length).toBe(before);
+      expect((await door.harness.storedEvents()).length).toBe(before);
     });
   });
 
   describe('with NATS’s default max_payload of 1 MiB', () => {
-    let nats: PrivateNats;
-    let harness: GatewayHarness;
-    let gateway: Gateway;
-    let tenant: CreatedTenant;
-    const withKey = () => ({ 'x-daalu-key': tenant.ingestKey });
-
-    beforeAll(async () => {
-      nats = await startPrivateNats({ maxPayload: MIB });
-      harness = await GatewayHarness.create('bodylimit1m', nats.url);
-      gateway = await harness.start({ DAALU_INGEST_RATE_PER_SECOND: '1000', DAALU_INGEST_BURST: '1000' });
-      tenant = await harness.createTenant(gateway);
-    });
-
-    afterAll(async () => {
-      await harness.stop();
-      await nats.destroy();
-    });
+    const door = gatewayOnPrivateNats('bodylimit1m', { maxPayload: MIB });
+    const withKey = door.withKey;
 
     it('lowers its limit to what the server takes, and says so at start', () => {
-      const warning = harness.logs.find((line) => line.includes('NATS max_payload is 1048576 bytes'));
+      const warning = door.harness.logs.find((line) => line.includes('NATS max_payload is 1048576 bytes'));
       expect(warning).toBeDefined();
       expect(JSON.parse(warning!)).toMatchObject({ level: 'warn', maxPayload: MIB, bodyLimit: MIB - 8 * 1024 });
     });
 
     it('accepts a body at the lowered limit and answers 413 (never 503) one byte over it', async () => {
       const limit = MIB - 8 * 1024;
-      const at = await post(`${gateway.url}/api/v1/events`, envelopeOfSize(limit), withKey());
+      const at = await post(`${door.gateway.url}/api/v1/events`, envelopeOfSize(limit), withKey());
       expect(at.status).toBe(202);
-      const over = await post(`${gateway.url}/api/v1/events`, envelopeOfSize(limit + 1), withKey());
+      const over = await post(`${door.gateway.url}/api/v1/events`, envelopeOfSize(limit + 1), withKey());
       expect(over.status).toBe(413);
       expect(over.body.detail).toBe('the body is larger than 1,040,384 bytes');
-      const whole = await post(`${gateway.url}/api/v1/events`, envelopeOfSize(MIB), withKey());
+      const whole = await post(`${door.gateway.url}/api/v1/events`, envelopeOfSize(MIB), withKey());
       expect(whole.status).toBe(413);
     });
 
     it('answers 413 for a body under the limit whose fact the server would refuse', async () => {
       const body = expandingEnvelope(100_000); // 0.5 MB here, about 2.1 MB stored
-      const answer = await post(`${gateway.url}/api/v1/events`, body, withKey());
+      const answer = await post(`${door.gateway.url}/api/v1/events`, body, withKey());
       expect(answer.status).toBe(413);
       expect(answer.body.detail).toMatch(/over the event log's limit of 1,048,576 bytes/);
     });
