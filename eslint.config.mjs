@@ -6,6 +6,7 @@
 //   type:contracts  -> util only
 //   type:util       -> nothing of ours (pure helpers any lib may use: text checks, cuts, globs)
 //   type:testing / type:tooling -> what tests and tools need
+//   type:client     -> nothing of ours (libs/client: the typed HTTP client, generated from docs/openapi.json; the console uses it)
 // and by scope: a scope only uses its own libs and shared ones, so no app reads another app's tables.
 import nx from '@nx/eslint-plugin';
 import tseslint from 'typescript-eslint';
@@ -30,13 +31,14 @@ export default [
           enforceBuildableLibDependency: false,
           allow: [],
           depConstraints: [
-            { sourceTag: 'type:app', onlyDependOnLibsWithTags: ['type:feature', 'type:data-access', 'type:domain', 'type:platform', 'type:contracts', 'type:util'] },
+            { sourceTag: 'type:app', onlyDependOnLibsWithTags: ['type:feature', 'type:data-access', 'type:domain', 'type:platform', 'type:contracts', 'type:util', 'type:client'] },
             { sourceTag: 'type:feature', onlyDependOnLibsWithTags: ['type:feature', 'type:data-access', 'type:domain', 'type:platform', 'type:contracts', 'type:util'] },
             { sourceTag: 'type:data-access', onlyDependOnLibsWithTags: ['type:data-access', 'type:domain', 'type:platform', 'type:contracts', 'type:util'] },
             { sourceTag: 'type:domain', onlyDependOnLibsWithTags: ['type:domain', 'type:contracts', 'type:util'] },
             { sourceTag: 'type:platform', onlyDependOnLibsWithTags: ['type:platform', 'type:contracts', 'type:util'] },
             { sourceTag: 'type:util', onlyDependOnLibsWithTags: ['type:util'] },
             { sourceTag: 'type:contracts', onlyDependOnLibsWithTags: ['type:util'] },
+            { sourceTag: 'type:client', onlyDependOnLibsWithTags: [] },
             { sourceTag: 'type:testing', onlyDependOnLibsWithTags: ['type:platform', 'type:contracts', 'type:tooling', 'type:testing', 'type:util'] },
             { sourceTag: 'type:tooling', onlyDependOnLibsWithTags: ['type:platform', 'type:contracts', 'type:tooling', 'type:util'] },
             // Benchmarks drive the real code of any scope (e.g. the timeline's own query builder), never features.
