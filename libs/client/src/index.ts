@@ -73,6 +73,8 @@ export type AlertRulePage = Schemas['AlertRulePage'];
 export type Match = Schemas['Match'];
 export type PayloadCondition = Schemas['PayloadCondition'];
 export type Alert = Schemas['Alert'];
+/** A change event (deploy.*…) shortly before an alert fired: its context. */
+export type AlertContextEvent = Schemas['AlertContextEvent'];
 export type AlertPage = Schemas['AlertPage'];
 export type Proposal = Schemas['Proposal'];
 export type ProposalPage = Schemas['ProposalPage'];
