@@ -1,10 +1,5 @@
+import { createDaaluClient, type FieldError, type Problem } from '@daalu/client';
 import { session } from '../auth/session';
-
-/** One offending field of a 400, as the API names it. */
-export interface FieldError {
-  field: string;
-  message: string;
-}
 
 /** An API answer that was not a success, read from its RFC 9457 problem document. */
 export class ApiError extends Error {
@@ -27,9 +22,39 @@ export class ApiError extends Error {
 export class SignedOutError extends ApiError {}
 
 /**
- * Sends a request to this origin's API with the session's token, and gives the raw answer (the live
- * timeline reads its body as a stream). Paths are relative (`/api/v1/...`) by design: the token never
- * goes anywhere else, only in the Authorization header, and no cookie goes with it.
+ * The typed client of this origin's API (@daalu/client, generated from docs/openapi.json): paths are
+ * relative (`/api/v1/...`) by design, so the session's token goes nowhere else, only in the
+ * Authorization header, and no cookie goes with it. Its answers go through `data()`.
+ */
+export const daalu = createDaaluClient({
+  baseUrl: '',
+  apiToken: () => session.token() ?? undefined,
+  credentials: 'omit',
+  headers: { accept: 'application/json' },
+  // As URLSearchParams writes them: the names encoded too (the timeline's `payload.<path>` conditions).
+  querySerializer: (query) => {
+    const search = new URLSearchParams();
+    for (const [name, value] of Object.entries(query as Record<string, unknown>)) {
+      if (value !== undefined && value !== null) search.set(name, String(value));
+    }
+    return search.toString();
+  },
+});
+
+/**
+ * The data of a success (undefined for a 204), or the answer's problem thrown as an ApiError (a 401 as
+ * SignedOutError): `data(daalu.GET('/api/v1/webhooks', { signal }))`.
+ */
+export async function data<Data>(answer: Promise<{ data?: Data; error?: unknown; response: Response }>): Promise<Data> {
+  const { data, error, response } = await answer;
+  if (!response.ok) throw apiError(response.status, error);
+  return data as Data;
+}
+
+/**
+ * Sends a request to this origin's API with the session's token, and gives the raw answer: the live
+ * timeline reads its body as a stream. The same rules as `daalu`: an API path, the token only in the
+ * Authorization header, no cookie.
  */
 export function apiFetch(
   path: string,
@@ -48,40 +73,20 @@ export function apiFetch(
   });
 }
 
-/**
- * Calls this origin's API (see apiFetch) and reads the JSON answer. A non-2xx answer becomes an
- * ApiError with the problem's words.
- */
-export async function api<T>(
-  path: string,
-  init: { method?: string; json?: unknown; signal?: AbortSignal } = {},
-): Promise<T> {
-  const headers: Record<string, string> = { accept: 'application/json' };
-  if (init.json !== undefined) headers['content-type'] = 'application/json';
-  const response = await apiFetch(path, {
-    method: init.method,
-    headers,
-    body: init.json === undefined ? undefined : JSON.stringify(init.json),
-    signal: init.signal,
-  });
-  if (response.status === 204) return undefined as T;
-  if (!response.ok) throw await problemOf(response);
-  const text = await response.text();
-  return (text ? safeJson(text) : undefined) as T;
-}
-
 /** A non-2xx answer as an ApiError, from its RFC 9457 problem document (a 401 as SignedOutError). */
 export async function problemOf(response: Response): Promise<ApiError> {
   const text = await response.text().catch(() => '');
-  const problem = ((text ? safeJson(text) : undefined) ?? {}) as {
-    title?: string;
-    detail?: string;
-    errors?: FieldError[];
-  };
-  const Kind = response.status === 401 ? SignedOutError : ApiError;
+  return apiError(response.status, text ? safeJson(text) : undefined);
+}
+
+/** The ApiError of a status and its body: a problem document, or whatever came instead. */
+function apiError(status: number, body: unknown): ApiError {
+  const problem: Partial<Problem> =
+    typeof body === 'string' ? { title: body.slice(0, 200) } : body && typeof body === 'object' ? body : {};
+  const Kind = status === 401 ? SignedOutError : ApiError;
   return new Kind(
-    response.status,
-    problem.title ?? `Request failed (${response.status})`,
+    status,
+    problem.title || `Request failed (${status})`,
     problem.detail,
     Array.isArray(problem.errors) ? problem.errors : [],
   );

@@ -1,6 +1,6 @@
 import { useNavigate, useSearch } from '@tanstack/react-router';
 import { useState, type FormEvent } from 'react';
-import { api } from '../api/client';
+import { daalu, data } from '../api/client';
 import { session } from '../auth/session';
 import { ProblemMessage } from '../ui/states';
 
@@ -18,7 +18,7 @@ export function SignInPage() {
     setError(null);
     session.signIn(token.trim());
     try {
-      await api('/api/v1/ingest');
+      await data(daalu.GET('/api/v1/ingest'));
       await navigate({ to: next ?? '/webhooks', search: next ? undefined : { tab: 'inbound' } } as never);
     } catch (failure) {
       session.signOut();

@@ -1,20 +1,11 @@
 import { useInfiniteQuery, useQuery } from '@tanstack/react-query';
 import { Link, useNavigate, useSearch } from '@tanstack/react-router';
-import { api } from '../../api/client';
-import type { Page } from '../../api/types';
+import type { Alert, AlertContextEvent, AlertRule } from '@daalu/client';
+import { daalu, data } from '../../api/client';
 import { RelativeTime } from '../../ui/relative-time';
 import { EmptyState, Loading, ProblemMessage, StatusLabel } from '../../ui/states';
 import type { TimelineSearch } from '../timeline/search';
-import {
-  listRules,
-  query,
-  rulesKey,
-  SEVERITIES,
-  type Alert,
-  type AlertRule,
-  type ChangeEvent,
-  type EventEvaluations,
-} from './api';
+import { listRules, rulesKey, SEVERITIES } from './api';
 import type { AlertsSearch } from './search';
 import './rules.css';
 
@@ -28,15 +19,19 @@ export function AlertsPage() {
   const alerts = useInfiniteQuery({
     queryKey: ['alerts', search],
     queryFn: ({ pageParam, signal }) =>
-      api<Page<Alert>>(
-        `/api/v1/alerts${query({
-          state: search.state,
-          severity: search.severity,
-          ruleId: search.ruleId,
-          limit: String(PAGE_SIZE),
-          cursor: pageParam,
-        })}`,
-        { signal },
+      data(
+        daalu.GET('/api/v1/alerts', {
+          params: {
+            query: {
+              state: search.state,
+              severity: search.severity,
+              ruleId: search.ruleId,
+              limit: PAGE_SIZE,
+              cursor: pageParam,
+            },
+          },
+          signal,
+        }),
       ),
     initialPageParam: undefined as string | undefined,
     getNextPageParam: (last) => last.nextCursor ?? undefined,
@@ -223,7 +218,7 @@ function AlertCard({ alert, rule }: { alert: Alert; rule: AlertRule | undefined 
 }
 
 /** The deploys (change events) that preceded the alert, newest first, as the evaluator fixed them at firing. */
-function ChangeContext({ context }: { context: ChangeEvent[] }) {
+function ChangeContext({ context }: { context: AlertContextEvent[] }) {
   if (context.length === 0) return <p className="help">No deploy or other change in the 30 minutes before it.</p>;
   return (
     <>
@@ -268,8 +263,10 @@ function MatchingEvents({ alert, rule }: { alert: Alert; rule: AlertRule | undef
   const firstEvent = useQuery({
     queryKey: ['event-evaluations', firstId],
     queryFn: () =>
-      api<EventEvaluations>(
-        `/api/v1/events/${encodeURIComponent(firstId!)}/evaluations${query({ at: alert.firedAt })}`,
+      data(
+        daalu.GET('/api/v1/events/{id}/evaluations', {
+          params: { path: { id: firstId! }, query: { at: alert.firedAt } },
+        }),
       ),
     enabled: !!firstId && !ruleType,
     staleTime: Infinity,

@@ -1,109 +1,41 @@
-import { api, ApiError } from '../../api/client';
-import type { Page, Severity } from '../../api/types';
+import type {
+  AlertRule,
+  AlertRuleInput,
+  AlertRulePage,
+  Match,
+  PayloadCondition,
+  Proposal,
+  Severity,
+} from '@daalu/client';
+import { ApiError, daalu, data } from '../../api/client';
 
-/** The shapes of docs/rules.md (libs/rules/feature/src: AlertRuleDto, the alerts and proposals controllers). */
+/**
+ * The shapes of docs/rules.md are those of @daalu/client (`AlertRule`, `AlertRuleInput`, `Alert`,
+ * `Proposal`, `EventEvaluations`…), generated from docs/openapi.json; what the forms need is derived here.
+ */
 
-export type PayloadOp = 'eq' | 'neq' | 'in' | 'gt' | 'gte' | 'lt' | 'lte' | 'exists';
+export type PayloadOp = PayloadCondition['op'];
 export const PAYLOAD_OPS: PayloadOp[] = ['eq', 'neq', 'in', 'gt', 'gte', 'lt', 'lte', 'exists'];
 export const SEVERITIES: Severity[] = ['info', 'warning', 'critical'];
 
-export type PayloadValue = string | number | boolean;
+/** One value a payload condition compares with (`in` takes a list of them). */
+export type PayloadValue = Exclude<PayloadCondition['value'], unknown[] | undefined>;
 
-export interface PayloadCondition {
-  field: string;
-  op: PayloadOp;
-  value?: PayloadValue | PayloadValue[];
-}
-
-export interface Conditions {
-  type?: string;
-  module?: string;
-  source?: string;
-  minSeverity?: Severity;
-  payload?: PayloadCondition[];
-}
-
-/** The body of POST and PUT /api/v1/alert-rules. */
-export interface AlertRuleSpec {
-  name: string;
-  kind: 'match' | 'absence';
-  enabled?: boolean;
-  match: Conditions;
-  threshold?: { count: number; windowSeconds: number };
-  groupBy?: string;
-  alert: { severity: Severity; summary: string };
-  resolve?: { match: Conditions } | { quietSeconds: number };
-  everySeconds?: number;
-  graceSeconds?: number;
-}
-
-export interface AlertRule extends AlertRuleSpec {
-  id: string;
-  version: number;
-  enabled: boolean;
-  createdAt: string;
-  updatedAt: string;
-}
-
-export interface ChangeEvent {
-  id: string;
-  type: string;
-  source: string;
-  summary: string;
-  receivedAt: string;
-}
-
-export interface Alert {
-  id: string;
-  ruleId: string;
-  ruleName: string;
-  state: 'firing' | 'resolved';
-  severity: Severity;
-  summary: string;
-  groupKey: string;
-  firedAt: string;
-  resolvedAt: string | null;
-  resolveReason: string | null;
-  count: number;
-  /** The last match (absence: the last event before the silence); always set (the column is NOT NULL). */
-  lastSeenAt: string;
-  eventIds: string[];
-  context: ChangeEvent[];
-}
-
-export type ProposalState = 'pending' | 'approved' | 'rejected';
+export type ProposalState = Proposal['state'];
 export const PROPOSAL_STATES: ProposalState[] = ['pending', 'approved', 'rejected'];
-
-export interface Proposal {
-  id: string;
-  kind: string;
-  title: string;
-  payload: Record<string, unknown>;
-  state: ProposalState;
-  createdAt: string;
-  createdBy: string;
-  decidedAt: string | null;
-  decidedBy: string | null;
-  reason: string | null;
-}
-
-/** `GET /api/v1/events/:id/evaluations`: what the console reads of it (the event itself). */
-export interface EventEvaluations {
-  event: { id: string; type: string; source: string; summary: string; receivedAt: string };
-}
 
 export const rulesKey = ['alert-rules'] as const;
 
-export function listRules(): Promise<Page<AlertRule>> {
-  return api<Page<AlertRule>>('/api/v1/alert-rules');
+export function listRules(): Promise<AlertRulePage> {
+  return data(daalu.GET('/api/v1/alert-rules'));
 }
 
 export function getRule(id: string): Promise<AlertRule> {
-  return api<AlertRule>(`/api/v1/alert-rules/${encodeURIComponent(id)}`);
+  return data(daalu.GET('/api/v1/alert-rules/{id}', { params: { path: { id } } }));
 }
 
-export function createRule(spec: AlertRuleSpec): Promise<AlertRule> {
-  return api<AlertRule>('/api/v1/alert-rules', { method: 'POST', json: spec });
+export function createRule(spec: AlertRuleInput): Promise<AlertRule> {
+  return data(daalu.POST('/api/v1/alert-rules', { body: spec }));
 }
 
 /**
@@ -111,7 +43,7 @@ export function createRule(spec: AlertRuleSpec): Promise<AlertRule> {
  * changes landing at once, so a change made while this form was open is caught here first, in the
  * same words (a PUT would otherwise silently overwrite it).
  */
-export async function replaceRule(id: string, version: number, spec: AlertRuleSpec): Promise<AlertRule> {
+export async function replaceRule(id: string, version: number, spec: AlertRuleInput): Promise<AlertRule> {
   const current = await getRule(id);
   if (current.version !== version) {
     throw new ApiError(
@@ -121,22 +53,15 @@ export async function replaceRule(id: string, version: number, spec: AlertRuleSp
       [],
     );
   }
-  return api<AlertRule>(`/api/v1/alert-rules/${encodeURIComponent(id)}`, { method: 'PUT', json: spec });
+  return data(daalu.PUT('/api/v1/alert-rules/{id}', { params: { path: { id } }, body: spec }));
 }
 
-export function deleteRule(id: string): Promise<void> {
-  return api<void>(`/api/v1/alert-rules/${encodeURIComponent(id)}`, { method: 'DELETE' });
-}
-
-export function query(params: Record<string, string | undefined>): string {
-  const search = new URLSearchParams();
-  for (const [name, value] of Object.entries(params)) if (value) search.set(name, value);
-  const text = search.toString();
-  return text ? `?${text}` : '';
+export async function deleteRule(id: string): Promise<void> {
+  await data(daalu.DELETE('/api/v1/alert-rules/{id}', { params: { path: { id } } }));
 }
 
 /** A condition in words, as the rules list and the form's preview show it. */
-export function describeConditions(match: Conditions): string {
+export function describeConditions(match: Match): string {
   const parts: string[] = [];
   if (match.type) parts.push(`type ${match.type}`);
   if (match.module) parts.push(`module ${match.module}`);
@@ -161,7 +86,7 @@ export function describeConditions(match: Conditions): string {
 }
 
 /** The whole rule in one line: what it watches, how often, and how it resolves. */
-export function describeRule(rule: AlertRuleSpec): string {
+export function describeRule(rule: AlertRuleInput): string {
   const parts = [describeConditions(rule.match)];
   if (rule.kind === 'absence') {
     parts[0] = `none of ${parts[0]} for ${duration(rule.everySeconds ?? 0)}`;
@@ -170,8 +95,8 @@ export function describeRule(rule: AlertRuleSpec): string {
     parts.push(`${rule.threshold.count} times within ${duration(rule.threshold.windowSeconds)}`);
   }
   if (rule.groupBy) parts.push(`per ${rule.groupBy}`);
-  if (rule.resolve && 'match' in rule.resolve) parts.push(`resolved by ${describeConditions(rule.resolve.match)}`);
-  if (rule.resolve && 'quietSeconds' in rule.resolve)
+  if (rule.resolve?.match) parts.push(`resolved by ${describeConditions(rule.resolve.match)}`);
+  if (rule.resolve?.quietSeconds !== undefined)
     parts.push(`resolved after ${duration(rule.resolve.quietSeconds)} quiet`);
   return parts.join('; ');
 }

@@ -2,12 +2,12 @@ import * as AlertDialog from '@radix-ui/react-alert-dialog';
 import { useInfiniteQuery, useMutation, useQueryClient } from '@tanstack/react-query';
 import { Link, useNavigate, useSearch } from '@tanstack/react-router';
 import { useState, type FormEvent } from 'react';
-import { api, ApiError } from '../../api/client';
-import type { Page } from '../../api/types';
+import type { Proposal } from '@daalu/client';
+import { ApiError, daalu, data } from '../../api/client';
 import { JsonView } from '../../ui/json-view';
 import { RelativeTime } from '../../ui/relative-time';
 import { EmptyState, FieldErrors, Loading, ProblemMessage, StatusLabel } from '../../ui/states';
-import { PROPOSAL_STATES, query, type Proposal } from './api';
+import { PROPOSAL_STATES } from './api';
 import type { ProposalsSearch } from './search';
 import './rules.css';
 
@@ -20,9 +20,11 @@ export function ProposalsPage() {
   const proposals = useInfiniteQuery({
     queryKey: ['proposals', search],
     queryFn: ({ pageParam, signal }) =>
-      api<Page<Proposal>>(
-        `/api/v1/proposals${query({ state: search.state, limit: String(PAGE_SIZE), cursor: pageParam })}`,
-        { signal },
+      data(
+        daalu.GET('/api/v1/proposals', {
+          params: { query: { state: search.state, limit: PAGE_SIZE, cursor: pageParam } },
+          signal,
+        }),
       ),
     initialPageParam: undefined as string | undefined,
     getNextPageParam: (last) => last.nextCursor ?? undefined,
@@ -160,11 +162,17 @@ function DecisionDialog({ proposal, decision }: { proposal: Proposal; decision: 
   const [reason, setReason] = useState('');
   const queryClient = useQueryClient();
   const decide = useMutation({
-    mutationFn: () =>
-      api<Proposal>(`/api/v1/proposals/${encodeURIComponent(proposal.id)}/${decision}`, {
-        method: 'POST',
-        json: { ...(by.trim() ? { by: by.trim() } : {}), ...(reason.trim() ? { reason: reason.trim() } : {}) },
-      }),
+    mutationFn: () => {
+      const init = {
+        params: { path: { id: proposal.id } },
+        body: { ...(by.trim() ? { by: by.trim() } : {}), ...(reason.trim() ? { reason: reason.trim() } : {}) },
+      };
+      return data(
+        decision === 'approve'
+          ? daalu.POST('/api/v1/proposals/{id}/approve', init)
+          : daalu.POST('/api/v1/proposals/{id}/reject', init),
+      );
+    },
     onSuccess: async () => {
       await queryClient.invalidateQueries({ queryKey: ['proposals'] });
       setOpen(false);

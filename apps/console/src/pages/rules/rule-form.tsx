@@ -1,8 +1,8 @@
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { Link, useNavigate, useParams } from '@tanstack/react-router';
 import { useState, type FormEvent, type ReactNode } from 'react';
+import type { AlertRule, AlertRuleInput, Match, Severity } from '@daalu/client';
 import { ApiError } from '../../api/client';
-import type { Severity } from '../../api/types';
 import { Confirm } from '../../ui/confirm';
 import { Field as SharedField, fieldAttrs } from '../../ui/field';
 import { FieldErrors, Loading, ProblemMessage } from '../../ui/states';
@@ -15,9 +15,6 @@ import {
   replaceRule,
   rulesKey,
   SEVERITIES,
-  type AlertRule,
-  type AlertRuleSpec,
-  type Conditions,
   type PayloadOp,
   type PayloadValue,
 } from './api';
@@ -68,7 +65,7 @@ export function EditRulePage() {
   // Each load (and reload after a conflict) starts the form again from the rule as stored.
   const [formKey, setFormKey] = useState(0);
   const save = useMutation({
-    mutationFn: (spec: AlertRuleSpec) => replaceRule(ruleId, rule.data!.version, spec),
+    mutationFn: (spec: AlertRuleInput) => replaceRule(ruleId, rule.data!.version, spec),
     onSuccess: async () => {
       await queryClient.invalidateQueries({ queryKey: rulesKey });
       await navigate({ to: '/rules' });
@@ -199,7 +196,7 @@ const EMPTY: Draft = {
   graceSeconds: '0',
 };
 
-function fromConditions(c: Conditions): ConditionsDraft {
+function fromConditions(c: Match): ConditionsDraft {
   return {
     type: c.type ?? '',
     module: c.module ?? '',
@@ -227,9 +224,9 @@ function fromRule(rule: AlertRule): Draft {
     groupBy: rule.groupBy ?? '',
     severity: rule.alert.severity,
     summary: rule.alert.summary,
-    resolveBy: !resolve ? 'none' : 'match' in resolve ? 'match' : 'quiet',
-    resolveMatch: resolve && 'match' in resolve ? fromConditions(resolve.match) : NO_CONDITIONS,
-    quietSeconds: resolve && 'quietSeconds' in resolve ? String(resolve.quietSeconds) : EMPTY.quietSeconds,
+    resolveBy: !resolve ? 'none' : resolve.match ? 'match' : 'quiet',
+    resolveMatch: resolve?.match ? fromConditions(resolve.match) : NO_CONDITIONS,
+    quietSeconds: resolve?.quietSeconds !== undefined ? String(resolve.quietSeconds) : EMPTY.quietSeconds,
     everySeconds: rule.everySeconds === undefined ? '' : String(rule.everySeconds),
     graceSeconds: String(rule.graceSeconds ?? 0),
   };
@@ -252,7 +249,7 @@ function scalar(text: string): PayloadValue {
   return trimmed !== '' && Number.isFinite(n) ? n : text;
 }
 
-function toConditions(c: ConditionsDraft): Conditions {
+function toConditions(c: ConditionsDraft): Match {
   return {
     ...(c.type.trim() ? { type: c.type.trim() } : {}),
     ...(c.module.trim() ? { module: c.module.trim() } : {}),
@@ -281,8 +278,8 @@ function toConditions(c: ConditionsDraft): Conditions {
   };
 }
 
-function toSpec(d: Draft): AlertRuleSpec {
-  const spec: AlertRuleSpec = {
+function toSpec(d: Draft): AlertRuleInput {
+  const spec: AlertRuleInput = {
     name: d.name.trim(),
     kind: d.kind,
     enabled: d.enabled,
@@ -457,7 +454,7 @@ function RuleForm(props: {
   submitLabel: string;
   saving: boolean;
   error: unknown;
-  onSave: (spec: AlertRuleSpec) => void;
+  onSave: (spec: AlertRuleInput) => void;
 }) {
   const [draft, setDraft] = useState<Draft>(props.initial);
   const set = (patch: Partial<Draft>) => setDraft((d) => ({ ...d, ...patch }));

@@ -1,12 +1,14 @@
+import type { Alert, Proposal, Severity } from '@daalu/client';
+
 /** The Alerts and Proposals pages' filters, all in the URL (every field optional: nav links pass `{}`). */
 export interface AlertsSearch {
-  state?: 'firing' | 'resolved';
-  severity?: 'info' | 'warning' | 'critical';
+  state?: Alert['state'];
+  severity?: Severity;
   /** A rule id, as `GET /api/v1/alerts?ruleId=` takes it. */
   ruleId?: string;
 }
 export interface ProposalsSearch {
-  state?: 'pending' | 'approved' | 'rejected';
+  state?: Proposal['state'];
 }
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;

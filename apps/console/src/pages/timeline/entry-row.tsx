@@ -1,10 +1,13 @@
 import { Link } from '@tanstack/react-router';
 import { useId, useRef, useState, type Ref } from 'react';
-import type { EntryKind, TimelineEntry } from '../../api/types';
+import type { TimelineEntry } from '@daalu/client';
 import { CopyButton } from '../../ui/copy-button';
 import { JsonView } from '../../ui/json-view';
 import { RelativeTime } from '../../ui/relative-time';
 import { StatusLabel } from '../../ui/states';
+
+/** What lands on the timeline (docs/timeline.md, "Kinds of entries"). */
+type EntryKind = TimelineEntry['kind'];
 
 /** Each kind in words, with an icon that only repeats them (never colour or shape alone). */
 const KINDS: Record<EntryKind, { label: string; icon: string }> = {

@@ -1,7 +1,7 @@
 import { Link } from '@tanstack/react-router';
 import { useState, type ReactNode } from 'react';
+import type { Severity } from '@daalu/client';
 import { ApiError } from '../../api/client';
-import type { Severity } from '../../api/types';
 import { Field as SharedField, fieldAttrs } from '../../ui/field';
 import { FieldErrors } from '../../ui/states';
 import { cleanSearch, hasFilters, SEVERITIES, severities, type TimelineSearch } from './search';

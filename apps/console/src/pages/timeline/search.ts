@@ -1,4 +1,4 @@
-import type { Severity } from '../../api/types';
+import type { operations, Severity } from '@daalu/client';
 
 /**
  * The timeline's filters, all in the URL, so a link reproduces the view and Back undoes a change.
@@ -64,14 +64,24 @@ export function hasFilters(search: TimelineSearch): boolean {
   return Object.keys(cleanSearch(search)).length > 0;
 }
 
-/** The query string of `GET /api/v1/events` (and its stream) for these filters. */
-export function eventsQuery(search: TimelineSearch, extra: Record<string, string | undefined> = {}): string {
-  const params = new URLSearchParams();
+/** The query of `GET /api/v1/events`, with the payload condition (`payload.<path>=<value>`) the document leaves out. */
+export type EventsParams = NonNullable<operations['events_list']['parameters']['query']> &
+  Record<`payload.${string}`, string>;
+
+/** The query of `GET /api/v1/events` for these filters (and a page: `limit`, `cursor`). */
+export function eventsParams(search: TimelineSearch, page: { limit?: number; cursor?: string } = {}): EventsParams {
+  const params: EventsParams = {};
   const { payloadPath, payloadValue, ...rest } = cleanSearch(search);
-  for (const [name, value] of Object.entries(rest)) if (value) params.set(name, value);
-  if (payloadPath !== undefined) params.set(`payload.${payloadPath}`, payloadValue ?? '');
-  for (const [name, value] of Object.entries(extra)) if (value) params.set(name, value);
-  const text = params.toString();
+  for (const [name, value] of Object.entries(rest)) if (value) params[name as keyof typeof rest] = value;
+  if (payloadPath !== undefined) params[`payload.${payloadPath}`] = payloadValue ?? '';
+  if (page.limit) params.limit = page.limit;
+  if (page.cursor) params.cursor = page.cursor;
+  return params;
+}
+
+/** The query string of the live stream, `GET /api/v1/events/stream`, for these filters. */
+export function eventsQuery(search: TimelineSearch): string {
+  const text = new URLSearchParams(eventsParams(search) as Record<string, string>).toString();
   return text ? `?${text}` : '';
 }
 

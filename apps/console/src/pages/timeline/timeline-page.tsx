@@ -1,15 +1,15 @@
 import { useInfiniteQuery, useQuery, type InfiniteData, type UseInfiniteQueryResult } from '@tanstack/react-query';
 import { Link, useNavigate, useSearch } from '@tanstack/react-router';
 import { useEffect, useRef, useState } from 'react';
-import { api, apiFetch, ApiError } from '../../api/client';
-import type { Page, TimelineEntry } from '../../api/types';
+import type { TimelinePage as EntriesPage, TimelineEntry } from '@daalu/client';
+import { apiFetch, ApiError, daalu, data } from '../../api/client';
 import { CopyButton } from '../../ui/copy-button';
 import { RelativeTime } from '../../ui/relative-time';
 import { EmptyState, Loading, ProblemMessage } from '../../ui/states';
 import { EntryRow } from './entry-row';
 import { TimelineFilters } from './filters';
 import { followStream, type StreamState } from './live-stream';
-import { cleanSearch, eventsQuery, hasFilters, type TimelineSearch } from './search';
+import { cleanSearch, eventsParams, eventsQuery, hasFilters, type TimelineSearch } from './search';
 import './timeline.css';
 
 const PAGE_SIZE = 50;
@@ -18,7 +18,7 @@ const HELD_MAX = 500;
 /** If the stream has not said where it starts by then, load the list anyway. */
 const LIST_WAIT_MS = 3000;
 
-type EntriesQuery = UseInfiniteQueryResult<InfiniteData<Page<TimelineEntry>>>;
+type EntriesQuery = UseInfiniteQueryResult<InfiniteData<EntriesPage>>;
 
 /**
  * `/timeline`: a tenant's events, newest first, filtered by the URL, paged with the API's cursor, and
@@ -38,9 +38,11 @@ export function TimelinePage() {
   const list: EntriesQuery = useInfiniteQuery({
     queryKey: ['timeline', filters, reloads],
     queryFn: ({ pageParam, signal }) =>
-      api<Page<TimelineEntry>>(
-        `/api/v1/events${eventsQuery(filters, { limit: String(PAGE_SIZE), cursor: pageParam })}`,
-        { signal },
+      data(
+        daalu.GET('/api/v1/events', {
+          params: { query: eventsParams(filters, { limit: PAGE_SIZE, cursor: pageParam }) },
+          signal,
+        }),
       ),
     initialPageParam: undefined as string | undefined,
     getNextPageParam: (last) => last.nextCursor ?? undefined,
@@ -274,7 +276,7 @@ function retryingText(state: Extract<StreamState, { kind: 'retrying' }>): string
 function NoEntries({ filtered, live }: { filtered: boolean; live: boolean }) {
   const ingest = useQuery({
     queryKey: ['ingest'],
-    queryFn: ({ signal }) => api<{ endpoint: string }>('/api/v1/ingest', { signal }),
+    queryFn: ({ signal }) => data(daalu.GET('/api/v1/ingest', { signal })),
     enabled: !filtered,
   });
   if (filtered) {

@@ -1,12 +1,13 @@
 import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { Link } from '@tanstack/react-router';
 import { Fragment, useState } from 'react';
-import { api } from '../../api/client';
+import type { InboundRequest } from '@daalu/client';
+import { daalu, data } from '../../api/client';
 import { Confirm } from '../../ui/confirm';
 import { CopyButton } from '../../ui/copy-button';
 import { RelativeTime } from '../../ui/relative-time';
 import { EmptyState, Loading, ProblemMessage } from '../../ui/states';
-import { useIngest, webhookKeys, type InboundRequest, type IngestKeyRotated } from './api';
+import { useIngest, webhookKeys } from './api';
 import { CopyCurl, curlOf, Exchange, HttpStatus } from './exchange';
 
 /** Managed Infra → Webhooks → Inbound: the endpoint, the ingest key (rotate), and the latest 100 requests. */
@@ -15,7 +16,7 @@ export function InboundDetailPage() {
   const queryClient = useQueryClient();
   // The new key lives in this component's state only: shown once, gone when the page is left.
   const rotate = useMutation({
-    mutationFn: () => api<IngestKeyRotated>('/api/v1/ingest-key/rotate', { method: 'POST', json: {} }),
+    mutationFn: () => data(daalu.POST('/api/v1/ingest-key/rotate', { body: {} })),
     onSuccess: () => queryClient.invalidateQueries({ queryKey: webhookKeys.ingest }),
   });
   const [open, setOpen] = useState<string | null>(null);

@@ -1,20 +1,13 @@
 import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { Link, useNavigate, useParams } from '@tanstack/react-router';
 import { Fragment, useState } from 'react';
-import { api } from '../../api/client';
+import type { Delivery, DeliveryAttempt, Webhook } from '@daalu/client';
+import { daalu, data } from '../../api/client';
 import { Confirm } from '../../ui/confirm';
 import { CopyButton } from '../../ui/copy-button';
 import { RelativeTime } from '../../ui/relative-time';
 import { EmptyState, Loading, ProblemMessage, StatusLabel } from '../../ui/states';
-import {
-  triggerSummary,
-  useDeliveries,
-  useWebhook,
-  webhookKeys,
-  type Delivery,
-  type DeliveryAttempt,
-  type Webhook,
-} from './api';
+import { triggerSummary, useDeliveries, useWebhook, webhookKeys } from './api';
 import { Exchange } from './exchange';
 
 /** Managed Infra → Webhooks → one outbound webhook: its settings, signing secret, and the latest 100 deliveries. */
@@ -49,15 +42,14 @@ function Settings({ webhook, onRequested }: { webhook: Webhook; onRequested: () 
   const navigate = useNavigate();
   const queryClient = useQueryClient();
   const test = useMutation({
-    mutationFn: () =>
-      api<{ deliveryId: string }>(`/api/v1/webhooks/${encodeURIComponent(webhook.id)}/test`, { method: 'POST' }),
+    mutationFn: () => data(daalu.POST('/api/v1/webhooks/{id}/test', { params: { path: { id: webhook.id } } })),
     onSuccess: () => {
       onRequested();
       return queryClient.invalidateQueries({ queryKey: webhookKeys.deliveries(webhook.id) });
     },
   });
   const remove = useMutation({
-    mutationFn: () => api<void>(`/api/v1/webhooks/${encodeURIComponent(webhook.id)}`, { method: 'DELETE' }),
+    mutationFn: () => data(daalu.DELETE('/api/v1/webhooks/{id}', { params: { path: { id: webhook.id } } })),
     onSuccess: async () => {
       queryClient.removeQueries({ queryKey: webhookKeys.one(webhook.id) });
       await queryClient.invalidateQueries({ queryKey: webhookKeys.list });
@@ -141,17 +133,10 @@ function SigningSecret({ webhook }: { webhook: Webhook }) {
   const queryClient = useQueryClient();
   // Neither the revealed nor a rotated secret goes into the query cache: component state only, gone on leaving.
   const reveal = useMutation({
-    mutationFn: () =>
-      api<{ secret: string; secretId: string; revealedTo: string }>(
-        `/api/v1/webhooks/${encodeURIComponent(webhook.id)}/secret`,
-      ),
+    mutationFn: () => data(daalu.GET('/api/v1/webhooks/{id}/secret', { params: { path: { id: webhook.id } } })),
   });
   const rotate = useMutation({
-    mutationFn: () =>
-      api<{ secret: string; previousExpiresAt: string }>(
-        `/api/v1/webhooks/${encodeURIComponent(webhook.id)}/rotate-secret`,
-        { method: 'POST' },
-      ),
+    mutationFn: () => data(daalu.POST('/api/v1/webhooks/{id}/rotate-secret', { params: { path: { id: webhook.id } } })),
     onSuccess: () => {
       reveal.reset();
       return queryClient.invalidateQueries({ queryKey: webhookKeys.one(webhook.id) });
@@ -244,8 +229,7 @@ function History(props: { webhookId: string; fastUntil: number; onRequested: () 
   const [open, setOpen] = useState<string | null>(null);
   const [redelivered, setRedelivered] = useState<string | null>(null);
   const redeliver = useMutation({
-    mutationFn: (id: string) =>
-      api<{ id: string; state: string }>(`/api/v1/deliveries/${encodeURIComponent(id)}/redeliver`, { method: 'POST' }),
+    mutationFn: (id: string) => data(daalu.POST('/api/v1/deliveries/{id}/redeliver', { params: { path: { id } } })),
     onSuccess: (answer) => {
       setRedelivered(answer.id);
       props.onRequested();

@@ -1,20 +1,12 @@
 import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { Link, useNavigate, useParams } from '@tanstack/react-router';
 import { useState, type FormEvent } from 'react';
-import { api, ApiError } from '../../api/client';
-import type { Severity } from '../../api/types';
+import type { CreatedWebhook, Severity, Webhook, WebhookInput } from '@daalu/client';
+import { ApiError, daalu, data } from '../../api/client';
 import { CopyButton } from '../../ui/copy-button';
 import { Field, fieldAttrs } from '../../ui/field';
 import { FieldErrors, Loading, ProblemMessage } from '../../ui/states';
-import {
-  useWebhook,
-  webhookKeys,
-  type AlertState,
-  type CreatedWebhook,
-  type ProposalState,
-  type Webhook,
-  type WebhookInput,
-} from './api';
+import { useWebhook, webhookKeys, type AlertState, type ProposalState } from './api';
 
 const SEVERITIES: Severity[] = ['info', 'warning', 'critical'];
 const ALERT_STATES: AlertState[] = ['fired', 'resolved'];
@@ -298,10 +290,10 @@ function WebhookForm(props: {
   const [localError, setLocalError] = useState<ApiError | null>(null);
   const queryClient = useQueryClient();
   const save = useMutation({
-    mutationFn: (body: WebhookInput) =>
+    mutationFn: (body: WebhookInput): Promise<Webhook | CreatedWebhook> =>
       props.webhookId
-        ? api<Webhook>(`/api/v1/webhooks/${encodeURIComponent(props.webhookId)}`, { method: 'PUT', json: body })
-        : api<CreatedWebhook>('/api/v1/webhooks', { method: 'POST', json: body }),
+        ? data(daalu.PUT('/api/v1/webhooks/{id}', { params: { path: { id: props.webhookId } }, body }))
+        : data(daalu.POST('/api/v1/webhooks', { body })),
     onSuccess: async (webhook) => {
       await queryClient.invalidateQueries({ queryKey: webhookKeys.list });
       props.onSaved(webhook);
