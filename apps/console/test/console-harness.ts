@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import axe from 'axe-core';
 import type { BrowserGlobals } from './browser-globals';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
+import type { CreatedTenant } from '@daalu/client';
 import {
   createTestDatabase,
   createTestNats,
@@ -18,11 +19,7 @@ import {
 const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 const OPERATOR_TOKEN = 'console-test-operator-token';
 
-export interface ConsoleTenant {
-  id: string;
-  ingestKey: string;
-  apiToken: string;
-}
+export type ConsoleTenant = Pick<CreatedTenant, 'id' | 'ingestKey' | 'apiToken'>;
 
 /**
  * The whole stack as `npm start` runs it (every app behind the one origin, which serves the built
@@ -73,7 +70,7 @@ export class ConsoleHarness {
       body: JSON.stringify({ name }),
     });
     if (response.status !== 201) throw new Error(`tenant: ${response.status} ${await response.text()}`);
-    const body = (await response.json()) as { id: string; ingestKey: string; apiToken: string };
+    const body = (await response.json()) as CreatedTenant;
     return { id: body.id, ingestKey: body.ingestKey, apiToken: body.apiToken };
   }
 
@@ -155,7 +152,9 @@ export class ConsoleHarness {
     await this.browser?.close().catch(() => undefined);
     if (this.launcher && this.launcher.child.exitCode === null) {
       this.launcher.child.kill('SIGINT');
-      await Promise.race([this.launcher.exited, new Promise((r) => setTimeout(r, 15_000))]);
+      let timer: NodeJS.Timeout | undefined;
+      await Promise.race([this.launcher.exited, new Promise((r) => (timer = setTimeout(r, 15_000)))]);
+      clearTimeout(timer);
       await this.launcher.stop('SIGKILL');
     }
     await this.nats?.cleanup();

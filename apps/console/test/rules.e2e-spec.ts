@@ -1,31 +1,6 @@
 import type { Page } from 'playwright-core';
+import type { Alert, AlertRule as Rule, Proposal } from '@daalu/client';
 import { ConsoleHarness } from './console-harness';
-
-interface Rule {
-  id: string;
-  version: number;
-  name: string;
-  kind: string;
-  match: Record<string, unknown>;
-  alert: { severity: string; summary: string };
-  everySeconds?: number;
-  graceSeconds?: number;
-}
-interface Alert {
-  id: string;
-  ruleId: string;
-  state: string;
-  summary: string;
-  eventIds: string[];
-  context: Array<{ id: string; summary: string }>;
-}
-interface Proposal {
-  id: string;
-  title: string;
-  state: string;
-  decidedBy: string | null;
-  reason: string | null;
-}
 
 async function eventually<T>(read: () => Promise<T>, done: (value: T) => boolean, timeoutMs = 20_000): Promise<T> {
   const until = Date.now() + timeoutMs;

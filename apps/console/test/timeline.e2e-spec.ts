@@ -1,17 +1,7 @@
 import type { Page } from 'playwright-core';
+import type { Problem, TimelineEntry as Entry } from '@daalu/client';
 import { eventually } from '@daalu/testing';
 import { ConsoleHarness } from './console-harness';
-
-interface Entry {
-  id: string;
-  type: string;
-  summary: string;
-  sequence: number;
-}
-interface Problem {
-  title: string;
-  errors: Array<{ field: string; message: string }>;
-}
 
 /** The timeline page: filters in the URL, paging, the API's errors by field, live updates with Pause, payloads. */
 describe('console: timeline', () => {
@@ -246,7 +236,7 @@ describe('console: timeline', () => {
   it('shows the API’s 400 next to the field it names', async () => {
     const expected = await harness.api<Problem>('/api/v1/events?type=*');
     expect(expected.status).toBe(400);
-    const typeMessage = expected.body.errors.find((e) => e.field === 'type')!.message;
+    const typeMessage = expected.body.errors!.find((e) => e.field === 'type')!.message;
 
     const page = await open('/timeline');
     await page.getByLabel('Type', { exact: true }).fill('*');

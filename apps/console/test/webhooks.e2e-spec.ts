@@ -1,6 +1,7 @@
 import { createServer, type IncomingMessage, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Page } from 'playwright-core';
+import type { Webhook, WebhookDeliveries } from '@daalu/client';
 import { decodeConfigFact } from '@daalu/contracts';
 import { daaluSignature } from '@daalu/outbound/domain';
 import { eventually } from '@daalu/testing';
@@ -44,20 +45,6 @@ async function receiver(): Promise<Receiver> {
   };
 }
 
-interface WebhookView {
-  id: string;
-  url: string;
-  description: string;
-  version: number;
-  trigger: object;
-  headers: Record<string, string>;
-  secrets: Array<{ id: string; expiresAt: string | null }>;
-}
-
-interface History {
-  items: Array<{ id: string; state: string; factKind: string; attemptsCount: number }>;
-}
-
 /** Managed Infra → Webhooks: both tabs, the inbound detail, the outbound form and detail, against the real stack. */
 describe('console: webhooks', () => {
   let harness: ConsoleHarness;
@@ -79,7 +66,7 @@ describe('console: webhooks', () => {
   });
 
   const history = async (webhookId: string) =>
-    (await harness.api<History>(`/api/v1/webhooks/${webhookId}/deliveries`)).body;
+    (await harness.api<WebhookDeliveries>(`/api/v1/webhooks/${webhookId}/deliveries`)).body;
 
   async function clipboardAfter(page: Page, click: () => Promise<void>): Promise<string> {
     await page.context().grantPermissions(['clipboard-read', 'clipboard-write'], { origin: harness.origin });
@@ -237,7 +224,7 @@ describe('console: webhooks', () => {
     expect(await harness.accessibilityViolations(page)).toEqual([]);
     await harness.screenshot(page, 'webhooks-outbound-created');
 
-    const { items } = (await harness.api<{ items: WebhookView[] }>('/api/v1/webhooks')).body;
+    const { items } = (await harness.api<{ items: Webhook[] }>('/api/v1/webhooks')).body;
     expect(items).toHaveLength(1);
     expect(items[0]).toMatchObject({
       url: hook.url,
@@ -370,7 +357,7 @@ describe('console: webhooks', () => {
     await expect(page.getByRole('status').filter({ hasText: 'New signing secret' }).textContent()).resolves.toMatch(
       /both the previous and the new secret sign/,
     );
-    const after = (await harness.api<WebhookView>(`/api/v1/webhooks/${created.id}`)).body;
+    const after = (await harness.api<Webhook>(`/api/v1/webhooks/${created.id}`)).body;
     expect(after.secrets).toHaveLength(2);
     expect(after.secrets[0].expiresAt).toBeNull();
     expect(Date.parse(after.secrets[1].expiresAt!) - Date.now()).toBeGreaterThan(86_000_000);
@@ -404,7 +391,7 @@ describe('console: webhooks', () => {
     await page.getByRole('button', { name: 'Save changes' }).click();
     await page.locator('.field-error', { hasText: 'stored values cannot be read back' }).waitFor();
     expect(await page.getByLabel('New value').getAttribute('aria-invalid')).toBe('true');
-    expect((await harness.api<WebhookView>(`/api/v1/webhooks/${created.id}`)).body.version).toBe(1);
+    expect((await harness.api<Webhook>(`/api/v1/webhooks/${created.id}`)).body.version).toBe(1);
     // Back to the stored headers only: they are left out of the PUT, so they stay.
     await page.getByRole('button', { name: 'Remove header 2' }).click();
 
@@ -415,7 +402,7 @@ describe('console: webhooks', () => {
     await page.waitForURL(new RegExp(`/webhooks/outbound/${created.id}$`));
     await page.getByText('Deploys, edited').waitFor();
 
-    const saved = (await harness.api<WebhookView>(`/api/v1/webhooks/${created.id}`)).body;
+    const saved = (await harness.api<Webhook>(`/api/v1/webhooks/${created.id}`)).body;
     expect(saved).toMatchObject({
       description: 'Deploys, edited',
       version: 2,

@@ -1,5 +1,6 @@
 import { Writable } from 'node:stream';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
+import type { CreatedTenant } from '@daalu/client';
 import { PAGE_EXAMPLE_ENVELOPE } from '@daalu/contracts/testing';
 import { loadConfig } from '@daalu/platform/config';
 import { createApp } from '@daalu/platform/app';
@@ -19,12 +20,7 @@ export interface Gateway {
   close(): Promise<void>;
 }
 
-export interface CreatedTenant {
-  id: string;
-  name: string;
-  ingestKey: string;
-  apiToken: string;
-}
+export type { CreatedTenant };
 
 /**
  * Gateways in this test process against a real database and NATS namespace, with every log line

@@ -1,4 +1,5 @@
 import { DeliverPolicy } from '@nats-io/jetstream';
+import type { Proposal } from '@daalu/client';
 import { appEnv, appTestServices } from '@daalu/platform/jetstream/testing';
 import {
   freePort,
@@ -10,16 +11,6 @@ import {
 } from '@daalu/testing';
 
 const SCRIPT = 'apps/rule-evaluator/src/main.js';
-
-interface Proposal {
-  id: string;
-  state: string;
-  createdBy: string;
-  decidedBy: string | null;
-  decidedAt: string | null;
-  reason: string | null;
-  [key: string]: unknown;
-}
 
 /** /api/v1/proposals of the rule evaluator, as a process over real NATS and PostgreSQL. */
 describe('proposals API', () => {
