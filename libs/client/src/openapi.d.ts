@@ -896,6 +896,8 @@ export interface components {
       module?: string;
       source?: string;
       minSeverity?: components['schemas']['Severity'];
+      /** @description Conditions on the payload, all of which must hold: the same conditions as an alert rule’s `match.payload` (`[{"field": "payload.env", "op": "eq", "value": "prod"}]`) */
+      payload?: components['schemas']['PayloadCondition'][];
     };
     InboundRequest: {
       /**

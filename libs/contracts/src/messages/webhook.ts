@@ -1,5 +1,6 @@
 import { Type, type Static } from '@sinclair/typebox';
 import { codecFor, envelopeFields, Timestamp, Uuid } from '../envelope';
+import { PayloadConditionSchema } from './alert-rule';
 import { Severity } from './event-ingested';
 
 /** What a webhook fires on: any of alerts, proposals, events (`events: {}` is every event). */
@@ -36,6 +37,8 @@ export const WebhookTriggerSchema = Type.Object(
           module: Type.Optional(Type.String({ minLength: 1, maxLength: 64 })),
           source: Type.Optional(Type.String({ minLength: 1, maxLength: 128 })),
           minSeverity: Type.Optional(Severity),
+          /** Conditions on the event's payload, all of which must hold: the alert rules' own (`match.payload`). */
+          payload: Type.Optional(Type.Array(PayloadConditionSchema, { maxItems: 20 })),
         },
         { additionalProperties: false },
       ),

@@ -1,5 +1,5 @@
 import { renderTemplate } from './body-template';
-import { triggerFires } from './triggers';
+import { compileTrigger, triggerFires } from './triggers';
 
 const deploy = {
   kind: 'event.ingested' as const,
@@ -34,6 +34,57 @@ describe('triggerFires', () => {
     expect(triggerFires({ proposals: { states: ['approved'] } }, approved)).toBe(true);
     expect(triggerFires({ proposals: { kinds: ['rollback'], states: ['approved'] } }, approved)).toBe(false);
     expect(triggerFires({ proposals: { states: ['created'] } }, approved)).toBe(false);
+  });
+});
+
+describe("payload conditions of an event trigger (the alert rules' matcher)", () => {
+  const event = (payload: unknown) => ({ ...deploy, type: 'deploy.finished', payload });
+
+  it('fires only on events whose payload holds every condition', () => {
+    const prodDeploys = compileTrigger({
+      events: { type: 'deploy.*', payload: [{ field: 'payload.env', op: 'eq', value: 'prod' }] },
+    });
+    expect(prodDeploys.fires(event({ env: 'prod', service: 'api' }))).toBe(true);
+    expect(prodDeploys.fires(event({ env: 'staging' }))).toBe(false);
+    expect(prodDeploys.fires(event({}))).toBe(false); // no such path: no match
+    expect(prodDeploys.fires({ ...event({ env: 'prod' }), type: 'build.finished' })).toBe(false);
+    const both = compileTrigger({
+      events: {
+        payload: [
+          { field: 'region', op: 'in', value: ['eu-1', 'eu-2'] },
+          { field: 'replicas', op: 'gt', value: 3 },
+          { field: 'sha', op: 'exists' },
+        ],
+      },
+    });
+    expect(both.fires(event({ region: 'eu-2', replicas: '4', sha: 'a1b2' }))).toBe(true);
+    expect(both.fires(event({ region: 'eu-2', replicas: 3, sha: 'a1b2' }))).toBe(false);
+    expect(both.fires(event({ region: 'us-1', replicas: 9, sha: 'a1b2' }))).toBe(false);
+    expect(both.fires(event({ region: 'eu-1', replicas: 9, sha: null }))).toBe(false);
+    // An empty list, or none, is no condition.
+    expect(compileTrigger({ events: { payload: [] } }).fires(event('anything'))).toBe(true);
+    expect(triggerFires({ events: { payload: [{ field: 'env', op: 'exists' }] } }, event({ env: 'x' }))).toBe(true);
+  });
+
+  it('never throws on an odd payload, and never fires on one that lacks the path', () => {
+    const trigger = compileTrigger({ events: { payload: [{ field: 'env', op: 'neq', value: 'staging' }] } });
+    let deep: Record<string, unknown> = {};
+    for (let i = 0; i < 100_000; i++) deep = { env: deep };
+    for (const payload of [undefined, null, 'prod', 42, [], [{ env: 'prod' }], { other: 1 }]) {
+      expect(trigger.fires(event(payload))).toBe(false);
+    }
+    expect(trigger.fires(event(deep))).toBe(true); // present and not "staging"
+    expect(trigger.fires(event({ env: 'p\u0000rod'.repeat(100_000) }))).toBe(true);
+    expect(trigger.fires({ ...deploy })).toBe(false); // a fact without its payload
+  });
+
+  it('looks at events only: alerts and proposals are judged as before', () => {
+    const trigger = compileTrigger({
+      alerts: { states: ['fired'] },
+      events: { payload: [{ field: 'env', op: 'eq', value: 'prod' }] },
+    });
+    expect(trigger.fires({ kind: 'alert.fired', severity: 'info' })).toBe(true);
+    expect(trigger.fires({ kind: 'proposal.created', proposalKind: 'change' })).toBe(false);
   });
 });
 

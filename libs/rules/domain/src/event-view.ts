@@ -1,4 +1,8 @@
 import type { Severity } from '@daalu/contracts';
+import { valueAt } from '@daalu/shared/conditions';
+
+/** The value at a dotted path inside a payload: the shared matcher's own (re-exported for the evaluator). */
+export { valueAt };
 
 /** What rules look at in an event. */
 export interface EventView {
@@ -8,17 +12,6 @@ export interface EventView {
   severity: Severity;
   summary: string;
   payload: Record<string, unknown>;
-}
-
-/** The value at a dotted path inside an object (`disk.pct`), or undefined. Own properties only. */
-export function valueAt(root: unknown, path: readonly string[]): unknown {
-  let value: unknown = root;
-  for (const key of path) {
-    if (value === null || typeof value !== 'object' || Array.isArray(value)) return undefined;
-    if (!Object.prototype.hasOwnProperty.call(value, key)) return undefined;
-    value = (value as Record<string, unknown>)[key];
-  }
-  return value;
 }
 
 /** A field of an event named as rules name it: `type`, `module`, `source`, `severity`, `summary` or `payload.<path>`. */

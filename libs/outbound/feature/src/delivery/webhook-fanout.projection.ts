@@ -11,7 +11,7 @@ import {
 import type { JetStreamPublisher } from '@daalu/platform/jetstream';
 import type { Projection, Sequenced } from '@daalu/platform/projection';
 import { queueBatchItems, type BatchItemRow } from '@daalu/outbound/data-access';
-import { deliveryIdOf, triggerFires, type TriggeringFact } from '@daalu/outbound/domain';
+import { deliveryIdOf, type TriggeringFact } from '@daalu/outbound/domain';
 import { stringifyStorable } from '@daalu/shared/text';
 import type { WebhookDirectory } from '../webhooks/webhook-directory';
 
@@ -55,7 +55,7 @@ export class WebhookFanout implements Projection<Fact | null> {
       const view = triggering(fact);
       let factText: string | undefined;
       for (const webhook of webhooks) {
-        if (!webhook.spec.enabled || webhook.createdAtMs > at || !triggerFires(webhook.spec.trigger, view)) continue;
+        if (!webhook.spec.enabled || webhook.createdAtMs > at || !this.directory.trigger(webhook).fires(view)) continue;
         if (webhook.spec.batch) {
           // Storable whatever the fact holds (a NUL from before the edge checks would fail the
           // insert, and with it this batch of the fan-out for every tenant, again and again).
@@ -114,7 +114,14 @@ function factTime(fact: Fact): number {
 function triggering(fact: Fact): TriggeringFact {
   switch (fact.kind) {
     case 'event.ingested':
-      return { kind: fact.kind, type: fact.type, module: fact.module, source: fact.source, severity: fact.severity };
+      return {
+        kind: fact.kind,
+        type: fact.type,
+        module: fact.module,
+        source: fact.source,
+        severity: fact.severity,
+        payload: fact.payload,
+      };
     case 'alert.fired':
     case 'alert.resolved':
       return { kind: fact.kind, severity: fact.severity };

@@ -3,6 +3,7 @@ import type { ConfigFact, WebhookSpec } from '@daalu/contracts';
 import { NatsClient, STREAM_NAMES, type StreamNames } from '@daalu/platform/jetstream';
 import { LOGGER, Readiness, type Logger } from '@daalu/platform/observability';
 import { ConfigFactsFollower } from '@daalu/platform/tenancy';
+import { compileTrigger, type CompiledTrigger } from '@daalu/outbound/domain';
 
 /** A signing secret, sealed; `expiresAt` is set once a newer one replaced it (epoch ms). */
 export interface StoredSecret {
@@ -33,6 +34,8 @@ export interface StoredWebhook {
 @Injectable()
 export class WebhookDirectory extends ConfigFactsFollower {
   private readonly byTenant = new Map<string, Map<string, StoredWebhook>>();
+  /** Compiled triggers by spec: each `webhook.saved` brings a new spec, so one compile per webhook version. */
+  private readonly triggers = new WeakMap<WebhookSpec, CompiledTrigger>();
 
   constructor(
     client: NatsClient,
@@ -54,6 +57,13 @@ export class WebhookDirectory extends ConfigFactsFollower {
 
   get(tenantId: string, webhookId: string): StoredWebhook | undefined {
     return this.byTenant.get(tenantId)?.get(webhookId);
+  }
+
+  /** The webhook's trigger compiled (type glob, payload conditions), once per version, for the fan-out. */
+  trigger(webhook: StoredWebhook): CompiledTrigger {
+    let compiled = this.triggers.get(webhook.spec);
+    if (!compiled) this.triggers.set(webhook.spec, (compiled = compileTrigger(webhook.spec.trigger)));
+    return compiled;
   }
 
   /** The secrets a delivery at `now` is signed with: the current one, and one still in its grace period. */

@@ -20,6 +20,8 @@ import {
 import { SEVERITIES, type Severity, type WebhookSpec } from '@daalu/contracts';
 import type { FieldError } from '@daalu/platform/http';
 import { CUSTOM_HEADER_LIMITS, customHeadersProblems, templateProblems } from '@daalu/outbound/domain';
+import { payloadConditionProblems } from '@daalu/shared/conditions';
+import { PayloadConditionDto, PayloadConditionsProperty, toPayloadConditionSpecs } from '@daalu/shared/conditions/dto';
 import { findTextProblem, globProblem, sanitizeText } from '@daalu/shared/text';
 
 @ApiSchema({ name: 'AlertTrigger', description: 'Alerts that fire or resolve' })
@@ -105,6 +107,11 @@ export class EventTriggerDto {
   @IsOptional()
   @IsIn(SEVERITIES as unknown as string[], { message: `minSeverity must be one of ${SEVERITIES.join(', ')}` })
   minSeverity?: Severity;
+
+  @PayloadConditionsProperty(
+    'Conditions on the payload, all of which must hold: the same conditions as an alert rule’s `match.payload` (`[{"field": "payload.env", "op": "eq", "value": "prod"}]`)',
+  )
+  payload?: PayloadConditionDto[];
 }
 
 @ApiSchema({
@@ -236,6 +243,8 @@ export function webhookProblems(dto: WebhookDto): FieldError[] {
   const type = dto.trigger?.events?.type;
   const globReason = typeof type === 'string' ? globProblem(type) : null;
   if (globReason) errors.push({ field: 'trigger.events.type', message: globReason });
+  // The values of payload conditions, checked as the alert rules API checks them.
+  errors.push(...payloadConditionProblems(dto.trigger?.events?.payload, 'trigger.events'));
 
   const headers = dto.headers ?? {};
   if (Object.keys(headers).length > CUSTOM_HEADER_LIMITS.maxHeaders)
@@ -279,6 +288,7 @@ export function toWebhookSpec(dto: WebhookDto): WebhookSpec {
               ...(events.module ? { module: events.module } : {}),
               ...(events.source ? { source: events.source } : {}),
               ...(events.minSeverity ? { minSeverity: events.minSeverity } : {}),
+              ...(events.payload ? { payload: toPayloadConditionSpecs(events.payload) } : {}),
             },
           }
         : {}),

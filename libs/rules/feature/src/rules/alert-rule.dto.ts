@@ -1,8 +1,6 @@
 import { ApiProperty, ApiPropertyOptional, ApiSchema } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
 import {
-  ArrayMaxSize,
-  IsArray,
   IsBoolean,
   IsIn,
   IsInt,
@@ -17,57 +15,14 @@ import {
   ValidateNested,
 } from 'class-validator';
 import { TypeCompiler } from '@sinclair/typebox/compiler';
-import {
-  AlertRuleSpecSchema,
-  PAYLOAD_OPS,
-  SEVERITIES,
-  type AlertRuleSpec,
-  type PayloadOp,
-  type Severity,
-} from '@daalu/contracts';
+import { AlertRuleSpecSchema, SEVERITIES, type AlertRuleSpec, type Severity } from '@daalu/contracts';
 import type { FieldError } from '@daalu/platform/http';
 import { GROUP_BY_PATTERN, unknownPlaceholders } from '@daalu/rules/domain';
+import { payloadConditionProblems } from '@daalu/shared/conditions';
+import { PayloadConditionDto, PayloadConditionsProperty, toPayloadConditionSpecs } from '@daalu/shared/conditions/dto';
 import { globProblem } from '@daalu/shared/text';
 
-const FIELD_PATH = /^(payload\.)?[A-Za-z0-9_-]{1,64}(\.[A-Za-z0-9_-]{1,64}){0,7}$/;
 const TYPE_GLOB = /^[^\s\u0000-\u001f\u007f]{1,128}$/;
-
-@ApiSchema({ name: 'PayloadCondition' })
-export class PayloadConditionDto {
-  @ApiProperty({
-    description: 'A path inside the payload, dotted for nested objects',
-    maxLength: 200,
-    pattern: FIELD_PATH.source,
-    example: 'pct',
-  })
-  @IsString()
-  @MaxLength(200)
-  @Matches(FIELD_PATH, { message: 'field must be a payload path: names of letters, digits, _ and -, joined by dots' })
-  field: string;
-
-  @ApiProperty({ enum: PAYLOAD_OPS, example: 'gte' })
-  @IsIn(PAYLOAD_OPS as unknown as string[], { message: `op must be one of ${PAYLOAD_OPS.join(', ')}` })
-  op: PayloadOp;
-
-  @ApiPropertyOptional({
-    description:
-      'A string (at most 256 characters), number or boolean; an array of 1 to 100 of them for `in`; a number for `gt`, `gte`, `lt`, `lte`; absent for `exists`',
-    anyOf: [
-      { type: 'string', maxLength: 256 },
-      { type: 'number' },
-      { type: 'boolean' },
-      {
-        type: 'array',
-        minItems: 1,
-        maxItems: 100,
-        items: { anyOf: [{ type: 'string', maxLength: 256 }, { type: 'number' }, { type: 'boolean' }] },
-      },
-    ],
-    example: 90,
-  })
-  @IsOptional()
-  value?: unknown;
-}
 
 @ApiSchema({ name: 'Match', description: 'Which events a rule looks at: every given condition must hold' })
 export class MatchDto {
@@ -102,12 +57,7 @@ export class MatchDto {
   @IsIn(SEVERITIES as unknown as string[], { message: `minSeverity must be one of ${SEVERITIES.join(', ')}` })
   minSeverity?: Severity;
 
-  @ApiPropertyOptional({ type: () => [PayloadConditionDto], maxItems: 20, description: 'Conditions on the payload' })
-  @IsOptional()
-  @IsArray()
-  @ArrayMaxSize(20)
-  @ValidateNested({ each: true })
-  @Type(() => PayloadConditionDto)
+  @PayloadConditionsProperty('Conditions on the payload')
   payload?: PayloadConditionDto[];
 }
 
@@ -260,32 +210,9 @@ export class AlertRuleDto {
 /** What decorators cannot say: which fields go with which kind, and values that suit their operator. */
 export function ruleProblems(dto: AlertRuleDto): FieldError[] {
   const errors: FieldError[] = [];
-  const conditions = (match: MatchDto | undefined, at: string) => {
-    for (const [i, condition] of (match?.payload ?? []).entries()) {
-      const field = `${at}.payload.${i}.value`;
-      const value = condition.value;
-      const scalar = (v: unknown) =>
-        (typeof v === 'string' && v.length <= 256) ||
-        (typeof v === 'number' && Number.isFinite(v)) ||
-        typeof v === 'boolean';
-      if (condition.op === 'exists') {
-        if (value !== undefined) errors.push({ field, message: 'exists takes no value' });
-      } else if (condition.op === 'in') {
-        if (!Array.isArray(value) || value.length === 0 || value.length > 100 || !value.every(scalar)) {
-          errors.push({
-            field,
-            message: 'in takes an array of 1 to 100 strings (at most 256 characters), numbers or booleans',
-          });
-        }
-      } else if (['gt', 'gte', 'lt', 'lte'].includes(condition.op)) {
-        if (typeof value !== 'number' || !Number.isFinite(value)) {
-          errors.push({ field, message: `${condition.op} takes a number` });
-        }
-      } else if (!scalar(value)) {
-        errors.push({ field, message: `${condition.op} takes a string (at most 256 characters), number or boolean` });
-      }
-    }
-  };
+  // The conditions' values, as the webhooks API checks them too (trigger.events.payload).
+  const conditions = (match: MatchDto | undefined, at: string) =>
+    errors.push(...payloadConditionProblems(match?.payload, at));
   // Bounded patterns: matching cost grows with a pattern's wildcards, and every event meets every rule.
   const typeGlob = (match: MatchDto | undefined, at: string) => {
     const reason = typeof match?.type === 'string' ? globProblem(match.type) : null;
@@ -337,15 +264,7 @@ export function toSpec(dto: AlertRuleDto): AlertRuleSpec {
     ...(m.module !== undefined ? { module: m.module } : {}),
     ...(m.source !== undefined ? { source: m.source } : {}),
     ...(m.minSeverity !== undefined ? { minSeverity: m.minSeverity } : {}),
-    ...(m.payload
-      ? {
-          payload: m.payload.map((c) => ({
-            field: c.field,
-            op: c.op,
-            ...(c.value !== undefined ? { value: c.value as never } : {}),
-          })),
-        }
-      : {}),
+    ...(m.payload ? { payload: toPayloadConditionSpecs(m.payload) } : {}),
   });
   return {
     name: dto.name,

@@ -1,0 +1,2 @@
+export * from './payload-conditions';
+export * from './condition-problems';
