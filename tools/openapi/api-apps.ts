@@ -96,6 +96,7 @@ export function apiApps(): ApiApp[] {
               deliveryTimeoutMs: 10_000,
               ratePerUrl: 50,
               maxAckPending: 1000,
+              disableAfterMs: 5 * 86_400_000,
             },
             PRODUCTION_SCHEDULE,
           ),

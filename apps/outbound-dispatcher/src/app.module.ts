@@ -53,5 +53,6 @@ export function outboundOptionsOf(config: OutboundDispatcherConfig): OutboundOpt
     deliveryTimeoutMs: config.DAALU_DELIVERY_TIMEOUT_MS,
     ratePerUrl: config.DAALU_OUTBOUND_RATE_PER_URL,
     maxAckPending: config.DAALU_DISPATCH_MAX_ACK_PENDING,
+    disableAfterMs: config.DAALU_DISABLE_AFTER_S * 1000,
   };
 }

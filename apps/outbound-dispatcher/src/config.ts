@@ -91,6 +91,17 @@ export class OutboundDispatcherConfig extends PlatformConfig {
   @Max(1_000_000)
   DAALU_DISPATCH_MAX_ACK_PENDING: number = 20_000;
 
+  /**
+   * A webhook whose attempts have all failed for this long (s), without a success, is disabled
+   * automatically (five days); its later deliveries are kept as `skipped`.
+   */
+  @Expose()
+  @Type(() => Number)
+  @IsInt()
+  @Min(1)
+  @Max(365 * 86_400)
+  DAALU_DISABLE_AFTER_S: number = 5 * 86_400;
+
   /** How long a rotated-out signing secret keeps signing (s). */
   @Expose()
   @Type(() => Number)

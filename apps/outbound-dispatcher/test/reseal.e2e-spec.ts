@@ -285,6 +285,7 @@ describe('reseal', () => {
         deliveryTimeoutMs: 1000,
         ratePerUrl: 50,
         maxAckPending: 20_000,
+        disableAfterMs: 5 * 86_400_000,
       };
       const lines: string[] = [];
       const resealer = new SecretResealer(

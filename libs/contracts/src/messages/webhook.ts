@@ -69,6 +69,19 @@ export const WebhookSpecSchema = Type.Object(
         { additionalProperties: false },
       ),
     ),
+    /** This webhook's own delivery settings, within the platform's caps (each unset: the platform's). */
+    delivery: Type.Optional(
+      Type.Object(
+        {
+          ratePerSecond: Type.Optional(Type.Integer({ minimum: 1, maximum: 50 })),
+          timeoutMs: Type.Optional(Type.Integer({ minimum: 100, maximum: 120_000 })),
+          retryWindowS: Type.Optional(Type.Integer({ minimum: 1, maximum: 3600 })),
+        },
+        { additionalProperties: false },
+      ),
+    ),
+    /** Why Daalu disabled the webhook (its receiver failing for days, or 410 Gone); unset by its owner's next save. */
+    disabledReason: Type.Optional(Type.String({ maxLength: 500 })),
   },
   { additionalProperties: false },
 );

@@ -2,6 +2,7 @@ import type { DataSource } from 'typeorm';
 import { sanitizeText, stringifyStorable, truncateWithEllipsis } from '@daalu/shared/text';
 import { batchFacts } from './batches';
 import { GroupCommit } from './group-commit';
+import { HEALTH_CTES, healthOfBatch } from './health';
 
 export interface DeliveryRow {
   deliveryId: string;
@@ -12,6 +13,9 @@ export interface DeliveryRow {
   createdAt: string;
   /** The fact delivered (kept for a redeliver). */
   fact: Record<string, unknown>;
+  /** What it was about, for the history's filters: the event's type (else the fact's kind), its summary or title. */
+  factType: string;
+  summary: string | null;
 }
 
 export interface AttemptRecord {
@@ -48,6 +52,7 @@ export interface AttemptToRecord {
 export class DeliveryJournal {
   private readonly reads: GroupCommit<string, DeliveryProgress | null>;
   private readonly writes: GroupCommit<AttemptToRecord, number>;
+  private readonly skips: GroupCommit<DeliveryRow, void>;
 
   constructor(private readonly db: DataSource) {
     this.reads = new GroupCommit((ids) => this.readProgress(ids), { maxBatch: 500, maxConcurrent: 2 });
@@ -58,6 +63,35 @@ export class DeliveryJournal {
       // A row PostgreSQL refuses fails its own caller only: the rest of the batch is committed.
       isolate: isDataError,
     });
+    this.skips = new GroupCommit((rows) => this.recordSkipped(rows), {
+      maxBatch: 500,
+      maxConcurrent: 1,
+      keyOf: (row) => row.deliveryId,
+      isolate: isDataError,
+    });
+  }
+
+  private async recordSkipped(deliveries: DeliveryRow[]): Promise<void[]> {
+    await this.db.query(
+      `INSERT INTO delivery AS d (delivery_id, tenant_id, webhook_id, fact_kind, fact_id, state, created_at, fact,
+              attempts, finished_at, fact_type, summary)
+       SELECT "deliveryId", "tenantId", "webhookId", "factKind", "factId", 'skipped', "createdAt", fact,
+              0, now(), "factType", summary
+         FROM json_to_recordset($1::json) AS x("deliveryId" uuid, "tenantId" uuid, "webhookId" uuid,
+              "factKind" text, "factId" uuid, "createdAt" timestamptz, fact jsonb, "factType" text, summary text)
+       ON CONFLICT (delivery_id) DO UPDATE SET state = 'skipped', next_attempt_at = NULL, finished_at = now()
+        WHERE d.state = 'pending'`,
+      [stringifyStorable(deliveries)],
+    );
+    return deliveries.map(() => undefined);
+  }
+
+  /**
+   * Records a delivery of a disabled webhook as `skipped`, unsent (kept so that enabling the webhook and
+   * recovering can send it). A delivery already pending (waiting for a retry) becomes skipped too.
+   */
+  skip(delivery: DeliveryRow): Promise<void> {
+    return this.skips.submit(delivery);
   }
 
   progress(deliveryId: string): Promise<DeliveryProgress | null> {
@@ -102,6 +136,8 @@ export class DeliveryJournal {
    */
   private async recordAttempts(attempts: AttemptToRecord[]): Promise<number[]> {
     const iso = (ms: number | null) => (ms === null ? null : new Date(ms).toISOString());
+    // Health is kept in the same statement: no round trip of its own (health.ts).
+    const health = healthOfBatch(attempts);
     const rows = attempts.map(({ delivery, attempt, next }) => ({
       deliveryId: delivery.deliveryId,
       tenantId: delivery.tenantId,
@@ -110,6 +146,8 @@ export class DeliveryJournal {
       factId: delivery.factId,
       createdAt: delivery.createdAt,
       fact: delivery.fact,
+      factType: delivery.factType,
+      summary: delivery.summary,
       at: iso(attempt.at),
       durationMs: attempt.durationMs,
       request: attempt.request,
@@ -124,12 +162,13 @@ export class DeliveryJournal {
          SELECT * FROM json_to_recordset($1::json) AS x("deliveryId" uuid, "tenantId" uuid, "webhookId" uuid,
                 "factKind" text, "factId" uuid, "createdAt" timestamptz, fact jsonb, at timestamptz,
                 "durationMs" real, request jsonb, response jsonb, error text, state text,
-                "nextAttemptAt" timestamptz, "lastStatus" integer)
+                "nextAttemptAt" timestamptz, "lastStatus" integer, "factType" text, summary text)
        ), counted AS (
          INSERT INTO delivery AS d (delivery_id, tenant_id, webhook_id, fact_kind, fact_id, state, created_at, fact,
-                first_attempt_at, attempts, next_attempt_at, last_status, finished_at)
+                first_attempt_at, attempts, next_attempt_at, last_status, finished_at, fact_type, summary)
          SELECT "deliveryId", "tenantId", "webhookId", "factKind", "factId", state, "createdAt", fact,
-                at, 1, "nextAttemptAt", "lastStatus", CASE WHEN state = 'pending' THEN NULL ELSE at END
+                at, 1, "nextAttemptAt", "lastStatus", CASE WHEN state = 'pending' THEN NULL ELSE at END,
+                "factType", summary
            FROM input
          ON CONFLICT (delivery_id) DO UPDATE SET
                 attempts = d.attempts + 1,
@@ -137,12 +176,12 @@ export class DeliveryJournal {
                 state = excluded.state, next_attempt_at = excluded.next_attempt_at,
                 last_status = excluded.last_status, finished_at = excluded.finished_at
          RETURNING delivery_id, attempts
-       )
+       ),${HEALTH_CTES}
        INSERT INTO delivery_attempt (delivery_id, attempt, at, duration_ms, request, response, error)
        SELECT i."deliveryId", c.attempts, i.at, i."durationMs", i.request, i.response, i.error
          FROM input i JOIN counted c ON c.delivery_id = i."deliveryId"
        RETURNING delivery_id, attempt`,
-      [stringifyStorable(rows)],
+      [stringifyStorable(rows), stringifyStorable(health.webhooks), JSON.stringify(health.minutes)],
     );
     const byId = new Map(numbered.map((row) => [row.delivery_id, row.attempt]));
     return attempts.map((attempt) => byId.get(attempt.delivery.deliveryId)!);
@@ -191,7 +230,14 @@ export function minimalRecord(attempt: AttemptToRecord, error: unknown): Attempt
     : delivery.createdAt;
   const status = attempt.attempt.response?.status;
   return {
-    delivery: { ...delivery, factKind: sanitizeText(delivery.factKind), createdAt, fact: {} },
+    delivery: {
+      ...delivery,
+      factKind: sanitizeText(delivery.factKind),
+      factType: sanitizeText(delivery.factType),
+      summary: null,
+      createdAt,
+      fact: {},
+    },
     attempt: {
       at: attempt.attempt.at,
       durationMs: Number.isFinite(attempt.attempt.durationMs) ? attempt.attempt.durationMs : 0,
@@ -201,81 +247,6 @@ export function minimalRecord(attempt: AttemptToRecord, error: unknown): Attempt
     },
     next: { state: attempt.next.state === 'delivered' ? 'delivered' : 'failed', nextAttemptAt: null },
   };
-}
-
-/** One delivery with its attempts, as the webhook detail page shows it. */
-export interface DeliveryView {
-  id: string;
-  state: 'pending' | 'delivered' | 'failed';
-  factKind: string;
-  factId: string;
-  createdAt: string;
-  attemptsCount: number;
-  nextAttemptAt: string | null;
-  finishedAt: string | null;
-  attempts: Array<{
-    attempt: number;
-    at: string;
-    durationMs: number;
-    request: { headers: Record<string, string>; body: string };
-    response: { status: number; headers: Record<string, string>; body: string } | null;
-    error: string | null;
-  }>;
-}
-
-/** A webhook's latest deliveries (newest first) with all their attempts. */
-export async function latestDeliveries(
-  db: DataSource,
-  tenantId: string,
-  webhookId: string,
-  limit = 100,
-): Promise<DeliveryView[]> {
-  const rows: Array<Record<string, unknown>> = await db.query(
-    `SELECT d.*, COALESCE(json_agg(json_build_object(
-              'attempt', a.attempt, 'at', a.at, 'durationMs', a.duration_ms, 'request', a.request,
-              'response', a.response, 'error', a.error) ORDER BY a.attempt) FILTER (WHERE a.attempt IS NOT NULL), '[]') AS attempt_list
-       FROM (SELECT * FROM delivery WHERE tenant_id = $1 AND webhook_id = $2 ORDER BY created_at DESC, delivery_id DESC LIMIT $3) d
-       LEFT JOIN delivery_attempt a USING (delivery_id)
-      GROUP BY d.delivery_id, d.tenant_id, d.webhook_id, d.fact_kind, d.fact_id, d.state, d.created_at, d.first_attempt_at,
-               d.attempts, d.next_attempt_at, d.last_status, d.finished_at, d.fact
-      ORDER BY d.created_at DESC, d.delivery_id DESC`,
-    [tenantId, webhookId, limit],
-  );
-  const iso = (value: unknown) => (value ? new Date(value as string).toISOString() : null);
-  return rows.map((row) => ({
-    id: row.delivery_id as string,
-    state: row.state as DeliveryView['state'],
-    factKind: row.fact_kind as string,
-    factId: row.fact_id as string,
-    createdAt: iso(row.created_at)!,
-    attemptsCount: row.attempts as number,
-    nextAttemptAt: row.state === 'pending' ? iso(row.next_attempt_at) : null,
-    finishedAt: iso(row.finished_at),
-    attempts: (row.attempt_list as DeliveryView['attempts']).map((a) => ({ ...a, at: iso(a.at)! })),
-  }));
-}
-
-/** The tenant's delivery, if it is one (for redeliver). */
-export async function findDelivery(
-  db: DataSource,
-  tenantId: string,
-  deliveryId: string,
-): Promise<{ webhookId: string; factKind: string; factId: string; fact: Record<string, unknown> } | null> {
-  const rows: Array<{ webhook_id: string; fact_kind: string; fact_id: string; fact: Record<string, unknown> }> =
-    await db.query(
-      `SELECT webhook_id, fact_kind, fact_id, fact FROM delivery WHERE tenant_id = $1 AND delivery_id = $2`,
-      [tenantId, deliveryId],
-    );
-  const row = rows[0];
-  return row ? { webhookId: row.webhook_id, factKind: row.fact_kind, factId: row.fact_id, fact: row.fact } : null;
-}
-
-/** Puts a finished delivery back to pending (a redeliver), keeping its attempts. */
-export async function reopenDelivery(db: DataSource, deliveryId: string): Promise<void> {
-  await db.query(
-    `UPDATE delivery SET state = 'pending', first_attempt_at = NULL, next_attempt_at = now(), finished_at = NULL WHERE delivery_id = $1`,
-    [deliveryId],
-  );
 }
 
 /** Deliveries (and their attempts) created before the cut-off go: the history keeps 30 days. */

@@ -44,6 +44,8 @@ describe('outbound delivery store', () => {
       factId: uuidv7(),
       createdAt: new Date().toISOString(),
       fact: { id: deliveryId },
+      factType: 'deploy.finished',
+      summary: null,
     },
     attempt: {
       at: Date.now(),

@@ -15,3 +15,13 @@ export function deliveryIdOf(webhookId: string, factId: string): string {
 export function batchIdOf(webhookId: string, firstSeq: number): string {
   return uuidv5(`${webhookId}|batch|${firstSeq}`, NAMESPACE);
 }
+
+/** The id of the fact telling a webhook's `seq`-th change of health (a retried tell is stored once). */
+export function healthFactIdOf(webhookId: string, seq: number): string {
+  return uuidv5(`${webhookId}|health|${seq}`, NAMESPACE);
+}
+
+/** The message id of a delivery asked for again by a recovery (each recovery requests it once). */
+export function recoveryMessageIdOf(recoveryId: string, deliveryId: string): string {
+  return uuidv5(`${recoveryId}|${deliveryId}`, NAMESPACE);
+}

@@ -24,7 +24,13 @@ import { LOGGER, Metrics, Readiness, type Logger } from '@daalu/platform/observa
 import { ProjectionHost } from '@daalu/platform/projection';
 import { GossipRateLimiter } from '@daalu/platform/rate-limit';
 import { TenancyModule } from '@daalu/platform/tenancy';
-import { DeliveryJournal, purgeBatches, purgeDeliveries } from '@daalu/outbound/data-access';
+import {
+  DeliveryJournal,
+  purgeBatches,
+  purgeDeliveries,
+  purgeHealthMinutes,
+  purgeRecoveries,
+} from '@daalu/outbound/data-access';
 import type { RetrySchedule } from '@daalu/outbound/domain';
 import { BatchCloser } from './delivery/batch-closer';
 import { DeliveriesController } from './delivery/deliveries.controller';
@@ -32,8 +38,12 @@ import { DeliveryMetrics } from './delivery/delivery-metrics';
 import { DeliveryWorker } from './delivery/delivery-worker';
 import { HttpSender } from './delivery/http-sender';
 import { WebhookFanout } from './delivery/webhook-fanout.projection';
+import { HealthWatch } from './health/health-watch';
+import { RecoveriesController } from './recovery/recoveries.controller';
+import { RecoveryPublisher } from './recovery/recovery-publisher';
 import { OUTBOUND_OPTIONS, secretBoxOf, type OutboundOptions } from './outbound-options';
 import { WebhookDirectory } from './webhooks/webhook-directory';
+import { WebhooksService } from './webhooks/webhooks.service';
 import { WebhooksModule } from './webhooks.module';
 
 const RETRY_SCHEDULE = Symbol('RETRY_SCHEDULE');
@@ -49,6 +59,9 @@ const IN_FLIGHT = 128;
 class DeliveryConsumer implements OnApplicationBootstrap, OnModuleDestroy {
   private consumer?: WorkConsumer;
   private closer?: BatchCloser;
+  private worker?: DeliveryWorker;
+  private health?: HealthWatch;
+  private recoveries?: RecoveryPublisher;
   private perUrl?: GossipRateLimiter;
   private purgeTimer?: NodeJS.Timeout;
 
@@ -59,6 +72,7 @@ class DeliveryConsumer implements OnApplicationBootstrap, OnModuleDestroy {
     @Inject(SUBJECTS) private readonly subjects: Subjects,
     @Inject(APP_CONFIG) private readonly config: PlatformConfig,
     private readonly directory: WebhookDirectory,
+    private readonly webhooks: WebhooksService,
     private readonly sender: HttpSender,
     private readonly dataSource: DataSource,
     private readonly deadLetters: DeadLetterRecorder,
@@ -83,12 +97,14 @@ class DeliveryConsumer implements OnApplicationBootstrap, OnModuleDestroy {
       // replica only when its replica died.
       ackWaitMs: 3 * this.options.deliveryTimeoutMs,
     });
+    // A URL's limit is its webhook's own rate when lower than the platform's (the worker knows it).
     this.perUrl = new GossipRateLimiter(
       () => this.client.nc,
       {
         subject: this.subjects.outboundRateLimit,
         instanceId: randomUUID(),
-        limitOf: () => ({ perSecond: this.options.ratePerUrl, burst: this.options.ratePerUrl }),
+        limitOf: (url) =>
+          worker?.limitOf(url) ?? { perSecond: this.options.ratePerUrl, burst: this.options.ratePerUrl },
       },
       this.logger,
     );
@@ -101,7 +117,10 @@ class DeliveryConsumer implements OnApplicationBootstrap, OnModuleDestroy {
       this.logger,
       this.perUrl,
       new DeliveryMetrics(this.metrics),
+      this.options.ratePerUrl,
+      this.options.deliveryTimeoutMs,
     );
+    this.worker = worker;
     this.consumer = new WorkConsumer(
       this.client,
       {
@@ -119,12 +138,36 @@ class DeliveryConsumer implements OnApplicationBootstrap, OnModuleDestroy {
     this.consumer.start();
     this.closer = new BatchCloser(this.dataSource, this.directory, this.publisher, this.subjects, this.logger);
     this.closer.start();
-    // The history keeps 30 days; hourly (idempotent, so any replica may do it).
+    this.health = new HealthWatch(
+      this.dataSource,
+      this.directory,
+      this.webhooks,
+      this.publisher,
+      this.subjects,
+      this.options.disableAfterMs,
+      this.logger,
+    );
+    this.health.start();
+    this.recoveries = new RecoveryPublisher(
+      this.dataSource,
+      this.directory,
+      this.publisher,
+      this.subjects,
+      this.options.ratePerUrl,
+      this.logger,
+    );
+    this.recoveries.start();
+    // The history keeps 30 days, the chart's minutes two; hourly (idempotent, so any replica may do it).
     this.purgeTimer = setInterval(
       () => {
         const cutoff = new Date(Date.now() - HISTORY_DAYS * 86_400_000);
-        Promise.all([purgeDeliveries(this.dataSource, cutoff), purgeBatches(this.dataSource, cutoff)]).catch(
-          (error: unknown) => this.logger.warn({ err: error }, 'delivery history purge failed; next hour again'),
+        Promise.all([
+          purgeDeliveries(this.dataSource, cutoff),
+          purgeBatches(this.dataSource, cutoff),
+          purgeRecoveries(this.dataSource, cutoff),
+          purgeHealthMinutes(this.dataSource, new Date(Date.now() - 2 * 86_400_000)),
+        ]).catch((error: unknown) =>
+          this.logger.warn({ err: error }, 'delivery history purge failed; next hour again'),
         );
       },
       60 * 60 * 1000,
@@ -134,7 +177,7 @@ class DeliveryConsumer implements OnApplicationBootstrap, OnModuleDestroy {
 
   async onModuleDestroy(): Promise<void> {
     clearInterval(this.purgeTimer);
-    await this.closer?.stop();
+    await Promise.all([this.closer?.stop(), this.health?.stop(), this.recoveries?.stop()]);
     await this.consumer?.stop();
     this.perUrl?.close();
   }
@@ -147,7 +190,7 @@ export class DeliveriesModule {
     return {
       module: DeliveriesModule,
       imports: [WebhooksModule.forRoot(options), TenancyModule],
-      controllers: [DeliveriesController],
+      controllers: [DeliveriesController, RecoveriesController],
       providers: [
         { provide: RETRY_SCHEDULE, useValue: schedule },
         DeliveryConsumer,

@@ -13,6 +13,8 @@ export interface OutboundOptions {
   ratePerUrl: number;
   /** Deliveries out at once across all replicas, retry-waiting ones included (the consumer's max_ack_pending). */
   maxAckPending: number;
+  /** A webhook failing without a success for this long is disabled (ms; five days). */
+  disableAfterMs: number;
 }
 
 export const OUTBOUND_OPTIONS = Symbol('OUTBOUND_OPTIONS');

@@ -30,7 +30,7 @@ export class WebhooksModule {
         WebhookDirectory,
         WebhooksService,
       ],
-      exports: [WebhookDirectory, HttpSender, OUTBOUND_OPTIONS],
+      exports: [WebhookDirectory, HttpSender, WebhooksService, OUTBOUND_OPTIONS],
     };
   }
 }

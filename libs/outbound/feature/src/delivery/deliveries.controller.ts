@@ -1,30 +1,36 @@
-import { Controller, Get, HttpCode, Inject, Param, ParseUUIDPipe, Post, Req, UseGuards } from '@nestjs/common';
+import { Controller, Get, HttpCode, Inject, Param, ParseUUIDPipe, Post, Query, Req, UseGuards } from '@nestjs/common';
 import {
   ApiAcceptedResponse,
+  ApiBadRequestResponse,
   ApiBearerAuth,
   ApiConflictResponse,
   ApiNotFoundResponse,
   ApiOkResponse,
   ApiOperation,
   ApiParam,
+  ApiQuery,
   ApiTags,
 } from '@nestjs/swagger';
 import { DataSource } from 'typeorm';
 import { v7 as uuidv7 } from 'uuid';
 import { DeliveryRequestedCodec, type Subjects } from '@daalu/contracts';
-import { problem, ProblemException } from '@daalu/platform/http';
+import { encodeCursor, problem, ProblemException } from '@daalu/platform/http';
 import { JetStreamPublisher, SUBJECTS } from '@daalu/platform/jetstream';
 import { TenantGuard, type TenantRequest } from '@daalu/platform/tenancy';
-import { findDelivery, latestDeliveries, reopenDelivery } from '@daalu/outbound/data-access';
+import { deliveryChart, findDeliveries, findDelivery, reopenDelivery } from '@daalu/outbound/data-access';
 import { deliveryIdOf } from '@daalu/outbound/domain';
 import { WebhookDirectory } from '../webhooks/webhook-directory';
 import { webhookNotFound } from '../webhooks/webhooks.service';
-import { RedeliveryView, TestDeliveryView, WebhookDeliveriesView } from './delivery.dto';
+import { RedeliveryView, TestDeliveryView, WebhookDeliveriesView, WebhookStatsView } from './delivery.dto';
+import { parseHistoryQuery } from './history-query';
+
+/** The chart's bucket: an hour (24 bars for the day). */
+const CHART_BUCKET_MINUTES = 60;
 
 /** The fact kind of a delivery asked for with `POST /api/v1/webhooks/:id/test`. */
 export const WEBHOOK_TEST_KIND = 'webhook.test';
 
-/** The webhook detail page's history: the latest 100 deliveries with every attempt, redeliver, and a test event. */
+/** The webhook detail page's history (filters, a cursor), its chart, redeliver, and a test event. */
 @ApiTags('Webhooks')
 @ApiBearerAuth('tenantToken')
 @Controller('api/v1')
@@ -38,14 +44,61 @@ export class DeliveriesController {
   ) {}
 
   @Get('webhooks/:id/deliveries')
-  @ApiOperation({ summary: 'A webhook’s latest deliveries', description: 'The latest 100, each with every attempt.' })
+  @ApiOperation({
+    summary: 'A webhook’s deliveries',
+    description:
+      'Newest first, each with every attempt: the latest 100 by default; filters and a cursor reach any delivery of the last 30 days.',
+  })
   @ApiParam({ name: 'id', format: 'uuid', description: 'The webhook' })
+  @ApiQuery({
+    name: 'status',
+    required: false,
+    description: 'Comma-separated: pending, delivered, failed, skipped',
+    example: 'failed,skipped',
+  })
+  @ApiQuery({
+    name: 'type',
+    required: false,
+    description: 'The fact’s type; `*` is any run of characters',
+    example: 'deploy.*',
+  })
+  @ApiQuery({ name: 'since', required: false, description: 'Created at or after (ISO 8601)' })
+  @ApiQuery({ name: 'until', required: false, description: 'Created before (ISO 8601)' })
+  @ApiQuery({ name: 'eventId', required: false, description: 'The fact’s id (an event’s id)' })
+  @ApiQuery({ name: 'cursor', required: false, description: 'The previous page’s nextCursor' })
+  @ApiQuery({ name: 'limit', required: false, description: '1–100 (100)' })
   @ApiOkResponse({ type: WebhookDeliveriesView })
+  @ApiBadRequestResponse({ description: 'A parameter is wrong; `errors` names it' })
   @ApiNotFoundResponse({ description: 'No such webhook' })
-  async deliveries(@Req() request: TenantRequest, @Param('id', new ParseUUIDPipe()) id: string) {
+  async deliveries(
+    @Req() request: TenantRequest,
+    @Param('id', new ParseUUIDPipe()) id: string,
+    @Query() query: Record<string, string | string[] | undefined>,
+  ) {
     if (!this.directory.get(request.tenantId!, id)) throw webhookNotFound();
-    const items = await latestDeliveries(this.dataSource, request.tenantId!, id, 100);
-    return { items, lastDelivery: items[0] ?? null };
+    const filter = parseHistoryQuery(query);
+    const { items, next } = await findDeliveries(this.dataSource, request.tenantId!, id, filter);
+    return {
+      items,
+      lastDelivery: items[0] ?? null,
+      nextCursor: next ? encodeCursor({ at: next.createdAt, id: next.id }) : null,
+    };
+  }
+
+  @Get('webhooks/:id/stats')
+  @ApiOperation({
+    summary: 'A webhook’s attempts over the last 24 hours',
+    description: 'Per hour, delivered and failed.',
+  })
+  @ApiParam({ name: 'id', format: 'uuid', description: 'The webhook' })
+  @ApiOkResponse({ type: WebhookStatsView })
+  @ApiNotFoundResponse({ description: 'No such webhook' })
+  async stats(@Req() request: TenantRequest, @Param('id', new ParseUUIDPipe()) id: string) {
+    if (!this.directory.get(request.tenantId!, id)) throw webhookNotFound();
+    return {
+      bucketMinutes: CHART_BUCKET_MINUTES,
+      buckets: await deliveryChart(this.dataSource, id, CHART_BUCKET_MINUTES),
+    };
   }
 
   /** Sends a delivery again (a new retry window), with the same `webhook-id`. */

@@ -66,6 +66,8 @@ function setup(options: { template?: Record<string, unknown>; progress?: Deliver
     silent as unknown as Logger,
     { take: () => ({ allowed: true, waitMs: 0 }) } as unknown as GossipRateLimiter,
     { record: () => undefined } as unknown as DeliveryMetrics,
+    50,
+    10_000,
   );
   const request = (fact: Record<string, unknown>): DeliveryRequested => {
     const deliveryId = uuidv7();

@@ -57,6 +57,8 @@ class UnsendableBody extends Error {}
 export class DeliveryWorker {
   private readonly openedValues = new Map<string, string>();
   private readonly inFlightPerUrl = new Map<string, number>();
+  /** Each URL's POSTs per second: the platform's cap, or lower where its webhook asks (`delivery.ratePerSecond`). */
+  private readonly ratePerUrl = new Map<string, number>();
 
   constructor(
     private readonly directory: WebhookDirectory,
@@ -67,7 +69,31 @@ export class DeliveryWorker {
     private readonly logger: Logger,
     private readonly perUrl: GossipRateLimiter,
     private readonly metrics: DeliveryMetrics,
+    private readonly platformRatePerUrl: number,
+    private readonly platformTimeoutMs: number,
   ) {}
+
+  /** The rate limiter's limit for a URL (its webhook's own rate once one of its deliveries was seen). */
+  limitOf(url: string): { perSecond: number; burst: number } {
+    const perSecond = this.ratePerUrl.get(url) ?? this.platformRatePerUrl;
+    return { perSecond, burst: perSecond };
+  }
+
+  /** A webhook's own rate, retry window and timeout, each within the platform's. */
+  private settingsOf(webhook: StoredWebhook): { schedule: RetrySchedule; timeoutMs: number | undefined } {
+    const own = webhook.spec.delivery;
+    const rate = Math.min(this.platformRatePerUrl, own?.ratePerSecond ?? this.platformRatePerUrl);
+    if ((this.ratePerUrl.get(webhook.spec.url) ?? this.platformRatePerUrl) !== rate) {
+      this.ratePerUrl.set(webhook.spec.url, rate);
+      this.perUrl.reconfigure(webhook.spec.url);
+    }
+    return {
+      schedule:
+        own?.retryWindowS === undefined ? this.schedule : scheduleWithin(this.schedule, own.retryWindowS * 1000),
+      // Never longer than the platform's: the consumer's ack wait (3x that) must outlast any attempt.
+      timeoutMs: own?.timeoutMs === undefined ? undefined : Math.min(own.timeoutMs, this.platformTimeoutMs),
+    };
+  }
 
   /**
    * A sealed secret or header value, opened once and then kept (every delivery to a webhook needs the
@@ -128,10 +154,21 @@ export class DeliveryWorker {
   async handle(msg: JsMsg): Promise<Decision> {
     const request: DeliveryRequested = DeliveryRequestedCodec.decode(msg.data);
     const webhook = this.directory.get(request.tenantId, request.webhookId);
-    if (!webhook || !webhook.spec.enabled) return ack(); // deleted or disabled since: nothing to send
+    if (!webhook) return ack(); // deleted since: nothing to send
+    if (!webhook.spec.enabled) {
+      // Kept, unsent, so that enabling the webhook and recovering can send it.
+      await this.journal.skip(deliveryRow(request));
+      return ack();
+    }
     const progress = await this.journal.progress(request.deliveryId);
     if (progress && progress.state !== 'pending') return ack(); // finished already (a redelivered message)
-    const givenUp = giveUpReason(this.schedule, progress?.firstAttemptAt ?? null, msg.info.deliveryCount, Date.now());
+    const settings = this.settingsOf(webhook);
+    const givenUp = giveUpReason(
+      settings.schedule,
+      progress?.firstAttemptAt ?? null,
+      msg.info.deliveryCount,
+      Date.now(),
+    );
     if (givenUp) return this.failUnsent(request, givenUp);
 
     // A slow receiver may hold a few of this replica's slots, never all of them (other URLs go on).
@@ -140,7 +177,7 @@ export class DeliveryWorker {
     if (busy >= MAX_IN_FLIGHT_PER_URL) return nak(SLOW_URL_RETRY_MS, 'the URL has its most deliveries in flight');
     this.inFlightPerUrl.set(url, busy + 1);
     try {
-      return await this.attempt(msg, webhook, request, progress);
+      return await this.attempt(msg, webhook, request, progress, settings);
     } finally {
       const left = this.inFlightPerUrl.get(url)! - 1;
       if (left === 0) this.inFlightPerUrl.delete(url);
@@ -153,6 +190,7 @@ export class DeliveryWorker {
     webhook: StoredWebhook,
     request: DeliveryRequested,
     progress: DeliveryProgress | null,
+    settings: { schedule: RetrySchedule; timeoutMs: number | undefined },
   ): Promise<Decision> {
     // 50 POSTs/s per URL across replicas: a short wait here, a longer one back in the queue (never dropped).
     const waited = await this.waitForTurn(webhook.spec.url);
@@ -178,13 +216,16 @@ export class DeliveryWorker {
       Object.entries(webhook.sealedHeaders).map(([name, sealed]) => [name, this.opened(sealed)]),
     );
     const signed = signatureHeaders(secrets, request.deliveryId, Math.floor(now / 1000), body);
-    const outcome = await this.sender.send(webhook.spec.url, { ...custom, ...signed }, body);
+    const outcome = await this.sender.send(webhook.spec.url, { ...custom, ...signed }, body, settings.timeoutMs);
 
     const firstAttemptAt = progress?.firstAttemptAt ?? now;
     const attempts = (progress?.attempts ?? 0) + 1;
-    const next = outcome.delivered
-      ? null
-      : nextAttemptAt(this.schedule, attempts, firstAttemptAt, Date.now(), outcome.retryAfter);
+    // 410 Gone: the receiver says the URL is gone for good (Standard Webhooks): no retry, and the
+    // webhook is disabled (health.ts).
+    const next =
+      outcome.delivered || outcome.status === 410
+        ? null
+        : nextAttemptAt(settings.schedule, attempts, firstAttemptAt, Date.now(), outcome.retryAfter);
     let state: AttemptToRecord['next']['state'] = outcome.delivered
       ? 'delivered'
       : next === null
@@ -262,6 +303,8 @@ export class DeliveryWorker {
 }
 
 function deliveryRow(request: DeliveryRequested): DeliveryRow {
+  const { fact } = request;
+  const text = (value: unknown) => (typeof value === 'string' ? value : null);
   return {
     deliveryId: request.deliveryId,
     tenantId: request.tenantId,
@@ -269,8 +312,20 @@ function deliveryRow(request: DeliveryRequested): DeliveryRow {
     factKind: request.factKind,
     factId: request.factId,
     createdAt: request.requestedAt,
-    fact: request.fact,
+    fact,
+    // What the history shows and filters on: the event's type (else the kind), the summary or title.
+    factType: (request.factKind === 'event.ingested' ? text(fact.type) : null) ?? request.factKind,
+    summary: truncateUnits(text(fact.summary) ?? text(fact.title) ?? '', MAX_SUMMARY) || null,
   };
+}
+
+/** A delivery's summary in the history, at most (UTF-16 units, cut between characters). */
+const MAX_SUMMARY = 300;
+
+/** The platform's schedule with a webhook's own (shorter) retry window. */
+function scheduleWithin(schedule: RetrySchedule, windowMs: number): RetrySchedule {
+  const own = Math.min(windowMs, schedule.windowMs);
+  return { ...schedule, windowMs: own, maxStepMs: Math.max(schedule.baseMs, Math.min(schedule.maxStepMs, own / 4)) };
 }
 
 /**

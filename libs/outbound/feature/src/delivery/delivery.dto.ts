@@ -51,14 +51,33 @@ export class DeliveryView {
   @ApiProperty({ format: 'uuid' })
   id: string;
 
-  @ApiProperty({ enum: ['pending', 'delivered', 'failed'] })
-  state: 'pending' | 'delivered' | 'failed';
+  @ApiProperty({
+    enum: ['pending', 'delivered', 'failed', 'skipped'],
+    description: '`skipped`: not sent, its webhook being disabled (a recovery can send it)',
+  })
+  state: 'pending' | 'delivered' | 'failed' | 'skipped';
 
   @ApiProperty({ description: 'What it delivers', example: 'alert.fired' })
   factKind: string;
 
-  @ApiProperty({ format: 'uuid' })
+  @ApiProperty({ format: 'uuid', description: 'The fact (for an event, its id)' })
   factId: string;
+
+  @ApiProperty({
+    type: 'string',
+    nullable: true,
+    description: 'The event’s type, else the fact’s kind',
+    example: 'deploy.finished',
+  })
+  factType: string | null;
+
+  @ApiProperty({
+    type: 'string',
+    nullable: true,
+    description: 'The event or alert summary, or the proposal title (up to 300 characters)',
+    example: 'checkout v2.3.1 deployed to prod',
+  })
+  summary: string | null;
 
   @ApiProperty({ format: 'date-time' })
   createdAt: string;
@@ -72,17 +91,56 @@ export class DeliveryView {
   @ApiProperty({ type: 'string', format: 'date-time', nullable: true })
   finishedAt: string | null;
 
+  @ApiProperty({
+    type: 'string',
+    format: 'uuid',
+    nullable: true,
+    description: 'The recovery that last asked for it again',
+  })
+  recoveryId: string | null;
+
   @ApiProperty({ type: () => [DeliveryAttemptView] })
   attempts: DeliveryAttemptView[];
 }
 
 @ApiSchema({ name: 'WebhookDeliveries' })
 export class WebhookDeliveriesView {
-  @ApiProperty({ type: () => [DeliveryView], description: 'The latest 100, newest first' })
+  @ApiProperty({ type: () => [DeliveryView], description: 'Newest first: the filters’ matches, `limit` (100) a page' })
   items: DeliveryView[];
 
-  @ApiProperty({ type: () => DeliveryView, nullable: true })
+  @ApiProperty({ type: () => DeliveryView, nullable: true, description: 'The first item' })
   lastDelivery: DeliveryView | null;
+
+  @ApiProperty({
+    type: 'string',
+    nullable: true,
+    description: 'Pass as `cursor` for the next (older) page; null on the last',
+  })
+  nextCursor: string | null;
+}
+
+@ApiSchema({ name: 'DeliveryChartBucket' })
+export class DeliveryChartBucketView {
+  @ApiProperty({ format: 'date-time', description: 'The bucket’s start' })
+  at: string;
+
+  @ApiProperty({ type: 'integer', description: 'Attempts answered with a 2xx' })
+  delivered: number;
+
+  @ApiProperty({ type: 'integer', description: 'Other attempts' })
+  failed: number;
+}
+
+@ApiSchema({ name: 'WebhookStats' })
+export class WebhookStatsView {
+  @ApiProperty({ type: 'integer', example: 60 })
+  bucketMinutes: number;
+
+  @ApiProperty({
+    type: () => [DeliveryChartBucketView],
+    description: 'The last 24 hours, oldest first; empty buckets left out',
+  })
+  buckets: DeliveryChartBucketView[];
 }
 
 @ApiSchema({ name: 'Redelivery' })

@@ -76,7 +76,8 @@ export class HttpSender {
     }
   }
 
-  async send(url: string, headers: Record<string, string>, body: string): Promise<AttemptOutcome> {
+  /** POSTs once; `timeoutMs` (a webhook's own setting) bounds the headers and the body instead of the default. */
+  async send(url: string, headers: Record<string, string>, body: string, timeoutMs?: number): Promise<AttemptOutcome> {
     const started = performance.now();
     const outcome = (partial: Partial<AttemptOutcome>): AttemptOutcome => ({
       delivered: false,
@@ -100,6 +101,7 @@ export class HttpSender {
         headers: { 'content-type': 'application/json', 'user-agent': 'Daalu-Webhooks/1', ...headers },
         body,
         dispatcher: this.agent,
+        ...(timeoutMs !== undefined ? { headersTimeout: timeoutMs, bodyTimeout: timeoutMs } : {}),
       });
       const text = await readCapped(response.body, this.options.maxResponseBytes);
       // What a receiver answers is recorded whatever it holds: a NUL, or bytes that are not UTF-8,

@@ -18,7 +18,7 @@ import type { WebhookDirectory } from '../webhooks/webhook-directory';
 type Fact = EventStreamFact;
 
 /**
- * Fan-out: every fact of the EVENTS stream, against its tenant's enabled webhooks; each webhook whose
+ * Fan-out: every fact of the EVENTS stream, against its tenant's webhooks; each webhook whose
  * trigger fires gets a `delivery.requested` on the DELIVERIES work stream. The delivery id comes from
  * the webhook and the fact, so a replay or a retried batch requests each delivery once (JetStream drops
  * the repeated Nats-Msg-Id). A webhook is sent only facts recorded after it was created.
@@ -55,7 +55,10 @@ export class WebhookFanout implements Projection<Fact | null> {
       const view = triggering(fact);
       let factText: string | undefined;
       for (const webhook of webhooks) {
-        if (!webhook.spec.enabled || webhook.createdAtMs > at || !this.directory.trigger(webhook).fires(view)) continue;
+        if (webhook.createdAtMs > at || !this.directory.trigger(webhook).fires(view)) continue;
+        // A disabled webhook's deliveries are still requested: the worker keeps them as `skipped`, for
+        // a recovery once it is enabled. A disabled batch-mode webhook's facts are not queued.
+        if (!webhook.spec.enabled && webhook.spec.batch) continue;
         if (webhook.spec.batch) {
           // Storable whatever the fact holds (a NUL from before the edge checks would fail the
           // insert, and with it this batch of the fan-out for every tenant, again and again).

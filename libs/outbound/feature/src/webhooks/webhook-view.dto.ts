@@ -1,5 +1,5 @@
 import { ApiProperty, ApiPropertyOptional, ApiSchema } from '@nestjs/swagger';
-import { BatchDto, TemplateDto, TriggerDto } from './webhook.dto';
+import { BatchDto, DeliverySettingsDto, TemplateDto, TriggerDto } from './webhook.dto';
 
 /** The answers of /api/v1/webhooks, as the API reference shows them. */
 
@@ -24,6 +24,55 @@ export class WebhookSecretInfoView {
     description: 'When a rotated-out secret stops signing; null for the current one',
   })
   expiresAt: string | null;
+}
+
+const NULLABLE_TIME = { type: 'string', format: 'date-time', nullable: true } as const;
+const NULLABLE_RATE = { type: 'number', minimum: 0, maximum: 1, nullable: true } as const;
+
+@ApiSchema({
+  name: 'WebhookHealth',
+  description:
+    'How the receiver is doing, from the attempts recorded: `failing` once a delivery ended failed, until the next success; `disabled` when its owner or Daalu disabled it (after failing for days, or a 410 Gone)',
+})
+export class WebhookHealthView {
+  @ApiProperty({ enum: ['healthy', 'failing', 'disabled'] })
+  state: 'healthy' | 'failing' | 'disabled';
+
+  @ApiProperty({ type: 'integer', minimum: 0, description: 'Failed attempts since the last success' })
+  consecutiveFailures: number;
+
+  @ApiProperty(NULLABLE_TIME)
+  lastSuccessAt: string | null;
+
+  @ApiProperty(NULLABLE_TIME)
+  lastFailureAt: string | null;
+
+  @ApiProperty({ type: 'string', nullable: true, example: 'HTTP 503' })
+  lastError: string | null;
+
+  @ApiProperty({ type: 'integer', nullable: true, description: 'The last answer’s status code' })
+  lastStatus: number | null;
+
+  @ApiProperty({ ...NULLABLE_TIME, description: 'The first failed attempt since the last success' })
+  failingSince: string | null;
+
+  @ApiProperty({ type: 'string', nullable: true, example: 'the receiver answered 410 Gone' })
+  disabledReason: string | null;
+
+  @ApiProperty(NULLABLE_TIME)
+  disabledAt: string | null;
+
+  @ApiProperty({ ...NULLABLE_RATE, description: 'Delivered attempts over all attempts in the last hour' })
+  successRate1h: number | null;
+
+  @ApiProperty({ ...NULLABLE_RATE, description: 'The same over the last 24 hours' })
+  successRate24h: number | null;
+
+  @ApiProperty({ type: 'integer', nullable: true, description: 'Median attempt duration (the latest 1,000 of 24 h)' })
+  p50Ms: number | null;
+
+  @ApiProperty({ type: 'integer', nullable: true })
+  p99Ms: number | null;
 }
 
 @ApiSchema({ name: 'Webhook' })
@@ -51,6 +100,15 @@ export class WebhookView {
 
   @ApiPropertyOptional({ type: () => BatchDto })
   batch?: BatchDto;
+
+  @ApiPropertyOptional({ type: () => DeliverySettingsDto })
+  delivery?: DeliverySettingsDto;
+
+  @ApiPropertyOptional({ description: 'Why Daalu disabled it; gone once its owner saves it again' })
+  disabledReason?: string;
+
+  @ApiProperty({ type: () => WebhookHealthView })
+  health: WebhookHealthView;
 
   @ApiProperty({
     type: 'object',

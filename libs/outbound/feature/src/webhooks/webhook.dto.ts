@@ -166,6 +166,41 @@ export class BatchDto {
   maxSeconds: number;
 }
 
+/** A webhook's own delivery settings: each within the platform's cap, each unset meaning the platform's. */
+@ApiSchema({ name: 'WebhookDeliverySettings' })
+export class DeliverySettingsDto {
+  @ApiPropertyOptional({ type: 'integer', minimum: 1, maximum: 50, description: 'POSTs per second to this URL' })
+  @IsOptional()
+  @IsInt()
+  @Min(1)
+  @Max(50)
+  ratePerSecond?: number;
+
+  @ApiPropertyOptional({
+    type: 'integer',
+    minimum: 100,
+    maximum: 120000,
+    description: 'An attempt without an answer in this time failed (ms)',
+  })
+  @IsOptional()
+  @IsInt()
+  @Min(100)
+  @Max(120_000)
+  timeoutMs?: number;
+
+  @ApiPropertyOptional({
+    type: 'integer',
+    minimum: 1,
+    maximum: 3600,
+    description: 'How long a delivery is retried (s)',
+  })
+  @IsOptional()
+  @IsInt()
+  @Min(1)
+  @Max(3600)
+  retryWindowS?: number;
+}
+
 /** The body of POST and PUT /api/v1/webhooks (docs/outbound.md). */
 @ApiSchema({ name: 'WebhookInput' })
 export class WebhookDto {
@@ -213,6 +248,13 @@ export class WebhookDto {
   @ValidateNested()
   @Type(() => BatchDto)
   batch?: BatchDto;
+
+  @ApiPropertyOptional({ type: () => DeliverySettingsDto })
+  @IsOptional()
+  @IsObject()
+  @ValidateNested()
+  @Type(() => DeliverySettingsDto)
+  delivery?: DeliverySettingsDto;
 
   @ApiPropertyOptional({ default: true })
   @IsOptional()
@@ -296,5 +338,14 @@ export function toWebhookSpec(dto: WebhookDto): WebhookSpec {
     enabled: dto.enabled ?? true,
     ...(dto.template ? { template: { fields: dto.template.fields } } : {}),
     ...(dto.batch ? { batch: { maxEvents: dto.batch.maxEvents, maxSeconds: dto.batch.maxSeconds } } : {}),
+    ...(dto.delivery ? { delivery: deliverySettings(dto.delivery) } : {}),
+  };
+}
+
+function deliverySettings(dto: DeliverySettingsDto): NonNullable<WebhookSpec['delivery']> {
+  return {
+    ...(dto.ratePerSecond !== undefined ? { ratePerSecond: dto.ratePerSecond } : {}),
+    ...(dto.timeoutMs !== undefined ? { timeoutMs: dto.timeoutMs } : {}),
+    ...(dto.retryWindowS !== undefined ? { retryWindowS: dto.retryWindowS } : {}),
   };
 }

@@ -23,6 +23,8 @@ import {
   ApiParam,
   ApiTags,
 } from '@nestjs/swagger';
+import { DataSource } from 'typeorm';
+import { readHealth, type HealthView } from '@daalu/outbound/data-access';
 import { invalidFields, validateBody } from '@daalu/platform/http';
 import { TenantGuard, type TenantRequest } from '@daalu/platform/tenancy';
 import { toWebhookSpec, webhookProblems, WebhookDto } from './webhook.dto';
@@ -47,6 +49,7 @@ export class WebhooksController {
   constructor(
     private readonly directory: WebhookDirectory,
     private readonly webhooks: WebhooksService,
+    private readonly dataSource: DataSource,
   ) {}
 
   @Post()
@@ -57,14 +60,20 @@ export class WebhooksController {
   async create(@Req() request: TenantRequest, @Body() body: unknown) {
     const { spec, headers } = await validWebhook(body);
     const created = await this.webhooks.create(request.tenantId!, spec, headers ?? {});
-    return { ...view(created.webhook), secret: created.secret };
+    return { ...view(created.webhook, undefined), secret: created.secret };
   }
 
   @Get()
   @ApiOperation({ summary: 'The outbound webhooks' })
   @ApiOkResponse({ type: WebhookPageView })
-  list(@Req() request: TenantRequest) {
-    return { items: this.directory.list(request.tenantId!).map(view), nextCursor: null };
+  async list(@Req() request: TenantRequest) {
+    const webhooks = this.directory.list(request.tenantId!);
+    const health = await readHealth(
+      this.dataSource,
+      request.tenantId!,
+      webhooks.map((webhook) => webhook.id),
+    );
+    return { items: webhooks.map((webhook) => view(webhook, health.get(webhook.id))), nextCursor: null };
   }
 
   @Get(':id')
@@ -72,10 +81,15 @@ export class WebhooksController {
   @ApiParam(WEBHOOK_ID)
   @ApiOkResponse({ type: WebhookView })
   @ApiNotFoundResponse({ description: 'No such webhook' })
-  get(@Req() request: TenantRequest, @Param('id', new ParseUUIDPipe()) id: string) {
+  async get(@Req() request: TenantRequest, @Param('id', new ParseUUIDPipe()) id: string) {
     const webhook = this.directory.get(request.tenantId!, id);
     if (!webhook) throw webhookNotFound();
-    return view(webhook);
+    return this.viewWithHealth(request.tenantId!, webhook);
+  }
+
+  private async viewWithHealth(tenantId: string, webhook: StoredWebhook) {
+    const health = await readHealth(this.dataSource, tenantId, [webhook.id]);
+    return view(webhook, health.get(webhook.id));
   }
 
   /** Replaces the webhook; without `headers` the custom headers stay as they are (their values are never shown). */
@@ -91,7 +105,7 @@ export class WebhooksController {
   @ApiConflictResponse({ description: 'The webhook changed meanwhile; read it and retry' })
   async replace(@Req() request: TenantRequest, @Param('id', new ParseUUIDPipe()) id: string, @Body() body: unknown) {
     const { spec, headers } = await validWebhook(body);
-    return view(await this.webhooks.replace(request.tenantId!, id, spec, headers));
+    return this.viewWithHealth(request.tenantId!, await this.webhooks.replace(request.tenantId!, id, spec, headers));
   }
 
   @Delete(':id')
@@ -137,8 +151,8 @@ async function validWebhook(body: unknown) {
   return { spec: toWebhookSpec(dto), headers: dto.headers as Record<string, string> | undefined };
 }
 
-/** A webhook as the API shows it: header values masked, secrets only by id and expiry. */
-function view(webhook: StoredWebhook) {
+/** A webhook as the API shows it: header values masked, secrets only by id and expiry, its health. */
+function view(webhook: StoredWebhook, health: HealthView | undefined) {
   return {
     id: webhook.id,
     version: webhook.version,
@@ -151,5 +165,35 @@ function view(webhook: StoredWebhook) {
     })),
     createdAt: webhook.createdAt,
     updatedAt: webhook.updatedAt,
+    health: healthOf(webhook, health),
+  };
+}
+
+/** A disabled webhook is `disabled` whatever its attempts say, with why (Daalu's reason, or its owner's choice). */
+function healthOf(webhook: StoredWebhook, health: HealthView | undefined): HealthView {
+  const known = health ?? emptyHealth();
+  if (webhook.spec.enabled) return known;
+  return {
+    ...known,
+    state: 'disabled',
+    disabledReason: webhook.spec.disabledReason ?? known.disabledReason ?? 'disabled by its owner',
+  };
+}
+
+function emptyHealth(): HealthView {
+  return {
+    state: 'healthy',
+    consecutiveFailures: 0,
+    lastSuccessAt: null,
+    lastFailureAt: null,
+    lastError: null,
+    lastStatus: null,
+    failingSince: null,
+    disabledReason: null,
+    disabledAt: null,
+    successRate1h: null,
+    successRate24h: null,
+    p50Ms: null,
+    p99Ms: null,
   };
 }

@@ -1,4 +1,5 @@
 import { Inject, Injectable } from '@nestjs/common';
+import { DataSource } from 'typeorm';
 import { v7 as uuidv7 } from 'uuid';
 import {
   configCodecFor,
@@ -8,6 +9,7 @@ import {
   type Subjects,
   type WebhookSpec,
 } from '@daalu/contracts';
+import { forgetHealth, resetHealth } from '@daalu/outbound/data-access';
 import { problem, ProblemException, publishFailureProblem } from '@daalu/platform/http';
 import { JetStreamPublisher, SUBJECTS } from '@daalu/platform/jetstream';
 import { generateSigningSecret, type SecretBox } from '@daalu/outbound/domain';
@@ -34,6 +36,7 @@ export class WebhooksService {
     private readonly sender: HttpSender,
     @Inject(SUBJECTS) private readonly subjects: Subjects,
     @Inject(OUTBOUND_OPTIONS) private readonly options: OutboundOptions,
+    private readonly dataSource: DataSource,
   ) {
     this.box = secretBoxOf(options);
   }
@@ -80,12 +83,39 @@ export class WebhooksService {
       webhook: spec,
       sealedHeaders: headers === undefined ? current.sealedHeaders : this.seal(headers),
     });
+    // Enabled by its owner after Daalu disabled it: it starts healthy again (its failures are history).
+    if (spec.enabled) await resetHealth(this.dataSource, webhookId);
     return this.directory.get(tenantId, webhookId)!;
+  }
+
+  /**
+   * Disables a webhook on Daalu's own account (its receiver failing for days, or gone), saying why in
+   * `disabledReason`. A concurrent change by its owner wins: read again and tried once more. False when
+   * there is nothing to do (deleted, or disabled already).
+   */
+  async disable(tenantId: string, webhookId: string, reason: string): Promise<boolean> {
+    for (let attempt = 0; ; attempt++) {
+      const current = this.directory.get(tenantId, webhookId);
+      if (!current || !current.spec.enabled) return false;
+      try {
+        await this.publish(tenantId, webhookId, current.sequence, {
+          ...header('webhook.saved', tenantId),
+          webhookId,
+          version: current.version + 1,
+          webhook: { ...current.spec, enabled: false, disabledReason: reason },
+          sealedHeaders: current.sealedHeaders,
+        });
+        return true;
+      } catch (error) {
+        if (attempt >= 2 || !(error instanceof ProblemException) || error.getStatus() !== 409) throw error;
+      }
+    }
   }
 
   async delete(tenantId: string, webhookId: string): Promise<void> {
     const current = this.existing(tenantId, webhookId);
     await this.publish(tenantId, webhookId, current.sequence, { ...header('webhook.deleted', tenantId), webhookId });
+    await forgetHealth(this.dataSource, webhookId);
   }
 
   /** The current signing secret, recording who asked (a `webhook.secret-revealed` fact). */

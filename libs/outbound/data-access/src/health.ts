@@ -1,0 +1,338 @@
+import type { DataSource, EntityManager } from 'typeorm';
+import type { AttemptToRecord } from './deliveries';
+
+/** A receiver's state: `failing` once a delivery ended failed, until the next success. */
+export type HealthState = 'healthy' | 'failing' | 'disabled';
+
+/** What a batch of recorded attempts tells about one webhook's health (see `HEALTH_UPSERT`). */
+export interface WebhookHealthInput {
+  webhookId: string;
+  tenantId: string;
+  /** `disabled` on a 410 Gone, `failing` when a delivery ended failed, else `healthy`; all since the last success. */
+  state: HealthState;
+  /** Failed attempts after the batch's last success (all of them when it has none). */
+  failuresAfterSuccess: number;
+  lastSuccessAt: string | null;
+  lastFailureAt: string | null;
+  /** The first failed attempt after the batch's last success. */
+  failingFrom: string | null;
+  lastError: string | null;
+  lastStatus: number | null;
+  disabledReason: string | null;
+}
+
+/** Attempts of one webhook in one minute, by outcome. */
+export interface MinuteInput {
+  webhookId: string;
+  minute: string;
+  delivered: number;
+  failed: number;
+}
+
+/** Why a 410 disables a webhook: the receiver said the URL is gone for good (Standard Webhooks). */
+export const GONE_REASON = 'the receiver answered 410 Gone';
+
+/**
+ * Health bookkeeping of a batch of attempt records, per webhook, in the order the attempts were made.
+ * A delivered attempt is a success; any other (to be retried, or the delivery's last) is a failure.
+ */
+export function healthOfBatch(attempts: AttemptToRecord[]): { webhooks: WebhookHealthInput[]; minutes: MinuteInput[] } {
+  const byWebhook = new Map<string, WebhookHealthInput>();
+  const minutes = new Map<string, MinuteInput>();
+  const ordered = [...attempts].sort((a, b) => a.attempt.at - b.attempt.at);
+  for (const { delivery, attempt, next } of ordered) {
+    const at = new Date(attempt.at).toISOString();
+    const success = next.state === 'delivered';
+    let health = byWebhook.get(delivery.webhookId);
+    if (!health) {
+      health = {
+        webhookId: delivery.webhookId,
+        tenantId: delivery.tenantId,
+        state: 'healthy',
+        failuresAfterSuccess: 0,
+        lastSuccessAt: null,
+        lastFailureAt: null,
+        failingFrom: null,
+        lastError: null,
+        lastStatus: null,
+        disabledReason: null,
+      };
+      byWebhook.set(delivery.webhookId, health);
+    }
+    health.lastStatus = attempt.response?.status ?? null;
+    if (success) {
+      health.lastSuccessAt = at;
+      health.failuresAfterSuccess = 0;
+      health.failingFrom = null;
+      health.state = 'healthy';
+      health.disabledReason = null;
+    } else {
+      health.lastFailureAt = at;
+      health.failuresAfterSuccess++;
+      health.failingFrom ??= at;
+      health.lastError = attempt.error ?? `HTTP ${attempt.response?.status ?? 'error'}`;
+      if (attempt.response?.status === 410) {
+        health.state = 'disabled';
+        health.disabledReason = GONE_REASON;
+      } else if (next.state === 'failed' && health.state === 'healthy') health.state = 'failing';
+    }
+    const minute = new Date(Math.floor(attempt.at / 60_000) * 60_000).toISOString();
+    const key = `${delivery.webhookId}|${minute}`;
+    const row = minutes.get(key) ?? { webhookId: delivery.webhookId, minute, delivered: 0, failed: 0 };
+    if (success) row.delivered++;
+    else row.failed++;
+    minutes.set(key, row);
+  }
+  return { webhooks: [...byWebhook.values()], minutes: [...minutes.values()] };
+}
+
+/**
+ * CTEs that fold a batch's health into `webhook_health` and `webhook_delivery_minute` (parameters $2
+ * and $3, JSON of `healthOfBatch`), appended to the statement that records the attempts, so keeping
+ * health costs no round trip of its own. A disabled webhook stays disabled until its owner enables it
+ * again (`resetHealth`); the state's changes are numbered by a trigger.
+ */
+export const HEALTH_CTES = `
+  health_input AS (
+    SELECT * FROM json_to_recordset($2::json) AS w("webhookId" uuid, "tenantId" uuid, state text,
+           "failuresAfterSuccess" integer, "lastSuccessAt" timestamptz, "lastFailureAt" timestamptz,
+           "failingFrom" timestamptz, "lastError" text, "lastStatus" integer, "disabledReason" text)
+  ), health AS (
+    INSERT INTO webhook_health AS h (webhook_id, tenant_id, state, consecutive_failures, last_success_at,
+           last_failure_at, failing_since, last_error, last_status, disabled_reason, disabled_at)
+    SELECT "webhookId", "tenantId", state, "failuresAfterSuccess", "lastSuccessAt", "lastFailureAt",
+           "failingFrom", "lastError", "lastStatus", "disabledReason",
+           CASE WHEN state = 'disabled' THEN now() END
+      FROM health_input
+    ON CONFLICT (webhook_id) DO UPDATE SET
+      state = CASE WHEN h.state = 'disabled' OR excluded.state = 'disabled' THEN 'disabled'
+                   WHEN excluded.state = 'failing' THEN 'failing'
+                   WHEN excluded.last_success_at IS NOT NULL THEN 'healthy'
+                   ELSE h.state END,
+      consecutive_failures = CASE WHEN excluded.last_success_at IS NOT NULL THEN excluded.consecutive_failures
+                                  ELSE h.consecutive_failures + excluded.consecutive_failures END,
+      failing_since = CASE WHEN excluded.last_success_at IS NOT NULL THEN excluded.failing_since
+                           ELSE COALESCE(h.failing_since, excluded.failing_since) END,
+      last_success_at = GREATEST(h.last_success_at, excluded.last_success_at),
+      last_failure_at = GREATEST(h.last_failure_at, excluded.last_failure_at),
+      last_error = COALESCE(excluded.last_error, h.last_error),
+      last_status = COALESCE(excluded.last_status, h.last_status),
+      disabled_reason = CASE WHEN h.state = 'disabled' THEN h.disabled_reason ELSE excluded.disabled_reason END,
+      disabled_at = CASE WHEN h.state = 'disabled' THEN h.disabled_at ELSE excluded.disabled_at END
+    RETURNING 1
+  ), minutes AS (
+    INSERT INTO webhook_delivery_minute AS m (webhook_id, minute, delivered, failed)
+    SELECT "webhookId", minute, delivered, failed
+      FROM json_to_recordset($3::json) AS x("webhookId" uuid, minute timestamptz, delivered integer, failed integer)
+    ON CONFLICT (webhook_id, minute) DO UPDATE SET
+      delivered = m.delivered + excluded.delivered, failed = m.failed + excluded.failed
+    RETURNING 1
+  )`;
+
+/** A webhook's health as the API shows it. */
+export interface HealthView {
+  state: HealthState;
+  consecutiveFailures: number;
+  lastSuccessAt: string | null;
+  lastFailureAt: string | null;
+  lastError: string | null;
+  lastStatus: number | null;
+  failingSince: string | null;
+  disabledReason: string | null;
+  disabledAt: string | null;
+  successRate1h: number | null;
+  successRate24h: number | null;
+  p50Ms: number | null;
+  p99Ms: number | null;
+}
+
+/** Attempts whose durations give p50 and p99: the latest this many of the last 24 hours. */
+const PERCENTILE_SAMPLE = 1000;
+
+/** Health of the given webhooks (one statement); a webhook never attempted is healthy with nulls. */
+export async function readHealth(
+  db: DataSource,
+  tenantId: string,
+  webhookIds: string[],
+): Promise<Map<string, HealthView>> {
+  const rows: Array<Record<string, unknown>> = await db.query(
+    `SELECT w.id AS webhook_id, h.*, r.*, p.*
+       FROM unnest($2::uuid[]) AS w(id)
+       LEFT JOIN webhook_health h ON h.webhook_id = w.id AND h.tenant_id = $1
+       LEFT JOIN LATERAL (
+         SELECT sum(delivered) FILTER (WHERE minute >= now() - interval '1 hour') AS delivered_1h,
+                sum(failed) FILTER (WHERE minute >= now() - interval '1 hour') AS failed_1h,
+                sum(delivered) AS delivered_24h, sum(failed) AS failed_24h
+           FROM webhook_delivery_minute WHERE webhook_id = w.id AND minute >= now() - interval '24 hours') r ON true
+       LEFT JOIN LATERAL (
+         SELECT percentile_cont(0.5) WITHIN GROUP (ORDER BY duration_ms) AS p50,
+                percentile_cont(0.99) WITHIN GROUP (ORDER BY duration_ms) AS p99
+           FROM (SELECT a.duration_ms FROM delivery d JOIN delivery_attempt a USING (delivery_id)
+                  WHERE d.webhook_id = w.id AND d.created_at >= now() - interval '24 hours' AND a.duration_ms > 0
+                  ORDER BY d.created_at DESC LIMIT ${PERCENTILE_SAMPLE}) s) p ON true`,
+    [tenantId, webhookIds],
+  );
+  const iso = (value: unknown) => (value ? new Date(value as string).toISOString() : null);
+  const rate = (ok: unknown, failed: unknown) => {
+    const total = Number(ok ?? 0) + Number(failed ?? 0);
+    return total === 0 ? null : Math.round((Number(ok ?? 0) / total) * 10_000) / 10_000;
+  };
+  const ms = (value: unknown) => (value === null || value === undefined ? null : Math.round(Number(value)));
+  return new Map(
+    rows.map((row) => [
+      row.webhook_id as string,
+      {
+        state: ((row.state as HealthState | null) ?? 'healthy') as HealthState,
+        consecutiveFailures: (row.consecutive_failures as number | null) ?? 0,
+        lastSuccessAt: iso(row.last_success_at),
+        lastFailureAt: iso(row.last_failure_at),
+        lastError: (row.last_error as string | null) ?? null,
+        lastStatus: (row.last_status as number | null) ?? null,
+        failingSince: iso(row.failing_since),
+        disabledReason: (row.disabled_reason as string | null) ?? null,
+        disabledAt: iso(row.disabled_at),
+        successRate1h: rate(row.delivered_1h, row.failed_1h),
+        successRate24h: rate(row.delivered_24h, row.failed_24h),
+        p50Ms: ms(row.p50),
+        p99Ms: ms(row.p99),
+      },
+    ]),
+  );
+}
+
+/** Attempts of one webhook per bucket over the last 24 hours (the detail page's chart). */
+export async function deliveryChart(
+  db: DataSource,
+  webhookId: string,
+  bucketMinutes: number,
+): Promise<Array<{ at: string; delivered: number; failed: number }>> {
+  const rows: Array<{ at: Date; delivered: string; failed: string }> = await db.query(
+    `SELECT to_timestamp(floor(extract(epoch FROM minute) / ($2 * 60)) * $2 * 60) AS at,
+            sum(delivered) AS delivered, sum(failed) AS failed
+       FROM webhook_delivery_minute
+      WHERE webhook_id = $1 AND minute >= now() - interval '24 hours'
+      GROUP BY 1 ORDER BY 1`,
+    [webhookId, bucketMinutes],
+  );
+  return rows.map((row) => ({
+    at: new Date(row.at).toISOString(),
+    delivered: Number(row.delivered),
+    failed: Number(row.failed),
+  }));
+}
+
+/** A webhook Daalu disabled, enabled again by its owner, starts healthy; that is not news (no fact tells it). */
+export async function resetHealth(db: DataSource, webhookId: string): Promise<void> {
+  await db.query(
+    `UPDATE webhook_health SET state = 'healthy', notified_state = 'healthy', consecutive_failures = 0,
+            failing_since = NULL, disabled_reason = NULL, disabled_at = NULL
+      WHERE webhook_id = $1 AND state = 'disabled'`,
+    [webhookId],
+  );
+}
+
+/** A deleted webhook's health goes with it. */
+export async function forgetHealth(db: DataSource, webhookId: string): Promise<void> {
+  await db.query(`DELETE FROM webhook_health WHERE webhook_id = $1`, [webhookId]);
+}
+
+/**
+ * Disables the webhooks whose attempts have failed, without a success, for at least `afterMs` (the
+ * failures span it: a webhook that failed once and then saw no traffic is not disabled for it). One
+ * statement: of replicas doing this at once, each webhook is disabled by one.
+ */
+export async function disableLongFailing(
+  db: DataSource,
+  afterMs: number,
+): Promise<Array<{ webhookId: string; tenantId: string }>> {
+  const rows: Array<{ webhook_id: string; tenant_id: string }> = await db.query(
+    // (An UPDATE read as a SELECT: TypeORM answers a bare UPDATE … RETURNING with [rows, count].)
+    `WITH disabled AS (
+       UPDATE webhook_health
+          SET state = 'disabled', disabled_at = now(),
+              disabled_reason = 'every delivery failed for ' || $2::text || ' (since ' ||
+                                to_char(failing_since AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS"Z"') || ')'
+        WHERE state = 'failing' AND last_failure_at - failing_since >= $1 * interval '1 millisecond'
+        RETURNING webhook_id, tenant_id)
+     SELECT * FROM disabled`,
+    [afterMs, humanDuration(afterMs)],
+  );
+  return rows.map((row) => ({ webhookId: row.webhook_id, tenantId: row.tenant_id }));
+}
+
+/** `5 days`, `2 hours`, `30 seconds`: how long, in words. */
+export function humanDuration(ms: number): string {
+  const units: Array<[number, string]> = [
+    [86_400_000, 'day'],
+    [3_600_000, 'hour'],
+    [60_000, 'minute'],
+    [1000, 'second'],
+  ];
+  for (const [size, name] of units) {
+    if (ms >= size && ms % size === 0) return `${ms / size} ${name}${ms / size === 1 ? '' : 's'}`;
+  }
+  return `${ms / 1000} seconds`;
+}
+
+/** A change of state not yet told on the timeline. */
+export interface UnnotifiedChange {
+  webhookId: string;
+  tenantId: string;
+  state: HealthState;
+  transitionSeq: number;
+  consecutiveFailures: number;
+  lastError: string | null;
+  lastStatus: number | null;
+  lastSuccessAt: string | null;
+  failingSince: string | null;
+  disabledReason: string | null;
+}
+
+/**
+ * Runs `tell` for each change of state not yet told (up to `limit`), each row locked so that one
+ * replica tells it (`SKIP LOCKED`: the others take other rows), and marks it told when `tell` returned.
+ * One that throws is left for a later call (`onError` says why); the rest are told.
+ */
+export async function tellUnnotified(
+  db: DataSource,
+  limit: number,
+  tell: (change: UnnotifiedChange) => Promise<void>,
+  onError: (change: UnnotifiedChange, error: unknown) => void,
+): Promise<number> {
+  return db.transaction(async (manager: EntityManager) => {
+    const rows: Array<Record<string, unknown>> = await manager.query(
+      `SELECT * FROM webhook_health WHERE state <> notified_state ORDER BY webhook_id LIMIT $1 FOR UPDATE SKIP LOCKED`,
+      [limit],
+    );
+    const iso = (value: unknown) => (value ? new Date(value as string).toISOString() : null);
+    let told = 0;
+    for (const row of rows) {
+      const change: UnnotifiedChange = {
+        webhookId: row.webhook_id as string,
+        tenantId: row.tenant_id as string,
+        state: row.state as HealthState,
+        transitionSeq: row.transition_seq as number,
+        consecutiveFailures: row.consecutive_failures as number,
+        lastError: row.last_error as string | null,
+        lastStatus: row.last_status as number | null,
+        lastSuccessAt: iso(row.last_success_at),
+        failingSince: iso(row.failing_since),
+        disabledReason: row.disabled_reason as string | null,
+      };
+      try {
+        await tell(change);
+      } catch (error) {
+        onError(change, error); // told at a later tick; the others go on
+        continue;
+      }
+      await manager.query(`UPDATE webhook_health SET notified_state = state WHERE webhook_id = $1`, [row.webhook_id]);
+      told++;
+    }
+    return told;
+  });
+}
+
+/** Minute counts older than the chart's day (and a margin) go. */
+export async function purgeHealthMinutes(db: DataSource, before: Date): Promise<void> {
+  await db.query(`DELETE FROM webhook_delivery_minute WHERE minute < $1`, [before.toISOString()]);
+}
