@@ -2,7 +2,7 @@ import type { DataSource } from 'typeorm';
 import { sanitizeText, stringifyStorable, truncateWithEllipsis } from '@daalu/shared/text';
 import { batchFacts } from './batches';
 import { GroupCommit } from './group-commit';
-import { HEALTH_CTES, healthOfBatch } from './health';
+import { HealthLedger, noteOf } from './health';
 
 export interface DeliveryRow {
   deliveryId: string;
@@ -53,8 +53,11 @@ export class DeliveryJournal {
   private readonly reads: GroupCommit<string, DeliveryProgress | null>;
   private readonly writes: GroupCommit<AttemptToRecord, number>;
   private readonly skips: GroupCommit<DeliveryRow, void>;
+  /** The recorded attempts' outcomes, folded into each webhook's health by `flushHealth` (health.ts). */
+  private readonly health: HealthLedger;
 
   constructor(private readonly db: DataSource) {
+    this.health = new HealthLedger(db);
     this.reads = new GroupCommit((ids) => this.readProgress(ids), { maxBatch: 500, maxConcurrent: 2 });
     this.writes = new GroupCommit((attempts) => this.recordAttempts(attempts), {
       maxBatch: 250,
@@ -92,6 +95,11 @@ export class DeliveryJournal {
    */
   skip(delivery: DeliveryRow): Promise<void> {
     return this.skips.submit(delivery);
+  }
+
+  /** Folds the attempts recorded since the last call into the webhooks' health (once a second). */
+  flushHealth(): Promise<void> {
+    return this.health.flush();
   }
 
   progress(deliveryId: string): Promise<DeliveryProgress | null> {
@@ -136,8 +144,6 @@ export class DeliveryJournal {
    */
   private async recordAttempts(attempts: AttemptToRecord[]): Promise<number[]> {
     const iso = (ms: number | null) => (ms === null ? null : new Date(ms).toISOString());
-    // Health is kept in the same statement: no round trip of its own (health.ts).
-    const health = healthOfBatch(attempts);
     const rows = attempts.map(({ delivery, attempt, next }) => ({
       deliveryId: delivery.deliveryId,
       tenantId: delivery.tenantId,
@@ -176,13 +182,14 @@ export class DeliveryJournal {
                 state = excluded.state, next_attempt_at = excluded.next_attempt_at,
                 last_status = excluded.last_status, finished_at = excluded.finished_at
          RETURNING delivery_id, attempts
-       ),${HEALTH_CTES}
+       )
        INSERT INTO delivery_attempt (delivery_id, attempt, at, duration_ms, request, response, error)
        SELECT i."deliveryId", c.attempts, i.at, i."durationMs", i.request, i.response, i.error
          FROM input i JOIN counted c ON c.delivery_id = i."deliveryId"
        RETURNING delivery_id, attempt`,
-      [stringifyStorable(rows), stringifyStorable(health.webhooks), JSON.stringify(health.minutes)],
+      [stringifyStorable(rows)],
     );
+    this.health.note(attempts.map(noteOf));
     const byId = new Map(numbered.map((row) => [row.delivery_id, row.attempt]));
     return attempts.map((attempt) => byId.get(attempt.delivery.deliveryId)!);
   }

@@ -1,4 +1,5 @@
 import type { DataSource, EntityManager } from 'typeorm';
+import { stringifyStorable } from '@daalu/shared/text';
 import type { AttemptToRecord } from './deliveries';
 
 /** A receiver's state: `failing` once a delivery ended failed, until the next success. */
@@ -32,22 +33,46 @@ export interface MinuteInput {
 /** Why a 410 disables a webhook: the receiver said the URL is gone for good (Standard Webhooks). */
 export const GONE_REASON = 'the receiver answered 410 Gone';
 
+/** What health bookkeeping needs of one recorded attempt (not its bodies). */
+export interface AttemptNote {
+  webhookId: string;
+  tenantId: string;
+  at: number;
+  delivered: boolean;
+  /** The delivery's last attempt failed: it ended `failed`. */
+  endedFailed: boolean;
+  status: number | null;
+  error: string | null;
+}
+
+export function noteOf({ delivery, attempt, next }: AttemptToRecord): AttemptNote {
+  return {
+    webhookId: delivery.webhookId,
+    tenantId: delivery.tenantId,
+    at: attempt.at,
+    delivered: next.state === 'delivered',
+    endedFailed: next.state === 'failed',
+    status: attempt.response?.status ?? null,
+    error: attempt.error,
+  };
+}
+
 /**
- * Health bookkeeping of a batch of attempt records, per webhook, in the order the attempts were made.
- * A delivered attempt is a success; any other (to be retried, or the delivery's last) is a failure.
+ * Health bookkeeping of recorded attempts, per webhook, in the order the attempts were made. A
+ * delivered attempt is a success; any other (to be retried, or the delivery's last) is a failure.
+ * Rows come sorted by webhook (and minute), so that concurrent writers lock them in one order.
  */
-export function healthOfBatch(attempts: AttemptToRecord[]): { webhooks: WebhookHealthInput[]; minutes: MinuteInput[] } {
+export function healthOfBatch(notes: AttemptNote[]): { webhooks: WebhookHealthInput[]; minutes: MinuteInput[] } {
   const byWebhook = new Map<string, WebhookHealthInput>();
   const minutes = new Map<string, MinuteInput>();
-  const ordered = [...attempts].sort((a, b) => a.attempt.at - b.attempt.at);
-  for (const { delivery, attempt, next } of ordered) {
-    const at = new Date(attempt.at).toISOString();
-    const success = next.state === 'delivered';
-    let health = byWebhook.get(delivery.webhookId);
+  const ordered = [...notes].sort((a, b) => a.at - b.at);
+  for (const note of ordered) {
+    const at = new Date(note.at).toISOString();
+    let health = byWebhook.get(note.webhookId);
     if (!health) {
       health = {
-        webhookId: delivery.webhookId,
-        tenantId: delivery.tenantId,
+        webhookId: note.webhookId,
+        tenantId: note.tenantId,
         state: 'healthy',
         failuresAfterSuccess: 0,
         lastSuccessAt: null,
@@ -57,10 +82,10 @@ export function healthOfBatch(attempts: AttemptToRecord[]): { webhooks: WebhookH
         lastStatus: null,
         disabledReason: null,
       };
-      byWebhook.set(delivery.webhookId, health);
+      byWebhook.set(note.webhookId, health);
     }
-    health.lastStatus = attempt.response?.status ?? null;
-    if (success) {
+    health.lastStatus = note.status;
+    if (note.delivered) {
       health.lastSuccessAt = at;
       health.failuresAfterSuccess = 0;
       health.failingFrom = null;
@@ -70,31 +95,75 @@ export function healthOfBatch(attempts: AttemptToRecord[]): { webhooks: WebhookH
       health.lastFailureAt = at;
       health.failuresAfterSuccess++;
       health.failingFrom ??= at;
-      health.lastError = attempt.error ?? `HTTP ${attempt.response?.status ?? 'error'}`;
-      if (attempt.response?.status === 410) {
+      health.lastError = note.error ?? `HTTP ${note.status ?? 'error'}`;
+      if (note.status === 410) {
         health.state = 'disabled';
         health.disabledReason = GONE_REASON;
-      } else if (next.state === 'failed' && health.state === 'healthy') health.state = 'failing';
+      } else if (note.endedFailed && health.state === 'healthy') health.state = 'failing';
     }
-    const minute = new Date(Math.floor(attempt.at / 60_000) * 60_000).toISOString();
-    const key = `${delivery.webhookId}|${minute}`;
-    const row = minutes.get(key) ?? { webhookId: delivery.webhookId, minute, delivered: 0, failed: 0 };
-    if (success) row.delivered++;
+    const minute = new Date(Math.floor(note.at / 60_000) * 60_000).toISOString();
+    const key = `${note.webhookId}|${minute}`;
+    const row = minutes.get(key) ?? { webhookId: note.webhookId, minute, delivered: 0, failed: 0 };
+    if (note.delivered) row.delivered++;
     else row.failed++;
     minutes.set(key, row);
   }
-  return { webhooks: [...byWebhook.values()], minutes: [...minutes.values()] };
+  const byKey =
+    <T>(key: (row: T) => string) =>
+    (a: T, b: T) =>
+      key(a) < key(b) ? -1 : key(a) > key(b) ? 1 : 0;
+  return {
+    webhooks: [...byWebhook.values()].sort(byKey((row) => row.webhookId)),
+    minutes: [...minutes.values()].sort(byKey((row) => `${row.webhookId}|${row.minute}`)),
+  };
+}
+
+/** Notes kept at most between flushes (a database down for long): the oldest go first, with a warning. */
+const MAX_NOTES = 200_000;
+
+/**
+ * Health bookkeeping, apart from the attempts' own records: each replica notes the outcomes it
+ * recorded and folds them into `webhook_health` and `webhook_delivery_minute` once a second, in one
+ * statement. Kept in the attempts' statement instead, two concurrent batches touching the same
+ * webhooks' rows waited on each other's row locks, and the dispatcher lost its group commits'
+ * concurrency. A flush that fails keeps its notes for the next one; what a replica that dies had not
+ * flushed (a second of counts) is missing from the rates, never from the history.
+ */
+export class HealthLedger {
+  private notes: AttemptNote[] = [];
+
+  constructor(private readonly db: DataSource) {}
+
+  note(notes: AttemptNote[]): void {
+    for (const note of notes) this.notes.push(note);
+    if (this.notes.length > MAX_NOTES) this.notes.splice(0, this.notes.length - MAX_NOTES);
+  }
+
+  async flush(): Promise<void> {
+    if (this.notes.length === 0) return;
+    const notes = this.notes;
+    this.notes = [];
+    const health = healthOfBatch(notes);
+    try {
+      await this.db.query(`WITH ${HEALTH_CTES} SELECT (SELECT count(*) FROM health) + (SELECT count(*) FROM minutes)`, [
+        stringifyStorable(health.webhooks),
+        JSON.stringify(health.minutes),
+      ]);
+    } catch (error) {
+      this.notes = notes.concat(this.notes); // kept for the next flush, in order
+      throw error;
+    }
+  }
 }
 
 /**
- * CTEs that fold a batch's health into `webhook_health` and `webhook_delivery_minute` (parameters $2
- * and $3, JSON of `healthOfBatch`), appended to the statement that records the attempts, so keeping
- * health costs no round trip of its own. A disabled webhook stays disabled until its owner enables it
- * again (`resetHealth`); the state's changes are numbered by a trigger.
+ * CTEs that fold notes into `webhook_health` and `webhook_delivery_minute` (parameters $1 and $2, JSON
+ * of `healthOfBatch`). A disabled webhook stays disabled until its owner enables it again
+ * (`resetHealth`); the state's changes are numbered by a trigger.
  */
 export const HEALTH_CTES = `
   health_input AS (
-    SELECT * FROM json_to_recordset($2::json) AS w("webhookId" uuid, "tenantId" uuid, state text,
+    SELECT * FROM json_to_recordset($1::json) AS w("webhookId" uuid, "tenantId" uuid, state text,
            "failuresAfterSuccess" integer, "lastSuccessAt" timestamptz, "lastFailureAt" timestamptz,
            "failingFrom" timestamptz, "lastError" text, "lastStatus" integer, "disabledReason" text)
   ), health AS (
@@ -123,7 +192,7 @@ export const HEALTH_CTES = `
   ), minutes AS (
     INSERT INTO webhook_delivery_minute AS m (webhook_id, minute, delivered, failed)
     SELECT "webhookId", minute, delivered, failed
-      FROM json_to_recordset($3::json) AS x("webhookId" uuid, minute timestamptz, delivered integer, failed integer)
+      FROM json_to_recordset($2::json) AS x("webhookId" uuid, minute timestamptz, delivered integer, failed integer)
     ON CONFLICT (webhook_id, minute) DO UPDATE SET
       delivered = m.delivered + excluded.delivered, failed = m.failed + excluded.failed
     RETURNING 1

@@ -42,6 +42,7 @@ import { HealthWatch } from './health/health-watch';
 import { RecoveriesController } from './recovery/recoveries.controller';
 import { RecoveryPublisher } from './recovery/recovery-publisher';
 import { OUTBOUND_OPTIONS, secretBoxOf, type OutboundOptions } from './outbound-options';
+import { PeriodicTask } from './periodic-task';
 import { WebhookDirectory } from './webhooks/webhook-directory';
 import { WebhooksService } from './webhooks/webhooks.service';
 import { WebhooksModule } from './webhooks.module';
@@ -60,6 +61,8 @@ class DeliveryConsumer implements OnApplicationBootstrap, OnModuleDestroy {
   private consumer?: WorkConsumer;
   private closer?: BatchCloser;
   private worker?: DeliveryWorker;
+  private journal?: DeliveryJournal;
+  private healthFlush?: PeriodicTask;
   private health?: HealthWatch;
   private recoveries?: RecoveryPublisher;
   private perUrl?: GossipRateLimiter;
@@ -108,11 +111,20 @@ class DeliveryConsumer implements OnApplicationBootstrap, OnModuleDestroy {
       },
       this.logger,
     );
+    const journal = new DeliveryJournal(this.dataSource);
+    // The attempts' outcomes are folded into each webhook's health once a second (health.ts).
+    this.healthFlush = new PeriodicTask(
+      () => journal.flushHealth(),
+      1000,
+      (error) => this.logger.warn({ err: error }, 'webhook health bookkeeping failed; kept for the next second'),
+    );
+    this.healthFlush.start();
+    this.journal = journal;
     const worker = new DeliveryWorker(
       this.directory,
       this.sender,
       secretBoxOf(this.options),
-      new DeliveryJournal(this.dataSource),
+      journal,
       this.schedule,
       this.logger,
       this.perUrl,
@@ -179,6 +191,10 @@ class DeliveryConsumer implements OnApplicationBootstrap, OnModuleDestroy {
     clearInterval(this.purgeTimer);
     await Promise.all([this.closer?.stop(), this.health?.stop(), this.recoveries?.stop()]);
     await this.consumer?.stop();
+    await this.healthFlush?.stop();
+    await this.journal?.flushHealth().catch((error: unknown) => {
+      this.logger.warn({ err: error }, 'webhook health bookkeeping of the last second could not be written');
+    });
     this.perUrl?.close();
   }
 }
