@@ -4,4 +4,3 @@ export * from './keyset-cursor';
 export * from './publish-problem';
 export * from './unsafe-input';
 export * from './problem-types';
-export * from './timestamp';

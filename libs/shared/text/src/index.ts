@@ -2,3 +2,4 @@ export * from './well-formed';
 export * from './truncate';
 export * from './glob';
 export * from './storable-json';
+export * from './timestamp';

@@ -1,5 +1,5 @@
-import { decodeCursor, invalidFields, parseTimestamp, type FieldError } from '@daalu/platform/http';
-import { globProblem } from '@daalu/shared/text';
+import { decodeCursor, invalidFields, type FieldError } from '@daalu/platform/http';
+import { globProblem, parseTimestamp } from '@daalu/shared/text';
 import {
   DELIVERY_STATES,
   likePatternOfGlob,

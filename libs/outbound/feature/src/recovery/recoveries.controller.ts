@@ -13,7 +13,8 @@ import {
 } from '@nestjs/swagger';
 import { DataSource } from 'typeorm';
 import { v7 as uuidv7 } from 'uuid';
-import { invalidFields, parseTimestamp, problem, ProblemException, validateBody } from '@daalu/platform/http';
+import { invalidFields, problem, ProblemException, validateBody } from '@daalu/platform/http';
+import { parseTimestamp } from '@daalu/shared/text';
 import { TenantGuard, type TenantRequest } from '@daalu/platform/tenancy';
 import { recoveryProgress, startRecovery } from '@daalu/outbound/data-access';
 import { WebhookDirectory } from '../webhooks/webhook-directory';

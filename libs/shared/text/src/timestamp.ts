@@ -2,6 +2,7 @@
  * Timestamps in query parameters (`since`, `until`): ISO 8601, checked so that PostgreSQL takes them
  * (a bad one is a 400 naming the parameter, never a 500 from the database).
  */
+/** A UTC date, or a date-time with its offset (`Z` or `±hh:mm`): never the server's local time. */
 const ISO_DATE_TIME = /^(\d{4})-(\d{2})-(\d{2})(T\d{2}:\d{2}(:\d{2}(\.\d{1,6})?)?(Z|[+-]\d{2}:?\d{2}))?$/;
 
 /** The instants PostgreSQL's timestamptz and JavaScript's Date both hold (PostgreSQL has no year 0). */
