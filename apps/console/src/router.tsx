@@ -9,7 +9,7 @@ import {
 import { session } from './auth/session';
 import { AppShell } from './ui/app-shell';
 import { SignInPage } from './pages/sign-in';
-import { validateWebhooksSearch } from './pages/webhooks/search';
+import { validateDeliveriesSearch, validateWebhooksSearch } from './pages/webhooks/search';
 import { validateTimelineSearch } from './pages/timeline/search';
 import { validateAlertsSearch, validateProposalsSearch } from './pages/rules/search';
 
@@ -64,6 +64,7 @@ const newOutboundRoute = createRoute({
 const outboundRoute = createRoute({
   getParentRoute: () => appRoute,
   path: '/webhooks/outbound/$webhookId',
+  validateSearch: validateDeliveriesSearch,
   component: lazyRouteComponent(() => import('./pages/webhooks/outbound-detail'), 'OutboundDetailPage'),
 });
 const editOutboundRoute = createRoute({

@@ -324,7 +324,8 @@ describe('console: webhooks', () => {
     await page.getByRole('cell', { name: 'webhook.test' }).waitFor();
 
     // Redeliver the event's delivery: it arrives again with the same webhook-id.
-    const eventRow = page.locator('tbody tr', { has: page.getByRole('cell', { name: 'event.ingested' }) });
+    const eventRow = page.locator('tbody tr', { has: page.getByRole('cell', { name: 'Deploy 43 started' }) });
+    await eventRow.getByRole('cell', { name: 'deploy.started' }).waitFor();
     await eventRow.getByRole('button', { name: /^Redeliver/ }).click();
     await page.getByText(/is being sent again/).waitFor();
     await eventually(
@@ -338,13 +339,34 @@ describe('console: webhooks', () => {
       (h) => h.items.some((d) => d.factKind === 'event.ingested' && d.attemptsCount === 2 && d.state === 'delivered'),
       { what: 'two attempts recorded' },
     );
-    // Its attempts, expanded: both, each with its request and response.
-    await eventRow.getByRole('cell').nth(3).filter({ hasText: '2' }).waitFor();
-    await eventRow.getByRole('button', { name: /^Attempts/ }).click();
-    await page.getByRole('heading', { name: /^Attempt 2:/ }).waitFor();
-    await page.getByRole('group', { name: 'Attempt 1' }).waitFor();
-    expect(await page.getByRole('group', { name: 'Attempt 2' }).getByText('200 OK').count()).toBe(1);
+    // Its attempts, in a drawer: the latest first, as Request and Response tabs; the other one a click away.
+    await eventRow.getByRole('cell').nth(4).filter({ hasText: '2' }).waitFor();
+    const attemptsButton = eventRow.getByRole('button', { name: /^Attempts/ });
+    await attemptsButton.click();
+    const drawer = page.getByRole('dialog', { name: 'Delivery of deploy.started' });
+    await drawer.waitFor();
+    const second = drawer.getByRole('group', { name: 'Attempt 2' });
+    await second.getByRole('heading', { name: /^Attempt 2:/ }).waitFor();
+    expect(await second.getByRole('tab', { name: 'Request' }).getAttribute('aria-selected')).toBe('true');
+    await expect(second.getByLabel('Request body').textContent()).resolves.toContain('Deploy 43 started');
+    expect(await second.getByLabel('Response body').count()).toBe(0);
+    await second.getByRole('tab', { name: /^Response/ }).click();
+    await expect(second.getByRole('tabpanel').getByLabel('Response body').textContent()).resolves.toContain(
+      '"ok": true',
+    );
     expect(await harness.accessibilityViolations(page)).toEqual([]);
+    await harness.screenshot(page, 'webhooks-outbound-attempts');
+    await drawer.getByRole('button', { name: 'Attempt 1: 200' }).click();
+    await drawer.getByRole('group', { name: 'Attempt 1' }).waitFor();
+    expect(await drawer.getByRole('group', { name: 'Attempt 2' }).count()).toBe(0);
+    // Escape closes it, and focus goes back to the button that opened it.
+    await page.keyboard.press('Escape');
+    await drawer.waitFor({ state: 'detached' });
+    const deliveryId = (await eventRow.getAttribute('data-delivery'))!;
+    const focused = await page.evaluate(
+      () => (globalThis as unknown as BrowserGlobals).document.activeElement?.textContent ?? '',
+    );
+    expect(focused).toBe(`Attempts of delivery ${deliveryId}`);
 
     // Rotate the secret: the dialog says both sign for 24 hours; the new one is shown once.
     await page.getByRole('button', { name: 'Rotate secret' }).click();
@@ -368,7 +390,7 @@ describe('console: webhooks', () => {
     await page.getByText(/Rotation in progress/).waitFor();
 
     const dark = await harness.signedIn(`/webhooks/outbound/${created.id}`, 'dark');
-    await dark.getByRole('heading', { name: 'Latest deliveries' }).waitFor();
+    await dark.getByRole('heading', { name: 'Deliveries', exact: true }).waitFor();
     expect(await harness.accessibilityViolations(dark)).toEqual([]);
     await harness.screenshot(dark, 'webhooks-outbound-detail', 'dark');
   });
@@ -426,7 +448,7 @@ describe('console: webhooks', () => {
     await harness.screenshot(dark, 'webhooks-outbound-edit', 'dark');
   });
 
-  it('shows the latest 100 deliveries of a webhook that has more, and deletes it after a confirmation', async () => {
+  it('shows 100 deliveries of a webhook that has more, then the older ones on request, and deletes it after a confirmation', async () => {
     const bulk = await receiver();
     const made = await harness.api<{ id: string }>('/api/v1/webhooks', {
       method: 'POST',
@@ -452,11 +474,16 @@ describe('console: webhooks', () => {
     );
 
     const page = await harness.signedIn(`/webhooks/outbound/${made.body.id}`);
-    await page.getByRole('heading', { name: 'Latest deliveries' }).waitFor();
+    await page.getByText('100 deliveries shown').waitFor();
     await expect(page.getByRole('button', { name: /^Redeliver/ }).count()).resolves.toBe(100);
-    await expect(page.getByRole('table', { name: 'Latest deliveries' }).locator('tbody > tr').count()).resolves.toBe(
-      100,
-    );
+    const rows = page.getByRole('table', { name: 'Deliveries' }).locator('tbody > tr');
+    await expect(rows.count()).resolves.toBe(100);
+    // Load older follows the cursor: the 5 older ones, and then there is nothing older to load.
+    await page.getByRole('button', { name: 'Load older deliveries' }).click();
+    await page.getByText('105 deliveries shown').waitFor();
+    await expect(rows.count()).resolves.toBe(105);
+    expect(new Set(await rows.locator('.summary-cell').allTextContents()).size).toBe(105);
+    expect(await page.getByRole('button', { name: 'Load older deliveries' }).count()).toBe(0);
 
     // Delete, behind a confirmation: back to the list, and gone from the API.
     await page.getByRole('button', { name: 'Delete' }).click();

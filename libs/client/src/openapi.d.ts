@@ -118,6 +118,26 @@ export interface paths {
     patch?: never;
     trace?: never;
   };
+  '/api/v1/event-types': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /**
+     * The event types sent
+     * @description Every type of event the tenant sent within the retention period, most recently seen first: how many events, when first and last, from which sources (up to 20), and the newest payload as a sample (under 4 KiB). At most 1,000 types per tenant; `truncated` says when there were more. Alerts and proposals are not sent types and are not listed. Takes no parameters (an unknown one is a 400).
+     */
+    get: operations['eventTypes_list'];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
   '/api/v1/events': {
     parameters: {
       query?: never;
@@ -411,10 +431,47 @@ export interface paths {
       cookie?: never;
     };
     /**
-     * A webhook’s latest deliveries
-     * @description The latest 100, each with every attempt.
+     * A webhook’s deliveries
+     * @description Newest first, each with every attempt: the latest 100 by default; filters and a cursor reach any delivery of the last 30 days.
      */
     get: operations['deliveries_deliveries'];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/v1/webhooks/{id}/recover': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /**
+     * Send again every failed delivery since a time
+     * @description Each with its original `webhook-id`, at the webhook’s rate (50/s). The same recovery asked twice sends each delivery once.
+     */
+    post: operations['recoveries_recover'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/v1/webhooks/{id}/recoveries/{recoveryId}': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** A recovery’s progress */
+    get: operations['recoveries_progress'];
     put?: never;
     post?: never;
     delete?: never;
@@ -455,6 +512,26 @@ export interface paths {
      * @description Who asked is recorded on the log.
      */
     get: operations['webhooks_secret'];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/v1/webhooks/{id}/stats': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /**
+     * A webhook’s attempts over the last 24 hours
+     * @description Per hour, delivered and failed.
+     */
+    get: operations['deliveries_stats'];
     put?: never;
     post?: never;
     delete?: never;
@@ -768,6 +845,10 @@ export interface components {
       enabled: boolean;
       template?: components['schemas']['Template'];
       batch?: components['schemas']['Batch'];
+      delivery?: components['schemas']['WebhookDeliverySettings'];
+      /** @description Why Daalu disabled it; gone once its owner saves it again */
+      disabledReason?: string;
+      health: components['schemas']['WebhookHealth'];
       /**
        * @description The custom headers’ names; their values are never shown
        * @example {
@@ -801,15 +882,31 @@ export interface components {
     Delivery: {
       /** Format: uuid */
       id: string;
-      /** @enum {string} */
-      state: 'pending' | 'delivered' | 'failed';
+      /**
+       * @description `skipped`: not sent, its webhook being disabled (a recovery can send it)
+       * @enum {string}
+       */
+      state: 'pending' | 'delivered' | 'failed' | 'skipped';
       /**
        * @description What it delivers
        * @example alert.fired
        */
       factKind: string;
-      /** Format: uuid */
+      /**
+       * Format: uuid
+       * @description The fact (for an event, its id)
+       */
       factId: string;
+      /**
+       * @description The event’s type, else the fact’s kind
+       * @example deploy.finished
+       */
+      factType: string | null;
+      /**
+       * @description The event or alert summary, or the proposal title (up to 300 characters)
+       * @example checkout v2.3.1 deployed to prod
+       */
+      summary: string | null;
       /** Format: date-time */
       createdAt: string;
       attemptsCount: number;
@@ -817,6 +914,11 @@ export interface components {
       nextAttemptAt: string | null;
       /** Format: date-time */
       finishedAt: string | null;
+      /**
+       * Format: uuid
+       * @description The recovery that last asked for it again
+       */
+      recoveryId: string | null;
       attempts: components['schemas']['DeliveryAttempt'][];
     };
     DeliveryAttempt: {
@@ -833,6 +935,17 @@ export interface components {
        * @example null
        */
       error: string | null;
+    };
+    DeliveryChartBucket: {
+      /**
+       * Format: date-time
+       * @description The bucket’s start
+       */
+      at: string;
+      /** @description Attempts answered with a 2xx */
+      delivered: number;
+      /** @description Other attempts */
+      failed: number;
     };
     DeliveryRequest: {
       /**
@@ -898,6 +1011,52 @@ export interface components {
       minSeverity?: components['schemas']['Severity'];
       /** @description Conditions on the payload, all of which must hold: the same conditions as an alert rule’s `match.payload` (`[{"field": "payload.env", "op": "eq", "value": "prod"}]`) */
       payload?: components['schemas']['PayloadCondition'][];
+    };
+    EventType: {
+      /** @example deploy.finished */
+      type: string;
+      /**
+       * @description Events of this type on the timeline (within the retention period)
+       * @example 412
+       */
+      count: number;
+      /**
+       * Format: date-time
+       * @description The `receivedAt` of the oldest of them
+       */
+      firstSeenAt: string;
+      /**
+       * Format: date-time
+       * @description The `receivedAt` of the newest of them
+       */
+      lastSeenAt: string;
+      /**
+       * @description Distinct sources that sent it, sorted; at most 20 (the first ones seen)
+       * @example [
+       *       "github-actions",
+       *       "nightly-cron"
+       *     ]
+       */
+      sources: string[];
+      /**
+       * @description The payload of the newest event of this type; null when its JSON is 4 KiB or more
+       * @example {
+       *       "service": "api",
+       *       "env": "prod",
+       *       "durationMs": 48211
+       *     }
+       */
+      sample: {
+        [key: string]: unknown;
+      } | null;
+      /** @description True when the newest payload was 4 KiB or more, so `sample` is null */
+      sampleTruncated: boolean;
+    };
+    EventTypeCatalog: {
+      /** @description Most recently seen first (then by type) */
+      items: components['schemas']['EventType'][];
+      /** @description True when the tenant sent more than 1,000 distinct types within the retention period: types beyond the first 1,000 are left out of `items` (their events are on the timeline all the same) */
+      truncated: boolean;
     };
     InboundRequest: {
       /**
@@ -1142,6 +1301,59 @@ export interface components {
       /** @description Whether the body was cut */
       truncated?: boolean;
     };
+    Recovery: {
+      /** Format: uuid */
+      id: string;
+      /** Format: uuid */
+      webhookId: string;
+      /** Format: date-time */
+      since: string;
+      status: ('failed' | 'skipped')[];
+      /** Format: date-time */
+      createdAt: string;
+      /**
+       * @description `requesting`: deliveries still being queued at the webhook’s rate; `sending`: some still pending
+       * @enum {string}
+       */
+      state: 'requesting' | 'sending' | 'done';
+      total: number;
+      /** @description Queued so far */
+      requested: number;
+      /** @description Delivered */
+      done: number;
+      /** @description Failed again (their retry window over) */
+      failed: number;
+      pending: number;
+      /** @description Skipped again (the webhook was disabled meanwhile) */
+      skipped: number;
+    };
+    RecoveryInput: {
+      /**
+       * Format: date-time
+       * @description Deliveries created at or after this
+       * @example 2026-12-06T09:00:00Z
+       */
+      since: string;
+      /**
+       * @description Which deliveries: failed, skipped, or both
+       * @default [
+       *       "failed",
+       *       "skipped"
+       *     ]
+       */
+      status?: ('failed' | 'skipped')[];
+    };
+    RecoveryStarted: {
+      /**
+       * Format: uuid
+       * @description Follow it with GET /api/v1/webhooks/:id/recoveries/:recoveryId
+       */
+      id: string;
+      /** @description Deliveries asked for again */
+      total: number;
+      /** @description More deliveries matched than one recovery takes (100,000): ask again once this one is done */
+      more: boolean;
+    };
     Redelivery: {
       /**
        * Format: uuid
@@ -1375,6 +1587,10 @@ export interface components {
       enabled: boolean;
       template?: components['schemas']['Template'];
       batch?: components['schemas']['Batch'];
+      delivery?: components['schemas']['WebhookDeliverySettings'];
+      /** @description Why Daalu disabled it; gone once its owner saves it again */
+      disabledReason?: string;
+      health: components['schemas']['WebhookHealth'];
       /**
        * @description The custom headers’ names; their values are never shown
        * @example {
@@ -1392,9 +1608,51 @@ export interface components {
       updatedAt: string;
     };
     WebhookDeliveries: {
-      /** @description The latest 100, newest first */
+      /** @description Newest first: the filters’ matches, `limit` (100) a page */
       items: components['schemas']['Delivery'][];
+      /** @description The first item */
       lastDelivery: components['schemas']['Delivery'] | null;
+      /** @description Pass as `cursor` for the next (older) page; null on the last */
+      nextCursor: string | null;
+    };
+    WebhookDeliverySettings: {
+      /** @description POSTs per second to this URL */
+      ratePerSecond?: number;
+      /** @description An attempt without an answer in this time failed (ms) */
+      timeoutMs?: number;
+      /** @description How long a delivery is retried (s) */
+      retryWindowS?: number;
+    };
+    /** @description How the receiver is doing, from the attempts recorded: `failing` once a delivery ended failed, until the next success; `disabled` when its owner or Daalu disabled it (after failing for days, or a 410 Gone) */
+    WebhookHealth: {
+      /** @enum {string} */
+      state: 'healthy' | 'failing' | 'disabled';
+      /** @description Failed attempts since the last success */
+      consecutiveFailures: number;
+      /** Format: date-time */
+      lastSuccessAt: string | null;
+      /** Format: date-time */
+      lastFailureAt: string | null;
+      /** @example HTTP 503 */
+      lastError: string | null;
+      /** @description The last answer’s status code */
+      lastStatus: number | null;
+      /**
+       * Format: date-time
+       * @description The first failed attempt since the last success
+       */
+      failingSince: string | null;
+      /** @example the receiver answered 410 Gone */
+      disabledReason: string | null;
+      /** Format: date-time */
+      disabledAt: string | null;
+      /** @description Delivered attempts over all attempts in the last hour */
+      successRate1h: number | null;
+      /** @description The same over the last 24 hours */
+      successRate24h: number | null;
+      /** @description Median attempt duration (the latest 1,000 of 24 h) */
+      p50Ms: number | null;
+      p99Ms: number | null;
     };
     WebhookInput: {
       /**
@@ -1419,6 +1677,7 @@ export interface components {
       };
       template?: components['schemas']['Template'];
       batch?: components['schemas']['Batch'];
+      delivery?: components['schemas']['WebhookDeliverySettings'];
       /** @default true */
       enabled?: boolean;
     };
@@ -1438,6 +1697,12 @@ export interface components {
        * @description When a rotated-out secret stops signing; null for the current one
        */
       expiresAt: string | null;
+    };
+    WebhookStats: {
+      /** @example 60 */
+      bucketMinutes: number;
+      /** @description The last 24 hours, oldest first; empty buckets left out */
+      buckets: components['schemas']['DeliveryChartBucket'][];
     };
     /** @description An RFC 9457 problem document: every error answer of the API. */
     Problem: {
@@ -2197,6 +2462,61 @@ export interface operations {
           [name: string]: unknown;
         };
         content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Unavailable for now (the event log, or the app behind the origin): retry after `Retry-After` */
+      503: {
+        headers: {
+          'Retry-After': components['headers']['Retry-After'];
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "type": "/problems/upstream-unavailable",
+           *       "title": "Service Unavailable",
+           *       "status": 503,
+           *       "detail": "the rule evaluator is not answering (it may be restarting)"
+           *     }
+           */
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+    };
+  };
+  eventTypes_list: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['EventTypeCatalog'];
+        };
+      };
+      /** @description Missing, malformed or unknown token */
+      401: {
+        headers: {
+          'WWW-Authenticate': components['headers']['WWW-Authenticate'];
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "type": "/problems/unauthorized",
+           *       "title": "Unauthorized",
+           *       "status": 401,
+           *       "detail": "a valid token is required in Authorization: Bearer <token>"
+           *     }
+           */
           'application/problem+json': components['schemas']['Problem'];
         };
       };
@@ -4405,7 +4725,22 @@ export interface operations {
   };
   deliveries_deliveries: {
     parameters: {
-      query?: never;
+      query?: {
+        /** @description 1–100 (100) */
+        limit?: unknown;
+        /** @description The previous page’s nextCursor */
+        cursor?: unknown;
+        /** @description The fact’s id (an event’s id) */
+        eventId?: unknown;
+        /** @description Created before (ISO 8601) */
+        until?: unknown;
+        /** @description Created at or after (ISO 8601) */
+        since?: unknown;
+        /** @description The fact’s type; `*` is any run of characters */
+        type?: unknown;
+        /** @description Comma-separated: pending, delivered, failed, skipped */
+        status?: unknown;
+      };
       header?: never;
       path: {
         /** @description The webhook */
@@ -4421,6 +4756,234 @@ export interface operations {
         };
         content: {
           'application/json': components['schemas']['WebhookDeliveries'];
+        };
+      };
+      /** @description A parameter is wrong; `errors` names it */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "type": "/problems/invalid-query",
+           *       "title": "Invalid query",
+           *       "status": 400,
+           *       "detail": "limit: must be an integer from 1 to 500",
+           *       "errors": [
+           *         {
+           *           "field": "limit",
+           *           "message": "must be an integer from 1 to 500"
+           *         }
+           *       ]
+           *     }
+           */
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Missing, malformed or unknown token */
+      401: {
+        headers: {
+          'WWW-Authenticate': components['headers']['WWW-Authenticate'];
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "type": "/problems/unauthorized",
+           *       "title": "Unauthorized",
+           *       "status": 401,
+           *       "detail": "a valid token is required in Authorization: Bearer <token>"
+           *     }
+           */
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description No such webhook */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Unavailable for now (the event log, or the app behind the origin): retry after `Retry-After` */
+      503: {
+        headers: {
+          'Retry-After': components['headers']['Retry-After'];
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "type": "/problems/upstream-unavailable",
+           *       "title": "Service Unavailable",
+           *       "status": 503,
+           *       "detail": "the rule evaluator is not answering (it may be restarting)"
+           *     }
+           */
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+    };
+  };
+  recoveries_recover: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        /** @description The webhook */
+        id: string;
+      };
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        'application/json': components['schemas']['RecoveryInput'];
+      };
+    };
+    responses: {
+      202: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['RecoveryStarted'];
+        };
+      };
+      /** @description `since` or `status` is wrong; `errors` names it */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "type": "/problems/invalid-body",
+           *       "title": "Invalid body",
+           *       "status": 400,
+           *       "detail": "name: name must be shorter than or equal to 200 characters",
+           *       "errors": [
+           *         {
+           *           "field": "name",
+           *           "message": "name must be shorter than or equal to 200 characters"
+           *         }
+           *       ]
+           *     }
+           */
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Missing, malformed or unknown token */
+      401: {
+        headers: {
+          'WWW-Authenticate': components['headers']['WWW-Authenticate'];
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "type": "/problems/unauthorized",
+           *       "title": "Unauthorized",
+           *       "status": 401,
+           *       "detail": "a valid token is required in Authorization: Bearer <token>"
+           *     }
+           */
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description No such webhook */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description The webhook is disabled: enable it first */
+      409: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description The body is larger than 1 MiB */
+      413: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "type": "/problems/body-too-large",
+           *       "title": "Payload too large",
+           *       "status": 413,
+           *       "detail": "the body is larger than 1 MiB (1,048,576 bytes)"
+           *     }
+           */
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description The body is not `application/json` */
+      415: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "type": "/problems/unsupported-media-type",
+           *       "title": "Unsupported media type",
+           *       "status": 415,
+           *       "detail": "send the body as Content-Type: application/json"
+           *     }
+           */
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Unavailable for now (the event log, or the app behind the origin): retry after `Retry-After` */
+      503: {
+        headers: {
+          'Retry-After': components['headers']['Retry-After'];
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "type": "/problems/upstream-unavailable",
+           *       "title": "Service Unavailable",
+           *       "status": 503,
+           *       "detail": "the rule evaluator is not answering (it may be restarting)"
+           *     }
+           */
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+    };
+  };
+  recoveries_progress: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        /** @description The webhook */
+        id: string;
+        recoveryId: string;
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Recovery'];
         };
       };
       /** @description Invalid input: `errors` names every offending field or parameter */
@@ -4464,7 +5027,7 @@ export interface operations {
           'application/problem+json': components['schemas']['Problem'];
         };
       };
-      /** @description No such webhook */
+      /** @description No such recovery of this webhook */
       404: {
         headers: {
           [name: string]: unknown;
@@ -4610,6 +5173,96 @@ export interface operations {
         };
         content: {
           'application/json': components['schemas']['RevealedSecret'];
+        };
+      };
+      /** @description Invalid input: `errors` names every offending field or parameter */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "type": "/problems/invalid-query",
+           *       "title": "Invalid query",
+           *       "status": 400,
+           *       "detail": "limit: must be an integer from 1 to 500",
+           *       "errors": [
+           *         {
+           *           "field": "limit",
+           *           "message": "must be an integer from 1 to 500"
+           *         }
+           *       ]
+           *     }
+           */
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Missing, malformed or unknown token */
+      401: {
+        headers: {
+          'WWW-Authenticate': components['headers']['WWW-Authenticate'];
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "type": "/problems/unauthorized",
+           *       "title": "Unauthorized",
+           *       "status": 401,
+           *       "detail": "a valid token is required in Authorization: Bearer <token>"
+           *     }
+           */
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description No such webhook */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Unavailable for now (the event log, or the app behind the origin): retry after `Retry-After` */
+      503: {
+        headers: {
+          'Retry-After': components['headers']['Retry-After'];
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "type": "/problems/upstream-unavailable",
+           *       "title": "Service Unavailable",
+           *       "status": 503,
+           *       "detail": "the rule evaluator is not answering (it may be restarting)"
+           *     }
+           */
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+    };
+  };
+  deliveries_stats: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        /** @description The webhook */
+        id: string;
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['WebhookStats'];
         };
       };
       /** @description Invalid input: `errors` names every offending field or parameter */

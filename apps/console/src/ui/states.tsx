@@ -57,6 +57,13 @@ export function FieldErrors({ id, error, field }: { id: string; error: unknown; 
 const STATUS_ICONS: Record<string, string> = {
   delivered: '✓',
   succeeded: '✓',
+  healthy: '✓',
+  failing: '!',
+  disabled: '⊘',
+  skipped: '↷',
+  requesting: '…',
+  sending: '…',
+  done: '✓',
   resolved: '✓',
   approved: '✓',
   pending: '…',

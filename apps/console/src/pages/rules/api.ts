@@ -1,25 +1,13 @@
-import type {
-  AlertRule,
-  AlertRuleInput,
-  AlertRulePage,
-  Match,
-  PayloadCondition,
-  Proposal,
-  Severity,
-} from '@daalu/client';
+import type { AlertRule, AlertRuleInput, AlertRulePage, Match, Proposal, Severity } from '@daalu/client';
 import { ApiError, daalu, data } from '../../api/client';
+import { describeCondition } from '../../ui/conditions';
 
 /**
  * The shapes of docs/rules.md are those of @daalu/client (`AlertRule`, `AlertRuleInput`, `Alert`,
  * `Proposal`, `EventEvaluations`…), generated from docs/openapi.json; what the forms need is derived here.
  */
 
-export type PayloadOp = PayloadCondition['op'];
-export const PAYLOAD_OPS: PayloadOp[] = ['eq', 'neq', 'in', 'gt', 'gte', 'lt', 'lte', 'exists'];
 export const SEVERITIES: Severity[] = ['info', 'warning', 'critical'];
-
-/** One value a payload condition compares with (`in` takes a list of them). */
-export type PayloadValue = Exclude<PayloadCondition['value'], unknown[] | undefined>;
 
 export type ProposalState = Proposal['state'];
 export const PROPOSAL_STATES: ProposalState[] = ['pending', 'approved', 'rejected'];
@@ -67,21 +55,7 @@ export function describeConditions(match: Match): string {
   if (match.module) parts.push(`module ${match.module}`);
   if (match.source) parts.push(`source ${match.source}`);
   if (match.minSeverity) parts.push(`severity ≥ ${match.minSeverity}`);
-  for (const c of match.payload ?? []) {
-    const field = c.field.startsWith('payload.') ? c.field : `payload.${c.field}`;
-    const symbol: Record<PayloadOp, string> = {
-      eq: '=',
-      neq: '≠',
-      in: 'in',
-      gt: '>',
-      gte: '≥',
-      lt: '<',
-      lte: '≤',
-      exists: 'exists',
-    };
-    if (c.op === 'exists') parts.push(`${field} exists`);
-    else parts.push(`${field} ${symbol[c.op]} ${JSON.stringify(c.value)}`);
-  }
+  for (const c of match.payload ?? []) parts.push(describeCondition(c));
   return parts.length ? parts.join(' and ') : 'every event';
 }
 

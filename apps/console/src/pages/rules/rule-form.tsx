@@ -1,23 +1,14 @@
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { Link, useNavigate, useParams } from '@tanstack/react-router';
-import { useState, type FormEvent, type ReactNode } from 'react';
+import { useState, type FormEvent } from 'react';
 import type { AlertRule, AlertRuleInput, Match, Severity } from '@daalu/client';
 import { ApiError } from '../../api/client';
 import { Confirm } from '../../ui/confirm';
-import { Field as SharedField, fieldAttrs } from '../../ui/field';
+import { conditionDrafts, number, payloadConditions, type ConditionDraft } from '../../ui/conditions';
+import { EventTypeHint, EventTypeOptions } from '../../ui/event-types';
+import { attrsForField, idForField, NamedField, PayloadConditionsEditor } from '../../ui/payload-conditions';
 import { FieldErrors, Loading, ProblemMessage } from '../../ui/states';
-import {
-  createRule,
-  deleteRule,
-  describeRule,
-  getRule,
-  PAYLOAD_OPS,
-  replaceRule,
-  rulesKey,
-  SEVERITIES,
-  type PayloadOp,
-  type PayloadValue,
-} from './api';
+import { createRule, deleteRule, describeRule, getRule, replaceRule, rulesKey, SEVERITIES } from './api';
 import './rules.css';
 
 /** `/rules/new`: a new alert rule. */
@@ -147,11 +138,6 @@ export function EditRulePage() {
   );
 }
 
-interface ConditionDraft {
-  field: string;
-  op: PayloadOp;
-  value: string;
-}
 interface ConditionsDraft {
   type: string;
   module: string;
@@ -202,11 +188,7 @@ function fromConditions(c: Match): ConditionsDraft {
     module: c.module ?? '',
     source: c.source ?? '',
     minSeverity: c.minSeverity ?? '',
-    payload: (c.payload ?? []).map((p) => ({
-      field: p.field,
-      op: p.op,
-      value: p.value === undefined ? '' : Array.isArray(p.value) ? p.value.join(', ') : String(p.value),
-    })),
+    payload: conditionDrafts(c.payload),
   };
 }
 
@@ -232,49 +214,13 @@ function fromRule(rule: AlertRule): Draft {
   };
 }
 
-/** A number as typed; what is not one goes as typed, so the API's 400 names the field. */
-function number(text: string): number | string | undefined {
-  const trimmed = text.trim();
-  if (trimmed === '') return undefined;
-  const n = Number(trimmed);
-  return Number.isFinite(n) ? n : trimmed;
-}
-
-/** `true`/`false` are booleans, numbers are numbers (the API equates `"93"` and `93` anyway), the rest text. */
-function scalar(text: string): PayloadValue {
-  const trimmed = text.trim();
-  if (trimmed === 'true') return true;
-  if (trimmed === 'false') return false;
-  const n = Number(trimmed);
-  return trimmed !== '' && Number.isFinite(n) ? n : text;
-}
-
 function toConditions(c: ConditionsDraft): Match {
   return {
     ...(c.type.trim() ? { type: c.type.trim() } : {}),
     ...(c.module.trim() ? { module: c.module.trim() } : {}),
     ...(c.source.trim() ? { source: c.source.trim() } : {}),
     ...(c.minSeverity ? { minSeverity: c.minSeverity } : {}),
-    ...(c.payload.length
-      ? {
-          payload: c.payload.map((p) => {
-            const field = p.field.trim();
-            if (p.op === 'exists') return { field, op: p.op };
-            if (p.op === 'in')
-              return {
-                field,
-                op: p.op,
-                value: p.value
-                  .split(',')
-                  .map((v) => v.trim())
-                  .filter(Boolean)
-                  .map(scalar),
-              };
-            if (p.op === 'eq' || p.op === 'neq') return { field, op: p.op, value: scalar(p.value) };
-            return { field, op: p.op, value: (number(p.value) ?? p.value) as PayloadValue };
-          }),
-        }
-      : {}),
+    ...(c.payload.length ? { payload: payloadConditions(c.payload) } : {}),
   };
 }
 
@@ -300,16 +246,12 @@ function toSpec(d: Draft): AlertRuleInput {
   return spec;
 }
 
-/** Ids for a field named as the API names it (`match.payload.0.value` → `f-match-payload-0-value`). */
-const idFor = (field: string) => `f-${field.replace(/[^A-Za-z0-9]+/g, '-')}`;
+const idFor = idForField;
+const describedBy = attrsForField;
+const Field = NamedField;
 
-/** `fieldAttrs` for a field whose id comes from its API name; `help`: it has a help text. */
-const describedBy = (error: unknown, field: string, help?: boolean) =>
-  fieldAttrs(error, field, idFor(field), help ? `${idFor(field)}-help` : undefined);
-
-function Field(props: { field: string; label: string; help?: ReactNode; error: unknown; children: ReactNode }) {
-  return <SharedField id={idFor(props.field)} {...props} />;
-}
+/** The `<datalist>` of the tenant's event types, which the type inputs offer. */
+const EVENT_TYPES_LIST = 'rule-event-types';
 
 /** The fields of one set of conditions (`match` or `resolve.match`), named as the API names them. */
 function ConditionsFields(props: {
@@ -320,8 +262,6 @@ function ConditionsFields(props: {
 }) {
   const { at, value, onChange, error } = props;
   const set = (patch: Partial<ConditionsDraft>) => onChange({ ...value, ...patch });
-  const setCondition = (i: number, patch: Partial<ConditionDraft>) =>
-    set({ payload: value.payload.map((c, j) => (j === i ? { ...c, ...patch } : c)) });
   const prefix = at === 'match' ? '' : 'Resolving ';
   return (
     <>
@@ -334,9 +274,12 @@ function ConditionsFields(props: {
         >
           <input
             {...describedBy(error, `${at}.type`, true)}
+            list={EVENT_TYPES_LIST}
+            autoComplete="off"
             value={value.type}
             onChange={(e) => set({ type: e.target.value })}
           />
+          <EventTypeHint value={value.type} />
         </Field>
         <Field field={`${at}.module`} label={`${prefix}Module`} help="Exactly this module. Empty: any." error={error}>
           <input
@@ -367,86 +310,16 @@ function ConditionsFields(props: {
           </select>
         </Field>
       </div>
-      <fieldset className="conditions">
-        <legend>{prefix}Payload conditions (all must hold)</legend>
-        <FieldErrors id={`${idFor(`${at}.payload`)}-error`} error={error} field={`${at}.payload`} />
-        {value.payload.length === 0 && <p className="help">None: the payload is not looked at.</p>}
-        {value.payload.map((condition, i) => {
-          const base = `${at}.payload.${i}`;
-          const n = i + 1;
-          return (
-            <div className="condition" key={i} role="group" aria-label={`${prefix}Payload condition ${n}`}>
-              <Field field={`${base}.field`} label={`Field ${n}`} error={error}>
-                <input
-                  {...describedBy(error, `${base}.field`)}
-                  value={condition.field}
-                  placeholder="pct or disk.pct"
-                  onChange={(e) => setCondition(i, { field: e.target.value })}
-                />
-              </Field>
-              <Field field={`${base}.op`} label={`Operator ${n}`} error={error}>
-                <select
-                  {...describedBy(error, `${base}.op`)}
-                  value={condition.op}
-                  onChange={(e) => setCondition(i, { op: e.target.value as PayloadOp })}
-                >
-                  {PAYLOAD_OPS.map((op) => (
-                    <option key={op} value={op}>
-                      {OP_LABELS[op]}
-                    </option>
-                  ))}
-                </select>
-              </Field>
-              {condition.op !== 'exists' && (
-                <Field
-                  field={`${base}.value`}
-                  label={`Value ${n}`}
-                  help={condition.op === 'in' ? 'Comma-separated.' : undefined}
-                  error={error}
-                >
-                  <input
-                    {...describedBy(error, `${base}.value`, condition.op === 'in')}
-                    value={condition.value}
-                    onChange={(e) => setCondition(i, { value: e.target.value })}
-                  />
-                </Field>
-              )}
-              <button
-                type="button"
-                className="secondary"
-                onClick={() => set({ payload: value.payload.filter((_, j) => j !== i) })}
-              >
-                Remove condition {n}
-              </button>
-            </div>
-          );
-        })}
-        <button
-          type="button"
-          className="secondary"
-          disabled={value.payload.length >= 20}
-          onClick={() => set({ payload: [...value.payload, { field: '', op: 'eq', value: '' }] })}
-        >
-          Add {prefix.toLowerCase()}payload condition
-        </button>
-        <p className="help">
-          Numbers compare as numbers (a numeric string counts); <code>true</code>/<code>false</code> are booleans.
-        </p>
-      </fieldset>
+      <PayloadConditionsEditor
+        at={at}
+        labelPrefix={prefix}
+        value={value.payload}
+        onChange={(payload) => set({ payload })}
+        error={error}
+      />
     </>
   );
 }
-
-const OP_LABELS: Record<PayloadOp, string> = {
-  eq: 'equals (eq)',
-  neq: 'does not equal (neq)',
-  in: 'is one of (in)',
-  gt: 'greater than (gt)',
-  gte: 'at least (gte)',
-  lt: 'less than (lt)',
-  lte: 'at most (lte)',
-  exists: 'exists',
-};
 
 /** The one form of both kinds of rule; every field named as the API names it, its errors next to it. */
 function RuleForm(props: {
@@ -465,6 +338,7 @@ function RuleForm(props: {
   };
   return (
     <form onSubmit={submit} noValidate aria-label="Alert rule">
+      <EventTypeOptions id={EVENT_TYPES_LIST} />
       <Field field="name" label="Name (required)" error={error}>
         <input
           {...describedBy(error, 'name')}

@@ -2,6 +2,7 @@ import { Link } from '@tanstack/react-router';
 import { useState, type ReactNode } from 'react';
 import type { Severity } from '@daalu/client';
 import { ApiError } from '../../api/client';
+import { LocalDateTimeInput, timeHelp } from '../../ui/datetime';
 import { Field as SharedField, fieldAttrs } from '../../ui/field';
 import { FieldErrors } from '../../ui/states';
 import { cleanSearch, hasFilters, SEVERITIES, severities, type TimelineSearch } from './search';
@@ -220,31 +221,11 @@ function TimeFilter(props: {
   onChange: (value: string) => void;
   error: ApiError | null;
 }) {
-  const date = props.value ? new Date(props.value) : null;
-  const valid = date && !Number.isNaN(date.getTime());
-  const help = !props.value ? 'Any time' : valid ? `UTC ${date.toISOString()}` : `As given: ${props.value}`;
   return (
     <Field
       {...props}
-      help={help}
-      input={(attrs) => (
-        <input
-          {...attrs}
-          type="datetime-local"
-          step={1}
-          value={valid ? localInputValue(date) : ''}
-          onChange={(e) => props.onChange(e.target.value ? new Date(e.target.value).toISOString() : '')}
-        />
-      )}
+      help={timeHelp(props.value)}
+      input={(attrs) => <LocalDateTimeInput {...attrs} value={props.value} onChange={props.onChange} />}
     />
-  );
-}
-
-/** `2026-11-27T15:30:00` in this browser's time zone, as a datetime-local input takes it. */
-function localInputValue(date: Date): string {
-  const pad = (n: number) => String(n).padStart(2, '0');
-  return (
-    `${date.getFullYear()}-${pad(date.getMonth() + 1)}-${pad(date.getDate())}` +
-    `T${pad(date.getHours())}:${pad(date.getMinutes())}:${pad(date.getSeconds())}`
   );
 }

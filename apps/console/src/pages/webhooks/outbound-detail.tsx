@@ -1,19 +1,31 @@
 import { useMutation, useQueryClient } from '@tanstack/react-query';
-import { Link, useNavigate, useParams } from '@tanstack/react-router';
-import { Fragment, useState } from 'react';
-import type { Delivery, DeliveryAttempt, Webhook } from '@daalu/client';
+import { Link, useNavigate, useParams, useSearch } from '@tanstack/react-router';
+import { useState } from 'react';
+import type { Webhook } from '@daalu/client';
 import { daalu, data } from '../../api/client';
 import { Confirm } from '../../ui/confirm';
 import { CopyButton } from '../../ui/copy-button';
 import { RelativeTime } from '../../ui/relative-time';
 import { EmptyState, Loading, ProblemMessage, StatusLabel } from '../../ui/states';
-import { triggerSummary, useDeliveries, useWebhook, webhookKeys } from './api';
+import { triggerSummary, useLastDelivery, useWebhook, webhookKeys } from './api';
+import { DeliveryChart } from './chart';
 import { Exchange } from './exchange';
+import { HealthBanner, HealthFacts } from './health';
+import { History } from './history';
+import { RecoverPanel } from './recover';
+import { cleanDeliveriesSearch } from './search';
 
-/** Managed Infra → Webhooks → one outbound webhook: its settings, signing secret, and the latest 100 deliveries. */
+/**
+ * Managed Infra → Webhooks → one outbound webhook: its health (a banner when failing or disabled), its
+ * settings, the last 24 hours as a chart, the signing secret, Recover, and the history under the URL's
+ * filters.
+ */
 export function OutboundDetailPage() {
   const { webhookId } = useParams({ from: '/app/webhooks/outbound/$webhookId' });
-  const webhook = useWebhook(webhookId);
+  const search = useSearch({ from: '/app/webhooks/outbound/$webhookId' });
+  const navigate = useNavigate({ from: '/webhooks/outbound/$webhookId' });
+  const filters = cleanDeliveriesSearch(search);
+  const webhook = useWebhook(webhookId, 10_000);
   // After "Send test event" or "Redeliver", the history is polled quickly for a while (see useDeliveries).
   const [fastUntil, setFastUntil] = useState(0);
   const watch = () => setFastUntil(Date.now() + 30_000);
@@ -29,9 +41,22 @@ export function OutboundDetailPage() {
       {webhook.isError && <ProblemMessage error={webhook.error} />}
       {webhook.data && (
         <>
+          <HealthBanner webhook={webhook.data} />
           <Settings webhook={webhook.data} onRequested={watch} />
+          <section className="panel" aria-labelledby="chart-title">
+            <h2 id="chart-title">Attempts, last 24 hours</h2>
+            <DeliveryChart webhookId={webhookId} />
+          </section>
           <SigningSecret webhook={webhook.data} />
-          <History webhookId={webhookId} fastUntil={fastUntil} onRequested={watch} />
+          <RecoverPanel webhook={webhook.data} onRequested={watch} />
+          <LastDelivery webhookId={webhookId} fastUntil={fastUntil} />
+          <History
+            webhookId={webhookId}
+            filters={filters}
+            fastUntil={fastUntil}
+            onRequested={watch}
+            onFilter={(next) => void navigate({ search: next })}
+          />
         </>
       )}
     </>
@@ -73,10 +98,7 @@ function Settings({ webhook, onRequested }: { webhook: Webhook; onRequested: () 
             <dd>{webhook.description}</dd>
           </>
         )}
-        <dt>State</dt>
-        <dd>
-          <StatusLabel status={webhook.enabled ? 'enabled' : 'disabled'} />
-        </dd>
+        <HealthFacts health={webhook.health} />
         <dt>Trigger</dt>
         <dd>{triggerSummary(webhook.trigger)}</dd>
         <dt>Custom headers</dt>
@@ -89,6 +111,8 @@ function Settings({ webhook, onRequested }: { webhook: Webhook; onRequested: () 
             ? `up to ${webhook.batch.maxEvents} events or ${webhook.batch.maxSeconds} s per POST`
             : 'off (one POST per fact)'}
         </dd>
+        <dt>Delivery settings</dt>
+        <dd>{deliverySettings(webhook)}</dd>
         <dt>Updated</dt>
         <dd>
           <RelativeTime value={webhook.updatedAt} /> (version {webhook.version})
@@ -127,6 +151,17 @@ function Settings({ webhook, onRequested }: { webhook: Webhook; onRequested: () 
       <ProblemMessage error={test.error ?? remove.error} />
     </section>
   );
+}
+
+/** "10 POSTs/s, 5000 ms timeout, retried for 600 s", each unset one the platform's. */
+function deliverySettings(webhook: Webhook): string {
+  const { ratePerSecond, timeoutMs, retryWindowS } = webhook.delivery ?? {};
+  const parts = [
+    ratePerSecond !== undefined && `at most ${ratePerSecond} POSTs/s`,
+    timeoutMs !== undefined && `${timeoutMs} ms timeout`,
+    retryWindowS !== undefined && `retried for ${retryWindowS} s`,
+  ].filter(Boolean);
+  return parts.length ? `${parts.join(', ')} (the rest the platform's)` : "the platform's";
 }
 
 function SigningSecret({ webhook }: { webhook: Webhook }) {
@@ -222,179 +257,45 @@ function SigningSecret({ webhook }: { webhook: Webhook }) {
   );
 }
 
-function History(props: { webhookId: string; fastUntil: number; onRequested: () => void }) {
-  const { webhookId } = props;
-  const history = useDeliveries(webhookId, props.fastUntil);
-  const queryClient = useQueryClient();
-  const [open, setOpen] = useState<string | null>(null);
-  const [redelivered, setRedelivered] = useState<string | null>(null);
-  const redeliver = useMutation({
-    mutationFn: (id: string) => data(daalu.POST('/api/v1/deliveries/{id}/redeliver', { params: { path: { id } } })),
-    onSuccess: (answer) => {
-      setRedelivered(answer.id);
-      props.onRequested();
-      return queryClient.invalidateQueries({ queryKey: webhookKeys.deliveries(webhookId) });
-    },
-  });
-
-  if (history.isPending) return <Loading what="deliveries" />;
-  if (history.isError) return <ProblemMessage error={history.error} />;
-  const { items, lastDelivery } = history.data;
+/**
+ * The webhook's last delivery, whatever the history's filters: its latest attempt's request and
+ * response side by side.
+ */
+function LastDelivery({ webhookId, fastUntil }: { webhookId: string; fastUntil: number }) {
+  const last = useLastDelivery(webhookId, fastUntil);
+  if (last.isPending) return <Loading what="the last delivery" />;
+  if (last.isError) return <ProblemMessage error={last.error} />;
+  const lastDelivery = last.data;
   const lastAttempt = lastDelivery?.attempts[lastDelivery.attempts.length - 1];
   return (
-    <>
-      <section aria-labelledby="last-delivery-title">
-        <h2 id="last-delivery-title">Last delivery</h2>
-        {lastDelivery && lastAttempt ? (
-          <>
-            <p className="row">
-              <StatusLabel status={lastDelivery.state} /> <code>{lastDelivery.factKind}</code> attempt{' '}
-              {lastAttempt.attempt}, <RelativeTime value={lastAttempt.at} />, {lastAttempt.durationMs} ms
-            </p>
-            <AttemptExchange attempt={lastAttempt} label="Last delivery" />
-          </>
-        ) : (
-          <EmptyState title="Nothing delivered yet">
-            <p>
-              Deliveries appear here when the trigger fires. To try your receiver now, use{' '}
-              <strong>Send test event</strong> above.
-            </p>
-          </EmptyState>
-        )}
-      </section>
-
-      {items.length > 0 && (
-        <section aria-labelledby="deliveries-title">
-          <h2 id="deliveries-title">Latest deliveries</h2>
-          <p className="help">Newest first; the latest 100 are shown, kept 30 days.</p>
-          {redelivered && (
-            <p className="notice" role="status">
-              Delivery <code>{redelivered}</code> is being sent again, with the same <code>webhook-id</code>.
-            </p>
-          )}
-          <ProblemMessage error={redeliver.error} />
-          <table aria-describedby="deliveries-title">
-            <caption className="visually-hidden">Latest deliveries</caption>
-            <thead>
-              <tr>
-                <th scope="col">Requested</th>
-                <th scope="col">Fact</th>
-                <th scope="col">Status</th>
-                <th scope="col">Attempts</th>
-                <th scope="col">Last attempt</th>
-                <th scope="col">Finished / next attempt</th>
-                <th scope="col">
-                  <span className="visually-hidden">Actions</span>
-                </th>
-              </tr>
-            </thead>
-            <tbody>
-              {items.map((delivery) => (
-                <DeliveryRow
-                  key={delivery.id}
-                  delivery={delivery}
-                  expanded={open === delivery.id}
-                  onToggle={() => setOpen(open === delivery.id ? null : delivery.id)}
-                  onRedeliver={() => redeliver.mutate(delivery.id)}
-                  redelivering={redeliver.isPending && redeliver.variables === delivery.id}
-                />
-              ))}
-            </tbody>
-          </table>
-        </section>
+    <section aria-labelledby="last-delivery-title">
+      <h2 id="last-delivery-title">Last delivery</h2>
+      {lastDelivery && lastAttempt ? (
+        <>
+          <p className="row">
+            <StatusLabel status={lastDelivery.state} /> <code>{lastDelivery.factType ?? lastDelivery.factKind}</code>{' '}
+            attempt {lastAttempt.attempt}, <RelativeTime value={lastAttempt.at} />, {lastAttempt.durationMs} ms
+          </p>
+          <Exchange
+            label="Last delivery"
+            request={{ headers: lastAttempt.request.headers, body: lastAttempt.request.body, title: <code>POST</code> }}
+            response={lastAttempt.response}
+            error={lastAttempt.error}
+          />
+        </>
+      ) : lastDelivery ? (
+        <p className="row">
+          <StatusLabel status={lastDelivery.state} /> <code>{lastDelivery.factType ?? lastDelivery.factKind}</code>{' '}
+          requested <RelativeTime value={lastDelivery.createdAt} />, not attempted yet
+        </p>
+      ) : (
+        <EmptyState title="Nothing delivered yet">
+          <p>
+            Deliveries appear here when the trigger fires. To try your receiver now, use{' '}
+            <strong>Send test event</strong> above.
+          </p>
+        </EmptyState>
       )}
-    </>
-  );
-}
-
-function DeliveryRow(props: {
-  delivery: Delivery;
-  expanded: boolean;
-  onToggle: () => void;
-  onRedeliver: () => void;
-  redelivering: boolean;
-}) {
-  const { delivery } = props;
-  const last = delivery.attempts[delivery.attempts.length - 1];
-  return (
-    <Fragment>
-      <tr data-delivery={delivery.id}>
-        <td>
-          <RelativeTime value={delivery.createdAt} />
-        </td>
-        <td>
-          <code>{delivery.factKind}</code>
-        </td>
-        <td>
-          <StatusLabel status={delivery.state} />
-        </td>
-        <td>{delivery.attemptsCount}</td>
-        <td>
-          {last ? (
-            <>
-              {last.response ? last.response.status : 'no answer'}, {last.durationMs} ms
-            </>
-          ) : (
-            '—'
-          )}
-        </td>
-        <td>
-          {delivery.state === 'pending' ? (
-            <>
-              next <RelativeTime value={delivery.nextAttemptAt} />
-            </>
-          ) : (
-            <RelativeTime value={delivery.finishedAt} />
-          )}
-        </td>
-        <td>
-          <div className="row">
-            <button
-              type="button"
-              className="secondary"
-              aria-expanded={props.expanded}
-              aria-controls={`attempts-${delivery.id}`}
-              onClick={props.onToggle}
-            >
-              Attempts<span className="visually-hidden"> of delivery {delivery.id}</span>
-            </button>
-            <button type="button" className="secondary" disabled={props.redelivering} onClick={props.onRedeliver}>
-              Redeliver<span className="visually-hidden"> delivery {delivery.id}</span>
-            </button>
-          </div>
-        </td>
-      </tr>
-      {props.expanded && (
-        <tr className="expanded" id={`attempts-${delivery.id}`}>
-          <td colSpan={7}>
-            <p className="help">
-              Delivery <code>{delivery.id}</code> (the <code>webhook-id</code>), fact <code>{delivery.factId}</code>
-            </p>
-            {delivery.attempts.length === 0 && <p>No attempt yet.</p>}
-            <ol className="attempts" aria-label={`Attempts of delivery ${delivery.id}`}>
-              {delivery.attempts.map((attempt) => (
-                <li key={attempt.attempt} className="attempt">
-                  <h3>
-                    Attempt {attempt.attempt}: <RelativeTime value={attempt.at} />, {attempt.durationMs} ms
-                  </h3>
-                  <AttemptExchange attempt={attempt} label={`Attempt ${attempt.attempt}`} />
-                </li>
-              ))}
-            </ol>
-          </td>
-        </tr>
-      )}
-    </Fragment>
-  );
-}
-
-function AttemptExchange({ attempt, label }: { attempt: DeliveryAttempt; label: string }) {
-  return (
-    <Exchange
-      label={label}
-      request={{ headers: attempt.request.headers, body: attempt.request.body, title: <code>POST</code> }}
-      response={attempt.response}
-      error={attempt.error}
-    />
+    </section>
   );
 }

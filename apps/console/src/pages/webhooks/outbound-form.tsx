@@ -3,8 +3,11 @@ import { Link, useNavigate, useParams } from '@tanstack/react-router';
 import { useState, type FormEvent } from 'react';
 import type { CreatedWebhook, Severity, Webhook, WebhookInput } from '@daalu/client';
 import { ApiError, daalu, data } from '../../api/client';
+import { conditionDrafts, number, payloadConditions, type ConditionDraft } from '../../ui/conditions';
 import { CopyButton } from '../../ui/copy-button';
+import { EventTypeHint, EventTypeOptions } from '../../ui/event-types';
 import { Field, fieldAttrs } from '../../ui/field';
+import { PayloadConditionsEditor } from '../../ui/payload-conditions';
 import { FieldErrors, Loading, ProblemMessage } from '../../ui/states';
 import { useWebhook, webhookKeys, type AlertState, type ProposalState } from './api';
 
@@ -35,6 +38,7 @@ interface FormState {
   eventsModule: string;
   eventsSource: string;
   eventsMinSeverity: '' | Severity;
+  eventsPayload: ConditionDraft[];
   headers: HeaderRow[];
   /** How many custom headers the webhook has stored (0 when new). */
   storedHeaders: number;
@@ -42,6 +46,10 @@ interface FormState {
   batchOn: boolean;
   maxEvents: string;
   maxSeconds: string;
+  /** This webhook's own delivery settings; empty: the platform's. */
+  ratePerSecond: string;
+  timeoutMs: string;
+  retryWindowS: string;
 }
 
 let nextKey = 1;
@@ -62,12 +70,16 @@ function emptyForm(): FormState {
     eventsModule: '',
     eventsSource: '',
     eventsMinSeverity: '',
+    eventsPayload: [],
     headers: [],
     storedHeaders: 0,
     template: '',
     batchOn: false,
     maxEvents: '100',
     maxSeconds: '5',
+    ratePerSecond: '',
+    timeoutMs: '',
+    retryWindowS: '',
   };
 }
 
@@ -89,12 +101,16 @@ function formOf(webhook: Webhook): FormState {
     eventsModule: events?.module ?? '',
     eventsSource: events?.source ?? '',
     eventsMinSeverity: events?.minSeverity ?? '',
+    eventsPayload: conditionDrafts(events?.payload),
     headers: Object.keys(webhook.headers).map((name) => ({ key: nextKey++, name, value: '', stored: true })),
     storedHeaders: Object.keys(webhook.headers).length,
     template: webhook.template ? JSON.stringify(webhook.template.fields, null, 2) : '',
     batchOn: !!webhook.batch,
     maxEvents: String(webhook.batch?.maxEvents ?? 100),
     maxSeconds: String(webhook.batch?.maxSeconds ?? 5),
+    ratePerSecond: webhook.delivery?.ratePerSecond?.toString() ?? '',
+    timeoutMs: webhook.delivery?.timeoutMs?.toString() ?? '',
+    retryWindowS: webhook.delivery?.retryWindowS?.toString() ?? '',
   };
 }
 
@@ -161,6 +177,7 @@ function bodyOf(form: FormState): WebhookInput {
               module: text(form.eventsModule),
               source: text(form.eventsSource),
               minSeverity: form.eventsMinSeverity || undefined,
+              ...(form.eventsPayload.length ? { payload: payloadConditions(form.eventsPayload) } : {}),
             },
           }
         : {}),
@@ -171,7 +188,22 @@ function bodyOf(form: FormState): WebhookInput {
       : {}),
     ...(form.template.trim() ? { template: { fields: JSON.parse(form.template) as Record<string, unknown> } } : {}),
     ...(form.batchOn ? { batch: { maxEvents: Number(form.maxEvents), maxSeconds: Number(form.maxSeconds) } } : {}),
+    ...deliveryOf(form),
   };
+}
+
+/**
+ * The webhook's own delivery settings, those filled in; none: the platform's. What is not a number goes
+ * as typed, so the API's 400 names the field.
+ */
+function deliveryOf(form: FormState): Pick<WebhookInput, 'delivery'> {
+  const delivery = {
+    ratePerSecond: number(form.ratePerSecond) as number | undefined,
+    timeoutMs: number(form.timeoutMs) as number | undefined,
+    retryWindowS: number(form.retryWindowS) as number | undefined,
+  };
+  const given = Object.fromEntries(Object.entries(delivery).filter(([, value]) => value !== undefined));
+  return Object.keys(given).length ? { delivery: given } : {};
 }
 
 export function NewOutboundPage() {
@@ -233,6 +265,7 @@ export function EditOutboundPage() {
         <WebhookForm
           key={webhook.data.version}
           webhookId={webhookId}
+          disabledReason={webhook.data.enabled ? undefined : (webhook.data.health.disabledReason ?? undefined)}
           initial={formOf(webhook.data)}
           submitLabel="Save changes"
           onSaved={() => void navigate({ to: '/webhooks/outbound/$webhookId', params: { webhookId } })}
@@ -280,9 +313,14 @@ function OwnErrors({ id, error, field }: { id: string; error: ApiError | null; f
   );
 }
 
+/** The `<datalist>` of the tenant's event types, which the event type input offers. */
+const EVENT_TYPES_LIST = 'webhook-event-types';
+
 function WebhookForm(props: {
   initial: FormState;
   webhookId?: string;
+  /** Why it is disabled, when it is. */
+  disabledReason?: string;
   submitLabel: string;
   onSaved: (webhook: Webhook | CreatedWebhook) => void;
 }) {
@@ -338,8 +376,19 @@ function WebhookForm(props: {
       </Field>
       <div className="field">
         <label className="check">
-          <input type="checkbox" checked={form.enabled} onChange={(e) => set('enabled', e.target.checked)} /> Enabled
+          <input
+            type="checkbox"
+            checked={form.enabled}
+            aria-describedby={props.disabledReason ? 'wh-enabled-help' : undefined}
+            onChange={(e) => set('enabled', e.target.checked)}
+          />{' '}
+          Enabled
         </label>
+        {props.disabledReason && (
+          <p id="wh-enabled-help" className="help">
+            Disabled: {props.disabledReason}. Check Enabled and save to send to it again.
+          </p>
+        )}
         <FieldErrors id="wh-enabled-error" error={error} field="enabled" />
       </div>
 
@@ -442,18 +491,22 @@ function WebhookForm(props: {
           {form.eventsOn && (
             <>
               <p className="help">Leave every filter empty to send every event.</p>
+              <EventTypeOptions id={EVENT_TYPES_LIST} />
               <Field
                 id="events-type"
                 label="Event type"
                 field="trigger.events.type"
                 error={error}
-                help="e.g. deploy.* (a trailing * matches a prefix)"
+                help="Exact, or a glob: * stands for any run of characters (deploy.*). The types you sent are offered."
               >
                 <input
                   {...fieldAttrs(error, 'trigger.events.type', 'events-type', 'events-type-help')}
+                  list={EVENT_TYPES_LIST}
+                  autoComplete="off"
                   value={form.eventsType}
                   onChange={(e) => set('eventsType', e.target.value)}
                 />
+                <EventTypeHint value={form.eventsType} />
               </Field>
               <Field id="events-module" label="Module" field="trigger.events.module" error={error}>
                 <input
@@ -476,6 +529,12 @@ function WebhookForm(props: {
                 error={error}
                 value={form.eventsMinSeverity}
                 onChange={(value) => set('eventsMinSeverity', value)}
+              />
+              <PayloadConditionsEditor
+                at="trigger.events"
+                value={form.eventsPayload}
+                onChange={(payload) => set('eventsPayload', payload)}
+                error={error}
               />
             </>
           )}
@@ -612,6 +671,52 @@ function WebhookForm(props: {
             </Field>
           </div>
         )}
+      </fieldset>
+
+      <fieldset aria-describedby="delivery-help">
+        <legend>Delivery settings</legend>
+        <p id="delivery-help" className="help">
+          Optional, each within the platform&apos;s own (the lower applies). Empty: the platform&apos;s.
+        </p>
+        <OwnErrors id="delivery-error" error={error} field="delivery" />
+        <div className="filters">
+          <Field id="delivery-rate" label="POSTs per second" field="delivery.ratePerSecond" error={error} help="1–50">
+            <input
+              {...fieldAttrs(error, 'delivery.ratePerSecond', 'delivery-rate', 'delivery-rate-help')}
+              type="number"
+              min={1}
+              max={50}
+              value={form.ratePerSecond}
+              onChange={(e) => set('ratePerSecond', e.target.value)}
+            />
+          </Field>
+          <Field id="delivery-timeout" label="Timeout (ms)" field="delivery.timeoutMs" error={error} help="100–120000">
+            <input
+              {...fieldAttrs(error, 'delivery.timeoutMs', 'delivery-timeout', 'delivery-timeout-help')}
+              type="number"
+              min={100}
+              max={120000}
+              value={form.timeoutMs}
+              onChange={(e) => set('timeoutMs', e.target.value)}
+            />
+          </Field>
+          <Field
+            id="delivery-window"
+            label="Retry window (s)"
+            field="delivery.retryWindowS"
+            error={error}
+            help="1–3600"
+          >
+            <input
+              {...fieldAttrs(error, 'delivery.retryWindowS', 'delivery-window', 'delivery-window-help')}
+              type="number"
+              min={1}
+              max={3600}
+              value={form.retryWindowS}
+              onChange={(e) => set('retryWindowS', e.target.value)}
+            />
+          </Field>
+        </div>
       </fieldset>
 
       <ProblemMessage error={error} />

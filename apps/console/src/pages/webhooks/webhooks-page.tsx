@@ -1,9 +1,10 @@
 import * as Tabs from '@radix-ui/react-tabs';
 import { Link, useNavigate, useSearch } from '@tanstack/react-router';
 import { RelativeTime } from '../../ui/relative-time';
-import { EmptyState, Loading, ProblemMessage, StatusLabel } from '../../ui/states';
-import { triggerSummary, useIngest, useWebhooks } from './api';
+import { EmptyState, Loading, ProblemMessage } from '../../ui/states';
+import { percent, triggerSummary, useIngest, useWebhooks } from './api';
 import { HttpStatus } from './exchange';
+import { HealthLabel, LastResult } from './health';
 
 /** Managed Infra → Webhooks: the inbound endpoint and the outbound webhooks, one tab each (the tab is in the URL). */
 export function WebhooksPage() {
@@ -76,8 +77,9 @@ function InboundSummary() {
   );
 }
 
+/** The outbound webhooks, each with its health at a glance (read again every 15 s while shown). */
 function OutboundList() {
-  const webhooks = useWebhooks();
+  const webhooks = useWebhooks(15_000);
   return (
     <>
       <div className="actions">
@@ -103,7 +105,9 @@ function OutboundList() {
               <th scope="col">URL</th>
               <th scope="col">Description</th>
               <th scope="col">Trigger</th>
-              <th scope="col">State</th>
+              <th scope="col">Health</th>
+              <th scope="col">Success, 24 h</th>
+              <th scope="col">Last attempt</th>
               <th scope="col">Updated</th>
             </tr>
           </thead>
@@ -120,8 +124,15 @@ function OutboundList() {
                   {triggerSummary(webhook.trigger)}
                   {webhook.batch ? ` · batches of ${webhook.batch.maxEvents} / ${webhook.batch.maxSeconds} s` : ''}
                 </td>
+                <td data-health={webhook.health.state}>
+                  <HealthLabel health={webhook.health} />
+                  {webhook.health.state === 'disabled' && (
+                    <p className="help">{webhook.health.disabledReason ?? webhook.disabledReason}</p>
+                  )}
+                </td>
+                <td>{percent(webhook.health.successRate24h)}</td>
                 <td>
-                  <StatusLabel status={webhook.enabled ? 'enabled' : 'disabled'} />
+                  <LastResult health={webhook.health} />
                 </td>
                 <td>
                   <RelativeTime value={webhook.updatedAt} />
