@@ -19,20 +19,10 @@ import {
   type Severity,
 } from '@daalu/contracts';
 import { anIngestedEvent } from '@daalu/contracts/testing';
-import { JetStreamPublisher } from '@daalu/platform/jetstream';
-import { appEnv, appTestServices } from '@daalu/platform/jetstream/testing';
-import {
-  type AppProcess,
-  aTenantWithApiToken,
-  eventually,
-  freePort,
-  startReadyProcess,
-  type TestDatabase,
-  type TestNats,
-} from '@daalu/testing';
-import { closeReceivers, receiver, track, type Received } from './loopback-receiver';
-
-const SCRIPT = 'apps/outbound-dispatcher/src/main.js';
+import type { JetStreamPublisher } from '@daalu/platform/jetstream';
+import { eventually, type TestDatabase, type TestNats } from '@daalu/testing';
+import { startDispatcher, type DispatcherUnderTest } from './dispatcher-under-test';
+import { receiver, track, type Received } from './loopback-receiver';
 const GRACE_S = 4;
 
 /** The receiver of docs/product.md, literally: `printf '%s' "$BODY" | openssl dgst -sha256 -hmac "$SECRET"`. */
@@ -57,9 +47,9 @@ const envelope = (kind: string, tenantId: string) => {
 
 /** Content of deliveries end to end: what each trigger kind gets, templates, headers, Retry-After, rotation. */
 describe('delivery content', () => {
+  let dispatcher: DispatcherUnderTest;
   let db: TestDatabase;
   let nats: TestNats;
-  let app: AppProcess;
   let base: string;
   let publisher: JetStreamPublisher;
   let tenant: { id: string; auth: { authorization: string } };
@@ -186,35 +176,18 @@ describe('delivery content', () => {
     );
 
   beforeAll(async () => {
-    ({ db, nats } = await appTestServices('outbound_content'));
-    publisher = new JetStreamPublisher(nats.js);
-    tenant = await aTenantWithApiToken(nats);
-    const port = await freePort();
-    base = `http://127.0.0.1:${port}`;
-    app = await startReadyProcess(
-      SCRIPT,
-      {
-        ...appEnv(db, nats),
-        PORT: String(port),
-        DAALU_SECRET_KEY: 'ef'.repeat(32),
-        DAALU_OUTBOUND_ALLOW: '127.0.0.0/8',
-        // A 200 ms first backoff, so that a 2 s wait can only come from Retry-After.
-        DAALU_RETRY_BASE_MS: '200',
-        DAALU_RETRY_WINDOW_S: '20',
-        // A rotated-out secret signs for 4 s, so the test sees the grace period end.
-        DAALU_KEY_GRACE_S: String(GRACE_S),
-      },
-      base,
-    );
+    dispatcher = await startDispatcher('outbound_content', {
+      DAALU_SECRET_KEY: 'ef'.repeat(32),
+      // A 200 ms first backoff, so that a 2 s wait can only come from Retry-After.
+      DAALU_RETRY_BASE_MS: '200',
+      DAALU_RETRY_WINDOW_S: '20',
+      // A rotated-out secret signs for 4 s, so the test sees the grace period end.
+      DAALU_KEY_GRACE_S: String(GRACE_S),
+    });
+    ({ db, nats, base, publisher, tenant } = dispatcher);
   }, 60_000);
 
-  afterAll(async () => {
-    // Every receiver, also those of a failed test (an open one would keep jest from exiting).
-    closeReceivers();
-    await app?.stop('SIGTERM');
-    await nats?.cleanup();
-    await db?.drop();
-  });
+  afterAll(() => dispatcher?.stop());
 
   it('sends each trigger kind only the facts it asks for, as {id, type, tenantId, data}', async () => {
     const targets = {

@@ -2,20 +2,10 @@ import { createServer, type IncomingMessage } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { EventIngestedCodec, type EventIngested } from '@daalu/contracts';
 import { anIngestedEvent } from '@daalu/contracts/testing';
-import { JetStreamPublisher } from '@daalu/platform/jetstream';
-import { appEnv, appTestServices } from '@daalu/platform/jetstream/testing';
-import {
-  type AppProcess,
-  aTenantWithApiToken,
-  eventually,
-  freePort,
-  startReadyProcess,
-  type TestDatabase,
-  type TestNats,
-} from '@daalu/testing';
-import { closeReceivers, receiver, track } from './loopback-receiver';
-
-const SCRIPT = 'apps/outbound-dispatcher/src/main.js';
+import type { JetStreamPublisher } from '@daalu/platform/jetstream';
+import { eventually, type TestNats } from '@daalu/testing';
+import { startDispatcher, type DispatcherUnderTest } from './dispatcher-under-test';
+import { receiver, track } from './loopback-receiver';
 
 interface Health {
   state: 'healthy' | 'failing' | 'disabled';
@@ -65,9 +55,8 @@ async function switchableReceiver(initial: number) {
  * and cursor, and a webhook's own delivery settings.
  */
 describe('receiver health and delivery operations', () => {
-  let db: TestDatabase;
+  let dispatcher: DispatcherUnderTest;
   let nats: TestNats;
-  let app: AppProcess;
   let base: string;
   let publisher: JetStreamPublisher;
   let tenant: { id: string; auth: { authorization: string } };
@@ -117,34 +106,18 @@ describe('receiver health and delivery operations', () => {
     );
 
   beforeAll(async () => {
-    ({ db, nats } = await appTestServices('outbound_health'));
-    publisher = new JetStreamPublisher(nats.js);
-    tenant = await aTenantWithApiToken(nats);
-    const port = await freePort();
-    base = `http://127.0.0.1:${port}`;
-    app = await startReadyProcess(
-      SCRIPT,
-      {
-        ...appEnv(db, nats),
-        PORT: String(port),
-        DAALU_SECRET_KEY: 'cd'.repeat(32),
-        DAALU_OUTBOUND_ALLOW: '127.0.0.0/8',
-        DAALU_RETRY_BASE_MS: '200',
-        DAALU_RETRY_WINDOW_S: '1',
-        DAALU_DELIVERY_TIMEOUT_MS: '2000',
-        // Shortened from five days: a webhook failing for 4 s without a success is disabled.
-        DAALU_DISABLE_AFTER_S: '4',
-      },
-      base,
-    );
+    dispatcher = await startDispatcher('outbound_health', {
+      DAALU_SECRET_KEY: 'cd'.repeat(32),
+      DAALU_RETRY_BASE_MS: '200',
+      DAALU_RETRY_WINDOW_S: '1',
+      DAALU_DELIVERY_TIMEOUT_MS: '2000',
+      // Shortened from five days: a webhook failing for 4 s without a success is disabled.
+      DAALU_DISABLE_AFTER_S: '4',
+    });
+    ({ nats, base, publisher, tenant } = dispatcher);
   }, 60_000);
 
-  afterAll(async () => {
-    closeReceivers();
-    await app?.stop('SIGTERM');
-    await nats.cleanup();
-    await db.drop();
-  });
+  afterAll(() => dispatcher?.stop());
 
   it('tells failing and recovered on the timeline, where another webhook and its health see it', async () => {
     const watcher = await receiver([200]);

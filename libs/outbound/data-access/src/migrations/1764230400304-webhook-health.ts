@@ -26,8 +26,10 @@ export class WebhookHealth1764230400304 implements MigrationInterface {
     await queryRunner.query(
       `CREATE INDEX delivery_webhook_history ON delivery (webhook_id, created_at DESC, delivery_id DESC)`,
     );
+    // Failed and skipped deliveries only (what a recovery and the history's usual filter look for): a
+    // delivery delivered at its first attempt, most of them, never enters it.
     await queryRunner.query(
-      `CREATE INDEX delivery_webhook_state ON delivery (webhook_id, state, created_at DESC, delivery_id DESC)`,
+      `CREATE INDEX delivery_webhook_unsent ON delivery (webhook_id, created_at DESC, delivery_id DESC) WHERE state IN ('failed', 'skipped')`,
     );
     await queryRunner.query(
       `CREATE INDEX delivery_by_recovery ON delivery (recovery_id, created_at, delivery_id) WHERE recovery_id IS NOT NULL`,
@@ -105,7 +107,7 @@ export class WebhookHealth1764230400304 implements MigrationInterface {
     await queryRunner.query(`DROP TABLE webhook_health`);
     await queryRunner.query(`DROP FUNCTION webhook_health_transition()`);
     await queryRunner.query(`DROP INDEX delivery_by_recovery`);
-    await queryRunner.query(`DROP INDEX delivery_webhook_state`);
+    await queryRunner.query(`DROP INDEX delivery_webhook_unsent`);
     await queryRunner.query(`DROP INDEX delivery_webhook_history`);
     await queryRunner.query(`CREATE INDEX delivery_webhook_created ON delivery (webhook_id, created_at DESC)`);
     await queryRunner.query(`ALTER TABLE delivery DROP COLUMN fact_type, DROP COLUMN summary, DROP COLUMN recovery_id`);
