@@ -19,6 +19,7 @@ export const ROUTES: Route[] = [
   { prefix: '/api/v1/events', method: 'POST', upstream: 'gateway' },
   { prefix: '/api/v1/events', pattern: /^\/api\/v1\/events\/[^/]+\/evaluations$/, method: 'GET', upstream: 'rules' },
   { prefix: '/api/v1/events', method: 'GET', upstream: 'timeline' },
+  { prefix: '/api/v1/event-types', method: 'GET', upstream: 'timeline' },
   { prefix: '/api/v1/tenants', upstream: 'gateway' },
   { prefix: '/api/v1/ingest-key', upstream: 'gateway' },
   { prefix: '/api/v1/ingest', upstream: 'gateway' },

@@ -39,21 +39,37 @@ export interface TimelineEntryView extends TimelineEntryFields {
 /**
  * Inserts a batch in one statement: the rows travel as one JSON text that PostgreSQL expands
  * (json_to_recordset), far cheaper than thousands of bound parameters. Idempotent: a row already there
- * (same tenant, time and id) is left alone.
+ * (same tenant, time and id) is left alone. Returns the rows it added: all of them, but for an event
+ * that was on the timeline already (delivered again under another message id), which is looked up only
+ * when the insert added fewer rows than it was given.
  */
-export async function insertTimelineRows(manager: EntityManager, rows: TimelineRow[]): Promise<void> {
-  if (rows.length === 0) return;
+export async function insertTimelineRows(manager: EntityManager, rows: TimelineRow[]): Promise<TimelineRow[]> {
+  if (rows.length === 0) return rows;
   const json = JSON.stringify(rows.map((row) => ({ ...row, severity: SEVERITIES.indexOf(row.severity) })));
-  await manager.query(
-    `INSERT INTO timeline_entry
-       (tenant_id, recorded_at, id, kind, type, module, source, summary, severity, payload, ref_id, correlation_id, stream_seq)
-     SELECT "tenantId", "recordedAt", id, kind, type, module, source, summary, severity, payload, "refId", "correlationId", "streamSeq"
-       FROM json_to_recordset($1::json) AS x("tenantId" uuid, "recordedAt" timestamptz, id uuid, kind text, type text,
-            module text, source text, summary text, severity smallint, payload jsonb, "refId" uuid, "correlationId" text,
-            "streamSeq" bigint)
-     ON CONFLICT DO NOTHING`,
+  const [{ added }]: Array<{ added: number }> = await manager.query(
+    `WITH inserted AS (
+       INSERT INTO timeline_entry
+         (tenant_id, recorded_at, id, kind, type, module, source, summary, severity, payload, ref_id, correlation_id, stream_seq)
+       SELECT "tenantId", "recordedAt", id, kind, type, module, source, summary, severity, payload, "refId", "correlationId", "streamSeq"
+         FROM json_to_recordset($1::json) AS x("tenantId" uuid, "recordedAt" timestamptz, id uuid, kind text, type text,
+              module text, source text, summary text, severity smallint, payload jsonb, "refId" uuid, "correlationId" text,
+              "streamSeq" bigint)
+       ON CONFLICT DO NOTHING
+       RETURNING 1)
+     SELECT count(*)::int AS added FROM inserted`,
     [json],
   );
+  if (added === rows.length) return rows;
+  // Those already there carry the log position of their first delivery, not this one.
+  const before: Array<{ ord: string }> = await manager.query(
+    `SELECT x.ord
+       FROM ROWS FROM (json_to_recordset($1::json) AS (t uuid, r timestamptz, i uuid, s bigint)) WITH ORDINALITY AS x(t, r, i, s, ord)
+       JOIN timeline_entry e ON e.tenant_id = x.t AND e.recorded_at = x.r AND e.id = x.i
+      WHERE e.stream_seq <> x.s`,
+    [JSON.stringify(rows.map((row) => ({ t: row.tenantId, r: row.recordedAt, i: row.id, s: row.streamSeq })))],
+  );
+  const skipped = new Set(before.map(({ ord }) => Number(ord) - 1));
+  return rows.filter((_, index) => !skipped.has(index));
 }
 
 const COLUMNS = `id, kind, type, module, source, summary, severity, payload, ref_id, correlation_id, stream_seq,

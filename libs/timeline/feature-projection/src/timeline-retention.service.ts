@@ -1,7 +1,7 @@
 import { Inject, Injectable, type OnApplicationBootstrap, type OnModuleDestroy } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import { LOGGER, type Logger } from '@daalu/platform/observability';
-import { dayOf, restoreIndexes, TimelinePartitions } from '@daalu/timeline/data-access';
+import { dayOf, purgeEventTypesBefore, restoreIndexes, TimelinePartitions } from '@daalu/timeline/data-access';
 import { TIMELINE_OPTIONS, type TimelineOptions } from './timeline-options';
 
 const DAY_MS = 86_400_000;
@@ -9,7 +9,8 @@ const SWEEP_MS = 60 * 60 * 1000;
 
 /**
  * Keeps the day partitions in shape: today's and the next two exist before events need them, and
- * whole days older than the retention period are dropped (no row-by-row deletes). At start and hourly.
+ * whole days older than the retention period are dropped (no row-by-row deletes). The event-type
+ * catalog forgets the same days. At start and hourly.
  */
 @Injectable()
 export class TimelineRetention implements OnApplicationBootstrap, OnModuleDestroy {
@@ -41,6 +42,13 @@ export class TimelineRetention implements OnApplicationBootstrap, OnModuleDestro
       await this.partitions.ensure(this.dataSource.manager, [today, today + DAY_MS, today + 2 * DAY_MS]);
       const cutoff = today - this.options.retentionDays * DAY_MS;
       const dropped = await this.partitions.dropBefore(this.dataSource.manager, cutoff);
+      const typeDays = await purgeEventTypesBefore(this.dataSource.manager, cutoff);
+      if (typeDays > 0) {
+        this.logger.info(
+          { typeDays, retentionDays: this.options.retentionDays },
+          'timeline retention: forgot old days of the event-type catalog',
+        );
+      }
       if (dropped.length > 0) {
         this.logger.info(
           { dropped, retentionDays: this.options.retentionDays },
