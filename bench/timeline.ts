@@ -5,6 +5,7 @@
  *   npm run bench:timeline -- --rates 1000,5000 --duration 20 --warmup 5 --events 1000000
  *   npm run bench:timeline -- --skip-rebuild          # latency only
  *   npm run bench:timeline -- --skip-latency --events 200000
+ *   npm run bench:timeline -- --skip-latency --skip-rebuild --catch-up 200000
  *
  * Latency: the real ingest gateway and timeline projector run as processes. A load generator POSTs
  * batches of --batch envelopes to /api/v1/events/batch across --tenants tenants at each --rates
@@ -12,6 +13,11 @@
  * the time from its 202 to the first `GET /api/v1/events` (polled every 5 ms) that returns it.
  * Baseline: the same probes through a bare projection (a consumer that inserts each probe into an
  * unindexed table, autocommit, polled with plain SQL every 5 ms): the least any projection can take here.
+ *
+ * Catch-up (with --catch-up N): the timeline projector is stopped, N events of the latency load's shape
+ * (runs of --batch events per tenant, over --tenants tenants) are published straight onto the log, and
+ * the projector is started again: the time until it is ready (it has applied them, in its live batches,
+ * not a rebuild's) gives the live projection's throughput.
  *
  * Rebuild: --events events are published straight onto the log (one large tenant with 90% of them,
  * 99 small ones, spread over the last 10 days), then `main.js rebuild timeline-events` replays the whole
@@ -35,7 +41,8 @@ import { BenchStack } from './support/bench-stack';
 import { Child } from './support/child';
 import { envelopeAt, seededRandom } from './support/event-mix';
 import { createTenants, type CreatedTenant } from './support/tenants';
-import { log, percentile, positiveInt, ratio, round, sleep, withTimeout } from './support/util';
+import { waitReady } from './support/stack';
+import { HOST, log, percentile, positiveInt, ratio, round, sleep, withTimeout } from './support/util';
 
 const { values } = parseArgs({
   options: {
@@ -45,6 +52,7 @@ const { values } = parseArgs({
     tenants: { type: 'string', default: '20' },
     batch: { type: 'string', default: '50' },
     events: { type: 'string', default: '1000000' },
+    'catch-up': { type: 'string', default: '0' },
     'skip-latency': { type: 'boolean', default: false },
     'skip-rebuild': { type: 'boolean', default: false },
   },
@@ -55,6 +63,7 @@ const warmup = positiveInt('warmup', values.warmup, 0);
 const tenantCount = positiveInt('tenants', values.tenants, 1);
 const batchSize = positiveInt('batch', values.batch, 1);
 const rebuildEvents = positiveInt('events', values.events, 1000);
+const catchUpEvents = positiveInt('catch-up', values['catch-up'], 0);
 
 const GATEWAY_MAIN = join(__dirname, '..', 'apps', 'ingest-gateway', 'src', 'main.js');
 const TIMELINE_MAIN = join(__dirname, '..', 'apps', 'timeline-projector', 'src', 'main.js');
@@ -73,6 +82,12 @@ interface LatencyResult {
   rejectedPosts: number;
 }
 
+interface CatchUpResult {
+  events: number;
+  seconds: number;
+  perSec: number;
+}
+
 interface RebuildResult {
   events: number;
   publishSeconds: number;
@@ -85,7 +100,7 @@ interface RebuildResult {
 }
 
 async function main(): Promise<number> {
-  const results: { latency: LatencyResult[]; rebuild?: RebuildResult; queries?: QueryTiming[] } = { latency: [] };
+  const results: Results = { latency: [] };
   const stack = await BenchStack.open('bench:timeline', 'benchtl');
   try {
     const { nc, namespace, operatorToken, databaseUrl } = stack;
@@ -118,6 +133,14 @@ async function main(): Promise<number> {
       }
     }
 
+    if (catchUpEvents > 0) {
+      await timeline.child.stop(15_000);
+      const caughtUp = await measureCatchUp(stack, timeline.port);
+      results.catchUp = caughtUp.result;
+      timeline = caughtUp.timeline;
+      log(`catch-up: ${catchUpEvents} events applied in ${caughtUp.result.seconds} s (${caughtUp.result.perSec}/s)`);
+    }
+
     if (!values['skip-rebuild']) {
       await timeline.child.stop(15_000);
       const rebuild = await measureRebuild(nc, namespace, databaseUrl, stack.env, timeline.port);
@@ -139,6 +162,52 @@ async function main(): Promise<number> {
   report(results);
   process.stdout.write(`${JSON.stringify({ rates, duration, warmup, tenantCount, batchSize, ...results })}\n`);
   return 0;
+}
+
+interface Results {
+  latency: LatencyResult[];
+  catchUp?: CatchUpResult;
+  rebuild?: RebuildResult;
+  queries?: QueryTiming[];
+}
+
+/**
+ * With the projector stopped, publishes `catchUpEvents` events in runs of `batchSize` per tenant (as the
+ * latency load's batch POSTs put them on the log), then starts it and times it until ready: ready
+ * means it has applied what was on the stream when it started.
+ */
+async function measureCatchUp(
+  stack: BenchStack,
+  port: number,
+): Promise<{ result: CatchUpResult; timeline: { child: Child; url: string; port: number } }> {
+  const subjects = subjectsFor(stack.namespace);
+  const tenants = Array.from({ length: tenantCount }, () => uuidv7());
+  const random = seededRandom(7);
+  log(`catch-up: publishing ${catchUpEvents} events onto the log, the projector stopped`);
+  const pipeline = new PipelinedPublisher(stack.nc, 30_000);
+  const publisher = new JetStreamPublisher(jetstream(stack.nc), 30_000, pipeline);
+  const window = new Set<Promise<unknown>>();
+  for (let n = 0; n < catchUpEvents; n++) {
+    const tenantId = tenants[Math.floor(n / batchSize) % tenants.length];
+    const event = eventIngested(uuidv7(), tenantId, envelopeAt(n, random), new Date().toISOString());
+    const pub = publisher.publish(subjects.event(tenantId), EventIngestedCodec, event);
+    window.add(pub);
+    void pub.finally(() => window.delete(pub));
+    if (window.size >= 2000) await Promise.race(window);
+  }
+  await Promise.all(window);
+  pipeline.close();
+  log('catch-up: starting the timeline projector');
+  const started = performance.now();
+  const child = new Child('timeline', TIMELINE_MAIN, { ...stack.env, PORT: String(port) });
+  stack.onCleanup('stopping timeline (catch-up)', () => child.stop(15_000));
+  const url = `http://${HOST}:${port}`;
+  await waitReady(child, url, 30 * 60_000);
+  const seconds = round((performance.now() - started) / 1000, 2);
+  return {
+    result: { events: catchUpEvents, seconds, perSec: round(catchUpEvents / seconds) },
+    timeline: { child, url, port },
+  };
 }
 
 async function raiseLimit(gatewayUrl: string, operatorToken: string, tenantId: string, perSecond: number) {
@@ -469,7 +538,7 @@ async function timeQueries(databaseUrl: string, tenantId: string): Promise<Query
   return timings;
 }
 
-function report(results: { latency: LatencyResult[]; rebuild?: RebuildResult; queries?: QueryTiming[] }): void {
+function report(results: Results): void {
   if (results.latency.length > 0) {
     log(
       '\n| target rate (events/s) | accepted/s | probes | timeline p50 ms | timeline p99 ms | timeline max ms | bare p50 ms | bare p99 ms | p99 ratio |',
@@ -480,6 +549,12 @@ function report(results: { latency: LatencyResult[]; rebuild?: RebuildResult; qu
         `| ${r.rate} | ${r.acceptedEventsPerSec} | ${r.probes} | ${r.timeline.p50Ms} | ${r.timeline.p99Ms} | ${r.timeline.maxMs} | ${r.bare.p50Ms} | ${r.bare.p99Ms} | ${r.p99Ratio} |`,
       );
     }
+  }
+  if (results.catchUp) {
+    const c = results.catchUp;
+    log('\n| events waiting | caught up in s | events/s |');
+    log('|---:|---:|---:|');
+    log(`| ${c.events} | ${c.seconds} | ${c.perSec} |`);
   }
   if (results.rebuild) {
     const r = results.rebuild;
