@@ -209,6 +209,7 @@ describe('the API answers as docs/openapi.json says', () => {
       400,
     );
     expect((await tenantCall('GET', '/api/v1/alert-rules')).status).toBe(200);
+    expect((await tenantCall('GET', '/api/v1/event-types')).status).toBe(200);
     expect((await tenantCall('GET', `/api/v1/alert-rules/${created.body.id}`)).status).toBe(200);
     expect(
       (await tenantCall('PUT', `/api/v1/alert-rules/${created.body.id}`, { json: { ...rule, enabled: true } })).status,
@@ -282,6 +283,16 @@ describe('the API answers as docs/openapi.json says', () => {
     expect((await tenantCall('POST', '/api/v1/deliveries/0193a5b2-7c1e-7d4a-9b3f-2e8c4a6d1f05/redeliver')).status).toBe(
       404,
     );
+    const filtered = await tenantCall('GET', `/api/v1/webhooks/${id}/deliveries?status=delivered,pending&limit=1`);
+    expect(filtered.status).toBe(200);
+    expect((await tenantCall('GET', `/api/v1/webhooks/${id}/deliveries?status=lost`)).status).toBe(400);
+    expect((await tenantCall('GET', `/api/v1/webhooks/${id}/stats`)).status).toBe(200);
+    const recovery = await tenantCall('POST', `/api/v1/webhooks/${id}/recover`, {
+      json: { since: new Date(Date.now() - 3_600_000).toISOString(), status: ['failed'] },
+    });
+    expect(recovery.status).toBe(202);
+    expect((await tenantCall('POST', `/api/v1/webhooks/${id}/recover`, { json: { since: 'soon' } })).status).toBe(400);
+    expect((await tenantCall('GET', `/api/v1/webhooks/${id}/recoveries/${recovery.body.id}`)).status).toBe(200);
     expect((await tenantCall('DELETE', `/api/v1/webhooks/${id}`)).status).toBe(204);
   });
 

@@ -324,9 +324,16 @@ describe('receiver health and delivery operations', () => {
     const target = await receiver([200]);
     const hook = await createWebhook({ url: target.url, trigger: { events: {} } });
     const events: EventIngested[] = [];
+    // One at a time: each delivery is requested (its creation time) after the one before, so the
+    // history's order (newest first) is the order sent; facts fanned out together may share a millisecond.
     for (let i = 0; i < 7; i++) {
       events.push(await send({ type: i % 2 === 0 ? 'deploy.finished' : 'check.passed', summary: `number ${i}` }));
-      await new Promise((r) => setTimeout(r, 20));
+      await eventually(
+        () => history(hook.id),
+        (h) => h.body.items.length === i + 1,
+        { what: `delivery ${i} requested` },
+      );
+      await new Promise((r) => setTimeout(r, 5));
     }
     await eventually(
       () => history(hook.id),

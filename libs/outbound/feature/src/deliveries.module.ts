@@ -44,6 +44,7 @@ import { RecoveryPublisher } from './recovery/recovery-publisher';
 import { OUTBOUND_OPTIONS, secretBoxOf, type OutboundOptions } from './outbound-options';
 import { PeriodicTask } from './periodic-task';
 import { WebhookDirectory } from './webhooks/webhook-directory';
+import { WebhooksController } from './webhooks/webhooks.controller';
 import { WebhooksService } from './webhooks/webhooks.service';
 import { WebhooksModule } from './webhooks.module';
 
@@ -206,7 +207,7 @@ export class DeliveriesModule {
     return {
       module: DeliveriesModule,
       imports: [WebhooksModule.forRoot(options), TenancyModule],
-      controllers: [DeliveriesController, RecoveriesController],
+      controllers: [WebhooksController, DeliveriesController, RecoveriesController],
       providers: [
         { provide: RETRY_SCHEDULE, useValue: schedule },
         DeliveryConsumer,

@@ -3,20 +3,22 @@ import { TenancyModule } from '@daalu/platform/tenancy';
 import { HttpSender } from './delivery/http-sender';
 import { addressGuardOf, OUTBOUND_OPTIONS, type OutboundOptions } from './outbound-options';
 import { WebhookDirectory } from './webhooks/webhook-directory';
-import { WebhooksController } from './webhooks/webhooks.controller';
 import { WebhooksService } from './webhooks/webhooks.service';
 
 /** Response bodies kept of an attempt, at most (bytes). */
 const MAX_RESPONSE_BYTES = 4096;
 
-/** Outbound webhooks: the API, the directory every replica keeps, and the SSRF-safe sender. */
+/**
+ * Outbound webhooks: the directory every replica keeps, the service that changes webhooks, and the
+ * SSRF-safe sender. No HTTP and no database: the `reseal` command runs on this alone; the serving app's
+ * DeliveriesModule adds the API.
+ */
 @Module({})
 export class WebhooksModule {
   static forRoot(options: OutboundOptions): DynamicModule {
     return {
       module: WebhooksModule,
       imports: [TenancyModule],
-      controllers: [WebhooksController],
       providers: [
         { provide: OUTBOUND_OPTIONS, useValue: options },
         {

@@ -13,7 +13,9 @@ import type { AttemptOutcome, HttpSender } from './http-sender';
 const SCHEDULE: RetrySchedule = { baseMs: 100, windowMs: 60_000, maxStepMs: 10_000 };
 
 /** The worker over fakes: what it sends, records and decides for one message. */
-function setup(options: { template?: Record<string, unknown>; progress?: DeliveryProgress | null } = {}) {
+function setup(
+  options: { template?: Record<string, unknown>; progress?: DeliveryProgress | null; loading?: boolean } = {},
+) {
   const tenantId = uuidv7();
   const webhook: StoredWebhook = {
     id: uuidv7(),
@@ -33,7 +35,11 @@ function setup(options: { template?: Record<string, unknown>; progress?: Deliver
     updatedAt: '',
     sequence: 1,
   };
-  const directory = { get: () => webhook, signingSecrets: () => webhook.secrets } as unknown as WebhookDirectory;
+  const directory = {
+    caughtUp: options.loading !== true,
+    get: () => webhook,
+    signingSecrets: () => webhook.secrets,
+  } as unknown as WebhookDirectory;
   const outcome: AttemptOutcome = {
     delivered: true,
     status: 200,
@@ -96,6 +102,14 @@ function setup(options: { template?: Record<string, unknown>; progress?: Deliver
 }
 
 describe('DeliveryWorker', () => {
+  it('sends nothing and acks nothing while the webhook directory is still loading: it offers the delivery again', async () => {
+    const { worker, send, recorded, request, message } = setup({ loading: true });
+    const decision = await worker.handle(message(request({ summary: 'right after a restart' })));
+    expect(decision).toMatchObject({ outcome: 'nak', delayMs: 500 });
+    expect(send).not.toHaveBeenCalled();
+    expect(recorded).toHaveLength(0);
+  });
+
   it('fails a delivery whose template renders over 1 MiB: recorded with the reason, never POSTed, acked', async () => {
     const { worker, send, recorded, request, message } = setup({
       template: Object.fromEntries(Array.from({ length: 20 }, (_, i) => [`f${i}`, '{{payload}}'])),

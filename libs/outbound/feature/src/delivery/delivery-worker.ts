@@ -153,6 +153,9 @@ export class DeliveryWorker {
 
   async handle(msg: JsMsg): Promise<Decision> {
     const request: DeliveryRequested = DeliveryRequestedCodec.decode(msg.data);
+    // Right after a start the directory is still reading CONFIG: a webhook not found yet is not a
+    // deleted one (acking it then lost deliveries after a restart).
+    if (!this.directory.caughtUp) return nak(DIRECTORY_LOADING_RETRY_MS, 'the webhook directory is still loading');
     const webhook = this.directory.get(request.tenantId, request.webhookId);
     if (!webhook) return ack(); // deleted since: nothing to send
     if (!webhook.spec.enabled) {
@@ -335,6 +338,8 @@ function scheduleWithin(schedule: RetrySchedule, windowMs: number): RetrySchedul
 const MAX_IN_FLIGHT_PER_URL = 32;
 /** When a delivery to such a URL is offered again. */
 const SLOW_URL_RETRY_MS = 1000;
+/** When a delivery that came before the directory had loaded is offered again. */
+const DIRECTORY_LOADING_RETRY_MS = 500;
 
 /** Opened secrets and header values kept at most (a few per webhook). */
 const MAX_OPENED_VALUES = 10_000;

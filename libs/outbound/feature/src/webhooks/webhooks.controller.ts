@@ -24,7 +24,7 @@ import {
   ApiTags,
 } from '@nestjs/swagger';
 import { DataSource } from 'typeorm';
-import { readHealth, type HealthView } from '@daalu/outbound/data-access';
+import { forgetHealth, readHealth, resetHealth, type HealthView } from '@daalu/outbound/data-access';
 import { invalidFields, validateBody } from '@daalu/platform/http';
 import { TenantGuard, type TenantRequest } from '@daalu/platform/tenancy';
 import { toWebhookSpec, webhookProblems, WebhookDto } from './webhook.dto';
@@ -105,7 +105,10 @@ export class WebhooksController {
   @ApiConflictResponse({ description: 'The webhook changed meanwhile; read it and retry' })
   async replace(@Req() request: TenantRequest, @Param('id', new ParseUUIDPipe()) id: string, @Body() body: unknown) {
     const { spec, headers } = await validWebhook(body);
-    return this.viewWithHealth(request.tenantId!, await this.webhooks.replace(request.tenantId!, id, spec, headers));
+    const replaced = await this.webhooks.replace(request.tenantId!, id, spec, headers);
+    // Enabled by its owner after Daalu disabled it: it starts healthy again (its failures are history).
+    if (spec.enabled) await resetHealth(this.dataSource, id);
+    return this.viewWithHealth(request.tenantId!, replaced);
   }
 
   @Delete(':id')
@@ -116,6 +119,7 @@ export class WebhooksController {
   @ApiNotFoundResponse({ description: 'No such webhook' })
   async delete(@Req() request: TenantRequest, @Param('id', new ParseUUIDPipe()) id: string): Promise<void> {
     await this.webhooks.delete(request.tenantId!, id);
+    await forgetHealth(this.dataSource, id);
   }
 
   /** Reveals the current signing secret; who asked is recorded on the log. */

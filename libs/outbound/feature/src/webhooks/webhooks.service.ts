@@ -1,5 +1,4 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { DataSource } from 'typeorm';
 import { v7 as uuidv7 } from 'uuid';
 import {
   configCodecFor,
@@ -9,7 +8,6 @@ import {
   type Subjects,
   type WebhookSpec,
 } from '@daalu/contracts';
-import { forgetHealth, resetHealth } from '@daalu/outbound/data-access';
 import { problem, ProblemException, publishFailureProblem } from '@daalu/platform/http';
 import { JetStreamPublisher, SUBJECTS } from '@daalu/platform/jetstream';
 import { generateSigningSecret, type SecretBox } from '@daalu/outbound/domain';
@@ -36,7 +34,6 @@ export class WebhooksService {
     private readonly sender: HttpSender,
     @Inject(SUBJECTS) private readonly subjects: Subjects,
     @Inject(OUTBOUND_OPTIONS) private readonly options: OutboundOptions,
-    private readonly dataSource: DataSource,
   ) {
     this.box = secretBoxOf(options);
   }
@@ -83,8 +80,6 @@ export class WebhooksService {
       webhook: spec,
       sealedHeaders: headers === undefined ? current.sealedHeaders : this.seal(headers),
     });
-    // Enabled by its owner after Daalu disabled it: it starts healthy again (its failures are history).
-    if (spec.enabled) await resetHealth(this.dataSource, webhookId);
     return this.directory.get(tenantId, webhookId)!;
   }
 
@@ -115,7 +110,6 @@ export class WebhooksService {
   async delete(tenantId: string, webhookId: string): Promise<void> {
     const current = this.existing(tenantId, webhookId);
     await this.publish(tenantId, webhookId, current.sequence, { ...header('webhook.deleted', tenantId), webhookId });
-    await forgetHealth(this.dataSource, webhookId);
   }
 
   /** The current signing secret, recording who asked (a `webhook.secret-revealed` fact). */
