@@ -2,6 +2,7 @@ import { Module, type DynamicModule } from '@nestjs/common';
 import { PlatformModule, type AppDatabase } from '@daalu/platform/app';
 import type { Logger } from '@daalu/platform/observability';
 import { OUTBOUND_MIGRATIONS } from '@daalu/outbound/data-access';
+import { retryScheduleOf } from '@daalu/outbound/domain';
 import { DeliveriesModule, DEVELOPMENT_SECRET_KEY, type OutboundOptions } from '@daalu/outbound/feature';
 import { OutboundDispatcherConfig } from './config';
 
@@ -30,12 +31,10 @@ export class AppModule {
           logger,
           database: DATABASE,
         }),
-        DeliveriesModule.forRoot(outboundOptionsOf(config), {
-          baseMs: config.DAALU_RETRY_BASE_MS,
-          windowMs: config.DAALU_RETRY_WINDOW_S * 1000,
-          // A step never longer than a quarter of the window (so a short test window retries too), nor 15 min.
-          maxStepMs: Math.max(config.DAALU_RETRY_BASE_MS, Math.min(15 * 60_000, config.DAALU_RETRY_WINDOW_S * 250)),
-        }),
+        DeliveriesModule.forRoot(
+          outboundOptionsOf(config),
+          retryScheduleOf(config.DAALU_RETRY_BASE_MS, config.DAALU_RETRY_WINDOW_S * 1000),
+        ),
       ],
     };
   }

@@ -1,4 +1,5 @@
 import type { DataSource } from 'typeorm';
+import { isoOrNull } from './row-time';
 
 export const DELIVERY_STATES = ['pending', 'delivered', 'failed', 'skipped'] as const;
 export type DeliveryState = (typeof DELIVERY_STATES)[number];
@@ -90,7 +91,6 @@ export async function findDeliveries(
       ORDER BY d.created_at DESC, d.delivery_id DESC`,
     params,
   );
-  const iso = (value: unknown) => (value ? new Date(value as string).toISOString() : null);
   const items = rows.slice(0, filter.limit).map((row): DeliveryView => ({
     id: row.delivery_id as string,
     state: row.state as DeliveryState,
@@ -98,12 +98,12 @@ export async function findDeliveries(
     factId: row.fact_id as string,
     factType: (row.fact_type as string | null) ?? null,
     summary: (row.summary as string | null) ?? null,
-    createdAt: iso(row.created_at)!,
+    createdAt: isoOrNull(row.created_at)!,
     attemptsCount: row.attempts as number,
-    nextAttemptAt: row.state === 'pending' ? iso(row.next_attempt_at) : null,
-    finishedAt: iso(row.finished_at),
+    nextAttemptAt: row.state === 'pending' ? isoOrNull(row.next_attempt_at) : null,
+    finishedAt: isoOrNull(row.finished_at),
     recoveryId: (row.recovery_id as string | null) ?? null,
-    attempts: (row.attempt_list as DeliveryView['attempts']).map((a) => ({ ...a, at: iso(a.at)! })),
+    attempts: (row.attempt_list as DeliveryView['attempts']).map((a) => ({ ...a, at: isoOrNull(a.at)! })),
   }));
   const last = items[items.length - 1];
   // created_at comes from the request's millisecond timestamp, so its ISO text is exact as a cursor.

@@ -1,6 +1,7 @@
 import type { DataSource, EntityManager } from 'typeorm';
 import { stringifyStorable } from '@daalu/shared/text';
 import type { AttemptToRecord } from './deliveries';
+import { isoOrNull } from './row-time';
 
 /** A receiver's state: `failing` once a delivery ended failed, until the next success. */
 export type HealthState = 'healthy' | 'failing' | 'disabled';
@@ -241,7 +242,6 @@ export async function readHealth(
                   ORDER BY d.created_at DESC LIMIT ${PERCENTILE_SAMPLE}) s) p ON true`,
     [tenantId, webhookIds],
   );
-  const iso = (value: unknown) => (value ? new Date(value as string).toISOString() : null);
   const rate = (ok: unknown, failed: unknown) => {
     const total = Number(ok ?? 0) + Number(failed ?? 0);
     return total === 0 ? null : Math.round((Number(ok ?? 0) / total) * 10_000) / 10_000;
@@ -253,13 +253,13 @@ export async function readHealth(
       {
         state: ((row.state as HealthState | null) ?? 'healthy') as HealthState,
         consecutiveFailures: (row.consecutive_failures as number | null) ?? 0,
-        lastSuccessAt: iso(row.last_success_at),
-        lastFailureAt: iso(row.last_failure_at),
+        lastSuccessAt: isoOrNull(row.last_success_at),
+        lastFailureAt: isoOrNull(row.last_failure_at),
         lastError: (row.last_error as string | null) ?? null,
         lastStatus: (row.last_status as number | null) ?? null,
-        failingSince: iso(row.failing_since),
+        failingSince: isoOrNull(row.failing_since),
         disabledReason: (row.disabled_reason as string | null) ?? null,
-        disabledAt: iso(row.disabled_at),
+        disabledAt: isoOrNull(row.disabled_at),
         successRate1h: rate(row.delivered_1h, row.failed_1h),
         successRate24h: rate(row.delivered_24h, row.failed_24h),
         p50Ms: ms(row.p50),
@@ -373,7 +373,6 @@ export async function tellUnnotified(
       `SELECT * FROM webhook_health WHERE state <> notified_state ORDER BY webhook_id LIMIT $1 FOR UPDATE SKIP LOCKED`,
       [limit],
     );
-    const iso = (value: unknown) => (value ? new Date(value as string).toISOString() : null);
     let told = 0;
     for (const row of rows) {
       const change: UnnotifiedChange = {
@@ -384,8 +383,8 @@ export async function tellUnnotified(
         consecutiveFailures: row.consecutive_failures as number,
         lastError: row.last_error as string | null,
         lastStatus: row.last_status as number | null,
-        lastSuccessAt: iso(row.last_success_at),
-        failingSince: iso(row.failing_since),
+        lastSuccessAt: isoOrNull(row.last_success_at),
+        failingSince: isoOrNull(row.failing_since),
         disabledReason: row.disabled_reason as string | null,
       };
       try {

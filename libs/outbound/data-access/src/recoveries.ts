@@ -1,5 +1,6 @@
 import type { DataSource, EntityManager } from 'typeorm';
 import type { DeliveryState } from './delivery-history';
+import { isoOrNull } from './row-time';
 
 /** A delivery a recovery asks for again. */
 export interface RecoveredDelivery {
@@ -113,9 +114,7 @@ export async function leaseRecoveries(
     webhookId: row.webhook_id as string,
     total: row.total as number,
     requested: row.requested as number,
-    cursor: row.cursor_at
-      ? { createdAt: new Date(row.cursor_at as string).toISOString(), id: row.cursor_id as string }
-      : null,
+    cursor: row.cursor_at ? { createdAt: isoOrNull(row.cursor_at)!, id: row.cursor_id as string } : null,
   }));
 }
 
@@ -137,7 +136,7 @@ export async function recoveryChunk(
     factKind: row.fact_kind as string,
     factId: row.fact_id as string,
     fact: (row.fact as Record<string, unknown> | null) ?? {},
-    createdAt: new Date(row.created_at as string).toISOString(),
+    createdAt: isoOrNull(row.created_at)!,
   }));
 }
 
@@ -187,9 +186,9 @@ export async function recoveryProgress(
   return {
     id: recoveryId,
     webhookId,
-    since: new Date(row.since as string).toISOString(),
+    since: isoOrNull(row.since)!,
     status: row.statuses as DeliveryState[],
-    createdAt: new Date(row.created_at as string).toISOString(),
+    createdAt: isoOrNull(row.created_at)!,
     state: requested < total && row.finished_at === null ? 'requesting' : pending > 0 ? 'sending' : 'done',
     total,
     requested,

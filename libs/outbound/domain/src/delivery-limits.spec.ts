@@ -13,8 +13,10 @@ import {
   maxScheduledAttempts,
   nextAttemptAt,
   PRODUCTION_SCHEDULE,
+  retryScheduleOf,
   type RetrySchedule,
 } from './retry-schedule';
+import { ratePerSecondOf } from './delivery-settings';
 import { signatureHeaders } from './signing';
 import { triggerFires } from './triggers';
 
@@ -173,6 +175,24 @@ describe('bounded attempts', () => {
     expect(giveUpReason(PRODUCTION_SCHEDULE, 0, 12, hour + 11 * 60_000)).toBe('retry window over');
     expect(giveUpReason(PRODUCTION_SCHEDULE, null, most, 10 * hour)).toBeNull(); // never attempted: queued
     expect(giveUpReason(PRODUCTION_SCHEDULE, null, most + 1, 0)).toMatch(/handed out \d+ times/);
+  });
+});
+
+describe('retryScheduleOf', () => {
+  it('caps a step at a quarter of the window and at 15 minutes, never below the first step', () => {
+    expect(retryScheduleOf(5_000, 3_600_000)).toEqual(PRODUCTION_SCHEDULE);
+    expect(retryScheduleOf(200, 1_000)).toEqual({ baseMs: 200, windowMs: 1_000, maxStepMs: 250 });
+    expect(retryScheduleOf(5_000, 8_000)).toEqual({ baseMs: 5_000, windowMs: 8_000, maxStepMs: 5_000 });
+  });
+});
+
+describe('ratePerSecondOf', () => {
+  const spec = (ratePerSecond?: number) =>
+    ({ url: 'https://x.example', description: '', trigger: {}, enabled: true, delivery: { ratePerSecond } }) as const;
+  it("is the webhook's own rate, never above the platform's", () => {
+    expect(ratePerSecondOf(spec(2), 50)).toBe(2);
+    expect(ratePerSecondOf(spec(50), 5)).toBe(5);
+    expect(ratePerSecondOf(spec(undefined), 50)).toBe(50);
   });
 });
 

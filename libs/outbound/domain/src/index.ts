@@ -7,3 +7,4 @@ export * from './body-template';
 export * from './delivery-ids';
 export * from './reseal-plan';
 export * from './custom-headers';
+export * from './delivery-settings';

@@ -14,6 +14,17 @@ export const PRODUCTION_SCHEDULE: RetrySchedule = {
   maxStepMs: 15 * 60 * 1000,
 };
 
+/** The longest single wait of any schedule. */
+const MAX_STEP_MS = 15 * 60 * 1000;
+
+/**
+ * The schedule for a first step and a window: a step never longer than a quarter of the window (so a
+ * short window, a test's or a webhook's own, retries too), nor 15 minutes, nor shorter than the first.
+ */
+export function retryScheduleOf(baseMs: number, windowMs: number): RetrySchedule {
+  return { baseMs, windowMs, maxStepMs: Math.max(baseMs, Math.min(MAX_STEP_MS, windowMs / 4)) };
+}
+
 /**
  * The time of the next attempt after `attempts` failed ones (the first attempt at `firstAttemptAt`),
  * or null when the window is over: the delivery has failed.

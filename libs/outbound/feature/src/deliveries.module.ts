@@ -108,7 +108,7 @@ class DeliveryConsumer implements OnApplicationBootstrap, OnModuleDestroy {
         subject: this.subjects.outboundRateLimit,
         instanceId: randomUUID(),
         limitOf: (url) =>
-          worker?.limitOf(url) ?? { perSecond: this.options.ratePerUrl, burst: this.options.ratePerUrl },
+          this.worker?.limitOf(url) ?? { perSecond: this.options.ratePerUrl, burst: this.options.ratePerUrl },
       },
       this.logger,
     );
@@ -133,7 +133,7 @@ class DeliveryConsumer implements OnApplicationBootstrap, OnModuleDestroy {
       this.options.ratePerUrl,
       this.options.deliveryTimeoutMs,
     );
-    this.worker = worker;
+    this.worker = worker; // read by the rate limiter's limitOf, created before it
     this.consumer = new WorkConsumer(
       this.client,
       {

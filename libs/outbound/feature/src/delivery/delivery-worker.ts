@@ -17,9 +17,11 @@ import {
   giveUpReason,
   MAX_RENDERED_BYTES,
   nextAttemptAt,
+  ratePerSecondOf,
   RenderBudget,
   RenderTooLargeError,
   renderTemplate,
+  retryScheduleOf,
   signatureHeaders,
   type RetrySchedule,
   type SecretBox,
@@ -82,14 +84,16 @@ export class DeliveryWorker {
   /** A webhook's own rate, retry window and timeout, each within the platform's. */
   private settingsOf(webhook: StoredWebhook): { schedule: RetrySchedule; timeoutMs: number | undefined } {
     const own = webhook.spec.delivery;
-    const rate = Math.min(this.platformRatePerUrl, own?.ratePerSecond ?? this.platformRatePerUrl);
+    const rate = ratePerSecondOf(webhook.spec, this.platformRatePerUrl);
     if ((this.ratePerUrl.get(webhook.spec.url) ?? this.platformRatePerUrl) !== rate) {
       this.ratePerUrl.set(webhook.spec.url, rate);
       this.perUrl.reconfigure(webhook.spec.url);
     }
     return {
       schedule:
-        own?.retryWindowS === undefined ? this.schedule : scheduleWithin(this.schedule, own.retryWindowS * 1000),
+        own?.retryWindowS === undefined
+          ? this.schedule
+          : retryScheduleOf(this.schedule.baseMs, Math.min(own.retryWindowS * 1000, this.schedule.windowMs)),
       // Never longer than the platform's: the consumer's ack wait (3x that) must outlast any attempt.
       timeoutMs: own?.timeoutMs === undefined ? undefined : Math.min(own.timeoutMs, this.platformTimeoutMs),
     };
@@ -324,12 +328,6 @@ function deliveryRow(request: DeliveryRequested): DeliveryRow {
 
 /** A delivery's summary in the history, at most (UTF-16 units, cut between characters). */
 const MAX_SUMMARY = 300;
-
-/** The platform's schedule with a webhook's own (shorter) retry window. */
-function scheduleWithin(schedule: RetrySchedule, windowMs: number): RetrySchedule {
-  const own = Math.min(windowMs, schedule.windowMs);
-  return { ...schedule, windowMs: own, maxStepMs: Math.max(schedule.baseMs, Math.min(schedule.maxStepMs, own / 4)) };
-}
 
 /**
  * Deliveries to one URL in flight on a replica at most: a receiver taking the whole timeout to answer

@@ -4,7 +4,7 @@ import { DeliveryRequestedCodec, type Subjects } from '@daalu/contracts';
 import type { JetStreamPublisher } from '@daalu/platform/jetstream';
 import type { Logger } from '@daalu/platform/observability';
 import { advanceRecovery, leaseRecoveries, recoveryChunk, type LeasedRecovery } from '@daalu/outbound/data-access';
-import { recoveryMessageIdOf } from '@daalu/outbound/domain';
+import { ratePerSecondOf, recoveryMessageIdOf } from '@daalu/outbound/domain';
 import { PeriodicTask } from '../periodic-task';
 import type { WebhookDirectory } from '../webhooks/webhook-directory';
 
@@ -58,7 +58,7 @@ export class RecoveryPublisher {
       await advanceRecovery(this.db, this.owner, recovery, [], true); // deleted: nothing left to send
       return;
     }
-    const rate = Math.min(this.platformRatePerUrl, webhook.spec.delivery?.ratePerSecond ?? this.platformRatePerUrl);
+    const rate = ratePerSecondOf(webhook.spec, this.platformRatePerUrl);
     const chunk = await recoveryChunk(this.db, recovery, rate);
     await Promise.all(
       chunk.map((delivery) =>
