@@ -3,6 +3,7 @@ import { PlatformModule } from '@daalu/platform/app';
 import { PlatformConfig } from '@daalu/platform/config';
 import { createLogger } from '@daalu/platform/observability';
 import { IngestFeatureModule } from '@daalu/ingest/feature';
+import { AuditModule } from '@daalu/audit/feature';
 import { TimelineQueryModule } from '@daalu/timeline/feature-query';
 import { EvaluationModule, ProposalsModule, RulesFeatureModule } from '@daalu/rules/feature';
 import { DeliveriesModule } from '@daalu/outbound/feature';
@@ -60,6 +61,7 @@ export function apiApps(): ApiApp[] {
             historyRetentionDays: 7,
             instanceId: 'openapi',
           }),
+          AuditModule.forRoot({ eventRetentionDays: 30 }),
         ],
       },
     },

@@ -141,6 +141,13 @@ describe('the API answers as docs/openapi.json says', () => {
 
     expect((await tenantCall('GET', '/api/v1/ingest')).status).toBe(200);
     expect((await tenantCall('POST', '/api/v1/ingest-key/rotate', { json: { graceSeconds: 3600 } })).status).toBe(201);
+    const audit = await eventually(
+      () => tenantCall('GET', '/api/v1/audit?action=tenant.*&limit=5'),
+      (answer) => answer.body.items?.length > 0,
+      { what: 'the tenant in the audit log' },
+    );
+    expect(audit.status).toBe(200);
+    expect((await tenantCall('GET', '/api/v1/audit?since=yesterday')).status).toBe(400);
   });
 
   it('the timeline, listed and live (timeline projector)', async () => {

@@ -3,11 +3,13 @@ import { Module, type DynamicModule } from '@nestjs/common';
 import { PlatformModule, type AppDatabase } from '@daalu/platform/app';
 import type { Logger } from '@daalu/platform/observability';
 import { INGEST_MIGRATIONS } from '@daalu/ingest/data-access';
+import { AUDIT_MIGRATIONS } from '@daalu/audit/data-access';
+import { AuditModule } from '@daalu/audit/feature';
 import { IngestFeatureModule } from '@daalu/ingest/feature';
 import { IngestGatewayConfig } from './config';
 
 /** This app's schema and migrations (also run on their own by `main.js migrate`). */
-export const DATABASE: AppDatabase = { schema: 'ingest', migrations: INGEST_MIGRATIONS };
+export const DATABASE: AppDatabase = { schema: 'ingest', migrations: [...INGEST_MIGRATIONS, ...AUDIT_MIGRATIONS] };
 
 /** Composes the app: the platform, then its features. No logic here. */
 @Module({})
@@ -34,6 +36,7 @@ export class AppModule {
           historyRetentionDays: config.DAALU_HISTORY_RETENTION_DAYS,
           instanceId: randomUUID(),
         }),
+        AuditModule.forRoot({ eventRetentionDays: config.DAALU_EVENT_RETENTION_DAYS }),
       ],
     };
   }

@@ -98,6 +98,70 @@ export interface paths {
     patch?: never;
     trace?: never;
   };
+  '/api/v1/api-tokens': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /**
+     * List the API tokens
+     * @description Revoked tokens are not listed.
+     */
+    get: operations['apiTokens_list'];
+    put?: never;
+    /**
+     * Create an API token
+     * @description The token is in this answer only.
+     */
+    post: operations['apiTokens_create'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/v1/api-tokens/{id}': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    post?: never;
+    /**
+     * Revoke an API token
+     * @description Refused by every app from the moment each applies the revocation (well within a second).
+     */
+    delete: operations['apiTokens_revoke'];
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/v1/audit': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /**
+     * The audit log
+     * @description Every security-relevant fact of the tenant (tenant, ingest key, API tokens, alert rules, webhooks and their secrets, proposals and decisions), newest first, in cursor pages. Configuration entries are kept forever; proposal entries as long as events are. An unknown parameter is a 400.
+     */
+    get: operations['audit_list'];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
   '/api/v1/deliveries/{id}/redeliver': {
     parameters: {
       query?: never;
@@ -242,6 +306,46 @@ export interface paths {
     patch?: never;
     trace?: never;
   };
+  '/api/v1/ingest-key': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /**
+     * Read the ingest key’s state
+     * @description Prefixes only: the current key, and the one a rotation replaced while it still works.
+     */
+    get: operations['ingestKey_state'];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/v1/ingest-key/revoke-previous': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /**
+     * Revoke the previous ingest key now
+     * @description Ends the grace period of the key the last rotation replaced. No body.
+     */
+    post: operations['ingestKey_revokePrevious'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
   '/api/v1/ingest-key/rotate': {
     parameters: {
       query?: never;
@@ -350,7 +454,11 @@ export interface paths {
       path?: never;
       cookie?: never;
     };
-    get?: never;
+    /**
+     * List tenants
+     * @description Newest first; `q` matches part of the name.
+     */
+    get: operations['tenants_list'];
     put?: never;
     /**
      * Create a tenant
@@ -358,6 +466,30 @@ export interface paths {
      */
     post: operations['tenants_create'];
     delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/v1/tenants/{id}': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /**
+     * Inspect a tenant
+     * @description Keys and tokens by prefix, counts, rate limit, state.
+     */
+    get: operations['tenants_get'];
+    put?: never;
+    post?: never;
+    /**
+     * Delete a tenant
+     * @description Its rows are removed from every app, its configuration (sealed secrets included) purged from the log; its events still on the log are skipped and age out with retention.
+     */
+    delete: operations['tenants_remove'];
     options?: never;
     head?: never;
     patch?: never;
@@ -374,6 +506,43 @@ export interface paths {
     /** Set a tenant’s ingest rate limit */
     put: operations['tenants_setRateLimit'];
     post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/v1/tenants/{id}/resume': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /** Resume a suspended tenant */
+    post: operations['tenants_resume'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/v1/tenants/{id}/suspend': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /**
+     * Suspend a tenant
+     * @description Its ingest and its API tokens get 403 until it is resumed; nothing is deleted. The body is optional.
+     */
+    post: operations['tenants_suspend'];
     delete?: never;
     options?: never;
     head?: never;
@@ -783,12 +952,140 @@ export interface components {
        */
       states: ('fired' | 'resolved')[];
     };
+    ApiToken: {
+      /** Format: uuid */
+      id: string;
+      /** @example deploy bot */
+      name: string;
+      /**
+       * @description What may be shown of the token
+       * @example dat_7fQ2…
+       */
+      prefix: string;
+      /**
+       * @example [
+       *       "write"
+       *     ]
+       */
+      scopes: ('read' | 'write' | 'admin')[];
+      /** Format: date-time */
+      createdAt: string;
+      /**
+       * @description Who issued it
+       * @example initial (dat_Ab3x…)
+       */
+      createdBy: string | null;
+      /**
+       * Format: date-time
+       * @description Accurate to a minute
+       */
+      lastUsedAt: string | null;
+      /** Format: date-time */
+      expiresAt: string | null;
+    };
+    ApiTokenList: {
+      items: components['schemas']['ApiToken'][];
+    };
+    AuditEntry: {
+      /**
+       * Format: uuid
+       * @description The id of the fact on the log
+       */
+      id: string;
+      /**
+       * Format: date-time
+       * @description When it happened
+       */
+      at: string;
+      /**
+       * @example webhook.secret-revealed
+       * @enum {string}
+       */
+      action:
+        | 'tenant.created'
+        | 'tenant.rate-limit-set'
+        | 'tenant.suspended'
+        | 'tenant.resumed'
+        | 'ingest-key.issued'
+        | 'ingest-key.rotated'
+        | 'ingest-key.previous-revoked'
+        | 'api-token.issued'
+        | 'api-token.revoked'
+        | 'alert-rule.created'
+        | 'alert-rule.updated'
+        | 'alert-rule.deleted'
+        | 'webhook.created'
+        | 'webhook.updated'
+        | 'webhook.disabled'
+        | 'webhook.deleted'
+        | 'webhook.secret-issued'
+        | 'webhook.secret-rotated'
+        | 'webhook.secret-revealed'
+        | 'webhook.resealed'
+        | 'proposal.created'
+        | 'proposal.approved'
+        | 'proposal.rejected';
+      /**
+       * @description Who did it: an API token as `<name> (dat_…)`, the operator as `operator (…)`, Daalu itself as `daalu`; null for facts older than the field
+       * @example deploy bot (dat_7fQ2…)
+       */
+      actor: string | null;
+      target: components['schemas']['AuditTarget'];
+      /**
+       * @description A few plain fields of the action (never a secret, a hash or a sealed value)
+       * @example {
+       *       "secretId": "0192e4a1-7c2b-7d3e-9f00-1a2b3c4d5e6f"
+       *     }
+       */
+      details: {
+        [key: string]: unknown;
+      };
+    };
+    AuditPage: {
+      /** @description Newest first */
+      items: components['schemas']['AuditEntry'][];
+      /** @description The next page’s cursor; null on the last page */
+      nextCursor: string | null;
+    };
+    AuditTarget: {
+      /**
+       * @example webhook
+       * @enum {string}
+       */
+      type: 'tenant' | 'ingest-key' | 'api-token' | 'alert-rule' | 'webhook' | 'proposal';
+      /**
+       * @description Its id (a UUID)
+       * @example null
+       */
+      id: string | null;
+      /**
+       * @description The rule’s name, the webhook’s description (or URL), the token’s name, the proposal’s title
+       * @example PagerDuty bridge
+       */
+      name: string | null;
+    };
     /** @description Up to maxEvents events or maxSeconds per POST, as a JSON array */
     Batch: {
       /** @example 100 */
       maxEvents: number;
       /** @example 5 */
       maxSeconds: number;
+    };
+    CreateApiToken: {
+      /** @example deploy bot */
+      name: string;
+      /**
+       * @description read (timeline, alerts, history), write (every change), admin (tokens, keys, secrets); each includes the ones before it
+       * @example [
+       *       "write"
+       *     ]
+       */
+      scopes: ('read' | 'write' | 'admin')[];
+      /**
+       * Format: date-time
+       * @description When the token stops working on its own (future, within 10 years); absent or null: never
+       */
+      expiresAt?: string | null;
     };
     CreateProposal: {
       /**
@@ -811,6 +1108,42 @@ export interface components {
     CreateTenant: {
       /** @example acme */
       name: string;
+    };
+    CreatedApiToken: {
+      /** Format: uuid */
+      id: string;
+      /** @example deploy bot */
+      name: string;
+      /**
+       * @description What may be shown of the token
+       * @example dat_7fQ2…
+       */
+      prefix: string;
+      /**
+       * @example [
+       *       "write"
+       *     ]
+       */
+      scopes: ('read' | 'write' | 'admin')[];
+      /** Format: date-time */
+      createdAt: string;
+      /**
+       * @description Who issued it
+       * @example initial (dat_Ab3x…)
+       */
+      createdBy: string | null;
+      /**
+       * Format: date-time
+       * @description Accurate to a minute
+       */
+      lastUsedAt: string | null;
+      /** Format: date-time */
+      expiresAt: string | null;
+      /**
+       * @description The token (Authorization: Bearer), shown this once
+       * @example dat_7fQ2mX8pL1nR4sT6vW9yZ0aB3cD5eF7gH9iJ1kM3oP5qR7uV2b
+       */
+      token: string;
     };
     CreatedTenant: {
       /**
@@ -1180,6 +1513,25 @@ export interface components {
         [key: string]: unknown;
       };
     };
+    IngestKeyInUse: {
+      /** Format: uuid */
+      keyId: string;
+      /** @example dik_3kTq… */
+      prefix: string;
+      /** Format: date-time */
+      issuedAt: string;
+    };
+    IngestKeyRotatedOut: {
+      /** Format: uuid */
+      keyId: string;
+      /** @example dik_9Lm2… */
+      prefix: string;
+      /**
+       * Format: date-time
+       * @description When it stops working
+       */
+      expiresAt: string;
+    };
     IngestKeyShown: {
       /**
        * @description Its prefix: the key itself is shown only when it is issued
@@ -1188,6 +1540,11 @@ export interface components {
       masked: string;
       /** Format: date-time */
       issuedAt: string;
+    };
+    IngestKeyState: {
+      current: components['schemas']['IngestKeyInUse'];
+      /** @description The key the last rotation replaced, while it still works; null otherwise */
+      previous: components['schemas']['IngestKeyRotatedOut'] | null;
     };
     /** @description Which events a rule looks at: every given condition must hold */
     Match: {
@@ -1481,6 +1838,13 @@ export interface components {
        */
       to: string;
     };
+    SuspendTenant: {
+      /**
+       * @description Why (kept on the log)
+       * @example invoice unpaid
+       */
+      reason?: string;
+    };
     /** @description The body as a JSON template with `{{...}}` placeholders (text replacement, no code) */
     Template: {
       /**
@@ -1493,6 +1857,63 @@ export interface components {
         [key: string]: unknown;
       };
     };
+    TenantApiToken: {
+      /** Format: uuid */
+      id: string;
+      /** @example initial */
+      name: string;
+      /** @example dat_7fQ2… */
+      prefix: string;
+      /**
+       * @example [
+       *       "admin"
+       *     ]
+       */
+      scopes: string[];
+      /** Format: date-time */
+      expiresAt: string | null;
+    };
+    TenantCounts: {
+      apiTokens: number;
+      webhooks: number;
+      alertRules: number;
+    };
+    TenantDetail: {
+      /** Format: uuid */
+      id: string;
+      /** @example acme */
+      name: string;
+      /** Format: date-time */
+      createdAt: string;
+      /** @enum {string} */
+      state: 'active' | 'suspended';
+      rateLimit: components['schemas']['TenantRateLimit'];
+      ingestKeys: components['schemas']['TenantIngestKey'][];
+      apiTokens: components['schemas']['TenantApiToken'][];
+      counts: components['schemas']['TenantCounts'];
+    };
+    TenantIngestKey: {
+      /** Format: uuid */
+      keyId: string;
+      /** @example dik_3kTq… */
+      prefix: string;
+      /**
+       * Format: date-time
+       * @description The current key: when it was issued
+       */
+      issuedAt?: string;
+      /**
+       * Format: date-time
+       * @description A rotated-out key: when it stops working
+       */
+      expiresAt?: string;
+      current: boolean;
+    };
+    TenantList: {
+      items: components['schemas']['TenantSummary'][];
+      /** @description Pass as cursor for the next page; null on the last */
+      nextCursor: string | null;
+    };
     TenantRateLimit: {
       /**
        * Format: uuid
@@ -1503,6 +1924,17 @@ export interface components {
       perSecond: number;
       /** @example 100 */
       burst: number;
+    };
+    TenantSummary: {
+      /** Format: uuid */
+      id: string;
+      /** @example acme */
+      name: string;
+      /** Format: date-time */
+      createdAt: string;
+      /** @enum {string} */
+      state: 'active' | 'suspended';
+      rateLimit: components['schemas']['TenantRateLimit'];
     };
     TestDelivery: {
       /**
@@ -2372,6 +2804,409 @@ export interface operations {
            *       "detail": "a valid token is required in Authorization: Bearer <token>"
            *     }
            */
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Unavailable for now (the event log, or the app behind the origin): retry after `Retry-After` */
+      503: {
+        headers: {
+          'Retry-After': components['headers']['Retry-After'];
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "type": "/problems/upstream-unavailable",
+           *       "title": "Service Unavailable",
+           *       "status": 503,
+           *       "detail": "the rule evaluator is not answering (it may be restarting)"
+           *     }
+           */
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+    };
+  };
+  apiTokens_list: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ApiTokenList'];
+        };
+      };
+      /** @description Missing, malformed or unknown token */
+      401: {
+        headers: {
+          'WWW-Authenticate': components['headers']['WWW-Authenticate'];
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "type": "/problems/unauthorized",
+           *       "title": "Unauthorized",
+           *       "status": 401,
+           *       "detail": "a valid token is required in Authorization: Bearer <token>"
+           *     }
+           */
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description The token lacks the admin scope */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Unavailable for now (the event log, or the app behind the origin): retry after `Retry-After` */
+      503: {
+        headers: {
+          'Retry-After': components['headers']['Retry-After'];
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "type": "/problems/upstream-unavailable",
+           *       "title": "Service Unavailable",
+           *       "status": 503,
+           *       "detail": "the rule evaluator is not answering (it may be restarting)"
+           *     }
+           */
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+    };
+  };
+  apiTokens_create: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        'application/json': components['schemas']['CreateApiToken'];
+      };
+    };
+    responses: {
+      201: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['CreatedApiToken'];
+        };
+      };
+      /** @description Invalid input: `errors` names every offending field or parameter */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "type": "/problems/invalid-body",
+           *       "title": "Invalid body",
+           *       "status": 400,
+           *       "detail": "name: name must be shorter than or equal to 200 characters",
+           *       "errors": [
+           *         {
+           *           "field": "name",
+           *           "message": "name must be shorter than or equal to 200 characters"
+           *         }
+           *       ]
+           *     }
+           */
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Missing, malformed or unknown token */
+      401: {
+        headers: {
+          'WWW-Authenticate': components['headers']['WWW-Authenticate'];
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "type": "/problems/unauthorized",
+           *       "title": "Unauthorized",
+           *       "status": 401,
+           *       "detail": "a valid token is required in Authorization: Bearer <token>"
+           *     }
+           */
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description The token lacks the admin scope */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Changed concurrently (retry), or the tenant has 100 tokens */
+      409: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description The body is larger than 1 MiB */
+      413: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "type": "/problems/body-too-large",
+           *       "title": "Payload too large",
+           *       "status": 413,
+           *       "detail": "the body is larger than 1 MiB (1,048,576 bytes)"
+           *     }
+           */
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description The body is not `application/json` */
+      415: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "type": "/problems/unsupported-media-type",
+           *       "title": "Unsupported media type",
+           *       "status": 415,
+           *       "detail": "send the body as Content-Type: application/json"
+           *     }
+           */
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Unavailable for now (the event log, or the app behind the origin): retry after `Retry-After` */
+      503: {
+        headers: {
+          'Retry-After': components['headers']['Retry-After'];
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "type": "/problems/upstream-unavailable",
+           *       "title": "Service Unavailable",
+           *       "status": 503,
+           *       "detail": "the rule evaluator is not answering (it may be restarting)"
+           *     }
+           */
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+    };
+  };
+  apiTokens_revoke: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        id: string;
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description Revoked */
+      204: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content?: never;
+      };
+      /** @description Invalid input: `errors` names every offending field or parameter */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "type": "/problems/invalid-query",
+           *       "title": "Invalid query",
+           *       "status": 400,
+           *       "detail": "limit: must be an integer from 1 to 500",
+           *       "errors": [
+           *         {
+           *           "field": "limit",
+           *           "message": "must be an integer from 1 to 500"
+           *         }
+           *       ]
+           *     }
+           */
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Missing, malformed or unknown token */
+      401: {
+        headers: {
+          'WWW-Authenticate': components['headers']['WWW-Authenticate'];
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "type": "/problems/unauthorized",
+           *       "title": "Unauthorized",
+           *       "status": 401,
+           *       "detail": "a valid token is required in Authorization: Bearer <token>"
+           *     }
+           */
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description The token lacks the admin scope */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description No such token */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description The tenant's last admin token, or changed concurrently */
+      409: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Unavailable for now (the event log, or the app behind the origin): retry after `Retry-After` */
+      503: {
+        headers: {
+          'Retry-After': components['headers']['Retry-After'];
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "type": "/problems/upstream-unavailable",
+           *       "title": "Service Unavailable",
+           *       "status": 503,
+           *       "detail": "the rule evaluator is not answering (it may be restarting)"
+           *     }
+           */
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+    };
+  };
+  audit_list: {
+    parameters: {
+      query?: {
+        /** @description nextCursor of the previous page, as given */
+        cursor?: string;
+        limit?: number;
+        /** @description Before (RFC 3339) */
+        until?: string;
+        /** @description At or after (RFC 3339) */
+        since?: string;
+        /** @description A part of the actor, any case */
+        actor?: string;
+        /** @description An action, or a prefix followed by `.*` */
+        action?: string;
+      };
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['AuditPage'];
+        };
+      };
+      /** @description A parameter is wrong; `errors` names it */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "type": "/problems/invalid-query",
+           *       "title": "Invalid query",
+           *       "status": 400,
+           *       "detail": "limit: must be an integer from 1 to 500",
+           *       "errors": [
+           *         {
+           *           "field": "limit",
+           *           "message": "must be an integer from 1 to 500"
+           *         }
+           *       ]
+           *     }
+           */
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Missing, malformed or unknown token */
+      401: {
+        headers: {
+          'WWW-Authenticate': components['headers']['WWW-Authenticate'];
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "type": "/problems/unauthorized",
+           *       "title": "Unauthorized",
+           *       "status": 401,
+           *       "detail": "a valid token is required in Authorization: Bearer <token>"
+           *     }
+           */
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description The token lacks the admin scope */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
           'application/problem+json': components['schemas']['Problem'];
         };
       };
@@ -3281,6 +4116,135 @@ export interface operations {
       };
     };
   };
+  ingestKey_state: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['IngestKeyState'];
+        };
+      };
+      /** @description Missing, malformed or unknown token */
+      401: {
+        headers: {
+          'WWW-Authenticate': components['headers']['WWW-Authenticate'];
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "type": "/problems/unauthorized",
+           *       "title": "Unauthorized",
+           *       "status": 401,
+           *       "detail": "a valid token is required in Authorization: Bearer <token>"
+           *     }
+           */
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Unavailable for now (the event log, or the app behind the origin): retry after `Retry-After` */
+      503: {
+        headers: {
+          'Retry-After': components['headers']['Retry-After'];
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "type": "/problems/upstream-unavailable",
+           *       "title": "Service Unavailable",
+           *       "status": 503,
+           *       "detail": "the rule evaluator is not answering (it may be restarting)"
+           *     }
+           */
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+    };
+  };
+  ingestKey_revokePrevious: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description The key state after the revocation */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['IngestKeyState'];
+        };
+      };
+      /** @description Missing, malformed or unknown token */
+      401: {
+        headers: {
+          'WWW-Authenticate': components['headers']['WWW-Authenticate'];
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "type": "/problems/unauthorized",
+           *       "title": "Unauthorized",
+           *       "status": 401,
+           *       "detail": "a valid token is required in Authorization: Bearer <token>"
+           *     }
+           */
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description No rotated-out key is still working */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Rotated concurrently; retry */
+      409: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Unavailable for now (the event log, or the app behind the origin): retry after `Retry-After` */
+      503: {
+        headers: {
+          'Retry-After': components['headers']['Retry-After'];
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "type": "/problems/upstream-unavailable",
+           *       "title": "Service Unavailable",
+           *       "status": 503,
+           *       "detail": "the rule evaluator is not answering (it may be restarting)"
+           *     }
+           */
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+    };
+  };
   ingestKey_rotate: {
     parameters: {
       query?: never;
@@ -3972,6 +4936,90 @@ export interface operations {
       };
     };
   };
+  tenants_list: {
+    parameters: {
+      query?: {
+        limit?: number;
+        /** @description The nextCursor of the page before */
+        cursor?: unknown;
+        /** @description Part of the name, any case */
+        q?: unknown;
+      };
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['TenantList'];
+        };
+      };
+      /** @description Invalid input: `errors` names every offending field or parameter */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "type": "/problems/invalid-query",
+           *       "title": "Invalid query",
+           *       "status": 400,
+           *       "detail": "limit: must be an integer from 1 to 500",
+           *       "errors": [
+           *         {
+           *           "field": "limit",
+           *           "message": "must be an integer from 1 to 500"
+           *         }
+           *       ]
+           *     }
+           */
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Missing, malformed or unknown token */
+      401: {
+        headers: {
+          'WWW-Authenticate': components['headers']['WWW-Authenticate'];
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "type": "/problems/unauthorized",
+           *       "title": "Unauthorized",
+           *       "status": 401,
+           *       "detail": "a valid token is required in Authorization: Bearer <token>"
+           *     }
+           */
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Unavailable for now (the event log, or the app behind the origin): retry after `Retry-After` */
+      503: {
+        headers: {
+          'Retry-After': components['headers']['Retry-After'];
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "type": "/problems/upstream-unavailable",
+           *       "title": "Service Unavailable",
+           *       "status": 503,
+           *       "detail": "the rule evaluator is not answering (it may be restarting)"
+           *     }
+           */
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+    };
+  };
   tenants_create: {
     parameters: {
       query?: never;
@@ -4098,6 +5146,183 @@ export interface operations {
       };
     };
   };
+  tenants_get: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        id: string;
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['TenantDetail'];
+        };
+      };
+      /** @description Invalid input: `errors` names every offending field or parameter */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "type": "/problems/invalid-query",
+           *       "title": "Invalid query",
+           *       "status": 400,
+           *       "detail": "limit: must be an integer from 1 to 500",
+           *       "errors": [
+           *         {
+           *           "field": "limit",
+           *           "message": "must be an integer from 1 to 500"
+           *         }
+           *       ]
+           *     }
+           */
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Missing, malformed or unknown token */
+      401: {
+        headers: {
+          'WWW-Authenticate': components['headers']['WWW-Authenticate'];
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "type": "/problems/unauthorized",
+           *       "title": "Unauthorized",
+           *       "status": 401,
+           *       "detail": "a valid token is required in Authorization: Bearer <token>"
+           *     }
+           */
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description No such tenant */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Unavailable for now (the event log, or the app behind the origin): retry after `Retry-After` */
+      503: {
+        headers: {
+          'Retry-After': components['headers']['Retry-After'];
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "type": "/problems/upstream-unavailable",
+           *       "title": "Service Unavailable",
+           *       "status": 503,
+           *       "detail": "the rule evaluator is not answering (it may be restarting)"
+           *     }
+           */
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+    };
+  };
+  tenants_remove: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        id: string;
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description Deleted */
+      204: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content?: never;
+      };
+      /** @description Invalid input: `errors` names every offending field or parameter */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "type": "/problems/invalid-query",
+           *       "title": "Invalid query",
+           *       "status": 400,
+           *       "detail": "limit: must be an integer from 1 to 500",
+           *       "errors": [
+           *         {
+           *           "field": "limit",
+           *           "message": "must be an integer from 1 to 500"
+           *         }
+           *       ]
+           *     }
+           */
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Missing, malformed or unknown token */
+      401: {
+        headers: {
+          'WWW-Authenticate': components['headers']['WWW-Authenticate'];
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "type": "/problems/unauthorized",
+           *       "title": "Unauthorized",
+           *       "status": 401,
+           *       "detail": "a valid token is required in Authorization: Bearer <token>"
+           *     }
+           */
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description No such tenant */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Unavailable for now (the event log, or the app behind the origin): retry after `Retry-After` */
+      503: {
+        headers: {
+          'Retry-After': components['headers']['Retry-After'];
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "type": "/problems/upstream-unavailable",
+           *       "title": "Service Unavailable",
+           *       "status": 503,
+           *       "detail": "the rule evaluator is not answering (it may be restarting)"
+           *     }
+           */
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+    };
+  };
   tenants_setRateLimit: {
     parameters: {
       query?: never;
@@ -4175,6 +5400,222 @@ export interface operations {
       };
       /** @description Changed concurrently; retry */
       409: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description The body is larger than 1 MiB */
+      413: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "type": "/problems/body-too-large",
+           *       "title": "Payload too large",
+           *       "status": 413,
+           *       "detail": "the body is larger than 1 MiB (1,048,576 bytes)"
+           *     }
+           */
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description The body is not `application/json` */
+      415: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "type": "/problems/unsupported-media-type",
+           *       "title": "Unsupported media type",
+           *       "status": 415,
+           *       "detail": "send the body as Content-Type: application/json"
+           *     }
+           */
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Unavailable for now (the event log, or the app behind the origin): retry after `Retry-After` */
+      503: {
+        headers: {
+          'Retry-After': components['headers']['Retry-After'];
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "type": "/problems/upstream-unavailable",
+           *       "title": "Service Unavailable",
+           *       "status": 503,
+           *       "detail": "the rule evaluator is not answering (it may be restarting)"
+           *     }
+           */
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+    };
+  };
+  tenants_resume: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        id: string;
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['TenantDetail'];
+        };
+      };
+      /** @description Invalid input: `errors` names every offending field or parameter */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "type": "/problems/invalid-query",
+           *       "title": "Invalid query",
+           *       "status": 400,
+           *       "detail": "limit: must be an integer from 1 to 500",
+           *       "errors": [
+           *         {
+           *           "field": "limit",
+           *           "message": "must be an integer from 1 to 500"
+           *         }
+           *       ]
+           *     }
+           */
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Missing, malformed or unknown token */
+      401: {
+        headers: {
+          'WWW-Authenticate': components['headers']['WWW-Authenticate'];
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "type": "/problems/unauthorized",
+           *       "title": "Unauthorized",
+           *       "status": 401,
+           *       "detail": "a valid token is required in Authorization: Bearer <token>"
+           *     }
+           */
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description No such tenant */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Unavailable for now (the event log, or the app behind the origin): retry after `Retry-After` */
+      503: {
+        headers: {
+          'Retry-After': components['headers']['Retry-After'];
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "type": "/problems/upstream-unavailable",
+           *       "title": "Service Unavailable",
+           *       "status": 503,
+           *       "detail": "the rule evaluator is not answering (it may be restarting)"
+           *     }
+           */
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+    };
+  };
+  tenants_suspend: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        id: string;
+      };
+      cookie?: never;
+    };
+    requestBody?: {
+      content: {
+        'application/json': components['schemas']['SuspendTenant'];
+      };
+    };
+    responses: {
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['TenantDetail'];
+        };
+      };
+      /** @description Invalid input: `errors` names every offending field or parameter */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "type": "/problems/invalid-body",
+           *       "title": "Invalid body",
+           *       "status": 400,
+           *       "detail": "name: name must be shorter than or equal to 200 characters",
+           *       "errors": [
+           *         {
+           *           "field": "name",
+           *           "message": "name must be shorter than or equal to 200 characters"
+           *         }
+           *       ]
+           *     }
+           */
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Missing, malformed or unknown token */
+      401: {
+        headers: {
+          'WWW-Authenticate': components['headers']['WWW-Authenticate'];
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "type": "/problems/unauthorized",
+           *       "title": "Unauthorized",
+           *       "status": 401,
+           *       "detail": "a valid token is required in Authorization: Bearer <token>"
+           *     }
+           */
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description No such tenant */
+      404: {
         headers: {
           [name: string]: unknown;
         };

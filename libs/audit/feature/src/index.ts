@@ -1,0 +1,7 @@
+export * from './audit.module';
+export * from './audit-options';
+export * from './audit-rows';
+export * from './audit-query';
+export * from './audit-config.projection';
+export * from './audit-proposals.projection';
+export * from './audit-retention.service';
