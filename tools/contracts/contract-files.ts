@@ -8,6 +8,7 @@ import {
   streamDefinitions,
   streamNamesFor,
   type StreamDefinition,
+  type StreamNames,
 } from '@daalu/contracts';
 import { stringify } from 'yaml';
 import {
@@ -232,7 +233,7 @@ export function asyncApiDocument(): Json {
     info: {
       title: 'Daalu NATS log',
       version: String(SCHEMA_VERSION),
-      description: infoDescription(streams, names.idempotencyBucket),
+      description: infoDescription(streams, names),
     },
     defaultContentType: 'application/json',
     servers: {
@@ -343,7 +344,7 @@ function deadLetterHeaders(): Json {
   };
 }
 
-function infoDescription(streams: StreamDefinition[], idempotencyBucket: string): string {
+function infoDescription(streams: StreamDefinition[], names: StreamNames): string {
   return [
     "Daalu's log on NATS JetStream, for internal teams that subscribe from their own services. Every message is " +
       'JSON, UTF-8; each payload has a JSON Schema (draft-07) in `schemas/`, one file per message kind.',
@@ -355,7 +356,8 @@ function infoDescription(streams: StreamDefinition[], idempotencyBucket: string)
     ...streams.map(
       (s) => `- \`${s.name}\`: ${s.subjects.map((x) => `\`${x}\``).join(', ')}; kept ${seconds(s.maxAgeSeconds)}.`,
     ),
-    `- \`KV_${idempotencyBucket}\`: key-value bucket of the ingest gateway (Idempotency-Key to event id, 24 hours); internal.`,
+    `- \`KV_${names.idempotencyBucket}\`: key-value bucket of the ingest gateway (Idempotency-Key to event id, 24 hours); internal.`,
+    `- \`KV_${names.tokenUsageBucket}\`: key-value bucket of the apps serving the tenant API (API token id to its last use); internal.`,
     '',
     'Subscribe with a JetStream consumer of your own (durable, explicit ack) on the stream, filtered as you need ' +
       "(e.g. `daalu.alerts.*` on `DAALU_EVENTS`). Do not publish on these subjects: only Daalu's apps write the log. " +

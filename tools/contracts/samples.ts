@@ -9,15 +9,20 @@ import {
   type AlertRuleDeleted,
   type AlertRuleSaved,
   type ApiTokenIssued,
+  type ApiTokenRevoked,
   type DeadLetter,
   type DeadLetterResolved,
   type DeliveryRequested,
   type EventIngested,
   type IngestKeyIssued,
+  type IngestKeyPreviousRevoked,
   type ProposalApproved,
   type ProposalCreated,
   type ProposalRejected,
   type TenantCreated,
+  type TenantDeleted,
+  type TenantResumed,
+  type TenantSuspended,
   type TenantRateLimitSet,
   type WebhookDeleted,
   type WebhookResealed,
@@ -153,7 +158,28 @@ const apiToken: ApiTokenIssued = {
   tokenId: '0194f3a2-7c1e-7a00-8000-00000000ce12',
   tokenHash: 'b'.repeat(64),
   tokenPrefix: 'dat_Ab3x…',
+  actor: 'operator (dop_Qx2…)',
+  name: 'deploy bot',
+  scopes: ['write'],
+  expiresAt: null,
 };
+
+const apiTokenRevoked: ApiTokenRevoked = {
+  ...fact('api-token.revoked', 0x205),
+  actor: 'admin laptop (dat_Zz9k…)',
+  tokenId: '0194f3a2-7c1e-7a00-8000-00000000ce12',
+  tokenPrefix: 'dat_Ab3x…',
+};
+
+const previousKeyRevoked: IngestKeyPreviousRevoked = {
+  ...fact('ingest-key.previous-revoked', 0x206),
+  actor: 'admin laptop (dat_Zz9k…)',
+  keyId: '0194f3a2-7c1e-7a00-8000-00000000ce11',
+};
+
+const suspended: TenantSuspended = { ...fact('tenant.suspended', 0x207), actor: 'operator (dop_Qx2…)', reason: 'unpaid' };
+const resumed: TenantResumed = { ...fact('tenant.resumed', 0x208), actor: 'operator (dop_Qx2…)' };
+const deleted: TenantDeleted = { ...fact('tenant.deleted', 0x209), actor: 'operator (dop_Qx2…)' };
 
 const ruleSaved: AlertRuleSaved = {
   ...fact('alert-rule.saved', 0x301),
@@ -270,6 +296,11 @@ export const SAMPLES: { [K in MessageKind]: AnyMessage & { kind: K } } = {
   'tenant.rate-limit-set': rateLimitSet,
   'ingest-key.issued': ingestKey,
   'api-token.issued': apiToken,
+  'api-token.revoked': apiTokenRevoked,
+  'ingest-key.previous-revoked': previousKeyRevoked,
+  'tenant.suspended': suspended,
+  'tenant.resumed': resumed,
+  'tenant.deleted': deleted,
   'alert-rule.saved': ruleSaved,
   'alert-rule.deleted': ruleDeleted,
   'webhook.saved': webhookSaved,

@@ -50,7 +50,7 @@ export function apiApps(): ApiApp[] {
         imports: [
           platform('ingest-gateway', 'ingest'),
           IngestFeatureModule.forRoot({
-            operatorTokenHash: '0'.repeat(64),
+            operatorTokenHashes: ['0'.repeat(64)],
             keyGraceSeconds: 86_400,
             ratePerSecond: 10,
             rateBurst: 10,

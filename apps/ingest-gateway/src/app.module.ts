@@ -25,7 +25,7 @@ export class AppModule {
           database: DATABASE,
         }),
         IngestFeatureModule.forRoot({
-          operatorTokenHash: createHash('sha256').update(operatorToken(config, logger)).digest('hex'),
+          operatorTokenHashes: operatorTokens(config, logger).map((token) => createHash('sha256').update(token).digest('hex')),
           keyGraceSeconds: config.DAALU_KEY_GRACE_S,
           ratePerSecond: config.DAALU_INGEST_RATE_PER_SECOND,
           rateBurst: config.DAALU_INGEST_BURST,
@@ -43,9 +43,9 @@ export class AppModule {
 }
 
 /** Production requires DAALU_OPERATOR_TOKEN (validated); development makes one up and says so. */
-function operatorToken(config: IngestGatewayConfig, logger: Logger): string {
-  if (config.DAALU_OPERATOR_TOKEN) return config.DAALU_OPERATOR_TOKEN;
+function operatorTokens(config: IngestGatewayConfig, logger: Logger): string[] {
+  if (config.DAALU_OPERATOR_TOKEN) return config.DAALU_OPERATOR_TOKEN.split(',').map((token) => token.trim());
   const token = `dop_${randomBytes(24).toString('base64url')}`;
   logger.warn({ operatorToken: token }, 'DAALU_OPERATOR_TOKEN is not set: using this development operator token');
-  return token;
+  return [token];
 }

@@ -1,5 +1,5 @@
 import { Expose, Type } from 'class-transformer';
-import { IsInt, IsNumber, IsOptional, IsString, IsUrl, Max, Min, MinLength, ValidateIf } from 'class-validator';
+import { IsInt, IsNumber, IsOptional, IsString, IsUrl, Matches, Max, Min, ValidateIf } from 'class-validator';
 import { PlatformConfig } from '@daalu/platform/config';
 
 /** Settings of the ingest gateway. */
@@ -11,11 +11,18 @@ export class IngestGatewayConfig extends PlatformConfig {
   @Max(65535)
   override PORT: number = 8081;
 
-  /** Operator bearer token (creates tenants). Required in production; development makes one up. */
+  /**
+   * Operator bearer tokens (tenant administration), comma-separated: every one listed is accepted, so an
+   * operator token is rotated without downtime (add the new one, move clients, remove the old one).
+   * Required in production; development makes one up.
+   */
   @Expose()
   @ValidateIf((c: IngestGatewayConfig) => c.NODE_ENV === 'production' || c.DAALU_OPERATOR_TOKEN !== undefined)
   @IsString()
-  @MinLength(16, { message: 'DAALU_OPERATOR_TOKEN must be at least 16 characters (required in production)' })
+  @Matches(/^\s*[^,\s]{16,}\s*(,\s*[^,\s]{16,}\s*)*$/, {
+    message:
+      'DAALU_OPERATOR_TOKEN must be one or more tokens of at least 16 characters each, comma-separated (required in production)',
+  })
   DAALU_OPERATOR_TOKEN?: string;
 
   /** How long a rotated-out ingest key keeps working. */

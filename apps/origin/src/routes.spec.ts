@@ -13,6 +13,8 @@ describe('routeFor', () => {
   it('routes the management API to the app that owns it', () => {
     expect(routeFor('POST', '/api/v1/tenants')).toBe('gateway');
     expect(routeFor('POST', '/api/v1/ingest-key/rotate')).toBe('gateway');
+    expect(routeFor('DELETE', '/api/v1/api-tokens/1')).toBe('gateway');
+    expect(routeFor('GET', '/api/v1/audit?action=api-token.revoked')).toBe('gateway');
     expect(routeFor('GET', '/api/v1/alerts')).toBe('rules');
     expect(routeFor('POST', '/api/v1/proposals/1/approve')).toBe('rules');
     expect(routeFor('GET', '/api/v1/webhooks/1/deliveries')).toBe('outbound');

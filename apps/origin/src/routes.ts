@@ -22,6 +22,8 @@ export const ROUTES: Route[] = [
   { prefix: '/api/v1/event-types', method: 'GET', upstream: 'timeline' },
   { prefix: '/api/v1/tenants', upstream: 'gateway' },
   { prefix: '/api/v1/ingest-key', upstream: 'gateway' },
+  { prefix: '/api/v1/api-tokens', upstream: 'gateway' },
+  { prefix: '/api/v1/audit', upstream: 'gateway' },
   { prefix: '/api/v1/ingest', upstream: 'gateway' },
   { prefix: '/api/v1/alert-rules', upstream: 'rules' },
   { prefix: '/api/v1/alerts', upstream: 'rules' },

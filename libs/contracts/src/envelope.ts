@@ -80,3 +80,12 @@ export function codecFor<S extends TSchema>(kind: string, schema: S): MessageCod
     },
   };
 }
+
+/**
+ * Who caused a fact, as records show it: a tenant API token as `<its name> (dat_7fQ2…)`, the operator
+ * as `operator (dop_…)`, Daalu itself as `daalu`. Optional on facts older than the field.
+ */
+export const ActorSchema = Type.String({ minLength: 1, maxLength: 200 });
+
+/** The optional `actor` of a fact a user (or Daalu on its own account) causes. */
+export const actorField = { actor: Type.Optional(ActorSchema) };

@@ -33,6 +33,8 @@ export interface StreamNames {
   deliveries: string;
   /** Key-value bucket (its stream is KV_<name>): Idempotency-Key -> event id, 24 h. */
   idempotencyBucket: string;
+  /** Key-value bucket: API token id -> when it was last used. */
+  tokenUsageBucket: string;
 }
 
 export function streamNamesFor(namespace: string): StreamNames {
@@ -43,12 +45,20 @@ export function streamNamesFor(namespace: string): StreamNames {
     deadLetters: `${prefix}_DEAD_LETTERS`,
     deliveries: `${prefix}_DELIVERIES`,
     idempotencyBucket: `${prefix}_IDEMPOTENCY`,
+    tokenUsageBucket: `${prefix}_TOKEN_USAGE`,
   };
 }
 
 /** Every JetStream stream of a namespace, the key-value bucket's (KV_<bucket>) included. */
 export function allStreamNames(names: StreamNames): string[] {
-  return [names.events, names.config, names.deadLetters, names.deliveries, `KV_${names.idempotencyBucket}`];
+  return [
+    names.events,
+    names.config,
+    names.deadLetters,
+    names.deliveries,
+    `KV_${names.idempotencyBucket}`,
+    `KV_${names.tokenUsageBucket}`,
+  ];
 }
 
 export function streamDefinitions(namespace: string, options: StreamOptions = {}): StreamDefinition[] {

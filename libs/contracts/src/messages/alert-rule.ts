@@ -1,5 +1,5 @@
 import { Type, type Static } from '@sinclair/typebox';
-import { codecFor, envelopeFields, Timestamp, Uuid } from '../envelope';
+import { actorField, codecFor, envelopeFields, Timestamp, Uuid } from '../envelope';
 import { Severity } from './event-ingested';
 
 /** Payload comparison operators of a match condition. */
@@ -90,6 +90,7 @@ export type AlertRuleSpec = Static<typeof AlertRuleSpecSchema>;
 export const AlertRuleSavedSchema = Type.Object(
   {
     ...envelopeFields('alert-rule.saved'),
+    ...actorField,
     occurredAt: Timestamp,
     ruleId: Uuid,
     /** 1 when created, then +1 on every change. */
@@ -105,6 +106,7 @@ export const AlertRuleSavedCodec = codecFor('alert-rule.saved', AlertRuleSavedSc
 export const AlertRuleDeletedSchema = Type.Object(
   {
     ...envelopeFields('alert-rule.deleted'),
+    ...actorField,
     occurredAt: Timestamp,
     ruleId: Uuid,
   },

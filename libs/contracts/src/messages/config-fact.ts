@@ -1,7 +1,7 @@
 import { HEADER_KIND } from '../headers';
 import type { MessageCodec } from '../envelope';
 import { AlertRuleDeletedCodec, AlertRuleSavedCodec, type AlertRuleDeleted, type AlertRuleSaved } from './alert-rule';
-import { ApiTokenIssuedCodec, type ApiTokenIssued } from './api-token-issued';
+import { ApiTokenIssuedCodec, ApiTokenRevokedCodec, type ApiTokenIssued, type ApiTokenRevoked } from './api-token-issued';
 import {
   WebhookDeletedCodec,
   WebhookResealedCodec,
@@ -14,16 +14,34 @@ import {
   type WebhookSecretIssued,
   type WebhookSecretRevealed,
 } from './webhook';
-import { IngestKeyIssuedCodec, type IngestKeyIssued } from './ingest-key-issued';
+import {
+  IngestKeyIssuedCodec,
+  IngestKeyPreviousRevokedCodec,
+  type IngestKeyIssued,
+  type IngestKeyPreviousRevoked,
+} from './ingest-key-issued';
 import { TenantCreatedCodec, type TenantCreated } from './tenant-created';
 import { TenantRateLimitSetCodec, type TenantRateLimitSet } from './tenant-rate-limit-set';
+import {
+  TenantDeletedCodec,
+  TenantResumedCodec,
+  TenantSuspendedCodec,
+  type TenantDeleted,
+  type TenantResumed,
+  type TenantSuspended,
+} from './tenant-lifecycle';
 
 /** Every message kind on the CONFIG stream. */
 export type ConfigFact =
   | TenantCreated
   | TenantRateLimitSet
+  | TenantSuspended
+  | TenantResumed
+  | TenantDeleted
   | IngestKeyIssued
+  | IngestKeyPreviousRevoked
   | ApiTokenIssued
+  | ApiTokenRevoked
   | AlertRuleSaved
   | AlertRuleDeleted
   | WebhookSaved
@@ -35,8 +53,13 @@ export type ConfigFact =
 const CONFIG_CODECS: Record<ConfigFact['kind'], MessageCodec<ConfigFact>> = {
   'tenant.created': TenantCreatedCodec as MessageCodec<ConfigFact>,
   'tenant.rate-limit-set': TenantRateLimitSetCodec as MessageCodec<ConfigFact>,
+  'tenant.suspended': TenantSuspendedCodec as MessageCodec<ConfigFact>,
+  'tenant.resumed': TenantResumedCodec as MessageCodec<ConfigFact>,
+  'tenant.deleted': TenantDeletedCodec as MessageCodec<ConfigFact>,
   'ingest-key.issued': IngestKeyIssuedCodec as MessageCodec<ConfigFact>,
+  'ingest-key.previous-revoked': IngestKeyPreviousRevokedCodec as MessageCodec<ConfigFact>,
   'api-token.issued': ApiTokenIssuedCodec as MessageCodec<ConfigFact>,
+  'api-token.revoked': ApiTokenRevokedCodec as MessageCodec<ConfigFact>,
   'alert-rule.saved': AlertRuleSavedCodec as MessageCodec<ConfigFact>,
   'alert-rule.deleted': AlertRuleDeletedCodec as MessageCodec<ConfigFact>,
   'webhook.saved': WebhookSavedCodec as MessageCodec<ConfigFact>,

@@ -1,6 +1,7 @@
 export * from './event-ingested';
 export * from './tenant-created';
 export * from './tenant-rate-limit-set';
+export * from './tenant-lifecycle';
 export * from './ingest-key-issued';
 export * from './api-token-issued';
 export * from './alert-rule';

@@ -1,5 +1,5 @@
 import { Type, type Static } from '@sinclair/typebox';
-import { codecFor, envelopeFields, Timestamp } from '../envelope';
+import { actorField, codecFor, envelopeFields, Timestamp } from '../envelope';
 
 /**
  * `tenant.created`: an operator created a tenant. Published on `<ns>.config.<tenantId>.tenant`
@@ -9,6 +9,7 @@ export const TenantCreatedSchema = Type.Object(
   {
     ...envelopeFields('tenant.created'),
     occurredAt: Timestamp,
+    ...actorField,
     name: Type.String({ minLength: 1, maxLength: 200 }),
   },
   { $id: 'tenant.created', additionalProperties: false },

@@ -1,5 +1,5 @@
 import { Type, type Static } from '@sinclair/typebox';
-import { codecFor, envelopeFields, Timestamp } from '../envelope';
+import { actorField, codecFor, envelopeFields, Timestamp } from '../envelope';
 
 /**
  * `tenant.rate-limit-set`: an operator changed a tenant's inbound limit ("Need more? Email
@@ -9,6 +9,7 @@ export const TenantRateLimitSetSchema = Type.Object(
   {
     ...envelopeFields('tenant.rate-limit-set'),
     occurredAt: Timestamp,
+    ...actorField,
     perSecond: Type.Number({ exclusiveMinimum: 0, maximum: 1_000_000 }),
     burst: Type.Integer({ minimum: 1, maximum: 1_000_000 }),
   },

@@ -1,5 +1,5 @@
 import { Type, type Static } from '@sinclair/typebox';
-import { codecFor, envelopeFields, Timestamp, Uuid } from '../envelope';
+import { ActorSchema, actorField, codecFor, envelopeFields, Timestamp, Uuid } from '../envelope';
 import { PayloadConditionSchema } from './alert-rule';
 import { Severity } from './event-ingested';
 
@@ -96,6 +96,7 @@ export const WebhookSavedSchema = Type.Object(
   {
     ...envelopeFields('webhook.saved'),
     occurredAt: Timestamp,
+    ...actorField,
     webhookId: Uuid,
     version: Type.Integer({ minimum: 1 }),
     webhook: WebhookSpecSchema,
@@ -114,6 +115,7 @@ export const WebhookSecretIssuedSchema = Type.Object(
   {
     ...envelopeFields('webhook.secret-issued'),
     occurredAt: Timestamp,
+    ...actorField,
     webhookId: Uuid,
     secretId: Uuid,
     sealedSecret: Type.String({ maxLength: 1000 }),
@@ -155,7 +157,7 @@ export const WebhookSecretRevealedSchema = Type.Object(
     occurredAt: Timestamp,
     webhookId: Uuid,
     secretId: Uuid,
-    actor: Type.String({ minLength: 1, maxLength: 200 }),
+    actor: ActorSchema,
   },
   { $id: 'webhook.secret-revealed', additionalProperties: false },
 );
@@ -164,7 +166,7 @@ export const WebhookSecretRevealedCodec = codecFor('webhook.secret-revealed', We
 
 /** `webhook.deleted`: a tenant deleted a webhook. */
 export const WebhookDeletedSchema = Type.Object(
-  { ...envelopeFields('webhook.deleted'), occurredAt: Timestamp, webhookId: Uuid },
+  { ...envelopeFields('webhook.deleted'), occurredAt: Timestamp, ...actorField, webhookId: Uuid },
   { $id: 'webhook.deleted', additionalProperties: false },
 );
 export type WebhookDeleted = Static<typeof WebhookDeletedSchema>;

@@ -91,6 +91,15 @@ export const PROBLEM_TYPES: readonly ProblemType[] = [
     action: 'Send fewer or shorter headers. The connection is closed.',
   },
   {
+    slug: 'insufficient-scope',
+    title: 'Forbidden',
+    statuses: [403],
+    meaning:
+      'The API token is valid but lacks the scope this route needs (`detail` names it): `read` for reading, `write` for changes, `admin` for API tokens, the ingest key and signing secrets. Each scope includes the ones before it.',
+    action: 'Use a token with that scope, or ask an admin of the tenant for one (`POST /api/v1/api-tokens`).',
+    headers: 'WWW-Authenticate',
+  },
+  {
     slug: 'internal',
     title: 'Internal error',
     statuses: [500],
@@ -157,6 +166,13 @@ export const PROBLEM_TYPES: readonly ProblemType[] = [
     meaning:
       'A query parameter is invalid, unknown (a misspelt one is an error, not ignored), repeated where it may appear once, or not valid %-encoding of UTF-8. `errors` names every one (`[{field, message}]`).',
     action: 'Fix each parameter `errors` names; send a literal `%` as `%25`.',
+  },
+  {
+    slug: 'last-admin-token',
+    title: 'Conflict',
+    statuses: [409],
+    meaning: 'This would revoke the tenant’s last `admin` token, after which nobody could manage its tokens or keys.',
+    action: 'Create another `admin` token first, then revoke this one.',
   },
   {
     slug: 'lagging',
@@ -244,6 +260,14 @@ export const PROBLEM_TYPES: readonly ProblemType[] = [
     headers: 'Retry-After',
   },
   {
+    slug: 'tenant-suspended',
+    title: 'Forbidden',
+    statuses: [403],
+    meaning:
+      'The tenant is suspended by the operator: its ingest key and its API tokens are refused until it is resumed. Nothing was stored; nothing of the tenant is deleted.',
+    action: 'Contact whoever runs this Daalu. Retrying does not help until the tenant is resumed.',
+  },
+  {
     slug: 'too-large-to-store',
     title: 'Payload too large',
     statuses: [413],
@@ -271,7 +295,7 @@ export const PROBLEM_TYPES: readonly ProblemType[] = [
     title: 'Unauthorized',
     statuses: [401],
     meaning:
-      'The `Authorization: Bearer` token is missing, malformed or unknown: a tenant API token (`dat_…`) on the tenant API, the operator token on the operator routes.',
+      'The `Authorization: Bearer` token is missing, malformed, unknown, revoked or expired: a tenant API token (`dat_…`) on the tenant API, the operator token on the operator routes.',
     action: 'Send a valid token in `Authorization: Bearer <token>`.',
     headers: 'WWW-Authenticate',
   },

@@ -20,6 +20,7 @@ export interface ProjectionHostOptions extends ProjectionRunnerOptions {
 @Injectable()
 export class ProjectionHost implements OnApplicationBootstrap, OnModuleDestroy {
   private readonly runners = new Map<string, ProjectionRunner<unknown>>();
+  private isTenantGone: (tenantId: string) => boolean = () => false;
 
   constructor(
     private readonly dataSource: DataSource,
@@ -57,9 +58,15 @@ export class ProjectionHost implements OnApplicationBootstrap, OnModuleDestroy {
       this.metrics,
       this.logger.child({ projection: projection.name }),
       this.options,
+      (tenantId) => this.isTenantGone(tenantId),
     );
     this.runners.set(projection.name, runner as ProjectionRunner<unknown>);
     return runner;
+  }
+
+  /** Facts of tenants for which this holds (deleted ones) are stepped over by every projection. */
+  skipTenantsWhere(isGone: (tenantId: string) => boolean): void {
+    this.isTenantGone = isGone;
   }
 
   list(): ProjectionRunner<unknown>[] {

@@ -103,6 +103,8 @@ export class ProjectionRunner<M> {
     private readonly metrics: Metrics,
     private readonly logger: Logger,
     private readonly options: ProjectionRunnerOptions,
+    /** Tenants whose facts are stepped over (deleted): the tenant is a subject's third token. */
+    private readonly isTenantGone: (tenantId: string) => boolean = () => false,
   ) {
     this.lock = new ProjectionLock(options.databaseUrl, `${options.schema}:${projection.name}`, logger, () =>
       this.interrupt(new RepositionSignal('projection lock lost')),
@@ -415,6 +417,7 @@ export class ProjectionRunner<M> {
   /** Decodes a message as it arrives (a poison message is kept as such, dead-lettered when its batch applies). */
   private decodeOnArrival(msg: JsMsg): Received<M> {
     if (!isForConsumer(msg, this.projection.name)) return { msg, notMine: true };
+    if (this.isTenantGone(msg.subject.split('.', 3)[2] ?? '')) return { msg, notMine: true };
     try {
       return { msg, message: this.projection.decode(msg) };
     } catch (error) {

@@ -1,9 +1,11 @@
-import { Body, Controller, HttpCode, Post, Req, UseGuards } from '@nestjs/common';
+import { Body, Controller, Get, HttpCode, Post, UseGuards } from '@nestjs/common';
 import {
   ApiBearerAuth,
   ApiBody,
   ApiConflictResponse,
   ApiCreatedResponse,
+  ApiNotFoundResponse,
+  ApiOkResponse,
   ApiOperation,
   ApiProperty,
   ApiPropertyOptional,
@@ -13,7 +15,7 @@ import {
 import { Type } from 'class-transformer';
 import { IsInt, IsOptional, Max, Min } from 'class-validator';
 import { validateBody } from '@daalu/platform/http';
-import { TenantGuard, type TenantRequest } from '@daalu/platform/tenancy';
+import { Actor, RequireScope, Tenant, TenantGuard } from '@daalu/platform/tenancy';
 import { CredentialFactsService } from './credential-facts.service';
 
 @ApiSchema({ name: 'RotateIngestKey' })
@@ -47,7 +49,44 @@ export class RotatedIngestKeyView {
   previousKeyExpiresAt: string;
 }
 
-/** Tenant API: rotate the ingest key (Managed Infra → Webhooks → Ingest key). */
+@ApiSchema({ name: 'IngestKeyInUse' })
+export class IngestKeyInUseView {
+  @ApiProperty({ format: 'uuid' })
+  keyId: string;
+
+  @ApiProperty({ example: 'dik_3kTq…' })
+  prefix: string;
+
+  @ApiProperty({ format: 'date-time' })
+  issuedAt: string;
+}
+
+@ApiSchema({ name: 'IngestKeyRotatedOut' })
+export class IngestKeyRotatedOutView {
+  @ApiProperty({ format: 'uuid' })
+  keyId: string;
+
+  @ApiProperty({ example: 'dik_9Lm2…' })
+  prefix: string;
+
+  @ApiProperty({ format: 'date-time', description: 'When it stops working' })
+  expiresAt: string;
+}
+
+@ApiSchema({ name: 'IngestKeyState' })
+export class IngestKeyStateView {
+  @ApiProperty({ type: IngestKeyInUseView })
+  current: IngestKeyInUseView;
+
+  @ApiProperty({
+    type: IngestKeyRotatedOutView,
+    nullable: true,
+    description: 'The key the last rotation replaced, while it still works; null otherwise',
+  })
+  previous: IngestKeyRotatedOutView | null;
+}
+
+/** Tenant API: the ingest key (Managed Infra → Webhooks → Ingest key). Changing it needs the admin scope. */
 @ApiTags('Ingest')
 @ApiBearerAuth('tenantToken')
 @Controller('api/v1/ingest-key')
@@ -55,9 +94,21 @@ export class RotatedIngestKeyView {
 export class IngestKeyController {
   constructor(private readonly facts: CredentialFactsService) {}
 
+  /** Which key is in use and, during a rotation, until when the previous one still works. */
+  @Get()
+  @ApiOperation({
+    summary: 'Read the ingest key’s state',
+    description: 'Prefixes only: the current key, and the one a rotation replaced while it still works.',
+  })
+  @ApiOkResponse({ type: IngestKeyStateView })
+  state(@Tenant() tenantId: string) {
+    return this.facts.ingestKeyState(tenantId);
+  }
+
   /** A new key, shown once; the previous key keeps working until previousKeyExpiresAt (24 h, or graceSeconds). */
   @Post('rotate')
   @HttpCode(201)
+  @RequireScope('admin')
   @ApiOperation({
     summary: 'Rotate the ingest key',
     description:
@@ -66,8 +117,23 @@ export class IngestKeyController {
   @ApiBody({ type: RotateIngestKeyDto, required: false })
   @ApiCreatedResponse({ type: RotatedIngestKeyView, description: 'The new key' })
   @ApiConflictResponse({ description: 'Rotated concurrently; retry' })
-  async rotate(@Req() request: TenantRequest, @Body() body: unknown) {
+  async rotate(@Tenant() tenantId: string, @Actor() actor: string, @Body() body: unknown) {
     const dto = await validateBody(RotateIngestKeyDto, body ?? {});
-    return this.facts.rotateIngestKey(request.tenantId!, dto.graceSeconds);
+    return this.facts.rotateIngestKey(tenantId, actor, dto.graceSeconds);
+  }
+
+  /** The rotated-out key stops working now instead of at the end of its grace period (a leaked key). */
+  @Post('revoke-previous')
+  @HttpCode(200)
+  @RequireScope('admin')
+  @ApiOperation({
+    summary: 'Revoke the previous ingest key now',
+    description: 'Ends the grace period of the key the last rotation replaced. No body.',
+  })
+  @ApiOkResponse({ type: IngestKeyStateView, description: 'The key state after the revocation' })
+  @ApiNotFoundResponse({ description: 'No rotated-out key is still working' })
+  @ApiConflictResponse({ description: 'Rotated concurrently; retry' })
+  revokePrevious(@Tenant() tenantId: string, @Actor() actor: string) {
+    return this.facts.revokePreviousKey(tenantId, actor);
   }
 }

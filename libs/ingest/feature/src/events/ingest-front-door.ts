@@ -26,6 +26,12 @@ const UNAUTHORIZED = problem(
   'Unauthorized',
   'a valid ingest key is required in X-Daalu-Key',
 );
+const SUSPENDED = problem(
+  403,
+  'tenant-suspended',
+  'Forbidden',
+  'the tenant is suspended: its ingest key is refused until it is resumed; nothing was stored',
+);
 const tooLarge = (limit: number) => problem(413, 'body-too-large', 'Payload too large', bodyTooLargeDetail(limit));
 const NOT_JSON = problem(
   415,
@@ -139,6 +145,7 @@ export class IngestFrontDoor {
   }
 
   private async handle(req: IncomingMessage, ingest: IngestContext, route: 'single' | 'batch'): Promise<Answer> {
+    if (this.deps.directory.tenant(ingest.tenantId)?.suspended) return problemAnswer(SUSPENDED, { Connection: 'close' });
     const rate = this.deps.limiter.take(ingest.tenantId);
     const rateHeaders = {
       'RateLimit-Policy': `"per-key";q=${rate.limit};w=1`,

@@ -1,7 +1,7 @@
 /** The gateway's settings, read once from its validated config (see apps/ingest-gateway/src/config.ts). */
 export interface IngestOptions {
-  /** Hash of the operator token (the token itself is not kept in memory longer than needed). */
-  operatorTokenHash: string;
+  /** SHA-256 (hex) of each accepted operator token (the tokens themselves are not kept in memory). */
+  operatorTokenHashes: string[];
   /** How long a rotated-out ingest key keeps working (s). */
   keyGraceSeconds: number;
   /** Default inbound limit per tenant. */

@@ -72,6 +72,11 @@ export class WebhookDirectory extends ConfigFactsFollower {
   }
 
   protected apply(fact: ConfigFact, seq: number): void {
+    if (fact.kind === 'tenant.deleted') {
+      // Its webhooks go at once: deliveries still queued for them are dropped as for a deleted webhook.
+      this.byTenant.delete(fact.tenantId);
+      return;
+    }
     if (!fact.kind.startsWith('webhook.')) return;
     let hooks = this.byTenant.get(fact.tenantId);
     if (!hooks) this.byTenant.set(fact.tenantId, (hooks = new Map()));

@@ -26,7 +26,7 @@ import {
 import { DataSource } from 'typeorm';
 import { forgetHealth, readHealth, resetHealth, type HealthView } from '@daalu/outbound/data-access';
 import { invalidFields, validateBody } from '@daalu/platform/http';
-import { TenantGuard, type TenantRequest } from '@daalu/platform/tenancy';
+import { RequireScope, TenantGuard, type TenantRequest } from '@daalu/platform/tenancy';
 import { toWebhookSpec, webhookProblems, WebhookDto } from './webhook.dto';
 import { WebhookDirectory, type StoredWebhook } from './webhook-directory';
 import {
@@ -59,7 +59,7 @@ export class WebhooksController {
   @ApiCreatedResponse({ type: CreatedWebhookView })
   async create(@Req() request: TenantRequest, @Body() body: unknown) {
     const { spec, headers } = await validWebhook(body);
-    const created = await this.webhooks.create(request.tenantId!, spec, headers ?? {});
+    const created = await this.webhooks.create(request.tenantId!, spec, headers ?? {}, request.actor!);
     return { ...view(created.webhook, undefined), secret: created.secret };
   }
 
@@ -105,7 +105,7 @@ export class WebhooksController {
   @ApiConflictResponse({ description: 'The webhook changed meanwhile; read it and retry' })
   async replace(@Req() request: TenantRequest, @Param('id', new ParseUUIDPipe()) id: string, @Body() body: unknown) {
     const { spec, headers } = await validWebhook(body);
-    const replaced = await this.webhooks.replace(request.tenantId!, id, spec, headers);
+    const replaced = await this.webhooks.replace(request.tenantId!, id, spec, headers, request.actor!);
     // Enabled by its owner after Daalu disabled it: it starts healthy again (its failures are history).
     if (spec.enabled) await resetHealth(this.dataSource, id);
     return this.viewWithHealth(request.tenantId!, replaced);
@@ -118,12 +118,13 @@ export class WebhooksController {
   @ApiNoContentResponse({ description: 'Deleted' })
   @ApiNotFoundResponse({ description: 'No such webhook' })
   async delete(@Req() request: TenantRequest, @Param('id', new ParseUUIDPipe()) id: string): Promise<void> {
-    await this.webhooks.delete(request.tenantId!, id);
+    await this.webhooks.delete(request.tenantId!, id, request.actor!);
     await forgetHealth(this.dataSource, id);
   }
 
   /** Reveals the current signing secret; who asked is recorded on the log. */
   @Get(':id/secret')
+  @RequireScope('admin')
   @ApiOperation({ summary: 'Reveal the signing secret', description: 'Who asked is recorded on the log.' })
   @ApiParam(WEBHOOK_ID)
   @ApiOkResponse({ type: RevealedSecretView })
@@ -134,6 +135,7 @@ export class WebhooksController {
   }
 
   @Post(':id/rotate-secret')
+  @RequireScope('admin')
   @HttpCode(200)
   @ApiOperation({
     summary: 'Rotate the signing secret',
@@ -144,7 +146,7 @@ export class WebhooksController {
   @ApiNotFoundResponse({ description: 'No such webhook' })
   @ApiConflictResponse({ description: 'The webhook changed meanwhile; retry' })
   async rotate(@Req() request: TenantRequest, @Param('id', new ParseUUIDPipe()) id: string) {
-    return this.webhooks.rotate(request.tenantId!, id);
+    return this.webhooks.rotate(request.tenantId!, id, request.actor!);
   }
 }
 

@@ -42,11 +42,12 @@ export class WebhooksService {
     tenantId: string,
     spec: WebhookSpec,
     headers: Record<string, string>,
+    actor: string,
   ): Promise<{ webhook: StoredWebhook; secret: string }> {
     await this.checkUrl(spec.url);
     const webhookId = uuidv7();
     const seq = await this.publish(tenantId, webhookId, 0, {
-      ...header('webhook.saved', tenantId),
+      ...header('webhook.saved', tenantId, actor),
       webhookId,
       version: 1,
       webhook: spec,
@@ -54,7 +55,7 @@ export class WebhooksService {
     });
     const secret = generateSigningSecret();
     await this.publish(tenantId, webhookId, seq, {
-      ...header('webhook.secret-issued', tenantId),
+      ...header('webhook.secret-issued', tenantId, actor),
       webhookId,
       secretId: uuidv7(),
       sealedSecret: this.box.seal(secret),
@@ -70,11 +71,12 @@ export class WebhooksService {
     webhookId: string,
     spec: WebhookSpec,
     headers: Record<string, string> | undefined,
+    actor: string,
   ): Promise<StoredWebhook> {
     const current = this.existing(tenantId, webhookId);
     await this.checkUrl(spec.url);
     await this.publish(tenantId, webhookId, current.sequence, {
-      ...header('webhook.saved', tenantId),
+      ...header('webhook.saved', tenantId, actor),
       webhookId,
       version: current.version + 1,
       webhook: spec,
@@ -94,7 +96,7 @@ export class WebhooksService {
       if (!current || !current.spec.enabled) return false;
       try {
         await this.publish(tenantId, webhookId, current.sequence, {
-          ...header('webhook.saved', tenantId),
+          ...header('webhook.saved', tenantId, DAALU_ACTOR),
           webhookId,
           version: current.version + 1,
           webhook: { ...current.spec, enabled: false, disabledReason: reason },
@@ -107,9 +109,12 @@ export class WebhooksService {
     }
   }
 
-  async delete(tenantId: string, webhookId: string): Promise<void> {
+  async delete(tenantId: string, webhookId: string, actor: string): Promise<void> {
     const current = this.existing(tenantId, webhookId);
-    await this.publish(tenantId, webhookId, current.sequence, { ...header('webhook.deleted', tenantId), webhookId });
+    await this.publish(tenantId, webhookId, current.sequence, {
+      ...header('webhook.deleted', tenantId, actor),
+      webhookId,
+    });
   }
 
   /** The current signing secret, recording who asked (a `webhook.secret-revealed` fact). */
@@ -117,7 +122,7 @@ export class WebhooksService {
     const current = this.existing(tenantId, webhookId);
     const [secret] = current.secrets;
     await this.publish(tenantId, webhookId, current.sequence, {
-      ...header('webhook.secret-revealed', tenantId),
+      ...header('webhook.secret-revealed', tenantId, actor),
       webhookId,
       secretId: secret.id,
       actor,
@@ -126,12 +131,16 @@ export class WebhooksService {
   }
 
   /** A new secret; the current one keeps signing for the grace period (24 h by default). */
-  async rotate(tenantId: string, webhookId: string): Promise<{ secret: string; previousExpiresAt: string }> {
+  async rotate(
+    tenantId: string,
+    webhookId: string,
+    actor: string,
+  ): Promise<{ secret: string; previousExpiresAt: string }> {
     const current = this.existing(tenantId, webhookId);
     const secret = generateSigningSecret();
     const previousExpiresAt = new Date(Date.now() + this.options.keyGraceSeconds * 1000).toISOString();
     await this.publish(tenantId, webhookId, current.sequence, {
-      ...header('webhook.secret-issued', tenantId),
+      ...header('webhook.secret-issued', tenantId, actor),
       webhookId,
       secretId: uuidv7(),
       sealedSecret: this.box.seal(secret),
@@ -183,6 +192,9 @@ export class WebhooksService {
   }
 }
 
-function header<K extends WebhookFact['kind']>(kind: K, tenantId: string) {
-  return { ...userFactHeader(kind, tenantId, uuidv7()), occurredAt: new Date().toISOString() };
+/** Who a change Daalu makes on its own account (an automatic disable) is recorded as. */
+export const DAALU_ACTOR = 'daalu';
+
+function header<K extends WebhookFact['kind']>(kind: K, tenantId: string, actor: string) {
+  return { ...userFactHeader(kind, tenantId, uuidv7()), occurredAt: new Date().toISOString(), actor };
 }

@@ -50,7 +50,7 @@ export class AlertRulesController {
   @ApiCreatedResponse({ type: AlertRuleView })
   @ApiConflictResponse({ description: 'The tenant has as many rules as it may' })
   async create(@Req() request: TenantRequest, @Body() body: unknown) {
-    return view(await this.facts.create(request.tenantId!, await validRule(body)));
+    return view(await this.facts.create(request.tenantId!, await validRule(body), request.actor!));
   }
 
   /** Every rule of the tenant, oldest first (at most 1000, so one page). */
@@ -84,7 +84,7 @@ export class AlertRulesController {
   @ApiNotFoundResponse({ description: 'No such rule' })
   @ApiConflictResponse({ description: 'Changed concurrently; retry' })
   async replace(@Req() request: TenantRequest, @Param('id', new ParseUUIDPipe()) id: string, @Body() body: unknown) {
-    return view(await this.facts.replace(request.tenantId!, id, await validRule(body)));
+    return view(await this.facts.replace(request.tenantId!, id, await validRule(body), request.actor!));
   }
 
   @Delete(':id')
@@ -94,7 +94,7 @@ export class AlertRulesController {
   @ApiNoContentResponse({ description: 'Deleted' })
   @ApiNotFoundResponse({ description: 'No such rule' })
   async delete(@Req() request: TenantRequest, @Param('id', new ParseUUIDPipe()) id: string): Promise<void> {
-    await this.facts.delete(request.tenantId!, id);
+    await this.facts.delete(request.tenantId!, id, request.actor!);
   }
 }
 

@@ -90,6 +90,12 @@ export class RuleDirectory extends ConfigFactsFollower {
   }
 
   protected apply(fact: ConfigFact, seq: number): void {
+    if (fact.kind === 'tenant.deleted') {
+      this.byTenant.delete(fact.tenantId);
+      this.lists.delete(fact.tenantId);
+      this.candidateLists.delete(fact.tenantId);
+      return;
+    }
     if (fact.kind === 'alert-rule.saved' || fact.kind === 'alert-rule.deleted') {
       this.lists.delete(fact.tenantId);
       this.candidateLists.delete(fact.tenantId);

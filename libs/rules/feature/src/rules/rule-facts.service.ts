@@ -28,28 +28,28 @@ export class RuleFactsService {
     @Inject(SUBJECTS) private readonly subjects: Subjects,
   ) {}
 
-  async create(tenantId: string, rule: AlertRuleSpec): Promise<StoredRule> {
+  async create(tenantId: string, rule: AlertRuleSpec, actor: string): Promise<StoredRule> {
     if (this.directory.count(tenantId) >= MAX_RULES_PER_TENANT) {
       throw new ProblemException(
         problem(409, 'too-many-rules', 'Too many rules', `at most ${MAX_RULES_PER_TENANT} alert rules per tenant`),
       );
     }
     const ruleId = uuidv7();
-    await this.save(tenantId, ruleId, 1, rule, 0);
+    await this.save(tenantId, ruleId, 1, rule, 0, actor);
     return this.directory.get(tenantId, ruleId)!;
   }
 
-  async replace(tenantId: string, ruleId: string, rule: AlertRuleSpec): Promise<StoredRule> {
+  async replace(tenantId: string, ruleId: string, rule: AlertRuleSpec, actor: string): Promise<StoredRule> {
     const current = this.directory.get(tenantId, ruleId);
     if (!current) throw notFound();
-    await this.save(tenantId, ruleId, current.version + 1, rule, current.sequence);
+    await this.save(tenantId, ruleId, current.version + 1, rule, current.sequence, actor);
     return this.directory.get(tenantId, ruleId)!;
   }
 
-  async delete(tenantId: string, ruleId: string): Promise<void> {
+  async delete(tenantId: string, ruleId: string, actor: string): Promise<void> {
     const current = this.directory.get(tenantId, ruleId);
     if (!current) throw notFound();
-    await this.publish(tenantId, { ...factHeader('alert-rule.deleted', tenantId), ruleId }, current.sequence);
+    await this.publish(tenantId, { ...factHeader('alert-rule.deleted', tenantId, actor), ruleId }, current.sequence);
   }
 
   private async save(
@@ -58,8 +58,9 @@ export class RuleFactsService {
     version: number,
     rule: AlertRuleSpec,
     expectLastSubjectSequence: number,
+    actor: string,
   ): Promise<void> {
-    const fact = { ...factHeader('alert-rule.saved', tenantId), ruleId, version, rule };
+    const fact = { ...factHeader('alert-rule.saved', tenantId, actor), ruleId, version, rule };
     await this.publish(tenantId, fact, expectLastSubjectSequence);
   }
 
@@ -85,8 +86,8 @@ export class RuleFactsService {
 }
 
 /** The envelope of a rule fact: a change of its own is its own correlation. */
-function factHeader<K extends 'alert-rule.saved' | 'alert-rule.deleted'>(kind: K, tenantId: string) {
-  return { ...userFactHeader(kind, tenantId, uuidv7()), occurredAt: new Date().toISOString() };
+function factHeader<K extends 'alert-rule.saved' | 'alert-rule.deleted'>(kind: K, tenantId: string, actor: string) {
+  return { ...userFactHeader(kind, tenantId, uuidv7()), occurredAt: new Date().toISOString(), actor };
 }
 
 export const notFound = () => new ProblemException(problem(404, 'not-found', 'Not found', 'no such alert rule'));
