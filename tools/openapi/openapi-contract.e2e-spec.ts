@@ -141,6 +141,28 @@ describe('the API answers as docs/openapi.json says', () => {
 
     expect((await tenantCall('GET', '/api/v1/ingest')).status).toBe(200);
     expect((await tenantCall('POST', '/api/v1/ingest-key/rotate', { json: { graceSeconds: 3600 } })).status).toBe(201);
+    expect((await tenantCall('GET', '/api/v1/ingest-key')).body.previous).not.toBeNull();
+    expect((await tenantCall('POST', '/api/v1/ingest-key/revoke-previous')).status).toBe(200);
+    expect((await tenantCall('POST', '/api/v1/ingest-key/revoke-previous')).status).toBe(404);
+
+    const token = await tenantCall('POST', '/api/v1/api-tokens', { json: { name: 'contract', scopes: ['read'] } });
+    expect(token.status).toBe(201);
+    expect((await tenantCall('POST', '/api/v1/api-tokens', { json: { name: 'x', scopes: ['root'] } })).status).toBe(
+      400,
+    );
+    expect((await tenantCall('GET', '/api/v1/api-tokens')).body.items).toHaveLength(2);
+    expect((await tenantCall('DELETE', `/api/v1/api-tokens/${token.body.id}`)).status).toBe(204);
+
+    expect((await call('GET', '/api/v1/tenants?q=acme', { token: OPERATOR_TOKEN })).body.items).toHaveLength(1);
+    expect((await call('GET', `/api/v1/tenants/${tenant.id}`, { token: OPERATOR_TOKEN })).status).toBe(200);
+    const other = await call('POST', '/api/v1/tenants', { token: OPERATOR_TOKEN, json: { name: 'gone' } });
+    for (const action of ['suspend', 'resume']) {
+      expect((await call('POST', `/api/v1/tenants/${other.body.id}/${action}`, { token: OPERATOR_TOKEN })).status).toBe(
+        200,
+      );
+    }
+    expect((await call('DELETE', `/api/v1/tenants/${other.body.id}`, { token: OPERATOR_TOKEN })).status).toBe(204);
+    expect((await call('DELETE', `/api/v1/tenants/${other.body.id}`, { token: OPERATOR_TOKEN })).status).toBe(404);
     const audit = await eventually(
       () => tenantCall('GET', '/api/v1/audit?action=tenant.*&limit=5'),
       (answer) => answer.body.items?.length > 0,

@@ -343,6 +343,71 @@ describe('API tokens, scopes, tenant administration', () => {
     expect(JSON.stringify(detail.body)).not.toMatch(/dat_[0-9A-Za-z]{49}|dik_[0-9A-Za-z]{49}/);
   });
 
+  it('records who did each thing: the audit log and the facts name the token, the operator, or daalu', async () => {
+    const writer = tokens.write.token;
+    const hook = await call('POST', '/api/v1/webhooks', writer, {
+      url: 'http://127.0.0.1:9/audit',
+      description: 'audited hook',
+      trigger: { alerts: { states: ['fired'] } },
+    });
+    expect(hook.status).toBe(201);
+    expect((await call('GET', `/api/v1/webhooks/${hook.body.id}/secret`, tenant.apiToken)).status).toBe(200);
+    const rule = await call('POST', '/api/v1/alert-rules', writer, {
+      name: 'audited rule',
+      kind: 'match',
+      match: { type: 'deploy.*' },
+      alert: { severity: 'warning', summary: 'a deploy' },
+    });
+    expect(rule.status).toBe(201);
+    const proposal = await call('POST', '/api/v1/proposals', writer, {
+      kind: 'scale',
+      title: 'two more nodes',
+      payload: {},
+    });
+    expect(proposal.status).toBe(201);
+    expect((await call('POST', `/api/v1/proposals/${proposal.body.id}/approve`, writer, {})).status).toBe(200);
+
+    const writerActor = `write bot (${tokens.write.prefix})`;
+    const adminActor = `initial (${tenant.apiToken.slice(0, 8)}…)`;
+    const expected: Array<[action: string, actor: RegExp | string]> = [
+      ['api-token.issued', adminActor],
+      ['api-token.revoked', adminActor],
+      ['ingest-key.rotated', adminActor],
+      ['ingest-key.previous-revoked', adminActor],
+      ['tenant.suspended', /^operator \([0-9a-f]{8}\)$/],
+      ['tenant.resumed', /^operator \([0-9a-f]{8}\)$/],
+      ['webhook.created', writerActor],
+      ['webhook.secret-revealed', adminActor],
+      ['alert-rule.created', writerActor],
+      ['proposal.created', writerActor],
+      ['proposal.approved', writerActor],
+    ];
+    const audit = await eventually(
+      () => call('GET', '/api/v1/audit?limit=200', tenant.apiToken),
+      (a) => expected.every(([action]) => a.body.items?.some((e: { action: string }) => e.action === action)),
+      { what: 'every action in the audit log' },
+    );
+    for (const [action, actor] of expected) {
+      const entry = audit.body.items.find((e: { action: string }) => e.action === action);
+      expect({ action, actor: entry.actor }).toEqual({
+        action,
+        actor: typeof actor === 'string' ? actor : expect.stringMatching(actor),
+      });
+    }
+    // The operator's two tokens are told apart, and the filter finds an actor by part of it.
+    const operators = new Set(
+      audit.body.items
+        .filter((e: { action: string }) => e.action.startsWith('tenant.'))
+        .map((e: { actor: string }) => e.actor),
+    );
+    expect(operators.size).toBe(2);
+    const byWriter = await call('GET', `/api/v1/audit?actor=${encodeURIComponent('WRITE BOT')}`, tenant.apiToken);
+    expect(byWriter.body.items.length).toBeGreaterThanOrEqual(4);
+    expect(byWriter.body.items.every((e: { actor: string }) => e.actor === writerActor)).toBe(true);
+    // Reading the audit log needs admin.
+    expect((await call('GET', '/api/v1/audit', writer)).status).toBe(403);
+  });
+
   it('deletes a tenant: no row of it left in any schema, its config purged from the log, its credentials dead', async () => {
     const doomed = (await operator('POST', '/api/v1/tenants', { name: 'doomed' })).body;
     expect((await ingest(doomed.ingestKey)).status).toBe(202);
