@@ -1,4 +1,4 @@
-import { Controller, Get, Headers, Inject, Query, Req, Res, UseGuards, type OnModuleDestroy } from '@nestjs/common';
+import { Controller, Get, Headers, Inject, Query, Res, UseGuards, type OnModuleDestroy } from '@nestjs/common';
 import {
   ApiBearerAuth,
   ApiHeader,
@@ -12,7 +12,7 @@ import type { FastifyReply } from 'fastify';
 import { DataSource } from 'typeorm';
 import { problem, ProblemException } from '@daalu/platform/http';
 import { LOGGER, type Logger } from '@daalu/platform/observability';
-import { TenantGuard, type TenantRequest } from '@daalu/platform/tenancy';
+import { Tenant, TenantGuard } from '@daalu/platform/tenancy';
 import { TimelineReader } from '@daalu/timeline/data-access';
 import type { QueryValue, TimelineFilter } from '@daalu/timeline/domain';
 import { TimelineNotifier } from './timeline-notifier';
@@ -75,13 +75,12 @@ export class EventStreamController implements OnModuleDestroy {
     headers: { 'Retry-After': { $ref: '#/components/headers/Retry-After' } },
   })
   async stream(
-    @Req() request: TenantRequest,
+    @Tenant() tenantId: string,
     @Res() reply: FastifyReply,
     @Query() query: Record<string, QueryValue>,
     @Headers('last-event-id') lastEventId?: string,
   ): Promise<void> {
     const filter: TimelineFilter = parseStreamQuery(query);
-    const tenantId = request.tenantId!;
     const openForTenant = [...this.open].filter((open) => open.tenantId === tenantId).length;
     if (openForTenant >= MAX_STREAMS_PER_TENANT) {
       throw new ProblemException(

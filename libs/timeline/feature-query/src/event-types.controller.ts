@@ -1,8 +1,8 @@
-import { Controller, Get, Query, Req, UseGuards } from '@nestjs/common';
+import { Controller, Get, Query, UseGuards } from '@nestjs/common';
 import { ApiBearerAuth, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { DataSource } from 'typeorm';
 import { invalidFields } from '@daalu/platform/http';
-import { TenantGuard, type TenantRequest } from '@daalu/platform/tenancy';
+import { Tenant, TenantGuard } from '@daalu/platform/tenancy';
 import { EventTypeReader, type EventTypeView } from '@daalu/timeline/data-access';
 import { EventTypeCatalogView } from './event-types.dto';
 
@@ -30,7 +30,7 @@ export class EventTypesController {
   })
   @ApiOkResponse({ type: EventTypeCatalogView })
   async list(
-    @Req() request: TenantRequest,
+    @Tenant() tenantId: string,
     @Query() query: Record<string, unknown>,
   ): Promise<{ items: EventTypeView[]; truncated: boolean }> {
     const unknown = Object.keys(query);
@@ -41,6 +41,6 @@ export class EventTypesController {
         unknown.map((field) => ({ field, message: 'unknown parameter' })),
       );
     }
-    return this.reader.list(request.tenantId!);
+    return this.reader.list(tenantId);
   }
 }

@@ -1,7 +1,7 @@
-import { Controller, Get, Query, Req, UseGuards } from '@nestjs/common';
+import { Controller, Get, Query, UseGuards } from '@nestjs/common';
 import { ApiBearerAuth, ApiOkResponse, ApiOperation, ApiQuery, ApiTags } from '@nestjs/swagger';
 import { DataSource } from 'typeorm';
-import { TenantGuard, type TenantRequest } from '@daalu/platform/tenancy';
+import { Tenant, TenantGuard } from '@daalu/platform/tenancy';
 import { TimelineReader, type TimelineEntryView } from '@daalu/timeline/data-access';
 import type { QueryValue } from '@daalu/timeline/domain';
 import { TimelineFilterQuery } from './timeline-query.dto';
@@ -31,10 +31,10 @@ export class EventsController {
   @ApiQuery({ name: 'cursor', required: false, description: 'nextCursor of the previous page, as given', type: String })
   @ApiOkResponse({ type: TimelinePageView })
   async list(
-    @Req() request: TenantRequest,
+    @Tenant() tenantId: string,
     @Query() query: Record<string, QueryValue>,
   ): Promise<{ items: TimelineEntryView[]; nextCursor: string | null }> {
     const { filter, limit, cursor } = parseListQuery(query);
-    return this.reader.page(request.tenantId!, filter, limit, cursor);
+    return this.reader.page(tenantId, filter, limit, cursor);
   }
 }

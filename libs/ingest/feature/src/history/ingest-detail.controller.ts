@@ -1,7 +1,7 @@
-import { Controller, Get, Inject, Req, UseGuards } from '@nestjs/common';
+import { Controller, Get, Inject, UseGuards } from '@nestjs/common';
 import { ApiBearerAuth, ApiExtraModels, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { CredentialDirectory } from '../credentials/credential-directory';
-import { TenantGuard, type TenantRequest } from '@daalu/platform/tenancy';
+import { Tenant, TenantGuard } from '@daalu/platform/tenancy';
 import type { RecordedRequest, RecordedResponse } from '@daalu/ingest/data-access';
 import { INGEST_OPTIONS, type IngestOptions } from '../shared/ingest-options';
 import { IngestAcceptedView, IngestBatchResultView } from '../events/ingest-answers.dto';
@@ -35,8 +35,8 @@ export class IngestDetailController {
       'Where to POST events, the ingest key (masked), the rate limit, and the latest 100 requests with what they stored.',
   })
   @ApiOkResponse({ type: IngestDetailView })
-  async detail(@Req() request: TenantRequest) {
-    const tenant = this.directory.tenant(request.tenantId!)!;
+  async detail(@Tenant() tenantId: string) {
+    const tenant = this.directory.tenant(tenantId)!;
     const rows = await this.history.latest(tenant.id, PAGE_SIZE);
     const requests = rows.map((row) => ({
       id: row.id,

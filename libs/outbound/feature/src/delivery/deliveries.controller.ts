@@ -1,4 +1,4 @@
-import { Controller, Get, HttpCode, Inject, Param, ParseUUIDPipe, Post, Query, Req, UseGuards } from '@nestjs/common';
+import { Controller, Get, HttpCode, Inject, Param, ParseUUIDPipe, Post, Query, UseGuards } from '@nestjs/common';
 import {
   ApiAcceptedResponse,
   ApiBadRequestResponse,
@@ -16,7 +16,7 @@ import { v7 as uuidv7 } from 'uuid';
 import { DeliveryRequestedCodec, type Subjects } from '@daalu/contracts';
 import { encodeCursor, problem, ProblemException } from '@daalu/platform/http';
 import { JetStreamPublisher, SUBJECTS } from '@daalu/platform/jetstream';
-import { TenantGuard, type TenantRequest } from '@daalu/platform/tenancy';
+import { Tenant, TenantGuard } from '@daalu/platform/tenancy';
 import { deliveryChart, findDeliveries, findDelivery, reopenDelivery } from '@daalu/outbound/data-access';
 import { deliveryIdOf } from '@daalu/outbound/domain';
 import { WebhookDirectory } from '../webhooks/webhook-directory';
@@ -71,13 +71,13 @@ export class DeliveriesController {
   @ApiBadRequestResponse({ description: 'A parameter is wrong; `errors` names it' })
   @ApiNotFoundResponse({ description: 'No such webhook' })
   async deliveries(
-    @Req() request: TenantRequest,
+    @Tenant() tenantId: string,
     @Param('id', new ParseUUIDPipe()) id: string,
     @Query() query: Record<string, string | string[] | undefined>,
   ) {
-    if (!this.directory.get(request.tenantId!, id)) throw webhookNotFound();
+    if (!this.directory.get(tenantId, id)) throw webhookNotFound();
     const filter = parseHistoryQuery(query);
-    const { items, next } = await findDeliveries(this.dataSource, request.tenantId!, id, filter);
+    const { items, next } = await findDeliveries(this.dataSource, tenantId, id, filter);
     return {
       items,
       lastDelivery: items[0] ?? null,
@@ -93,8 +93,8 @@ export class DeliveriesController {
   @ApiParam({ name: 'id', format: 'uuid', description: 'The webhook' })
   @ApiOkResponse({ type: WebhookStatsView })
   @ApiNotFoundResponse({ description: 'No such webhook' })
-  async stats(@Req() request: TenantRequest, @Param('id', new ParseUUIDPipe()) id: string) {
-    if (!this.directory.get(request.tenantId!, id)) throw webhookNotFound();
+  async stats(@Tenant() tenantId: string, @Param('id', new ParseUUIDPipe()) id: string) {
+    if (!this.directory.get(tenantId, id)) throw webhookNotFound();
     return {
       bucketMinutes: CHART_BUCKET_MINUTES,
       buckets: await deliveryChart(this.dataSource, id, CHART_BUCKET_MINUTES),
@@ -111,8 +111,7 @@ export class DeliveriesController {
   @ApiParam({ name: 'id', format: 'uuid', description: 'The delivery' })
   @ApiAcceptedResponse({ type: RedeliveryView })
   @ApiNotFoundResponse({ description: 'No such delivery' })
-  async redeliver(@Req() request: TenantRequest, @Param('id', new ParseUUIDPipe()) id: string) {
-    const tenantId = request.tenantId!;
+  async redeliver(@Tenant() tenantId: string, @Param('id', new ParseUUIDPipe()) id: string) {
     const delivery = await findDelivery(this.dataSource, tenantId, id);
     if (!delivery) throw new ProblemException(problem(404, 'not-found', 'Not found', 'no such delivery'));
     await reopenDelivery(this.dataSource, id);
@@ -149,8 +148,7 @@ export class DeliveriesController {
   @ApiAcceptedResponse({ type: TestDeliveryView })
   @ApiNotFoundResponse({ description: 'No such webhook' })
   @ApiConflictResponse({ description: 'The webhook is disabled' })
-  async test(@Req() request: TenantRequest, @Param('id', new ParseUUIDPipe()) id: string) {
-    const tenantId = request.tenantId!;
+  async test(@Tenant() tenantId: string, @Param('id', new ParseUUIDPipe()) id: string) {
     const webhook = this.directory.get(tenantId, id);
     if (!webhook) throw webhookNotFound();
     if (!webhook.spec.enabled) {

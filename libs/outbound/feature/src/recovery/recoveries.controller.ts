@@ -1,4 +1,4 @@
-import { Body, Controller, Get, HttpCode, Param, ParseUUIDPipe, Post, Req, UseGuards } from '@nestjs/common';
+import { Body, Controller, Get, HttpCode, Param, ParseUUIDPipe, Post, UseGuards } from '@nestjs/common';
 import {
   ApiAcceptedResponse,
   ApiBadRequestResponse,
@@ -15,7 +15,7 @@ import { DataSource } from 'typeorm';
 import { v7 as uuidv7 } from 'uuid';
 import { invalidFields, problem, ProblemException, validateBody } from '@daalu/platform/http';
 import { parseTimestamp } from '@daalu/shared/text';
-import { TenantGuard, type TenantRequest } from '@daalu/platform/tenancy';
+import { Tenant, TenantGuard } from '@daalu/platform/tenancy';
 import { recoveryProgress, startRecovery } from '@daalu/outbound/data-access';
 import { WebhookDirectory } from '../webhooks/webhook-directory';
 import { webhookNotFound } from '../webhooks/webhooks.service';
@@ -54,8 +54,7 @@ export class RecoveriesController {
   @ApiBadRequestResponse({ description: '`since` or `status` is wrong; `errors` names it' })
   @ApiNotFoundResponse({ description: 'No such webhook' })
   @ApiConflictResponse({ description: 'The webhook is disabled: enable it first' })
-  async recover(@Req() request: TenantRequest, @Param('id', new ParseUUIDPipe()) id: string, @Body() body: unknown) {
-    const tenantId = request.tenantId!;
+  async recover(@Tenant() tenantId: string, @Param('id', new ParseUUIDPipe()) id: string, @Body() body: unknown) {
     const webhook = this.directory.get(tenantId, id);
     if (!webhook) throw webhookNotFound();
     const dto = await validateBody(RecoveryDto, body, { forbidUnknownFields: true });
@@ -94,11 +93,11 @@ export class RecoveriesController {
   @ApiOkResponse({ type: RecoveryView })
   @ApiNotFoundResponse({ description: 'No such recovery of this webhook' })
   async progress(
-    @Req() request: TenantRequest,
+    @Tenant() tenantId: string,
     @Param('id', new ParseUUIDPipe()) id: string,
     @Param('recoveryId', new ParseUUIDPipe()) recoveryId: string,
   ) {
-    const found = await recoveryProgress(this.dataSource, request.tenantId!, id, recoveryId);
+    const found = await recoveryProgress(this.dataSource, tenantId, id, recoveryId);
     if (!found) throw new ProblemException(problem(404, 'not-found', 'Not found', 'no such recovery'));
     return found;
   }

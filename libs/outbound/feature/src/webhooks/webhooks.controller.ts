@@ -1,16 +1,4 @@
-import {
-  Body,
-  Controller,
-  Delete,
-  Get,
-  HttpCode,
-  Param,
-  ParseUUIDPipe,
-  Post,
-  Put,
-  Req,
-  UseGuards,
-} from '@nestjs/common';
+import { Body, Controller, Delete, Get, HttpCode, Param, ParseUUIDPipe, Post, Put, UseGuards } from '@nestjs/common';
 import {
   ApiBearerAuth,
   ApiBody,
@@ -26,7 +14,7 @@ import {
 import { DataSource } from 'typeorm';
 import { forgetHealth, readHealth, resetHealth, type HealthView } from '@daalu/outbound/data-access';
 import { invalidFields, validateBody } from '@daalu/platform/http';
-import { RequireScope, TenantGuard, type TenantRequest } from '@daalu/platform/tenancy';
+import { Actor, RequireScope, Tenant, TenantGuard } from '@daalu/platform/tenancy';
 import { toWebhookSpec, webhookProblems, WebhookDto } from './webhook.dto';
 import { WebhookDirectory, type StoredWebhook } from './webhook-directory';
 import {
@@ -57,20 +45,20 @@ export class WebhooksController {
   @ApiOperation({ summary: 'Create an outbound webhook', description: 'Its signing secret is in this answer.' })
   @ApiBody({ type: WebhookDto })
   @ApiCreatedResponse({ type: CreatedWebhookView })
-  async create(@Req() request: TenantRequest, @Body() body: unknown) {
+  async create(@Tenant() tenantId: string, @Actor() actor: string, @Body() body: unknown) {
     const { spec, headers } = await validWebhook(body);
-    const created = await this.webhooks.create(request.tenantId!, spec, headers ?? {}, request.actor!);
+    const created = await this.webhooks.create(tenantId, spec, headers ?? {}, actor);
     return { ...view(created.webhook, undefined), secret: created.secret };
   }
 
   @Get()
   @ApiOperation({ summary: 'The outbound webhooks' })
   @ApiOkResponse({ type: WebhookPageView })
-  async list(@Req() request: TenantRequest) {
-    const webhooks = this.directory.list(request.tenantId!);
+  async list(@Tenant() tenantId: string) {
+    const webhooks = this.directory.list(tenantId);
     const health = await readHealth(
       this.dataSource,
-      request.tenantId!,
+      tenantId,
       webhooks.map((webhook) => webhook.id),
     );
     return { items: webhooks.map((webhook) => view(webhook, health.get(webhook.id))), nextCursor: null };
@@ -81,10 +69,10 @@ export class WebhooksController {
   @ApiParam(WEBHOOK_ID)
   @ApiOkResponse({ type: WebhookView })
   @ApiNotFoundResponse({ description: 'No such webhook' })
-  async get(@Req() request: TenantRequest, @Param('id', new ParseUUIDPipe()) id: string) {
-    const webhook = this.directory.get(request.tenantId!, id);
+  async get(@Tenant() tenantId: string, @Param('id', new ParseUUIDPipe()) id: string) {
+    const webhook = this.directory.get(tenantId, id);
     if (!webhook) throw webhookNotFound();
-    return this.viewWithHealth(request.tenantId!, webhook);
+    return this.viewWithHealth(tenantId, webhook);
   }
 
   private async viewWithHealth(tenantId: string, webhook: StoredWebhook) {
@@ -103,12 +91,17 @@ export class WebhooksController {
   @ApiOkResponse({ type: WebhookView })
   @ApiNotFoundResponse({ description: 'No such webhook' })
   @ApiConflictResponse({ description: 'The webhook changed meanwhile; read it and retry' })
-  async replace(@Req() request: TenantRequest, @Param('id', new ParseUUIDPipe()) id: string, @Body() body: unknown) {
+  async replace(
+    @Tenant() tenantId: string,
+    @Actor() actor: string,
+    @Param('id', new ParseUUIDPipe()) id: string,
+    @Body() body: unknown,
+  ) {
     const { spec, headers } = await validWebhook(body);
-    const replaced = await this.webhooks.replace(request.tenantId!, id, spec, headers, request.actor!);
+    const replaced = await this.webhooks.replace(tenantId, id, spec, headers, actor);
     // Enabled by its owner after Daalu disabled it: it starts healthy again (its failures are history).
     if (spec.enabled) await resetHealth(this.dataSource, id);
-    return this.viewWithHealth(request.tenantId!, replaced);
+    return this.viewWithHealth(tenantId, replaced);
   }
 
   @Delete(':id')
@@ -117,8 +110,12 @@ export class WebhooksController {
   @ApiParam(WEBHOOK_ID)
   @ApiNoContentResponse({ description: 'Deleted' })
   @ApiNotFoundResponse({ description: 'No such webhook' })
-  async delete(@Req() request: TenantRequest, @Param('id', new ParseUUIDPipe()) id: string): Promise<void> {
-    await this.webhooks.delete(request.tenantId!, id, request.actor!);
+  async delete(
+    @Tenant() tenantId: string,
+    @Actor() actor: string,
+    @Param('id', new ParseUUIDPipe()) id: string,
+  ): Promise<void> {
+    await this.webhooks.delete(tenantId, id, actor);
     await forgetHealth(this.dataSource, id);
   }
 
@@ -129,9 +126,9 @@ export class WebhooksController {
   @ApiParam(WEBHOOK_ID)
   @ApiOkResponse({ type: RevealedSecretView })
   @ApiNotFoundResponse({ description: 'No such webhook' })
-  async secret(@Req() request: TenantRequest, @Param('id', new ParseUUIDPipe()) id: string) {
-    const { secret, secretId } = await this.webhooks.reveal(request.tenantId!, id, request.actor!);
-    return { secret, secretId, revealedTo: request.actor };
+  async secret(@Tenant() tenantId: string, @Actor() actor: string, @Param('id', new ParseUUIDPipe()) id: string) {
+    const { secret, secretId } = await this.webhooks.reveal(tenantId, id, actor);
+    return { secret, secretId, revealedTo: actor };
   }
 
   @Post(':id/rotate-secret')
@@ -145,8 +142,8 @@ export class WebhooksController {
   @ApiOkResponse({ type: RotatedSecretView })
   @ApiNotFoundResponse({ description: 'No such webhook' })
   @ApiConflictResponse({ description: 'The webhook changed meanwhile; retry' })
-  async rotate(@Req() request: TenantRequest, @Param('id', new ParseUUIDPipe()) id: string) {
-    return this.webhooks.rotate(request.tenantId!, id, request.actor!);
+  async rotate(@Tenant() tenantId: string, @Actor() actor: string, @Param('id', new ParseUUIDPipe()) id: string) {
+    return this.webhooks.rotate(tenantId, id, actor);
   }
 }
 

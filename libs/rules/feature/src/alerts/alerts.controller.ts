@@ -1,9 +1,9 @@
-import { Controller, Get, Query, Req, UseGuards } from '@nestjs/common';
+import { Controller, Get, Query, UseGuards } from '@nestjs/common';
 import { ApiBearerAuth, ApiOkResponse, ApiOperation, ApiQuery, ApiTags } from '@nestjs/swagger';
 import { DataSource } from 'typeorm';
 import { SEVERITIES, type Severity } from '@daalu/contracts';
 import { decodeCursor, encodeCursor, invalidFields, type FieldError, type KeysetCursor } from '@daalu/platform/http';
-import { TenantGuard, type TenantRequest } from '@daalu/platform/tenancy';
+import { Tenant, TenantGuard } from '@daalu/platform/tenancy';
 import { listAlerts, type AlertFilter } from '@daalu/rules/data-access';
 import { AlertPageView } from './alert.dto';
 
@@ -31,9 +31,9 @@ export class AlertsController {
   @ApiQuery({ name: 'limit', required: false, schema: { type: 'integer', minimum: 1, maximum: 500, default: 50 } })
   @ApiQuery({ name: 'cursor', required: false, description: 'nextCursor of the previous page, as given', type: String })
   @ApiOkResponse({ type: AlertPageView })
-  async list(@Req() request: TenantRequest, @Query() query: Record<string, string | string[] | undefined>) {
+  async list(@Tenant() tenantId: string, @Query() query: Record<string, string | string[] | undefined>) {
     const { filter, limit, cursor } = parseAlertQuery(query);
-    const page = await listAlerts(this.dataSource, request.tenantId!, filter, limit, cursor);
+    const page = await listAlerts(this.dataSource, tenantId, filter, limit, cursor);
     return { items: page.items, nextCursor: page.nextCursor ? encodeCursor(page.nextCursor) : null };
   }
 }

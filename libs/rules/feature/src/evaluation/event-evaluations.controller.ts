@@ -1,4 +1,4 @@
-import { Controller, Get, Param, Query, Req, UseGuards } from '@nestjs/common';
+import { Controller, Get, Param, Query, UseGuards } from '@nestjs/common';
 import {
   ApiBearerAuth,
   ApiNotFoundResponse,
@@ -10,7 +10,7 @@ import {
 } from '@nestjs/swagger';
 import { DataSource } from 'typeorm';
 import { invalidFields, problem, ProblemException } from '@daalu/platform/http';
-import { TenantGuard, type TenantRequest } from '@daalu/platform/tenancy';
+import { Tenant, TenantGuard } from '@daalu/platform/tenancy';
 import { RuleDirectory } from '../rules/rule-directory';
 import { EventLocator, FUTURE_SLACK_MS, timeOfUuidV7 } from './event-locator';
 import { EventEvaluationsView } from './event-evaluations.dto';
@@ -50,8 +50,7 @@ export class EventEvaluationsController {
   })
   @ApiOkResponse({ type: EventEvaluationsView })
   @ApiNotFoundResponse({ description: 'No such event on the log' })
-  async evaluations(@Req() request: TenantRequest, @Param('id') rawId: string, @Query('at') at?: string | string[]) {
-    const tenantId = request.tenantId!;
+  async evaluations(@Tenant() tenantId: string, @Param('id') rawId: string, @Query('at') at?: string | string[]) {
     const id = rawId.toLowerCase();
     const time = eventTime(id, at, Date.now());
     const event = await this.locator.find(tenantId, id, time);

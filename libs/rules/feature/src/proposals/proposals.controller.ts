@@ -1,4 +1,4 @@
-import { Body, Controller, Get, HttpCode, Param, ParseUUIDPipe, Post, Query, Req, UseGuards } from '@nestjs/common';
+import { Body, Controller, Get, HttpCode, Param, ParseUUIDPipe, Post, Query, UseGuards } from '@nestjs/common';
 import {
   ApiBearerAuth,
   ApiBody,
@@ -25,7 +25,7 @@ import {
   validateBody,
   type FieldError,
 } from '@daalu/platform/http';
-import { TenantGuard, type TenantRequest } from '@daalu/platform/tenancy';
+import { Actor, Tenant, TenantGuard } from '@daalu/platform/tenancy';
 import { findProposal, listProposals, type ProposalState } from '@daalu/rules/data-access';
 import { ProposalsService } from './proposals.service';
 
@@ -134,9 +134,9 @@ export class ProposalsController {
   })
   @ApiBody({ type: CreateProposalDto })
   @ApiCreatedResponse({ type: ProposalView })
-  async create(@Req() request: TenantRequest, @Body() body: unknown) {
+  async create(@Tenant() tenantId: string, @Actor() actor: string, @Body() body: unknown) {
     const dto = await validateBody(CreateProposalDto, body, { forbidUnknownFields: true });
-    return this.proposals.create(request.tenantId!, request.actor!, dto.kind, dto.title, dto.payload ?? {});
+    return this.proposals.create(tenantId, actor, dto.kind, dto.title, dto.payload ?? {});
   }
 
   @Get()
@@ -145,7 +145,7 @@ export class ProposalsController {
   @ApiQuery({ name: 'limit', required: false, schema: { type: 'integer', minimum: 1, maximum: 500, default: 50 } })
   @ApiQuery({ name: 'cursor', required: false, description: 'nextCursor of the previous page, as given', type: String })
   @ApiOkResponse({ type: ProposalPageView })
-  async list(@Req() request: TenantRequest, @Query() query: Record<string, string | string[] | undefined>) {
+  async list(@Tenant() tenantId: string, @Query() query: Record<string, string | string[] | undefined>) {
     const errors: FieldError[] = [];
     for (const name of Object.keys(query)) {
       if (!['state', 'limit', 'cursor'].includes(name)) errors.push({ field: name, message: 'unknown parameter' });
@@ -161,13 +161,7 @@ export class ProposalsController {
     if (query.cursor !== undefined && !cursor)
       errors.push({ field: 'cursor', message: 'not a cursor this API issued' });
     if (errors.length > 0) throw invalidFields('invalid-query', 'Invalid query', errors);
-    const page = await listProposals(
-      this.dataSource,
-      request.tenantId!,
-      state as ProposalState | undefined,
-      limit,
-      cursor,
-    );
+    const page = await listProposals(this.dataSource, tenantId, state as ProposalState | undefined, limit, cursor);
     return { items: page.items, nextCursor: page.nextCursor ? encodeCursor(page.nextCursor) : null };
   }
 
@@ -176,8 +170,8 @@ export class ProposalsController {
   @ApiParam(PROPOSAL_ID)
   @ApiOkResponse({ type: ProposalView })
   @ApiNotFoundResponse({ description: 'No such proposal' })
-  async get(@Req() request: TenantRequest, @Param('id', new ParseUUIDPipe()) id: string) {
-    const found = await findProposal(this.dataSource, request.tenantId!, id);
+  async get(@Tenant() tenantId: string, @Param('id', new ParseUUIDPipe()) id: string) {
+    const found = await findProposal(this.dataSource, tenantId, id);
     if (!found) throw new ProblemException(problem(404, 'not-found', 'Not found', 'no such proposal'));
     return found.view;
   }
@@ -190,8 +184,13 @@ export class ProposalsController {
   @ApiOkResponse({ type: ProposalView, description: 'The proposal, decided' })
   @ApiNotFoundResponse({ description: 'No such proposal' })
   @ApiConflictResponse({ description: 'Decided already, or changed concurrently' })
-  async approve(@Req() request: TenantRequest, @Param('id', new ParseUUIDPipe()) id: string, @Body() body: unknown) {
-    return this.decide(request, id, 'approved', body);
+  async approve(
+    @Tenant() tenantId: string,
+    @Actor() actor: string,
+    @Param('id', new ParseUUIDPipe()) id: string,
+    @Body() body: unknown,
+  ) {
+    return this.decide(tenantId, actor, id, 'approved', body);
   }
 
   @Post(':id/reject')
@@ -202,13 +201,17 @@ export class ProposalsController {
   @ApiOkResponse({ type: ProposalView, description: 'The proposal, decided' })
   @ApiNotFoundResponse({ description: 'No such proposal' })
   @ApiConflictResponse({ description: 'Decided already, or changed concurrently' })
-  async reject(@Req() request: TenantRequest, @Param('id', new ParseUUIDPipe()) id: string, @Body() body: unknown) {
-    return this.decide(request, id, 'rejected', body);
+  async reject(
+    @Tenant() tenantId: string,
+    @Actor() actor: string,
+    @Param('id', new ParseUUIDPipe()) id: string,
+    @Body() body: unknown,
+  ) {
+    return this.decide(tenantId, actor, id, 'rejected', body);
   }
 
-  private async decide(request: TenantRequest, id: string, decision: 'approved' | 'rejected', body: unknown) {
+  private async decide(tenantId: string, actor: string, id: string, decision: 'approved' | 'rejected', body: unknown) {
     const dto = await validateBody(DecisionDto, body ?? {}, { forbidUnknownFields: true });
-    const actor = dto.by ?? request.actor!;
-    return this.proposals.decide(request.tenantId!, id, decision, actor, dto.reason ?? null);
+    return this.proposals.decide(tenantId, id, decision, dto.by ?? actor, dto.reason ?? null);
   }
 }

@@ -1,16 +1,4 @@
-import {
-  Body,
-  Controller,
-  Delete,
-  Get,
-  HttpCode,
-  Param,
-  ParseUUIDPipe,
-  Post,
-  Put,
-  Req,
-  UseGuards,
-} from '@nestjs/common';
+import { Body, Controller, Delete, Get, HttpCode, Param, ParseUUIDPipe, Post, Put, UseGuards } from '@nestjs/common';
 import {
   ApiBearerAuth,
   ApiBody,
@@ -24,7 +12,7 @@ import {
   ApiTags,
 } from '@nestjs/swagger';
 import { invalidFields, validateBody } from '@daalu/platform/http';
-import { TenantGuard, type TenantRequest } from '@daalu/platform/tenancy';
+import { Actor, Tenant, TenantGuard } from '@daalu/platform/tenancy';
 import { AlertRuleDto, contractProblems, ruleProblems, toSpec } from './alert-rule.dto';
 import { AlertRulePageView, AlertRuleView } from './alert-rule-view.dto';
 import { RuleDirectory, type StoredRule } from './rule-directory';
@@ -49,16 +37,16 @@ export class AlertRulesController {
   @ApiBody({ type: AlertRuleDto })
   @ApiCreatedResponse({ type: AlertRuleView })
   @ApiConflictResponse({ description: 'The tenant has as many rules as it may' })
-  async create(@Req() request: TenantRequest, @Body() body: unknown) {
-    return view(await this.facts.create(request.tenantId!, await validRule(body), request.actor!));
+  async create(@Tenant() tenantId: string, @Actor() actor: string, @Body() body: unknown) {
+    return view(await this.facts.create(tenantId, await validRule(body), actor));
   }
 
   /** Every rule of the tenant, oldest first (at most 1000, so one page). */
   @Get()
   @ApiOperation({ summary: 'The alert rules' })
   @ApiOkResponse({ type: AlertRulePageView })
-  list(@Req() request: TenantRequest) {
-    return { items: this.directory.list(request.tenantId!).map(view), nextCursor: null };
+  list(@Tenant() tenantId: string) {
+    return { items: this.directory.list(tenantId).map(view), nextCursor: null };
   }
 
   @Get(':id')
@@ -66,8 +54,8 @@ export class AlertRulesController {
   @ApiOperation({ summary: 'One alert rule' })
   @ApiOkResponse({ type: AlertRuleView })
   @ApiNotFoundResponse({ description: 'No such rule' })
-  get(@Req() request: TenantRequest, @Param('id', new ParseUUIDPipe()) id: string) {
-    const rule = this.directory.get(request.tenantId!, id);
+  get(@Tenant() tenantId: string, @Param('id', new ParseUUIDPipe()) id: string) {
+    const rule = this.directory.get(tenantId, id);
     if (!rule) throw notFound();
     return view(rule);
   }
@@ -83,8 +71,13 @@ export class AlertRulesController {
   @ApiOkResponse({ type: AlertRuleView })
   @ApiNotFoundResponse({ description: 'No such rule' })
   @ApiConflictResponse({ description: 'Changed concurrently; retry' })
-  async replace(@Req() request: TenantRequest, @Param('id', new ParseUUIDPipe()) id: string, @Body() body: unknown) {
-    return view(await this.facts.replace(request.tenantId!, id, await validRule(body), request.actor!));
+  async replace(
+    @Tenant() tenantId: string,
+    @Actor() actor: string,
+    @Param('id', new ParseUUIDPipe()) id: string,
+    @Body() body: unknown,
+  ) {
+    return view(await this.facts.replace(tenantId, id, await validRule(body), actor));
   }
 
   @Delete(':id')
@@ -93,8 +86,12 @@ export class AlertRulesController {
   @ApiOperation({ summary: 'Delete an alert rule' })
   @ApiNoContentResponse({ description: 'Deleted' })
   @ApiNotFoundResponse({ description: 'No such rule' })
-  async delete(@Req() request: TenantRequest, @Param('id', new ParseUUIDPipe()) id: string): Promise<void> {
-    await this.facts.delete(request.tenantId!, id, request.actor!);
+  async delete(
+    @Tenant() tenantId: string,
+    @Actor() actor: string,
+    @Param('id', new ParseUUIDPipe()) id: string,
+  ): Promise<void> {
+    await this.facts.delete(tenantId, id, actor);
   }
 }
 
