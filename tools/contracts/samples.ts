@@ -121,7 +121,7 @@ const created: ProposalCreated = {
   proposalId: PROPOSAL,
   proposalKind: 'change',
   title: 'scale api to 6',
-  actor: 'api token dat_Ab3x…',
+  actor: 'deploy bot (dat_Ab3x…)',
   payload: { service: 'api', replicas: 6 },
 };
 
@@ -225,7 +225,7 @@ const secretRevealed: WebhookSecretRevealed = {
   ...fact('webhook.secret-revealed', 0x403),
   webhookId: WEBHOOK,
   secretId: SECRET,
-  actor: 'api token dat_Ab3x…',
+  actor: 'deploy bot (dat_Ab3x…)',
 };
 
 const resealed: WebhookResealed = {

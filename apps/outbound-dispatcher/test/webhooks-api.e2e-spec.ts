@@ -90,14 +90,14 @@ describe('webhooks API', () => {
     expect(revealed.status).toBe(200);
     expect(revealed.body).toMatchObject({
       secret: created.body.secret,
-      revealedTo: expect.stringMatching(/^api token dat_/),
+      revealedTo: expect.stringMatching(/^initial \(dat_\w{4}…\)$/),
     });
     const audit = await nats.jsm.streams.getMessage(nats.streams.config, {
       last_by_subj: `${nats.subjects.config(tenants.a.id, 'webhook')}.${created.body.id}`,
     });
     expect(decodeConfigFact(audit!.header, audit!.data)).toMatchObject({
       kind: 'webhook.secret-revealed',
-      actor: expect.stringMatching(/^api token/),
+      actor: expect.stringMatching(/^initial \(dat_/),
     });
 
     const rotated = await call('a', 'POST', `/${created.body.id}/rotate-secret`);

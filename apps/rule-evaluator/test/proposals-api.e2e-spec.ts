@@ -73,7 +73,7 @@ describe('proposals API', () => {
       title: 'scale api to 6',
       payload: { service: 'api', replicas: 6 },
       state: 'pending',
-      createdBy: `api token ${tokens.a.slice(0, 8)}…`,
+      createdBy: `initial (${tokens.a.slice(0, 8)}…)`,
       decidedBy: null,
     });
     const approved = await call('a', 'POST', `/${created.body.id}/approve`, {

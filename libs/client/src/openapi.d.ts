@@ -1598,7 +1598,7 @@ export interface components {
       state: 'pending' | 'approved' | 'rejected';
       /** Format: date-time */
       createdAt: string;
-      /** @example api token dat_7fQ2… */
+      /** @example deploy bot (dat_7fQ2…) */
       createdBy: string;
       /** Format: date-time */
       decidedAt: string | null;
@@ -1740,7 +1740,7 @@ export interface components {
       secretId: string;
       /**
        * @description Who asked, as the log records it
-       * @example api token dat_7fQ2…
+       * @example deploy bot (dat_7fQ2…)
        */
       revealedTo: string;
     };

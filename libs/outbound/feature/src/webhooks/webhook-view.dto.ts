@@ -151,7 +151,7 @@ export class RevealedSecretView {
   @ApiProperty({ format: 'uuid' })
   secretId: string;
 
-  @ApiProperty({ description: 'Who asked, as the log records it', example: 'api token dat_7fQ2…' })
+  @ApiProperty({ description: 'Who asked, as the log records it', example: 'deploy bot (dat_7fQ2…)' })
   revealedTo: string;
 }
 

@@ -91,7 +91,7 @@ export class ProposalView {
   @ApiProperty({ format: 'date-time' })
   createdAt: string;
 
-  @ApiProperty({ example: 'api token dat_7fQ2…' })
+  @ApiProperty({ example: 'deploy bot (dat_7fQ2…)' })
   createdBy: string;
 
   @ApiProperty({ type: 'string', format: 'date-time', nullable: true })
