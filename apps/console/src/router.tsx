@@ -12,6 +12,7 @@ import { SignInPage } from './pages/sign-in';
 import { validateDeliveriesSearch, validateWebhooksSearch } from './pages/webhooks/search';
 import { validateTimelineSearch } from './pages/timeline/search';
 import { validateAlertsSearch, validateProposalsSearch } from './pages/rules/search';
+import { validateAuditSearch } from './pages/access/search';
 
 /**
  * Every page and its URL. Filters live in the URL's search params (validated per page), so a link can
@@ -108,6 +109,18 @@ const proposalsRoute = createRoute({
   component: lazyRouteComponent(() => import('./pages/rules/proposals-page'), 'ProposalsPage'),
 });
 
+const apiTokensRoute = createRoute({
+  getParentRoute: () => appRoute,
+  path: '/settings/api-tokens',
+  component: lazyRouteComponent(() => import('./pages/access/api-tokens-page'), 'ApiTokensPage'),
+});
+const auditRoute = createRoute({
+  getParentRoute: () => appRoute,
+  path: '/audit',
+  validateSearch: validateAuditSearch,
+  component: lazyRouteComponent(() => import('./pages/access/audit-page'), 'AuditPage'),
+});
+
 const routeTree = rootRoute.addChildren([
   signInRoute,
   appRoute.addChildren([
@@ -123,6 +136,8 @@ const routeTree = rootRoute.addChildren([
     ruleRoute,
     alertsRoute,
     proposalsRoute,
+    apiTokensRoute,
+    auditRoute,
   ]),
 ]);
 

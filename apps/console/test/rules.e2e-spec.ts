@@ -273,7 +273,7 @@ describe('console: alert rules, alerts and proposals', () => {
     const card = (title: string) =>
       page.getByRole('listitem').filter({ has: page.getByRole('heading', { name: title }) });
     await card('scale api to 6').waitFor();
-    await expect(card('scale api to 6').textContent()).resolves.toMatch(/pending.*kind change.*by api token dat_/);
+    await expect(card('scale api to 6').textContent()).resolves.toMatch(/pending.*kind change.*by initial \(dat_/);
     expect(await harness.accessibilityViolations(page)).toEqual([]);
 
     await card('scale api to 6').getByRole('button', { name: 'Approve “scale api to 6”' }).click();
@@ -303,7 +303,7 @@ describe('console: alert rules, alerts and proposals', () => {
     await expect(card('roll back api to a1b2c3d').textContent()).resolves.toMatch(/✕ rejected/);
     const rejected = (await harness.api<Proposal>(`/api/v1/proposals/${rollback.id}`)).body;
     expect(rejected).toMatchObject({ state: 'rejected', reason: null });
-    expect(rejected.decidedBy).toMatch(/^api token dat_/);
+    expect(rejected.decidedBy).toMatch(/^initial \(dat_/);
     await expect(card('roll back api to a1b2c3d').textContent()).resolves.toContain(`by ${rejected.decidedBy}`);
 
     // Decided elsewhere while the dialog was open: a 409 in words, then the other decision shows.

@@ -294,7 +294,7 @@ describe('console: webhooks', () => {
       page.getByRole('button', { name: 'Reveal' }).click(),
     ]);
     const revealBody = (await revealed.json()) as { secret: string; revealedTo: string };
-    expect(revealBody.revealedTo).toMatch(/^api token dat_/);
+    expect(revealBody.revealedTo).toMatch(/^initial \(dat_/);
     await expect(page.getByTestId('secret').textContent()).resolves.toBe(created.secret);
     await expect(page.getByText(`Revealed to ${revealBody.revealedTo}`).count()).resolves.toBe(1);
     const nats = harness.nats!;

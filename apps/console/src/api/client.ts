@@ -8,8 +8,17 @@ export class ApiError extends Error {
     readonly title: string,
     readonly detail: string | undefined,
     readonly fields: FieldError[],
+    /** The problem's kind (`/problems/last-admin-token`…), when the answer named one. */
+    readonly type?: string,
+    /** On a 403 `/problems/insufficient-scope`: the scope the route needs. */
+    readonly requiredScope?: string,
   ) {
     super(detail ? `${title}: ${detail}` : title);
+  }
+
+  /** Whether the problem is of this kind (`last-admin-token`, `insufficient-scope`…), whatever its base URL. */
+  is(slug: string): boolean {
+    return !!this.type && (this.type === `/problems/${slug}` || this.type.endsWith(`/problems/${slug}`));
   }
 
   /** The messages for one field (and its sub-fields), for showing next to it. */
@@ -89,6 +98,8 @@ function apiError(status: number, body: unknown): ApiError {
     problem.title || `Request failed (${status})`,
     problem.detail,
     Array.isArray(problem.errors) ? problem.errors : [],
+    typeof problem.type === 'string' ? problem.type : undefined,
+    typeof problem.requiredScope === 'string' ? problem.requiredScope : undefined,
   );
 }
 

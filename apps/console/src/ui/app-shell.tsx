@@ -48,6 +48,23 @@ export function AppShell() {
               </Link>
             </li>
           </ul>
+          <span className="nav-group" id="nav-settings">
+            Settings
+          </span>
+          <ul aria-labelledby="nav-settings">
+            <li>
+              <Link to="/settings/api-tokens" activeProps={{ 'aria-current': 'page' }}>
+                API tokens
+              </Link>
+            </li>
+          </ul>
+          <ul>
+            <li>
+              <Link to="/audit" search={{}} activeProps={{ 'aria-current': 'page' }}>
+                Audit log
+              </Link>
+            </li>
+          </ul>
         </nav>
         <div className="header-actions">
           <ThemeToggle />

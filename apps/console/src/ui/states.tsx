@@ -30,6 +30,20 @@ export function ProblemMessage({ error }: { error: unknown }) {
         <strong>{apiError ? apiError.title : 'Something went wrong'}</strong>
         {apiError?.detail ? `: ${apiError.detail}` : apiError ? '' : `: ${(error as Error).message ?? String(error)}`}
       </p>
+      {apiError?.is('insufficient-scope') && (
+        <p>
+          The token you signed in with cannot do this
+          {apiError.requiredScope ? (
+            <>
+              : it needs the <code>{apiError.requiredScope}</code> scope
+            </>
+          ) : null}
+          . Sign in with a token that has it, or ask an admin of this tenant.
+        </p>
+      )}
+      {apiError?.is('tenant-suspended') && (
+        <p>This tenant is suspended by whoever runs this Daalu: nothing can be read or changed until it is resumed.</p>
+      )}
       {apiError && apiError.fields.length > 0 && (
         <ul>
           {apiError.fields.map((f, i) => (

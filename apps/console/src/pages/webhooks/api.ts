@@ -25,6 +25,8 @@ export type WebhookStats = Schema<'WebhookStats'>;
 
 export const webhookKeys = {
   ingest: ['ingest'] as const,
+  /** `GET /api/v1/ingest-key`: the current key's prefix and the rotated-out one while it still works. */
+  ingestKey: ['ingest-key'] as const,
   list: ['webhooks'] as const,
   one: (id: string) => ['webhooks', id] as const,
   /** Every read of the history (each filter's pages, the last delivery): invalidated together. */
@@ -39,6 +41,15 @@ export function useIngest() {
   return useQuery({
     queryKey: webhookKeys.ingest,
     queryFn: ({ signal }) => data(daalu.GET('/api/v1/ingest', { signal })),
+  });
+}
+
+/** The ingest key's rotation state (prefixes only), read again each minute while shown (the old key expires on its own). */
+export function useIngestKeyState() {
+  return useQuery({
+    queryKey: webhookKeys.ingestKey,
+    queryFn: ({ signal }) => data(daalu.GET('/api/v1/ingest-key', { signal })),
+    refetchInterval: 60_000,
   });
 }
 

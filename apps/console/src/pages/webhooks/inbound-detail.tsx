@@ -1,13 +1,13 @@
 import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { Link } from '@tanstack/react-router';
-import { Fragment, useState } from 'react';
+import { Fragment, useEffect, useRef, useState } from 'react';
 import type { InboundRequest } from '@daalu/client';
 import { daalu, data } from '../../api/client';
 import { Confirm } from '../../ui/confirm';
 import { CopyButton } from '../../ui/copy-button';
 import { RelativeTime } from '../../ui/relative-time';
 import { EmptyState, Loading, ProblemMessage } from '../../ui/states';
-import { useIngest, webhookKeys } from './api';
+import { useIngest, useIngestKeyState, webhookKeys } from './api';
 import { CopyCurl, curlOf, Exchange, HttpStatus } from './exchange';
 
 /** Managed Infra → Webhooks → Inbound: the endpoint, the ingest key (rotate), and the latest 100 requests. */
@@ -17,7 +17,11 @@ export function InboundDetailPage() {
   // The new key lives in this component's state only: shown once, gone when the page is left.
   const rotate = useMutation({
     mutationFn: () => data(daalu.POST('/api/v1/ingest-key/rotate', { body: {} })),
-    onSuccess: () => queryClient.invalidateQueries({ queryKey: webhookKeys.ingest }),
+    onSuccess: () =>
+      Promise.all([
+        queryClient.invalidateQueries({ queryKey: webhookKeys.ingest }),
+        queryClient.invalidateQueries({ queryKey: webhookKeys.ingestKey }),
+      ]),
   });
   const [open, setOpen] = useState<string | null>(null);
 
@@ -62,6 +66,7 @@ export function InboundDetailPage() {
             <p className="help">
               Only the prefix is kept: Daalu stores a hash of the key, so it cannot be shown again. Lost it? Rotate.
             </p>
+            <KeyRotationState />
             <div className="actions">
               <Confirm
                 trigger={
@@ -180,6 +185,85 @@ export function InboundDetailPage() {
           )}
         </>
       )}
+    </>
+  );
+}
+
+/**
+ * The rotation state as the API keeps it (so it survives a reload): the current key, and the one a
+ * rotation replaced while it still works, with "Revoke old key now".
+ */
+function KeyRotationState() {
+  const state = useIngestKeyState();
+  const queryClient = useQueryClient();
+  const [revoked, setRevoked] = useState<string | null>(null);
+  const revokedRef = useRef<HTMLParagraphElement>(null);
+  const revoke = useMutation({
+    mutationFn: () => data(daalu.POST('/api/v1/ingest-key/revoke-previous')),
+    onMutate: () => setRevoked(null),
+    onSuccess: (answer) => {
+      const prefix = state.data?.previous?.prefix;
+      queryClient.setQueryData(webhookKeys.ingestKey, answer);
+      setRevoked(`The old key${prefix ? ` ${prefix}` : ''} is revoked: only the current key is accepted now.`);
+    },
+    // A 404: it expired or was revoked meanwhile; read the state again either way.
+    onSettled: () => queryClient.invalidateQueries({ queryKey: webhookKeys.ingestKey }),
+  });
+  // The button goes away with the old key: focus the message that says so, never <body>.
+  useEffect(() => {
+    if (revoked) revokedRef.current?.focus();
+  }, [revoked]);
+
+  if (state.isPending) return <Loading what="the ingest key's rotation state" />;
+  if (state.isError) return <ProblemMessage error={state.error} />;
+  const { current, previous } = state.data;
+  return (
+    <>
+      <dl className="facts key-state" aria-label="Ingest key rotation">
+        <dt>Current key</dt>
+        <dd>
+          <code data-testid="ingest-key-current">{current.prefix}</code>, issued{' '}
+          <RelativeTime value={current.issuedAt} />
+        </dd>
+        <dt>Previous key</dt>
+        <dd data-testid="ingest-key-previous">
+          {previous ? (
+            <>
+              <code>{previous.prefix}</code> still works until <RelativeTime value={previous.expiresAt} /> (
+              {new Date(previous.expiresAt).toLocaleString()})
+            </>
+          ) : (
+            'none: only the current key is accepted'
+          )}
+        </dd>
+      </dl>
+      {revoked && (
+        <p className="notice" role="status" tabIndex={-1} ref={revokedRef}>
+          {revoked}
+        </p>
+      )}
+      {previous && (
+        <div className="actions">
+          <Confirm
+            trigger={
+              <button type="button" className="secondary">
+                {revoke.isPending ? 'Revoking the old key…' : 'Revoke old key now'}
+              </button>
+            }
+            title="Revoke the old ingest key now?"
+            description={
+              <p>
+                <code>{previous.prefix}</code> stops working at once instead of{' '}
+                {new Date(previous.expiresAt).toLocaleString()}. Senders still using it get 401 from now on; only the
+                current key <code>{current.prefix}</code> is accepted.
+              </p>
+            }
+            confirmLabel="Revoke old key"
+            onConfirm={() => revoke.mutate()}
+          />
+        </div>
+      )}
+      <ProblemMessage error={revoke.error} />
     </>
   );
 }
