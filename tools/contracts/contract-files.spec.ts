@@ -38,8 +38,13 @@ const CODECS: Record<MessageKind, MessageCodec<unknown>> = {
   'proposal.rejected': ProposalRejectedCodec,
   'tenant.created': configCodecFor('tenant.created'),
   'tenant.rate-limit-set': configCodecFor('tenant.rate-limit-set'),
+  'tenant.suspended': configCodecFor('tenant.suspended'),
+  'tenant.resumed': configCodecFor('tenant.resumed'),
+  'tenant.deleted': configCodecFor('tenant.deleted'),
   'ingest-key.issued': configCodecFor('ingest-key.issued'),
+  'ingest-key.previous-revoked': configCodecFor('ingest-key.previous-revoked'),
   'api-token.issued': configCodecFor('api-token.issued'),
+  'api-token.revoked': configCodecFor('api-token.revoked'),
   'alert-rule.saved': configCodecFor('alert-rule.saved'),
   'alert-rule.deleted': configCodecFor('alert-rule.deleted'),
   'webhook.saved': configCodecFor('webhook.saved'),
@@ -50,7 +55,7 @@ const CODECS: Record<MessageKind, MessageCodec<unknown>> = {
   'delivery.requested': DeliveryRequestedCodec,
   'dead-letter': DeadLetterCodec,
   'dead-letter-resolved': DeadLetterResolvedCodec,
-} as Record<MessageKind, MessageCodec<unknown>>;
+} satisfies Record<MessageKind, unknown> as Record<MessageKind, MessageCodec<unknown>>;
 
 describe('docs/asyncapi.yaml and docs/schemas/', () => {
   it('are what the generator writes now (run `npm run contracts` after changing libs/contracts)', () => {

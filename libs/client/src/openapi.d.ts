@@ -1623,9 +1623,15 @@ export interface components {
       states: ('created' | 'approved' | 'rejected')[];
     };
     RateLimit: {
-      /** @example 10 */
+      /**
+       * @description Ingest POSTs per second
+       * @example 50
+       */
       perSecond: number;
-      /** @example 10 */
+      /**
+       * @description How many may come at once
+       * @example 100
+       */
       burst: number;
     };
     RecordedIngestRequest: {
@@ -1887,7 +1893,8 @@ export interface components {
       createdAt: string;
       /** @enum {string} */
       state: 'active' | 'suspended';
-      rateLimit: components['schemas']['TenantRateLimit'];
+      /** @description The limit in force (the default unless an operator set one) */
+      rateLimit: components['schemas']['RateLimit'];
       ingestKeys: components['schemas']['TenantIngestKey'][];
       apiTokens: components['schemas']['TenantApiToken'][];
       counts: components['schemas']['TenantCounts'];
@@ -1934,7 +1941,8 @@ export interface components {
       createdAt: string;
       /** @enum {string} */
       state: 'active' | 'suspended';
-      rateLimit: components['schemas']['TenantRateLimit'];
+      /** @description The limit in force (the default unless an operator set one) */
+      rateLimit: components['schemas']['RateLimit'];
     };
     TestDelivery: {
       /**

@@ -168,13 +168,6 @@ export const PROBLEM_TYPES: readonly ProblemType[] = [
     action: 'Fix each parameter `errors` names; send a literal `%` as `%25`.',
   },
   {
-    slug: 'last-admin-token',
-    title: 'Conflict',
-    statuses: [409],
-    meaning: 'This would revoke the tenant’s last `admin` token, after which nobody could manage its tokens or keys.',
-    action: 'Create another `admin` token first, then revoke this one.',
-  },
-  {
     slug: 'lagging',
     title: 'Service unavailable',
     statuses: [503],
@@ -182,6 +175,13 @@ export const PROBLEM_TYPES: readonly ProblemType[] = [
     action:
       'Read it again shortly (after `Retry-After`). Do not send a creation again: it was stored, and a second one would be another proposal.',
     headers: 'Retry-After',
+  },
+  {
+    slug: 'last-admin-token',
+    title: 'Conflict',
+    statuses: [409],
+    meaning: 'This would revoke the tenant’s last `admin` token, after which nobody could manage its tokens or keys.',
+    action: 'Create another `admin` token first, then revoke this one.',
   },
   {
     slug: 'log-unavailable',

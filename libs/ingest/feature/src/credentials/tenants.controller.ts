@@ -130,6 +130,15 @@ export class ListTenantsQuery {
   limit?: number;
 }
 
+@ApiSchema({ name: 'RateLimit' })
+export class RateLimitView {
+  @ApiProperty({ description: 'Ingest POSTs per second', example: 50 })
+  perSecond: number;
+
+  @ApiProperty({ type: 'integer', description: 'How many may come at once', example: 100 })
+  burst: number;
+}
+
 @ApiSchema({ name: 'TenantSummary' })
 export class TenantSummaryView {
   @ApiProperty({ format: 'uuid' })
@@ -144,8 +153,8 @@ export class TenantSummaryView {
   @ApiProperty({ enum: ['active', 'suspended'] })
   state: 'active' | 'suspended';
 
-  @ApiProperty({ type: TenantRateLimitView })
-  rateLimit: { perSecond: number; burst: number };
+  @ApiProperty({ type: RateLimitView, description: 'The limit in force (the default unless an operator set one)' })
+  rateLimit: RateLimitView;
 }
 
 @ApiSchema({ name: 'TenantList' })
