@@ -177,7 +177,11 @@ const previousKeyRevoked: IngestKeyPreviousRevoked = {
   keyId: '0194f3a2-7c1e-7a00-8000-00000000ce11',
 };
 
-const suspended: TenantSuspended = { ...fact('tenant.suspended', 0x207), actor: 'operator (dop_Qx2…)', reason: 'unpaid' };
+const suspended: TenantSuspended = {
+  ...fact('tenant.suspended', 0x207),
+  actor: 'operator (dop_Qx2…)',
+  reason: 'unpaid',
+};
 const resumed: TenantResumed = { ...fact('tenant.resumed', 0x208), actor: 'operator (dop_Qx2…)' };
 const deleted: TenantDeleted = { ...fact('tenant.deleted', 0x209), actor: 'operator (dop_Qx2…)' };
 

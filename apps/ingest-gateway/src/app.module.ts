@@ -25,7 +25,9 @@ export class AppModule {
           database: DATABASE,
         }),
         IngestFeatureModule.forRoot({
-          operatorTokenHashes: operatorTokens(config, logger).map((token) => createHash('sha256').update(token).digest('hex')),
+          operatorTokenHashes: operatorTokens(config, logger).map((token) =>
+            createHash('sha256').update(token).digest('hex'),
+          ),
           keyGraceSeconds: config.DAALU_KEY_GRACE_S,
           ratePerSecond: config.DAALU_INGEST_RATE_PER_SECOND,
           rateBurst: config.DAALU_INGEST_BURST,

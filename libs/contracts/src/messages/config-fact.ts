@@ -1,7 +1,12 @@
 import { HEADER_KIND } from '../headers';
 import type { MessageCodec } from '../envelope';
 import { AlertRuleDeletedCodec, AlertRuleSavedCodec, type AlertRuleDeleted, type AlertRuleSaved } from './alert-rule';
-import { ApiTokenIssuedCodec, ApiTokenRevokedCodec, type ApiTokenIssued, type ApiTokenRevoked } from './api-token-issued';
+import {
+  ApiTokenIssuedCodec,
+  ApiTokenRevokedCodec,
+  type ApiTokenIssued,
+  type ApiTokenRevoked,
+} from './api-token-issued';
 import {
   WebhookDeletedCodec,
   WebhookResealedCodec,

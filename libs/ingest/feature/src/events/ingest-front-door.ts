@@ -145,7 +145,8 @@ export class IngestFrontDoor {
   }
 
   private async handle(req: IncomingMessage, ingest: IngestContext, route: 'single' | 'batch'): Promise<Answer> {
-    if (this.deps.directory.tenant(ingest.tenantId)?.suspended) return problemAnswer(SUSPENDED, { Connection: 'close' });
+    if (this.deps.directory.tenant(ingest.tenantId)?.suspended)
+      return problemAnswer(SUSPENDED, { Connection: 'close' });
     const rate = this.deps.limiter.take(ingest.tenantId);
     const rateHeaders = {
       'RateLimit-Policy': `"per-key";q=${rate.limit};w=1`,
