@@ -38,27 +38,3 @@ export function invalidFields(slug: string, title: string, errors: FieldError[])
     problem(400, slug, title, errors.map((e) => `${e.field}: ${e.message}`).join('; '), { errors }),
   );
 }
-
-/**
- * Validates a query string against a DTO class, as validateBody does a body: every parameter given more
- * than once or not in the DTO, and every bad value, named in one 400 (`invalid-query`).
- */
-export async function validateQuery<T extends object>(
-  dtoClass: new () => T,
-  query: Record<string, string | string[] | undefined>,
-): Promise<T> {
-  const repeated = Object.entries(query)
-    .filter(([, value]) => Array.isArray(value))
-    .map(([field]) => ({ field, message: 'must be given once' }));
-  const dto = plainToInstance(dtoClass, Object.fromEntries(Object.entries(query).filter(([, v]) => !Array.isArray(v))));
-  const errors = fieldErrors(
-    await validate(dto, { forbidUnknownValues: false, whitelist: true, forbidNonWhitelisted: true }),
-  ).map((error) =>
-    error.message.startsWith('property ') && error.message.endsWith(' should not exist')
-      ? { field: error.field, message: 'unknown parameter' }
-      : error,
-  );
-  if (repeated.length + errors.length > 0)
-    throw invalidFields('invalid-query', 'Invalid query', [...repeated, ...errors]);
-  return dto;
-}

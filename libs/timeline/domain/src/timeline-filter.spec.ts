@@ -1,4 +1,4 @@
-import { nestAt, parseLimit, parseTimelineFilter, payloadCandidates, type FieldError } from './timeline-filter';
+import { nestAt, parseTimelineFilter, payloadCandidates } from './timeline-filter';
 
 describe('parseTimelineFilter', () => {
   it('reads every filter', () => {
@@ -133,14 +133,10 @@ describe('parseTimelineFilter', () => {
     expect(nestAt(['a', 'b'], 1)).toEqual({ a: { b: 1 } });
   });
 
-  it('limits pages to 1..500, 50 by default', () => {
-    const errors: FieldError[] = [];
-    expect(parseLimit(undefined, errors)).toBe(50);
-    expect(parseLimit('500', errors)).toBe(500);
-    expect(errors).toEqual([]);
-    parseLimit('0', errors);
-    parseLimit('501', errors);
-    parseLimit('ten', errors);
-    expect(errors).toHaveLength(3);
+  it('names a single-valued parameter given twice as the other query strings do', () => {
+    expect(parseTimelineFilter({ type: ['a', 'b'], since: ['2026-01-01', '2026-01-02'] }).errors).toEqual([
+      { field: 'type', message: 'must be given once' },
+      { field: 'since', message: 'must be given once' },
+    ]);
   });
 });

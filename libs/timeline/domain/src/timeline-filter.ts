@@ -29,6 +29,7 @@ export interface FieldError {
   message: string;
 }
 
+/** The list's page size (`limit`): 1 to 500, 50 when absent. */
 export const MAX_LIMIT = 500;
 export const DEFAULT_LIMIT = 50;
 const MAX_PAYLOAD_CONDITIONS = 10;
@@ -63,7 +64,7 @@ export function parseTimelineFilter(
     if (unstorable.has(name)) return undefined;
     const value = query[name];
     if (Array.isArray(value)) {
-      errors.push({ field: name, message: 'give it once' });
+      errors.push({ field: name, message: 'must be given once' });
       return undefined;
     }
     return value;
@@ -154,17 +155,6 @@ function firstReason(value: QueryValue): string | null {
     if (reason) return reason;
   }
   return null;
-}
-
-/** `limit`: 1 to 500, 50 when absent. */
-export function parseLimit(value: QueryValue, errors: FieldError[]): number {
-  if (value === undefined) return DEFAULT_LIMIT;
-  const limit = typeof value === 'string' && /^\d{1,4}$/.test(value) ? Number(value) : NaN;
-  if (!(limit >= 1 && limit <= MAX_LIMIT)) {
-    errors.push({ field: 'limit', message: `must be an integer from 1 to ${MAX_LIMIT}` });
-    return DEFAULT_LIMIT;
-  }
-  return limit;
 }
 
 /** The JSON values a payload condition matches: the string, and the number or boolean it spells. */

@@ -1,7 +1,7 @@
 import { Controller, Get, Query, UseGuards } from '@nestjs/common';
 import { ApiBearerAuth, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { DataSource } from 'typeorm';
-import { invalidFields } from '@daalu/platform/http';
+import { QueryReader, type RawQuery } from '@daalu/platform/http';
 import { Tenant, TenantGuard } from '@daalu/platform/tenancy';
 import { EventTypeReader, type EventTypeView } from '@daalu/timeline/data-access';
 import { EventTypeCatalogView } from './event-types.dto';
@@ -31,16 +31,9 @@ export class EventTypesController {
   @ApiOkResponse({ type: EventTypeCatalogView })
   async list(
     @Tenant() tenantId: string,
-    @Query() query: Record<string, unknown>,
+    @Query() query: RawQuery,
   ): Promise<{ items: EventTypeView[]; truncated: boolean }> {
-    const unknown = Object.keys(query);
-    if (unknown.length > 0) {
-      throw invalidFields(
-        'invalid-query',
-        'Invalid query',
-        unknown.map((field) => ({ field, message: 'unknown parameter' })),
-      );
-    }
+    new QueryReader(query, []).done();
     return this.reader.list(tenantId);
   }
 }

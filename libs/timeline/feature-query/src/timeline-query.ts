@@ -1,7 +1,7 @@
-import { decodeCursor, invalidFields, type KeysetCursor } from '@daalu/platform/http';
+import { invalidFields, QueryReader, type KeysetCursor } from '@daalu/platform/http';
 import {
   DEFAULT_LIMIT,
-  parseLimit,
+  MAX_LIMIT,
   parseTimelineFilter,
   type QueryValue,
   type TimelineFilter,
@@ -13,17 +13,21 @@ export interface ListQuery {
   cursor?: KeysetCursor;
 }
 
+const PAGING = ['limit', 'cursor'];
+
 /** The list endpoint's query string, validated: a 400 naming every bad parameter. */
 export function parseListQuery(query: Record<string, QueryValue>): ListQuery {
-  const { filter, errors } = parseTimelineFilter(query, ['limit', 'cursor']);
+  // The filters (and unknown parameters) are the domain's; the page, the one QueryReader of every list.
+  const { filter, errors } = parseTimelineFilter(query, PAGING);
   // A parameter already named (it held a NUL or a lone surrogate) is not judged again.
   const named = new Set(errors.map((error) => error.field));
-  const limit = named.has('limit') ? DEFAULT_LIMIT : parseLimit(query.limit, errors);
-  let cursor: KeysetCursor | undefined;
-  if (query.cursor !== undefined && !named.has('cursor')) {
-    cursor = typeof query.cursor === 'string' ? decodeCursor(query.cursor) : undefined;
-    if (!cursor) errors.push({ field: 'cursor', message: 'not a cursor this API issued (use nextCursor as given)' });
-  }
+  const paging = new QueryReader(
+    Object.fromEntries(PAGING.filter((name) => !named.has(name)).map((name) => [name, query[name]])),
+    PAGING,
+  );
+  const limit = paging.limit(DEFAULT_LIMIT, MAX_LIMIT);
+  const cursor = paging.cursor();
+  errors.push(...paging.problems);
   if (errors.length > 0) throw invalidFields('invalid-query', 'Invalid query', errors);
   return { filter, limit, cursor };
 }

@@ -28,8 +28,8 @@ import {
   ApiTags,
 } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
-import { IsInt, IsNotEmpty, IsNumber, IsOptional, IsString, IsUUID, Max, MaxLength, Min } from 'class-validator';
-import { validateBody, validateQuery } from '@daalu/platform/http';
+import { IsInt, IsNotEmpty, IsNumber, IsOptional, IsString, Max, MaxLength, Min } from 'class-validator';
+import { QueryReader, validateBody, type RawQuery } from '@daalu/platform/http';
 import { Actor } from '@daalu/platform/tenancy';
 import { TenantAdminService } from '../tenants/tenant-admin.service';
 import { OperatorGuard } from './operator.guard';
@@ -110,24 +110,6 @@ export class SuspendTenantDto {
   @IsString()
   @MaxLength(500)
   reason?: string;
-}
-
-export class ListTenantsQuery {
-  @IsOptional()
-  @IsString()
-  @MaxLength(200)
-  q?: string;
-
-  @IsOptional()
-  @IsUUID('all', { message: 'cursor must be the nextCursor of the page before' })
-  cursor?: string;
-
-  @IsOptional()
-  @Type(() => Number)
-  @IsInt()
-  @Min(1)
-  @Max(200)
-  limit?: number;
 }
 
 @ApiSchema({ name: 'RateLimit' })
@@ -243,9 +225,13 @@ export class TenantsController {
   @ApiQuery({ name: 'cursor', required: false, description: 'The nextCursor of the page before' })
   @ApiQuery({ name: 'limit', required: false, schema: { type: 'integer', minimum: 1, maximum: 200, default: 50 } })
   @ApiOkResponse({ type: TenantListView })
-  async list(@Query() query: Record<string, string | string[] | undefined>) {
-    const dto = await validateQuery(ListTenantsQuery, query);
-    return this.admin.list({ q: dto.q || undefined, after: dto.cursor, limit: dto.limit ?? 50 });
+  list(@Query() query: RawQuery) {
+    const reader = new QueryReader(query, ['q', 'cursor', 'limit']);
+    const q = reader.text('q', 200, 0);
+    const after = reader.uuid('cursor', 'the nextCursor of the page before (a tenant id)');
+    const limit = reader.limit(50, 200);
+    reader.done();
+    return this.admin.list({ q: q || undefined, after, limit });
   }
 
   @Get(':id')

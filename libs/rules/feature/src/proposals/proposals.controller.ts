@@ -17,13 +17,12 @@ import {
 import { IsNotEmpty, IsObject, IsOptional, IsString, MaxLength } from 'class-validator';
 import { DataSource } from 'typeorm';
 import {
-  decodeCursor,
   encodeCursor,
-  invalidFields,
   problem,
   ProblemException,
+  QueryReader,
   validateBody,
-  type FieldError,
+  type RawQuery,
 } from '@daalu/platform/http';
 import { Actor, Tenant, TenantGuard } from '@daalu/platform/tenancy';
 import { findProposal, listProposals, type ProposalState } from '@daalu/rules/data-access';
@@ -113,6 +112,7 @@ export class ProposalPageView {
   nextCursor: string | null;
 }
 
+const PROPOSAL_STATES: readonly ProposalState[] = ['pending', 'approved', 'rejected'];
 const PROPOSAL_ID = { name: 'id', format: 'uuid', description: 'The proposal' };
 
 /** `/api/v1/proposals`: change proposals, approved or rejected, each step a fact on the log and the timeline. */
@@ -145,22 +145,15 @@ export class ProposalsController {
   @ApiQuery({ name: 'limit', required: false, schema: { type: 'integer', minimum: 1, maximum: 500, default: 50 } })
   @ApiQuery({ name: 'cursor', required: false, description: 'nextCursor of the previous page, as given', type: String })
   @ApiOkResponse({ type: ProposalPageView })
-  async list(@Tenant() tenantId: string, @Query() query: Record<string, string | string[] | undefined>) {
-    const errors: FieldError[] = [];
-    for (const name of Object.keys(query)) {
-      if (!['state', 'limit', 'cursor'].includes(name)) errors.push({ field: name, message: 'unknown parameter' });
+  async list(@Tenant() tenantId: string, @Query() query: RawQuery) {
+    const reader = new QueryReader(query, ['state', 'limit', 'cursor']);
+    const state = reader.one('state');
+    if (state !== undefined && !PROPOSAL_STATES.includes(state as ProposalState)) {
+      reader.fail('state', 'must be pending, approved or rejected');
     }
-    const state = query.state;
-    if (state !== undefined && !['pending', 'approved', 'rejected'].includes(String(state))) {
-      errors.push({ field: 'state', message: 'must be pending, approved or rejected' });
-    }
-    const limit = query.limit === undefined ? 50 : Number(query.limit);
-    if (!Number.isInteger(limit) || limit < 1 || limit > 500)
-      errors.push({ field: 'limit', message: 'must be an integer from 1 to 500' });
-    const cursor = typeof query.cursor === 'string' ? decodeCursor(query.cursor) : undefined;
-    if (query.cursor !== undefined && !cursor)
-      errors.push({ field: 'cursor', message: 'not a cursor this API issued' });
-    if (errors.length > 0) throw invalidFields('invalid-query', 'Invalid query', errors);
+    const limit = reader.limit(50, 500);
+    const cursor = reader.cursor();
+    reader.done();
     const page = await listProposals(this.dataSource, tenantId, state as ProposalState | undefined, limit, cursor);
     return { items: page.items, nextCursor: page.nextCursor ? encodeCursor(page.nextCursor) : null };
   }
