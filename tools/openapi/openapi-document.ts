@@ -148,8 +148,8 @@ function completeErrors(operation: Operation): void {
         ? problem(400, 'invalid-body', 'Invalid body', 'name: name must be shorter than or equal to 200 characters', {
             errors: [{ field: 'name', message: 'name must be shorter than or equal to 200 characters' }],
           })
-        : problem(400, 'invalid-query', 'Invalid query', 'limit: must be an integer from 1 to 500', {
-            errors: [{ field: 'limit', message: 'must be an integer from 1 to 500' }],
+        : problem(400, 'invalid-query', 'Invalid query', 'limit: must be a whole number from 1 to 500', {
+            errors: [{ field: 'limit', message: 'must be a whole number from 1 to 500' }],
           }),
     );
   }

@@ -2464,11 +2464,11 @@ export interface operations {
            *       "type": "/problems/invalid-query",
            *       "title": "Invalid query",
            *       "status": 400,
-           *       "detail": "limit: must be an integer from 1 to 500",
+           *       "detail": "limit: must be a whole number from 1 to 500",
            *       "errors": [
            *         {
            *           "field": "limit",
-           *           "message": "must be an integer from 1 to 500"
+           *           "message": "must be a whole number from 1 to 500"
            *         }
            *       ]
            *     }
@@ -2690,11 +2690,11 @@ export interface operations {
            *       "type": "/problems/invalid-query",
            *       "title": "Invalid query",
            *       "status": 400,
-           *       "detail": "limit: must be an integer from 1 to 500",
+           *       "detail": "limit: must be a whole number from 1 to 500",
            *       "errors": [
            *         {
            *           "field": "limit",
-           *           "message": "must be an integer from 1 to 500"
+           *           "message": "must be a whole number from 1 to 500"
            *         }
            *       ]
            *     }
@@ -2785,11 +2785,11 @@ export interface operations {
            *       "type": "/problems/invalid-query",
            *       "title": "Invalid query",
            *       "status": 400,
-           *       "detail": "limit: must be an integer from 1 to 500",
+           *       "detail": "limit: must be a whole number from 1 to 500",
            *       "errors": [
            *         {
            *           "field": "limit",
-           *           "message": "must be an integer from 1 to 500"
+           *           "message": "must be a whole number from 1 to 500"
            *         }
            *       ]
            *     }
@@ -3062,11 +3062,11 @@ export interface operations {
            *       "type": "/problems/invalid-query",
            *       "title": "Invalid query",
            *       "status": 400,
-           *       "detail": "limit: must be an integer from 1 to 500",
+           *       "detail": "limit: must be a whole number from 1 to 500",
            *       "errors": [
            *         {
            *           "field": "limit",
-           *           "message": "must be an integer from 1 to 500"
+           *           "message": "must be a whole number from 1 to 500"
            *         }
            *       ]
            *     }
@@ -3179,11 +3179,11 @@ export interface operations {
            *       "type": "/problems/invalid-query",
            *       "title": "Invalid query",
            *       "status": 400,
-           *       "detail": "limit: must be an integer from 1 to 500",
+           *       "detail": "limit: must be a whole number from 1 to 500",
            *       "errors": [
            *         {
            *           "field": "limit",
-           *           "message": "must be an integer from 1 to 500"
+           *           "message": "must be a whole number from 1 to 500"
            *         }
            *       ]
            *     }
@@ -3269,11 +3269,11 @@ export interface operations {
            *       "type": "/problems/invalid-query",
            *       "title": "Invalid query",
            *       "status": 400,
-           *       "detail": "limit: must be an integer from 1 to 500",
+           *       "detail": "limit: must be a whole number from 1 to 500",
            *       "errors": [
            *         {
            *           "field": "limit",
-           *           "message": "must be an integer from 1 to 500"
+           *           "message": "must be a whole number from 1 to 500"
            *         }
            *       ]
            *     }
@@ -3427,11 +3427,11 @@ export interface operations {
            *       "type": "/problems/invalid-query",
            *       "title": "Invalid query",
            *       "status": 400,
-           *       "detail": "limit: must be an integer from 1 to 500",
+           *       "detail": "limit: must be a whole number from 1 to 500",
            *       "errors": [
            *         {
            *           "field": "limit",
-           *           "message": "must be an integer from 1 to 500"
+           *           "message": "must be a whole number from 1 to 500"
            *         }
            *       ]
            *     }
@@ -3916,11 +3916,11 @@ export interface operations {
            *       "type": "/problems/invalid-query",
            *       "title": "Invalid query",
            *       "status": 400,
-           *       "detail": "limit: must be an integer from 1 to 500",
+           *       "detail": "limit: must be a whole number from 1 to 500",
            *       "errors": [
            *         {
            *           "field": "limit",
-           *           "message": "must be an integer from 1 to 500"
+           *           "message": "must be a whole number from 1 to 500"
            *         }
            *       ]
            *     }
@@ -4010,11 +4010,11 @@ export interface operations {
            *       "type": "/problems/invalid-query",
            *       "title": "Invalid query",
            *       "status": 400,
-           *       "detail": "limit: must be an integer from 1 to 500",
+           *       "detail": "limit: must be a whole number from 1 to 500",
            *       "errors": [
            *         {
            *           "field": "limit",
-           *           "message": "must be an integer from 1 to 500"
+           *           "message": "must be a whole number from 1 to 500"
            *         }
            *       ]
            *     }
@@ -4412,11 +4412,11 @@ export interface operations {
            *       "type": "/problems/invalid-query",
            *       "title": "Invalid query",
            *       "status": 400,
-           *       "detail": "limit: must be an integer from 1 to 500",
+           *       "detail": "limit: must be a whole number from 1 to 500",
            *       "errors": [
            *         {
            *           "field": "limit",
-           *           "message": "must be an integer from 1 to 500"
+           *           "message": "must be a whole number from 1 to 500"
            *         }
            *       ]
            *     }
@@ -4609,11 +4609,11 @@ export interface operations {
            *       "type": "/problems/invalid-query",
            *       "title": "Invalid query",
            *       "status": 400,
-           *       "detail": "limit: must be an integer from 1 to 500",
+           *       "detail": "limit: must be a whole number from 1 to 500",
            *       "errors": [
            *         {
            *           "field": "limit",
-           *           "message": "must be an integer from 1 to 500"
+           *           "message": "must be a whole number from 1 to 500"
            *         }
            *       ]
            *     }
@@ -4978,11 +4978,11 @@ export interface operations {
            *       "type": "/problems/invalid-query",
            *       "title": "Invalid query",
            *       "status": 400,
-           *       "detail": "limit: must be an integer from 1 to 500",
+           *       "detail": "limit: must be a whole number from 1 to 500",
            *       "errors": [
            *         {
            *           "field": "limit",
-           *           "message": "must be an integer from 1 to 500"
+           *           "message": "must be a whole number from 1 to 500"
            *         }
            *       ]
            *     }
@@ -5184,11 +5184,11 @@ export interface operations {
            *       "type": "/problems/invalid-query",
            *       "title": "Invalid query",
            *       "status": 400,
-           *       "detail": "limit: must be an integer from 1 to 500",
+           *       "detail": "limit: must be a whole number from 1 to 500",
            *       "errors": [
            *         {
            *           "field": "limit",
-           *           "message": "must be an integer from 1 to 500"
+           *           "message": "must be a whole number from 1 to 500"
            *         }
            *       ]
            *     }
@@ -5272,11 +5272,11 @@ export interface operations {
            *       "type": "/problems/invalid-query",
            *       "title": "Invalid query",
            *       "status": 400,
-           *       "detail": "limit: must be an integer from 1 to 500",
+           *       "detail": "limit: must be a whole number from 1 to 500",
            *       "errors": [
            *         {
            *           "field": "limit",
-           *           "message": "must be an integer from 1 to 500"
+           *           "message": "must be a whole number from 1 to 500"
            *         }
            *       ]
            *     }
@@ -5499,11 +5499,11 @@ export interface operations {
            *       "type": "/problems/invalid-query",
            *       "title": "Invalid query",
            *       "status": 400,
-           *       "detail": "limit: must be an integer from 1 to 500",
+           *       "detail": "limit: must be a whole number from 1 to 500",
            *       "errors": [
            *         {
            *           "field": "limit",
-           *           "message": "must be an integer from 1 to 500"
+           *           "message": "must be a whole number from 1 to 500"
            *         }
            *       ]
            *     }
@@ -5887,11 +5887,11 @@ export interface operations {
            *       "type": "/problems/invalid-query",
            *       "title": "Invalid query",
            *       "status": 400,
-           *       "detail": "limit: must be an integer from 1 to 500",
+           *       "detail": "limit: must be a whole number from 1 to 500",
            *       "errors": [
            *         {
            *           "field": "limit",
-           *           "message": "must be an integer from 1 to 500"
+           *           "message": "must be a whole number from 1 to 500"
            *         }
            *       ]
            *     }
@@ -6113,11 +6113,11 @@ export interface operations {
            *       "type": "/problems/invalid-query",
            *       "title": "Invalid query",
            *       "status": 400,
-           *       "detail": "limit: must be an integer from 1 to 500",
+           *       "detail": "limit: must be a whole number from 1 to 500",
            *       "errors": [
            *         {
            *           "field": "limit",
-           *           "message": "must be an integer from 1 to 500"
+           *           "message": "must be a whole number from 1 to 500"
            *         }
            *       ]
            *     }
@@ -6218,11 +6218,11 @@ export interface operations {
            *       "type": "/problems/invalid-query",
            *       "title": "Invalid query",
            *       "status": 400,
-           *       "detail": "limit: must be an integer from 1 to 500",
+           *       "detail": "limit: must be a whole number from 1 to 500",
            *       "errors": [
            *         {
            *           "field": "limit",
-           *           "message": "must be an integer from 1 to 500"
+           *           "message": "must be a whole number from 1 to 500"
            *         }
            *       ]
            *     }
@@ -6446,11 +6446,11 @@ export interface operations {
            *       "type": "/problems/invalid-query",
            *       "title": "Invalid query",
            *       "status": 400,
-           *       "detail": "limit: must be an integer from 1 to 500",
+           *       "detail": "limit: must be a whole number from 1 to 500",
            *       "errors": [
            *         {
            *           "field": "limit",
-           *           "message": "must be an integer from 1 to 500"
+           *           "message": "must be a whole number from 1 to 500"
            *         }
            *       ]
            *     }
@@ -6536,11 +6536,11 @@ export interface operations {
            *       "type": "/problems/invalid-query",
            *       "title": "Invalid query",
            *       "status": 400,
-           *       "detail": "limit: must be an integer from 1 to 500",
+           *       "detail": "limit: must be a whole number from 1 to 500",
            *       "errors": [
            *         {
            *           "field": "limit",
-           *           "message": "must be an integer from 1 to 500"
+           *           "message": "must be a whole number from 1 to 500"
            *         }
            *       ]
            *     }
@@ -6635,11 +6635,11 @@ export interface operations {
            *       "type": "/problems/invalid-query",
            *       "title": "Invalid query",
            *       "status": 400,
-           *       "detail": "limit: must be an integer from 1 to 500",
+           *       "detail": "limit: must be a whole number from 1 to 500",
            *       "errors": [
            *         {
            *           "field": "limit",
-           *           "message": "must be an integer from 1 to 500"
+           *           "message": "must be a whole number from 1 to 500"
            *         }
            *       ]
            *     }
@@ -6725,11 +6725,11 @@ export interface operations {
            *       "type": "/problems/invalid-query",
            *       "title": "Invalid query",
            *       "status": 400,
-           *       "detail": "limit: must be an integer from 1 to 500",
+           *       "detail": "limit: must be a whole number from 1 to 500",
            *       "errors": [
            *         {
            *           "field": "limit",
-           *           "message": "must be an integer from 1 to 500"
+           *           "message": "must be a whole number from 1 to 500"
            *         }
            *       ]
            *     }
@@ -6815,11 +6815,11 @@ export interface operations {
            *       "type": "/problems/invalid-query",
            *       "title": "Invalid query",
            *       "status": 400,
-           *       "detail": "limit: must be an integer from 1 to 500",
+           *       "detail": "limit: must be a whole number from 1 to 500",
            *       "errors": [
            *         {
            *           "field": "limit",
-           *           "message": "must be an integer from 1 to 500"
+           *           "message": "must be a whole number from 1 to 500"
            *         }
            *       ]
            *     }
