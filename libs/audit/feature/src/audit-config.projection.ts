@@ -15,6 +15,8 @@ export const AUDIT_CONFIG_PROJECTION = 'audit-config';
  */
 export class AuditConfigProjection implements Projection<AuditMessage> {
   readonly name = AUDIT_CONFIG_PROJECTION;
+  /** Ingest does not wait for the audit log: catching up (a first start replays CONFIG) leaves the gateway ready. */
+  readonly gatesReadiness = false;
   readonly stream: string;
   /** Every subject of the stream. */
   readonly filterSubject = '';

@@ -32,6 +32,8 @@ const CODECS: Record<string, MessageCodec<ProposalFact>> = {
  */
 export class AuditProposalsProjection implements Projection<AuditMessage> {
   readonly name = AUDIT_PROPOSALS_PROJECTION;
+  /** Ingest does not wait for the audit log: catching up (a first start replays CONFIG) leaves the gateway ready. */
+  readonly gatesReadiness = false;
   readonly stream: string;
   readonly filterSubject: string;
 

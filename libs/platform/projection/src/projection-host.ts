@@ -35,6 +35,7 @@ export class ProjectionHost implements OnApplicationBootstrap, OnModuleDestroy {
       // Not ready: still catching up with what was on the log at start, or stalled since (messages
       // wait and the position has not moved): an app that stopped doing its job must say so.
       const behind = [...this.runners.values()]
+        .filter((runner) => runner.status.stalled || runner.projection.gatesReadiness !== false)
         .map((runner) => runner.status)
         .filter((status) => status.stalled || (!status.caughtUp && status.role !== 'standby'));
       return behind.length === 0

@@ -23,6 +23,11 @@ export interface Projection<M> {
   stream: string;
   /** Stream subjects to take (one filter, as nats-server 2.9 allows); '' for every subject of the stream. */
   filterSubject: string;
+  /**
+   * False for a read model the app's main job does not wait for (the gateway's audit log): while it
+   * catches up the app is still ready; stalled, it is not. True when absent.
+   */
+  gatesReadiness?: boolean;
   /** Parses one message; throw PoisonMessageError for one that can never be applied (it is dead-lettered). */
   decode(msg: JsMsg): M;
   /**
