@@ -1,9 +1,11 @@
 import type { TSchema } from '@sinclair/typebox';
 import {
+  AlertAcknowledgedSchema,
   AlertFiredSchema,
   AlertResolvedSchema,
   AlertRuleDeletedSchema,
   AlertRuleSavedSchema,
+  AlertUnacknowledgedSchema,
   ApiTokenIssuedSchema,
   ApiTokenRevokedSchema,
   DeadLetterResolvedSchema,
@@ -238,6 +240,16 @@ export const ENVELOPE_FIELD_DOCS: Record<string, string> = {
 
 const MSG_ID = 'the message `id` (JetStream drops a repeat within 2 minutes).';
 
+/** What each acknowledgement fact repeats of its alert. */
+const alertIdentityFields = {
+  alertId: 'The alert.',
+  ruleId: 'Its rule.',
+  ruleName: 'The name of its rule.',
+  groupKey: "The value of the rule's `groupBy` field (empty without `groupBy`).",
+  severity: "The alert's severity.",
+  summary: "The alert's summary.",
+};
+
 const ruleFields = {
   ruleId: 'The rule (UUID v7).',
 };
@@ -305,7 +317,8 @@ export const MESSAGES: MessageEntry[] = [
     title: 'A firing alert ended',
     description:
       'A firing alert ended: a resolving event came, the quiet period passed, (absence rules) a matching event ' +
-      'arrived again, or its rule was deleted. `correlationId` is the alert id.',
+      'arrived again, its rule was deleted, someone resolved it through the API, or its sender did by its dedup ' +
+      'key. `correlationId` is the alert id.',
     msgId: 'the message `id`: a UUID v5 of the alert id and the transition (`resolved`).',
     envelope: true,
     fields: {
@@ -315,12 +328,50 @@ export const MESSAGES: MessageEntry[] = [
       groupKey: "The value of the rule's `groupBy` field (empty without `groupBy`).",
       severity: "The alert's severity.",
       summary: "The alert's summary.",
-      resolvedAt: "The resolving event's `receivedAt`; for `quiet` and `rule-deleted`, the evaluator's clock.",
+      resolvedAt:
+        "The resolving event's `receivedAt`; for `quiet` and `rule-deleted`, the evaluator's clock; for `manual`, " +
+        'when the API took the request.',
       reason:
         "`resolving-event` (an event matched the rule's `resolve.match`), `quiet` (no match for " +
-        '`resolve.quietSeconds`), `event-arrived` (absence: a matching event came again), `rule-deleted`.',
+        '`resolve.quietSeconds`), `event-arrived` (absence: a matching event came again), `rule-deleted`, ' +
+        "`manual` (`POST /api/v1/alerts/{id}/resolve`), `dedup-key` (an event with the alert's dedup key and " +
+        '`eventAction: "resolve"`).',
       resolvingEventId: 'The event that resolved it; null when no event did.',
       count: 'Matches while it was firing, the first included (absence: 1).',
+      actor: 'Who resolved it (`manual` only), as `<token name> (<prefix>)`.',
+      note: 'Their note (`manual` only); null without one.',
+    },
+  },
+  {
+    kind: 'alert.acknowledged',
+    schema: AlertAcknowledgedSchema,
+    channel: 'alerts',
+    title: 'Someone took a firing alert',
+    description:
+      'Someone acknowledged a firing alert (`POST /api/v1/alerts/{id}/acknowledge`): it keeps firing, owned. ' +
+      'Published by the rule evaluator after the alert fired; `correlationId` is the alert id.',
+    msgId: MSG_ID,
+    envelope: true,
+    fields: {
+      ...alertIdentityFields,
+      acknowledgedAt: 'When the API took the request.',
+      actor: 'Who, as `<token name> (<prefix>)`.',
+      note: 'Their note; null without one.',
+    },
+  },
+  {
+    kind: 'alert.unacknowledged',
+    schema: AlertUnacknowledgedSchema,
+    channel: 'alerts',
+    title: 'An acknowledgement was taken back',
+    description:
+      'An acknowledgement was taken back (`POST /api/v1/alerts/{id}/unacknowledge`): the alert is unowned again.',
+    msgId: MSG_ID,
+    envelope: true,
+    fields: {
+      ...alertIdentityFields,
+      unacknowledgedAt: 'When the API took the request.',
+      actor: 'Who, as `<token name> (<prefix>)`.',
     },
   },
   {

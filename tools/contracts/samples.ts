@@ -2,7 +2,9 @@ import {
   eventIngested,
   SCHEMA_VERSION,
   userFactHeader,
+  type AlertAcknowledged,
   type AlertFired,
+  type AlertUnacknowledged,
   type ConfigFact,
   type EventStreamFact,
   type AlertResolved,
@@ -108,6 +110,41 @@ const resolved: AlertResolved = {
   reason: 'resolving-event',
   resolvingEventId: '0194f3a2-9000-7a00-8000-00000000abce',
   count: 7,
+};
+
+const acknowledged: AlertAcknowledged = {
+  schemaVersion: SCHEMA_VERSION,
+  kind: 'alert.acknowledged',
+  id: '0194f3a2-9100-7a00-8000-00000000ac01',
+  tenantId: TENANT,
+  correlationId: ALERT,
+  causationId: null,
+  alertId: ALERT,
+  ruleId: RULE,
+  ruleName: 'disk over 90%',
+  groupKey: 'backup-1',
+  severity: 'critical',
+  summary: 'disk on backup-1 at 93%',
+  acknowledgedAt: '2026-11-27T14:33:00.000Z',
+  actor: 'alice laptop (dat_Zz9k…)',
+  note: 'looking at backup-1',
+};
+
+const unacknowledged: AlertUnacknowledged = {
+  schemaVersion: SCHEMA_VERSION,
+  kind: 'alert.unacknowledged',
+  id: '0194f3a2-9100-7a00-8000-00000000ac02',
+  tenantId: TENANT,
+  correlationId: ALERT,
+  causationId: null,
+  alertId: ALERT,
+  ruleId: RULE,
+  ruleName: 'disk over 90%',
+  groupKey: 'backup-1',
+  severity: 'critical',
+  summary: 'disk on backup-1 at 93%',
+  unacknowledgedAt: '2026-11-27T14:35:00.000Z',
+  actor: 'alice laptop (dat_Zz9k…)',
 };
 
 /** The header of a fact a user's request started (ids distinct per kind, fixed). */
@@ -293,6 +330,8 @@ export const SAMPLES: { [K in MessageKind]: AnyMessage & { kind: K } } = {
   'event.ingested': event,
   'alert.fired': fired,
   'alert.resolved': resolved,
+  'alert.acknowledged': acknowledged,
+  'alert.unacknowledged': unacknowledged,
   'proposal.created': created,
   'proposal.approved': approved,
   'proposal.rejected': rejected,

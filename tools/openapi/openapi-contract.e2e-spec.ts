@@ -253,6 +253,13 @@ describe('the API answers as docs/openapi.json says', () => {
       { what: 'the alert fired' },
     );
     expect(alerts.body.items[0].lastSeenAt).toEqual(expect.any(String));
+    const firing = alerts.body.items[0].id;
+    expect((await tenantCall('POST', `/api/v1/alerts/${firing}/acknowledge`, { json: { note: 'mine' } })).status).toBe(
+      200,
+    );
+    expect((await tenantCall('POST', `/api/v1/alerts/${firing}/unacknowledge`)).status).toBe(200);
+    expect((await tenantCall('POST', `/api/v1/alerts/${firing}/resolve`, { json: { note: 'done' } })).status).toBe(200);
+    expect((await tenantCall('POST', `/api/v1/alerts/${firing}/resolve`)).status).toBe(409);
     expect((await tenantCall('GET', '/api/v1/alerts?state=sleeping')).status).toBe(400);
     const evaluations = await tenantCall('GET', `/api/v1/events/${event.body.id}/evaluations`);
     expect(evaluations.status).toBe(200);

@@ -98,6 +98,66 @@ export interface paths {
     patch?: never;
     trace?: never;
   };
+  '/api/v1/alerts/{id}/acknowledge': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /**
+     * Acknowledge an alert
+     * @description It keeps firing, owned: a fact on the log (timeline, audit log, webhooks selecting `acknowledged`).
+     */
+    post: operations['alerts_acknowledge'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/v1/alerts/{id}/resolve': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /**
+     * Resolve an alert by hand
+     * @description With who and an optional note; an `alert.resolved` fact with reason `manual`.
+     */
+    post: operations['alerts_resolve'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/v1/alerts/{id}/unacknowledge': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /**
+     * Take back an acknowledgement
+     * @description The alert is unowned again. No body.
+     */
+    post: operations['alerts_unacknowledge'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
   '/api/v1/api-tokens': {
     parameters: {
       query?: never;
@@ -852,6 +912,24 @@ export interface components {
       /** @description The events that fired it */
       eventIds: string[];
       context: components['schemas']['AlertContextEvent'][];
+      /**
+       * Format: date-time
+       * @description When someone acknowledged it
+       */
+      acknowledgedAt: string | null;
+      /**
+       * @description Who acknowledged it
+       * @example alice laptop (dat_7fQ2…)
+       */
+      acknowledgedBy: string | null;
+      /** @description Their note */
+      acknowledgeNote: string | null;
+      /** @description Who resolved it by hand (resolveReason manual) */
+      resolvedBy: string | null;
+      /** @description Their note */
+      resolveNote: string | null;
+      /** @description The sender’s dedup key: an event with it and payload.eventAction "resolve" resolves the alert */
+      dedupKey: string | null;
     };
     /** @description A change event that came shortly before the alert (deploy.*) */
     AlertContextEvent: {
@@ -865,6 +943,10 @@ export interface components {
       summary: string;
       /** Format: date-time */
       receivedAt: string;
+    };
+    AlertNote: {
+      /** @example looking at backup-1 */
+      note?: string;
     };
     AlertPage: {
       /** @description Newest first */
@@ -889,6 +971,11 @@ export interface components {
        * @example payload.host
        */
       groupBy?: string;
+      /**
+       * @description Where the sender’s dedup key is: an event with the same key there and `payload.eventAction: "resolve"` resolves the alert. `payload.dedupKey` when absent
+       * @example payload.incidentKey
+       */
+      dedupKey?: string;
       alert: components['schemas']['RuleAlert'];
       /** @description Only a match rule */
       resolve?: components['schemas']['Resolve'];
@@ -926,6 +1013,11 @@ export interface components {
        * @example payload.host
        */
       groupBy?: string;
+      /**
+       * @description Where the sender’s dedup key is: an event with the same key there and `payload.eventAction: "resolve"` resolves the alert. `payload.dedupKey` when absent
+       * @example payload.incidentKey
+       */
+      dedupKey?: string;
       alert: components['schemas']['RuleAlert'];
       /** @description Only a match rule */
       resolve?: components['schemas']['Resolve'];
@@ -950,7 +1042,7 @@ export interface components {
        *       "resolved"
        *     ]
        */
-      states: ('fired' | 'resolved')[];
+      states: ('fired' | 'resolved' | 'acknowledged')[];
     };
     ApiToken: {
       /** Format: uuid */
@@ -1014,6 +1106,9 @@ export interface components {
         | 'alert-rule.created'
         | 'alert-rule.updated'
         | 'alert-rule.deleted'
+        | 'alert.acknowledged'
+        | 'alert.unacknowledged'
+        | 'alert.resolved'
         | 'webhook.created'
         | 'webhook.updated'
         | 'webhook.disabled'
@@ -1052,7 +1147,7 @@ export interface components {
        * @example webhook
        * @enum {string}
        */
-      type: 'tenant' | 'ingest-key' | 'api-token' | 'alert-rule' | 'webhook' | 'proposal';
+      type: 'tenant' | 'ingest-key' | 'api-token' | 'alert-rule' | 'alert' | 'webhook' | 'proposal';
       /**
        * @description Its id (a UUID)
        * @example null
@@ -1967,7 +2062,15 @@ export interface components {
        * @example event
        * @enum {string}
        */
-      kind: 'event' | 'alert.fired' | 'alert.resolved' | 'proposal.created' | 'proposal.approved' | 'proposal.rejected';
+      kind:
+        | 'event'
+        | 'alert.fired'
+        | 'alert.resolved'
+        | 'alert.acknowledged'
+        | 'alert.unacknowledged'
+        | 'proposal.created'
+        | 'proposal.approved'
+        | 'proposal.rejected';
       /** @example check.failed */
       type: string;
       /** @example custom */
@@ -2758,6 +2861,8 @@ export interface operations {
         /** @description Any of these (info, warning, critical): comma-separated or repeated */
         severity?: string;
         ruleId?: string;
+        /** @description Only firing alerts someone acknowledged (true), or nobody has (false) */
+        acknowledged?: 'true' | 'false';
         state?: 'firing' | 'resolved';
       };
       header?: never;
@@ -2812,6 +2917,381 @@ export interface operations {
            *       "detail": "a valid token is required in Authorization: Bearer <token>"
            *     }
            */
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Unavailable for now (the event log, or the app behind the origin): retry after `Retry-After` */
+      503: {
+        headers: {
+          'Retry-After': components['headers']['Retry-After'];
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "type": "/problems/upstream-unavailable",
+           *       "title": "Service Unavailable",
+           *       "status": 503,
+           *       "detail": "the rule evaluator is not answering (it may be restarting)"
+           *     }
+           */
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+    };
+  };
+  alerts_acknowledge: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        /** @description The alert */
+        id: string;
+      };
+      cookie?: never;
+    };
+    requestBody?: {
+      content: {
+        'application/json': components['schemas']['AlertNote'];
+      };
+    };
+    responses: {
+      /** @description The alert, acknowledged */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Alert'];
+        };
+      };
+      /** @description Invalid input: `errors` names every offending field or parameter */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "type": "/problems/invalid-body",
+           *       "title": "Invalid body",
+           *       "status": 400,
+           *       "detail": "name: name must be shorter than or equal to 200 characters",
+           *       "errors": [
+           *         {
+           *           "field": "name",
+           *           "message": "name must be shorter than or equal to 200 characters"
+           *         }
+           *       ]
+           *     }
+           */
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Missing, malformed or unknown token */
+      401: {
+        headers: {
+          'WWW-Authenticate': components['headers']['WWW-Authenticate'];
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "type": "/problems/unauthorized",
+           *       "title": "Unauthorized",
+           *       "status": 401,
+           *       "detail": "a valid token is required in Authorization: Bearer <token>"
+           *     }
+           */
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description No such alert */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description The alert is resolved already */
+      409: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description The body is larger than 1 MiB */
+      413: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "type": "/problems/body-too-large",
+           *       "title": "Payload too large",
+           *       "status": 413,
+           *       "detail": "the body is larger than 1 MiB (1,048,576 bytes)"
+           *     }
+           */
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description The body is not `application/json` */
+      415: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "type": "/problems/unsupported-media-type",
+           *       "title": "Unsupported media type",
+           *       "status": 415,
+           *       "detail": "send the body as Content-Type: application/json"
+           *     }
+           */
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Unavailable for now (the event log, or the app behind the origin): retry after `Retry-After` */
+      503: {
+        headers: {
+          'Retry-After': components['headers']['Retry-After'];
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "type": "/problems/upstream-unavailable",
+           *       "title": "Service Unavailable",
+           *       "status": 503,
+           *       "detail": "the rule evaluator is not answering (it may be restarting)"
+           *     }
+           */
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+    };
+  };
+  alerts_resolve: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        /** @description The alert */
+        id: string;
+      };
+      cookie?: never;
+    };
+    requestBody?: {
+      content: {
+        'application/json': components['schemas']['AlertNote'];
+      };
+    };
+    responses: {
+      /** @description The alert, resolved */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Alert'];
+        };
+      };
+      /** @description Invalid input: `errors` names every offending field or parameter */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "type": "/problems/invalid-body",
+           *       "title": "Invalid body",
+           *       "status": 400,
+           *       "detail": "name: name must be shorter than or equal to 200 characters",
+           *       "errors": [
+           *         {
+           *           "field": "name",
+           *           "message": "name must be shorter than or equal to 200 characters"
+           *         }
+           *       ]
+           *     }
+           */
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Missing, malformed or unknown token */
+      401: {
+        headers: {
+          'WWW-Authenticate': components['headers']['WWW-Authenticate'];
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "type": "/problems/unauthorized",
+           *       "title": "Unauthorized",
+           *       "status": 401,
+           *       "detail": "a valid token is required in Authorization: Bearer <token>"
+           *     }
+           */
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description No such alert */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description The alert is resolved already */
+      409: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description The body is larger than 1 MiB */
+      413: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "type": "/problems/body-too-large",
+           *       "title": "Payload too large",
+           *       "status": 413,
+           *       "detail": "the body is larger than 1 MiB (1,048,576 bytes)"
+           *     }
+           */
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description The body is not `application/json` */
+      415: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "type": "/problems/unsupported-media-type",
+           *       "title": "Unsupported media type",
+           *       "status": 415,
+           *       "detail": "send the body as Content-Type: application/json"
+           *     }
+           */
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Unavailable for now (the event log, or the app behind the origin): retry after `Retry-After` */
+      503: {
+        headers: {
+          'Retry-After': components['headers']['Retry-After'];
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "type": "/problems/upstream-unavailable",
+           *       "title": "Service Unavailable",
+           *       "status": 503,
+           *       "detail": "the rule evaluator is not answering (it may be restarting)"
+           *     }
+           */
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+    };
+  };
+  alerts_unacknowledge: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        /** @description The alert */
+        id: string;
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Alert'];
+        };
+      };
+      /** @description Invalid input: `errors` names every offending field or parameter */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "type": "/problems/invalid-query",
+           *       "title": "Invalid query",
+           *       "status": 400,
+           *       "detail": "limit: must be a whole number from 1 to 500",
+           *       "errors": [
+           *         {
+           *           "field": "limit",
+           *           "message": "must be a whole number from 1 to 500"
+           *         }
+           *       ]
+           *     }
+           */
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Missing, malformed or unknown token */
+      401: {
+        headers: {
+          'WWW-Authenticate': components['headers']['WWW-Authenticate'];
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "type": "/problems/unauthorized",
+           *       "title": "Unauthorized",
+           *       "status": 401,
+           *       "detail": "a valid token is required in Authorization: Bearer <token>"
+           *     }
+           */
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description No such alert */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description The alert is resolved already */
+      409: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
           'application/problem+json': components['schemas']['Problem'];
         };
       };

@@ -3,7 +3,15 @@ import type { DataSource, EntityManager } from 'typeorm';
 import { stringifyStorable } from '@daalu/shared/text';
 
 /** What an entry is about. */
-export const AUDIT_TARGET_TYPES = ['tenant', 'ingest-key', 'api-token', 'alert-rule', 'webhook', 'proposal'] as const;
+export const AUDIT_TARGET_TYPES = [
+  'tenant',
+  'ingest-key',
+  'api-token',
+  'alert-rule',
+  'alert',
+  'webhook',
+  'proposal',
+] as const;
 export type AuditTargetType = (typeof AUDIT_TARGET_TYPES)[number];
 
 /** Every action the audit log records (docs/audit.md). */
@@ -20,6 +28,9 @@ export const AUDIT_ACTIONS = [
   'alert-rule.created',
   'alert-rule.updated',
   'alert-rule.deleted',
+  'alert.acknowledged',
+  'alert.unacknowledged',
+  'alert.resolved',
   'webhook.created',
   'webhook.updated',
   'webhook.disabled',
@@ -141,8 +152,15 @@ export async function deleteTenantAudit(manager: EntityManager, tenantId: string
 }
 
 /** Entries of one stream (a projection's rebuild empties only its own). */
-export async function deleteStreamAudit(manager: EntityManager, stream: string): Promise<void> {
-  await manager.query(`DELETE FROM audit_entry WHERE stream = $1`, [stream]);
+export async function deleteStreamAudit(
+  manager: EntityManager,
+  stream: string,
+  targetType?: AuditTargetType,
+): Promise<void> {
+  // Two projections share the EVENTS stream's entries (proposals, alerts): each empties only its own.
+  if (targetType) {
+    await manager.query(`DELETE FROM audit_entry WHERE stream = $1 AND target_type = $2`, [stream, targetType]);
+  } else await manager.query(`DELETE FROM audit_entry WHERE stream = $1`, [stream]);
 }
 
 /** Entries of `stream` that occurred before `cutoff`: the facts the log itself no longer keeps. */

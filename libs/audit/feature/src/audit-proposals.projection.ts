@@ -60,6 +60,6 @@ export class AuditProposalsProjection implements Projection<AuditMessage> {
   }
 
   reset(manager: EntityManager): Promise<void> {
-    return deleteStreamAudit(manager, this.stream);
+    return deleteStreamAudit(manager, this.stream, 'proposal');
   }
 }

@@ -1,8 +1,13 @@
-import type { ConfigFact, ProposalFact } from '@daalu/contracts';
+import type { AlertAcknowledged, AlertResolved, AlertUnacknowledged, ConfigFact, ProposalFact } from '@daalu/contracts';
 import type { AuditRow } from '@daalu/audit/data-access';
 
 /** A fact the audit log records (tenant.deleted is not one: it erases the tenant's entries). */
-export type AuditedFact = Exclude<ConfigFact, { kind: 'tenant.deleted' }> | ProposalFact;
+export type AuditedFact =
+  | Exclude<ConfigFact, { kind: 'tenant.deleted' }>
+  | ProposalFact
+  | AlertAcknowledged
+  | AlertUnacknowledged
+  | AlertResolved;
 
 /** The name an API token has when its fact predates names and scopes. */
 const INITIAL_TOKEN_NAME = 'initial';
@@ -17,7 +22,7 @@ export function auditRowOf(fact: AuditedFact, stream: string, seq: number): Audi
   const base = {
     id: fact.id,
     tenantId: fact.tenantId,
-    occurredAt: fact.occurredAt,
+    occurredAt: occurredAtOf(fact),
     actor: ('actor' in fact && typeof fact.actor === 'string' ? fact.actor : null) as string | null,
     stream,
     seq,
@@ -178,6 +183,22 @@ export function auditRowOf(fact: AuditedFact, stream: string, seq: number): Audi
         action: 'webhook.deleted',
         details: {},
       };
+    case 'alert.acknowledged':
+      return {
+        ...base,
+        ...alert(fact),
+        action: 'alert.acknowledged',
+        details: { note: fact.note, severity: fact.severity },
+      };
+    case 'alert.unacknowledged':
+      return { ...base, ...alert(fact), action: 'alert.unacknowledged', details: { severity: fact.severity } };
+    case 'alert.resolved':
+      return {
+        ...base,
+        ...alert(fact),
+        action: 'alert.resolved',
+        details: { reason: fact.reason, note: fact.note ?? null, severity: fact.severity },
+      };
     case 'proposal.created':
       return { ...base, ...proposal(fact), action: 'proposal.created', details: { proposalKind: fact.proposalKind } };
     case 'proposal.approved':
@@ -190,6 +211,25 @@ export function auditRowOf(fact: AuditedFact, stream: string, seq: number): Audi
         details: { proposalKind: fact.proposalKind, reason: fact.reason },
       };
   }
+}
+
+/** When it happened: alert facts name their own time. */
+function occurredAtOf(fact: AuditedFact): string {
+  switch (fact.kind) {
+    case 'alert.acknowledged':
+      return fact.acknowledgedAt;
+    case 'alert.unacknowledged':
+      return fact.unacknowledgedAt;
+    case 'alert.resolved':
+      return fact.resolvedAt;
+    default:
+      return fact.occurredAt;
+  }
+}
+
+function alert(fact: AlertAcknowledged | AlertUnacknowledged | AlertResolved) {
+  const name = fact.groupKey === '' ? fact.ruleName : `${fact.ruleName} (${fact.groupKey})`;
+  return { targetType: 'alert' as const, targetId: fact.alertId, targetName: name.slice(0, 500) };
 }
 
 function tenant(tenantId: string, name: string | null = null) {

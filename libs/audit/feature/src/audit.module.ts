@@ -7,6 +7,7 @@ import { AuditEntry } from '@daalu/audit/data-access';
 import { AuditConfigProjection } from './audit-config.projection';
 import { AuditController } from './audit.controller';
 import { AUDIT_OPTIONS, type AuditOptions } from './audit-options';
+import { AuditAlertsProjection } from './audit-alerts.projection';
 import { AuditProposalsProjection } from './audit-proposals.projection';
 import { AuditRetention } from './audit-retention.service';
 
@@ -43,6 +44,20 @@ export class AuditModule {
             apiTokens: ApiTokenDirectory,
           ) => {
             const projection = new AuditProposalsProjection(streams, subjects, apiTokens, options.eventRetentionDays);
+            host.register(projection);
+            return projection;
+          },
+        },
+        {
+          provide: AuditAlertsProjection,
+          inject: [ProjectionHost, STREAM_NAMES, SUBJECTS, ApiTokenDirectory],
+          useFactory: (
+            host: ProjectionHost,
+            streams: StreamNames,
+            subjects: Subjects,
+            apiTokens: ApiTokenDirectory,
+          ) => {
+            const projection = new AuditAlertsProjection(streams, subjects, apiTokens, options.eventRetentionDays);
             host.register(projection);
             return projection;
           },

@@ -4,4 +4,5 @@ export * from './audit-rows';
 export * from './audit-query';
 export * from './audit-config.projection';
 export * from './audit-proposals.projection';
+export * from './audit-alerts.projection';
 export * from './audit-retention.service';

@@ -59,6 +59,8 @@ export const AlertRuleSpecSchema = Type.Object(
     ),
     /** `payload.<path>`, `source`, `module` or `type`: one alert per value. */
     groupBy: Type.Optional(Type.String({ minLength: 1, maxLength: 200 })),
+    /** `payload.<path>` holding the sender's dedup key (`payload.dedupKey` when absent). */
+    dedupKey: Type.Optional(Type.String({ minLength: 1, maxLength: 200 })),
     alert: Type.Object(
       {
         severity: Severity,

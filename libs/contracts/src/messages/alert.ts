@@ -1,5 +1,5 @@
 import { Type, type Static } from '@sinclair/typebox';
-import { codecFor, envelopeFields, Timestamp, Uuid } from '../envelope';
+import { ActorSchema, codecFor, envelopeFields, Timestamp, Uuid } from '../envelope';
 import { Severity } from './event-ingested';
 
 /** An event that preceded an alert (the alert-explainer's context): enough to show and link it. */
@@ -45,12 +45,24 @@ export const AlertFiredSchema = Type.Object(
 export type AlertFired = Static<typeof AlertFiredSchema>;
 export const AlertFiredCodec = codecFor('alert.fired', AlertFiredSchema);
 
-export const ALERT_RESOLVE_REASONS = ['resolving-event', 'quiet', 'event-arrived', 'rule-deleted'] as const;
+export const ALERT_RESOLVE_REASONS = [
+  'resolving-event',
+  'quiet',
+  'event-arrived',
+  'rule-deleted',
+  'manual',
+  'dedup-key',
+] as const;
+
+/** A person's note on an acknowledgement or a manual resolution. */
+export const AlertNoteSchema = Type.Union([Type.String({ minLength: 1, maxLength: 1000 }), Type.Null()]);
 
 /**
  * `alert.resolved`: a firing alert ended: a resolving event came, the rule's quiet period passed,
- * (absence rules) a matching event arrived again, or its rule was deleted. Published on
- * `<ns>.alerts.<tenantId>`; its id is a UUIDv5 of the alert id and the transition.
+ * (absence rules) a matching event arrived again, its rule was deleted, someone resolved it through the
+ * API (`manual`, with `actor` and `note`), or its sender did, with an event carrying the alert's dedup
+ * key and `eventAction: "resolve"` (`dedup-key`). Published on `<ns>.alerts.<tenantId>`; its id is a
+ * UUIDv5 of the alert id and the transition, so an alert has at most one.
  */
 export const AlertResolvedSchema = Type.Object(
   {
@@ -67,8 +79,52 @@ export const AlertResolvedSchema = Type.Object(
     resolvingEventId: Type.Union([Uuid, Type.Null()]),
     /** Matches while it was firing, the first included. */
     count: Type.Integer({ minimum: 0 }),
+    /** Who resolved it (reason `manual`). */
+    actor: Type.Optional(ActorSchema),
+    note: Type.Optional(AlertNoteSchema),
   },
   { $id: 'alert.resolved', additionalProperties: false },
 );
 export type AlertResolved = Static<typeof AlertResolvedSchema>;
 export const AlertResolvedCodec = codecFor('alert.resolved', AlertResolvedSchema);
+
+/** What every acknowledgement fact repeats of its alert, so a reader needs no other fact to show it. */
+const alertIdentity = {
+  alertId: Uuid,
+  ruleId: Uuid,
+  ruleName: Type.String({ maxLength: 200 }),
+  groupKey: Type.String({ maxLength: 1024 }),
+  severity: Severity,
+  summary: Type.String({ maxLength: 1100 }),
+};
+
+/**
+ * `alert.acknowledged`: someone took a firing alert (`POST /api/v1/alerts/{id}/acknowledge`). It keeps
+ * firing; a webhook whose trigger selects the `acknowledged` state is told. Published on
+ * `<ns>.alerts.<tenantId>` by the rule evaluator's API.
+ */
+export const AlertAcknowledgedSchema = Type.Object(
+  {
+    ...envelopeFields('alert.acknowledged'),
+    ...alertIdentity,
+    acknowledgedAt: Timestamp,
+    actor: ActorSchema,
+    note: AlertNoteSchema,
+  },
+  { $id: 'alert.acknowledged', additionalProperties: false },
+);
+export type AlertAcknowledged = Static<typeof AlertAcknowledgedSchema>;
+export const AlertAcknowledgedCodec = codecFor('alert.acknowledged', AlertAcknowledgedSchema);
+
+/** `alert.unacknowledged`: an acknowledgement taken back; the alert is unowned again. Same subject. */
+export const AlertUnacknowledgedSchema = Type.Object(
+  {
+    ...envelopeFields('alert.unacknowledged'),
+    ...alertIdentity,
+    unacknowledgedAt: Timestamp,
+    actor: ActorSchema,
+  },
+  { $id: 'alert.unacknowledged', additionalProperties: false },
+);
+export type AlertUnacknowledged = Static<typeof AlertUnacknowledgedSchema>;
+export const AlertUnacknowledgedCodec = codecFor('alert.unacknowledged', AlertUnacknowledgedSchema);

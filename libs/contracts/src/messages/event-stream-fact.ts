@@ -1,16 +1,31 @@
 import { HEADER_KIND } from '../headers';
 import type { MessageCodec } from '../envelope';
-import { AlertFiredCodec, AlertResolvedCodec, type AlertFired, type AlertResolved } from './alert';
+import {
+  AlertAcknowledgedCodec,
+  AlertFiredCodec,
+  AlertResolvedCodec,
+  AlertUnacknowledgedCodec,
+  type AlertAcknowledged,
+  type AlertFired,
+  type AlertResolved,
+  type AlertUnacknowledged,
+} from './alert';
 import { EventIngestedCodec, type EventIngested } from './event-ingested';
 import { ProposalApprovedCodec, ProposalCreatedCodec, ProposalRejectedCodec, type ProposalFact } from './proposal';
 
 /** Every kind of fact on the EVENTS stream: what lands on the timeline, and what webhooks fire on. */
-export type EventStreamFact = EventIngested | AlertFired | AlertResolved | ProposalFact;
+export type EventStreamFact =
+  EventIngested | AlertFired | AlertResolved | AlertAcknowledged | AlertUnacknowledged | ProposalFact;
+
+/** The alert facts: what the rule evaluator and people do to an alert. */
+export type AlertFact = AlertFired | AlertResolved | AlertAcknowledged | AlertUnacknowledged;
 
 const CODECS: Record<EventStreamFact['kind'], MessageCodec<EventStreamFact>> = {
   'event.ingested': EventIngestedCodec as MessageCodec<EventStreamFact>,
   'alert.fired': AlertFiredCodec as MessageCodec<EventStreamFact>,
   'alert.resolved': AlertResolvedCodec as MessageCodec<EventStreamFact>,
+  'alert.acknowledged': AlertAcknowledgedCodec as MessageCodec<EventStreamFact>,
+  'alert.unacknowledged': AlertUnacknowledgedCodec as MessageCodec<EventStreamFact>,
   'proposal.created': ProposalCreatedCodec as MessageCodec<EventStreamFact>,
   'proposal.approved': ProposalApprovedCodec as MessageCodec<EventStreamFact>,
   'proposal.rejected': ProposalRejectedCodec as MessageCodec<EventStreamFact>,

@@ -10,10 +10,10 @@ export const WebhookTriggerSchema = Type.Object(
       Type.Object(
         {
           minSeverity: Type.Optional(Severity),
-          states: Type.Array(Type.Union([Type.Literal('fired'), Type.Literal('resolved')]), {
-            minItems: 1,
-            maxItems: 2,
-          }),
+          states: Type.Array(
+            Type.Union([Type.Literal('fired'), Type.Literal('resolved'), Type.Literal('acknowledged')]),
+            { minItems: 1, maxItems: 3 },
+          ),
         },
         { additionalProperties: false },
       ),

@@ -28,6 +28,14 @@ describe('triggerFires', () => {
     expect(triggerFires({ events: {} }, fired)).toBe(false);
   });
 
+  it('fires on an acknowledgement only where acknowledged is selected; a taken-back one fires nothing', () => {
+    const acknowledged = { kind: 'alert.acknowledged' as const, severity: 'critical' as const };
+    const unacknowledged = { kind: 'alert.unacknowledged' as const, severity: 'critical' as const };
+    expect(triggerFires({ alerts: { states: ['acknowledged'] } }, acknowledged)).toBe(true);
+    expect(triggerFires({ alerts: { states: ['fired', 'resolved'] } }, acknowledged)).toBe(false);
+    expect(triggerFires({ alerts: { states: ['fired', 'resolved', 'acknowledged'] } }, unacknowledged)).toBe(false);
+  });
+
   it('fires on proposals of given kinds and states', () => {
     const approved = { kind: 'proposal.approved' as const, proposalKind: 'change' };
     expect(triggerFires({ proposals: { kinds: ['change'], states: ['approved'] } }, approved)).toBe(true);

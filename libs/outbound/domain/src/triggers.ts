@@ -13,8 +13,15 @@ export type TriggeringFact =
       /** The event's payload, for `events.payload` conditions (absent: no condition holds). */
       payload?: unknown;
     }
-  | { kind: 'alert.fired' | 'alert.resolved'; severity: Severity }
+  | { kind: 'alert.fired' | 'alert.resolved' | 'alert.acknowledged' | 'alert.unacknowledged'; severity: Severity }
   | { kind: 'proposal.created' | 'proposal.approved' | 'proposal.rejected'; proposalKind: string };
+
+/** The trigger state (`alerts.states`) each alert fact is. */
+const ALERT_STATES = {
+  'alert.fired': 'fired',
+  'alert.resolved': 'resolved',
+  'alert.acknowledged': 'acknowledged',
+} as const;
 
 /** A webhook's trigger, compiled once per webhook version (the fan-out checks it against every fact). */
 export interface CompiledTrigger {
@@ -59,9 +66,12 @@ export function compileTrigger(trigger: WebhookTrigger): CompiledTrigger {
           return payload.matches(fact.payload);
         }
         case 'alert.fired':
-        case 'alert.resolved': {
-          if (!alerts) return false;
-          if (!alerts.states.includes(fact.kind === 'alert.fired' ? 'fired' : 'resolved')) return false;
+        case 'alert.resolved':
+        case 'alert.acknowledged':
+        case 'alert.unacknowledged': {
+          // An acknowledgement taken back is no state a trigger selects: nothing to tell a receiver.
+          if (!alerts || fact.kind === 'alert.unacknowledged') return false;
+          if (!alerts.states.includes(ALERT_STATES[fact.kind])) return false;
           return minAlert === null || severityRank(fact.severity) >= minAlert;
         }
         default: {

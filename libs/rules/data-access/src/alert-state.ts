@@ -19,6 +19,13 @@ export interface AlertState {
   lastSeenAt: number;
   eventIds: string[];
   context: AlertContextEvent[];
+  /** Who took it, when, and their note; null while nobody has. */
+  acknowledged: { at: number; by: string; note: string | null } | null;
+  /** Who resolved it by hand, and their note (reason `manual`). */
+  resolvedBy: string | null;
+  resolveNote: string | null;
+  /** The sender's dedup key (the firing event's value at the rule's dedup field), by which it can resolve it. */
+  dedupKey: string | null;
 }
 
 /** A threshold rule's recent matches in one group. */
@@ -61,6 +68,16 @@ export async function loadFiringAlerts(manager: EntityManager): Promise<AlertSta
     lastSeenAt: (row.last_seen_at as Date).getTime(),
     eventIds: row.event_ids as string[],
     context: row.context as AlertContextEvent[],
+    acknowledged: row.acknowledged_at
+      ? {
+          at: (row.acknowledged_at as Date).getTime(),
+          by: row.acknowledged_by as string,
+          note: (row.acknowledge_note as string | null) ?? null,
+        }
+      : null,
+    resolvedBy: null,
+    resolveNote: null,
+    dedupKey: (row.dedup_key as string | null) ?? null,
   }));
 }
 
@@ -68,26 +85,35 @@ export async function loadFiringAlerts(manager: EntityManager): Promise<AlertSta
 export async function saveAlerts(manager: EntityManager, alerts: AlertState[]): Promise<void> {
   if (alerts.length === 0) return;
   const json = JSON.stringify(
-    alerts.map((a) => ({
+    alerts.map(({ acknowledged, ...a }) => ({
       ...a,
       firedAt: iso(a.firedAt),
       resolvedAt: iso(a.resolvedAt),
       lastSeenAt: iso(a.lastSeenAt),
+      acknowledgedAt: iso(acknowledged?.at ?? null),
+      acknowledgedBy: acknowledged?.by ?? null,
+      acknowledgeNote: acknowledged?.note ?? null,
     })),
   );
   await manager.query(
     `INSERT INTO alert (alert_id, tenant_id, rule_id, rule_name, rule_kind, group_key, state, severity, summary,
-                        fired_at, resolved_at, resolve_reason, count, last_seen_at, event_ids, context)
+                        fired_at, resolved_at, resolve_reason, count, last_seen_at, event_ids, context,
+                        acknowledged_at, acknowledged_by, acknowledge_note, resolved_by, resolve_note, dedup_key)
      SELECT "alertId", "tenantId", "ruleId", "ruleName", "ruleKind", "groupKey", state, severity, summary,
             "firedAt", "resolvedAt", "resolveReason", count, "lastSeenAt",
-            ARRAY(SELECT jsonb_array_elements_text("eventIds"))::uuid[], context
+            ARRAY(SELECT jsonb_array_elements_text("eventIds"))::uuid[], context,
+            "acknowledgedAt", "acknowledgedBy", "acknowledgeNote", "resolvedBy", "resolveNote", "dedupKey"
        FROM jsonb_to_recordset($1::jsonb) AS x("alertId" uuid, "tenantId" uuid, "ruleId" uuid, "ruleName" text,
             "ruleKind" text, "groupKey" text, state text, severity text, summary text, "firedAt" timestamptz,
             "resolvedAt" timestamptz, "resolveReason" text, count integer, "lastSeenAt" timestamptz,
-            "eventIds" jsonb, context jsonb)
+            "eventIds" jsonb, context jsonb, "acknowledgedAt" timestamptz, "acknowledgedBy" text,
+            "acknowledgeNote" text, "resolvedBy" text, "resolveNote" text, "dedupKey" text)
      ON CONFLICT (alert_id) DO UPDATE SET
        state = EXCLUDED.state, resolved_at = EXCLUDED.resolved_at, resolve_reason = EXCLUDED.resolve_reason,
-       count = EXCLUDED.count, last_seen_at = EXCLUDED.last_seen_at, event_ids = EXCLUDED.event_ids`,
+       count = EXCLUDED.count, last_seen_at = EXCLUDED.last_seen_at, event_ids = EXCLUDED.event_ids,
+       acknowledged_at = EXCLUDED.acknowledged_at, acknowledged_by = EXCLUDED.acknowledged_by,
+       acknowledge_note = EXCLUDED.acknowledge_note, resolved_by = EXCLUDED.resolved_by,
+       resolve_note = EXCLUDED.resolve_note`,
     [json],
   );
 }
@@ -189,10 +215,20 @@ export interface AlertView {
   lastSeenAt: string;
   eventIds: string[];
   context: AlertContextEvent[];
+  acknowledgedAt: string | null;
+  acknowledgedBy: string | null;
+  acknowledgeNote: string | null;
+  resolvedBy: string | null;
+  resolveNote: string | null;
+  dedupKey: string | null;
 }
 
 export interface AlertFilter {
   state?: 'firing' | 'resolved';
+  /** Only firing alerts someone took (true) or nobody has (false). */
+  acknowledged?: boolean;
+  /** One alert (the lifecycle routes answer with it). */
+  alertId?: string;
   ruleId?: string;
   severities?: Severity[];
 }
@@ -213,11 +249,14 @@ export async function listAlerts(
   };
   if (filter.state) add((n) => `state = ${n}`, filter.state);
   if (filter.ruleId) add((n) => `rule_id = ${n}::uuid`, filter.ruleId);
+  if (filter.acknowledged !== undefined)
+    where.push(`state = 'firing' AND acknowledged_at IS ${filter.acknowledged ? 'NOT ' : ''}NULL`);
   if (filter.severities) add((n) => `severity = ANY(${n}::text[])`, filter.severities);
   if (cursor) {
     params.push(cursor.at, cursor.id);
     where.push(`(fired_at, alert_id) < ($${params.length - 1}::timestamptz, $${params.length}::uuid)`);
   }
+  if (filter.alertId) add((n) => `alert_id = ${n}::uuid`, filter.alertId);
   const rows = (await db.query(
     `SELECT *, to_char(fired_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"') AS at
        FROM alert WHERE ${where.join(' AND ')} ORDER BY fired_at DESC, alert_id DESC LIMIT ${limit + 1}`,
@@ -241,6 +280,12 @@ export async function listAlerts(
       lastSeenAt: (row.last_seen_at as Date).toISOString(),
       eventIds: row.event_ids as string[],
       context: row.context as AlertContextEvent[],
+      acknowledgedAt: row.acknowledged_at ? (row.acknowledged_at as Date).toISOString() : null,
+      acknowledgedBy: (row.acknowledged_by as string | null) ?? null,
+      acknowledgeNote: (row.acknowledge_note as string | null) ?? null,
+      resolvedBy: (row.resolved_by as string | null) ?? null,
+      resolveNote: (row.resolve_note as string | null) ?? null,
+      dedupKey: (row.dedup_key as string | null) ?? null,
     })),
     nextCursor: rows.length > limit ? { at: last.at as string, id: last.alert_id as string } : null,
   };

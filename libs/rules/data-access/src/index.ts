@@ -1,6 +1,7 @@
 import { CreateAlertState1764230400201 } from './migrations/1764230400201-create-alert-state';
 import { CreateAbsenceState1764230400202 } from './migrations/1764230400202-create-absence-state';
 import { CreateProposal1764230400203 } from './migrations/1764230400203-create-proposal';
+import { AlertLifecycle1764230400204 } from './migrations/1764230400204-alert-lifecycle';
 
 export * from './alert-state';
 export * from './proposals';
@@ -10,4 +11,5 @@ export const RULES_MIGRATIONS = [
   CreateAlertState1764230400201,
   CreateAbsenceState1764230400202,
   CreateProposal1764230400203,
+  AlertLifecycle1764230400204,
 ];

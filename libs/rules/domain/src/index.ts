@@ -2,3 +2,4 @@ export * from './event-view';
 export * from './compiled-match';
 export * from './summary-template';
 export * from './grouping';
+export * from './dedup-key';

@@ -65,11 +65,38 @@ export function timelineRowOf(fact: TimelineFact, streamSeq: number): TimelineRo
           reason: fact.reason,
           resolvingEventId: fact.resolvingEventId,
           count: fact.count,
+          ...(fact.actor ? { actor: fact.actor, note: fact.note ?? null } : {}),
         },
         refId: fact.alertId,
         correlationId: fact.correlationId,
         streamSeq,
       };
+    case 'alert.acknowledged':
+    case 'alert.unacknowledged': {
+      const acknowledged = fact.kind === 'alert.acknowledged';
+      return {
+        tenantId: fact.tenantId,
+        recordedAt: acknowledged ? fact.acknowledgedAt : fact.unacknowledgedAt,
+        id: fact.id,
+        kind: fact.kind,
+        type: fact.kind,
+        module: 'daalu',
+        source: 'alerts',
+        summary: `${acknowledged ? 'acknowledged' : 'unacknowledged'} by ${fact.actor}: ${fact.summary}`,
+        severity: fact.severity,
+        payload: {
+          alertId: fact.alertId,
+          ruleId: fact.ruleId,
+          ruleName: fact.ruleName,
+          groupKey: fact.groupKey,
+          actor: fact.actor,
+          ...(acknowledged ? { note: fact.note } : {}),
+        },
+        refId: fact.alertId,
+        correlationId: fact.correlationId,
+        streamSeq,
+      };
+    }
     case 'proposal.created':
     case 'proposal.approved':
     case 'proposal.rejected': {

@@ -6,6 +6,8 @@ export const ENTRY_KINDS = [
   'event',
   'alert.fired',
   'alert.resolved',
+  'alert.acknowledged',
+  'alert.unacknowledged',
   'proposal.created',
   'proposal.approved',
   'proposal.rejected',

@@ -157,6 +157,8 @@ const REASONS: Record<string, string> = {
   quiet: 'no match came for the quiet period',
   'event-arrived': 'the expected event arrived',
   'rule-deleted': 'the rule was deleted',
+  manual: 'resolved by hand',
+  'dedup-key': 'its sender resolved it',
 };
 
 function AlertCard({ alert, rule }: { alert: Alert; rule: AlertRule | undefined }) {

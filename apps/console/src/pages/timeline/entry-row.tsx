@@ -14,6 +14,8 @@ const KINDS: Record<EntryKind, { label: string; icon: string }> = {
   event: { label: 'Event', icon: '◆' },
   'alert.fired': { label: 'Alert fired', icon: '!' },
   'alert.resolved': { label: 'Alert resolved', icon: '✓' },
+  'alert.acknowledged': { label: 'Alert acknowledged', icon: '☑' },
+  'alert.unacknowledged': { label: 'Alert unacknowledged', icon: '☐' },
   'proposal.created': { label: 'Proposal', icon: '?' },
   'proposal.approved': { label: 'Proposal approved', icon: '✓' },
   'proposal.rejected': { label: 'Proposal rejected', icon: '✕' },

@@ -109,6 +109,10 @@ function factTime(fact: Fact): number {
       return Date.parse(fact.firedAt);
     case 'alert.resolved':
       return Date.parse(fact.resolvedAt);
+    case 'alert.acknowledged':
+      return Date.parse(fact.acknowledgedAt);
+    case 'alert.unacknowledged':
+      return Date.parse(fact.unacknowledgedAt);
     default:
       return Date.parse(fact.occurredAt);
   }
@@ -127,6 +131,8 @@ function triggering(fact: Fact): TriggeringFact {
       };
     case 'alert.fired':
     case 'alert.resolved':
+    case 'alert.acknowledged':
+    case 'alert.unacknowledged':
       return { kind: fact.kind, severity: fact.severity };
     default:
       return { kind: fact.kind, proposalKind: fact.proposalKind };

@@ -33,16 +33,19 @@ export class AlertTriggerDto {
 
   @ApiProperty({
     type: 'array',
-    items: { type: 'string', enum: ['fired', 'resolved'] },
+    items: { type: 'string', enum: ['fired', 'resolved', 'acknowledged'] },
     minItems: 1,
-    maxItems: 2,
+    maxItems: 3,
     example: ['fired', 'resolved'],
   })
   @IsArray()
   @ArrayMinSize(1)
-  @ArrayMaxSize(2)
-  @IsIn(['fired', 'resolved'], { each: true, message: 'states are fired and/or resolved' })
-  states: Array<'fired' | 'resolved'>;
+  @ArrayMaxSize(3)
+  @IsIn(['fired', 'resolved', 'acknowledged'], {
+    each: true,
+    message: 'states are fired, resolved and/or acknowledged',
+  })
+  states: Array<'fired' | 'resolved' | 'acknowledged'>;
 }
 
 @ApiSchema({ name: 'ProposalTrigger', description: 'Change proposals created, approved or rejected' })

@@ -69,6 +69,33 @@ export class AlertView {
 
   @ApiProperty({ type: () => [AlertContextEventView] })
   context: AlertContextEventView[];
+
+  @ApiProperty({ type: 'string', format: 'date-time', nullable: true, description: 'When someone acknowledged it' })
+  acknowledgedAt: string | null;
+
+  @ApiProperty({
+    type: 'string',
+    nullable: true,
+    example: 'alice laptop (dat_7fQ2…)',
+    description: 'Who acknowledged it',
+  })
+  acknowledgedBy: string | null;
+
+  @ApiProperty({ type: 'string', nullable: true, description: 'Their note' })
+  acknowledgeNote: string | null;
+
+  @ApiProperty({ type: 'string', nullable: true, description: 'Who resolved it by hand (resolveReason manual)' })
+  resolvedBy: string | null;
+
+  @ApiProperty({ type: 'string', nullable: true, description: 'Their note' })
+  resolveNote: string | null;
+
+  @ApiProperty({
+    type: 'string',
+    nullable: true,
+    description: 'The sender’s dedup key: an event with it and payload.eventAction "resolve" resolves the alert',
+  })
+  dedupKey: string | null;
 }
 
 @ApiSchema({ name: 'AlertPage' })

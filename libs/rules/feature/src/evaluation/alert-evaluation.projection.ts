@@ -3,10 +3,12 @@ import type { EntityManager } from 'typeorm';
 import {
   AlertFiredCodec,
   AlertResolvedCodec,
-  EventIngestedCodec,
+  decodeEventStreamFact,
+  type AlertFact,
   type AlertFired,
   type AlertResolved,
   type EventIngested,
+  type EventStreamFact,
   type StreamNames,
   type Subjects,
 } from '@daalu/contracts';
@@ -28,7 +30,15 @@ import {
   type ChangeEvent,
   type WindowState,
 } from '@daalu/rules/data-access';
-import { eventOfGroup, groupKey, renderSummary, slideWindow, valueAt } from '@daalu/rules/domain';
+import {
+  dedupKeyOf,
+  eventOfGroup,
+  groupKey,
+  isResolveRequest,
+  renderSummary,
+  slideWindow,
+  valueAt,
+} from '@daalu/rules/domain';
 import type { RuleDirectory, StoredRule } from '../rules/rule-directory';
 import { alertIdFor, factIdFor } from './alert-ids';
 import { ChangeContext } from './change-context';
@@ -55,6 +65,11 @@ class BatchWork {
 
 /**
  * Match rules over the event log: every ingested event, in log order, against its tenant's rules.
+ *  - it reads the whole EVENTS stream: besides events, what people did to alerts (acknowledged,
+ *    unacknowledged, resolved by hand: facts the API published) is applied in log order, so a replay
+ *    decides as the first run did; its own fired/resolved facts and proposals are stepped over;
+ *  - an event with `payload.eventAction: "resolve"` resolves the firing alerts of its tenant whose dedup
+ *    key it carries (at the rule's dedup field), and fires nothing;
  *  - a match (or the N-th match within W, per group) fires an alert; while it fires, more matches
  *    update it (count, last seen) instead of firing again; a resolving event resolves it;
  *  - alerts are `alert.fired` / `alert.resolved` facts on the log, with ids derived from their cause,
@@ -68,7 +83,7 @@ class BatchWork {
  *    judges only events received after it was created. Absence rules are judged by the clock.
  * One replica applies at a time (the projection lock), so two replicas fire each alert once.
  */
-export class AlertEvaluation implements Projection<EventIngested> {
+export class AlertEvaluation implements Projection<EventStreamFact | null> {
   readonly name = 'alert-evaluation';
   readonly stream: string;
   readonly filterSubject: string;
@@ -89,15 +104,21 @@ export class AlertEvaluation implements Projection<EventIngested> {
     options: EvaluationOptions,
   ) {
     this.stream = streams.events;
-    this.filterSubject = subjects.allEvents;
+    // Every subject: events, and the alert facts people cause (one filter is all nats-server 2.9 allows).
+    this.filterSubject = '';
     this.context = new ChangeContext(options.contextTypes, options.contextWindowMs);
   }
 
-  decode(msg: JsMsg): EventIngested {
-    return EventIngestedCodec.decode(msg.data);
+  /** The fact, or null for a kind this version does not know (stepped over). */
+  decode(msg: JsMsg): EventStreamFact | null {
+    return decodeEventStreamFact(msg.headers, msg.data);
   }
 
-  async apply(batch: Sequenced<EventIngested>[], manager: EntityManager, position: BatchContext): Promise<void> {
+  async apply(
+    batch: Sequenced<EventStreamFact | null>[],
+    manager: EntityManager,
+    position: BatchContext,
+  ): Promise<void> {
     // Judging events without the tenant's rules would miss alerts: wait for the rules at start.
     await this.directory.untilCaughtUp();
     await this.oneAtATime(async () => {
@@ -105,8 +126,10 @@ export class AlertEvaluation implements Projection<EventIngested> {
       const work = new BatchWork();
       let latest = 0;
       for (const { message } of batch) {
-        this.evaluate(message, work);
-        latest = Math.max(latest, Date.parse(message.receivedAt));
+        if (message?.kind === 'event.ingested') {
+          this.evaluate(message, work);
+          latest = Math.max(latest, Date.parse(message.receivedAt));
+        } else if (message?.kind.startsWith('alert.')) this.applyAlertFact(message as AlertFact, work);
       }
       await this.save(manager, work);
       // Only the changes still kept (a burst pushes the oldest out before they are even written).
@@ -181,6 +204,10 @@ export class AlertEvaluation implements Projection<EventIngested> {
   }
 
   private evaluate(event: EventIngested, work: BatchWork): void {
+    if (isResolveRequest(event)) {
+      this.resolveByDedupKey(event, work);
+      return;
+    }
     const change = this.context.remember(event);
     if (change) work.changes.push(change);
     const rules = this.directory.candidates(event.tenantId, event.type, event.source);
@@ -274,6 +301,10 @@ export class AlertEvaluation implements Projection<EventIngested> {
       lastSeenAt: at,
       eventIds: eventIds.slice(0, FACT_EVENT_IDS),
       context: this.context.before(event.tenantId, at, valueAt(event.payload, ['service'])),
+      acknowledged: null,
+      resolvedBy: null,
+      resolveNote: null,
+      dedupKey: dedupKeyOf(rule.dedupKey, event),
     };
     this.firing.set(key, alert);
     work.alerts.set(alert.alertId, alert);
@@ -365,6 +396,47 @@ export class AlertEvaluation implements Projection<EventIngested> {
   }
 
   /**
+   * What a person did to an alert, as the API put it on the log: acknowledged (kept firing, owned),
+   * unacknowledged, or resolved by hand. Its own fired/resolved facts come back here too: stepped over.
+   * A fact for an alert no longer firing changes nothing (it resolved meanwhile).
+   */
+  private applyAlertFact(fact: AlertFact, work: BatchWork): void {
+    if (fact.kind === 'alert.fired' || (fact.kind === 'alert.resolved' && fact.reason !== 'manual')) return;
+    const entry = [...this.firing].find(([, alert]) => alert.alertId === fact.alertId);
+    if (!entry) return;
+    const [key, alert] = entry;
+    switch (fact.kind) {
+      case 'alert.acknowledged':
+        alert.acknowledged = { at: Date.parse(fact.acknowledgedAt), by: fact.actor, note: fact.note };
+        break;
+      case 'alert.unacknowledged':
+        alert.acknowledged = null;
+        break;
+      case 'alert.resolved':
+        this.firing.delete(key);
+        alert.state = 'resolved';
+        alert.resolvedAt = Date.parse(fact.resolvedAt);
+        alert.resolveReason = 'manual';
+        alert.resolvedBy = fact.actor ?? null;
+        alert.resolveNote = fact.note ?? null;
+        break;
+    }
+    work.alerts.set(alert.alertId, alert);
+  }
+
+  /** A sender resolves what it raised: every firing alert of its tenant whose dedup key the event carries. */
+  private resolveByDedupKey(event: EventIngested, work: BatchWork): void {
+    const at = Date.parse(event.receivedAt);
+    for (const [key, alert] of this.firing) {
+      if (alert.tenantId !== event.tenantId || alert.dedupKey === null) continue;
+      const rule = this.directory.get(alert.tenantId, alert.ruleId)?.rule;
+      if (dedupKeyOf(rule?.dedupKey, event) !== alert.dedupKey) continue;
+      this.firing.delete(key);
+      this.resolve(alert, at, 'dedup-key', event.id, work);
+    }
+  }
+
+  /**
    * Every enabled absence rule, in every group it has seen (and the whole rule when it has no groupBy):
    * past `last seen + every + grace`, with no alert firing for it, an alert fires. A rule that never
    * saw an event counts from its creation. The alert id comes from the missed deadline, so each silence
@@ -406,6 +478,10 @@ export class AlertEvaluation implements Projection<EventIngested> {
           lastSeenAt: since,
           eventIds: [],
           context: [],
+          acknowledged: null,
+          resolvedBy: null,
+          resolveNote: null,
+          dedupKey: null,
         };
         this.firing.set(key, alert);
         work.alerts.set(alert.alertId, alert);

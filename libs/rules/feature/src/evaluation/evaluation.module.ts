@@ -2,6 +2,7 @@ import { Module, type DynamicModule } from '@nestjs/common';
 import { JetStreamPublisher, STREAM_NAMES, SUBJECTS, type StreamNames, type Subjects } from '@daalu/platform/jetstream';
 import { ProjectionHost } from '@daalu/platform/projection';
 import { TenancyModule } from '@daalu/platform/tenancy';
+import { AlertLifecycleService } from '../alerts/alert-lifecycle.service';
 import { AlertsController } from '../alerts/alerts.controller';
 import { RulesFeatureModule } from '../rules-feature.module';
 import { RuleDirectory } from '../rules/rule-directory';
@@ -22,6 +23,7 @@ export class EvaluationModule {
       providers: [
         { provide: EVALUATION_OPTIONS, useValue: options },
         AlertClock,
+        AlertLifecycleService,
         EventLocator,
         {
           provide: AlertEvaluation,

@@ -17,7 +17,7 @@ import {
 import { TypeCompiler } from '@sinclair/typebox/compiler';
 import { AlertRuleSpecSchema, SEVERITIES, type AlertRuleSpec, type Severity } from '@daalu/contracts';
 import type { FieldError } from '@daalu/platform/http';
-import { GROUP_BY_PATTERN, unknownPlaceholders } from '@daalu/rules/domain';
+import { DEDUP_FIELD_PATTERN, GROUP_BY_PATTERN, unknownPlaceholders } from '@daalu/rules/domain';
 import { payloadConditionProblems } from '@daalu/shared/conditions';
 import { PayloadConditionDto, PayloadConditionsProperty, toPayloadConditionSpecs } from '@daalu/shared/conditions/dto';
 import { globProblem } from '@daalu/shared/text';
@@ -169,6 +169,20 @@ export class AlertRuleDto {
   @Matches(GROUP_BY_PATTERN, { message: 'groupBy must be type, module, source or payload.<path>' })
   groupBy?: string;
 
+  @ApiPropertyOptional({
+    maxLength: 200,
+    pattern: DEDUP_FIELD_PATTERN.source,
+    description:
+      'Where the sender’s dedup key is: an event with the same key there and `payload.eventAction: "resolve"` ' +
+      'resolves the alert. `payload.dedupKey` when absent',
+    example: 'payload.incidentKey',
+  })
+  @IsOptional()
+  @IsString()
+  @MaxLength(200)
+  @Matches(DEDUP_FIELD_PATTERN, { message: 'dedupKey must be payload.<path>' })
+  dedupKey?: string;
+
   @ApiProperty({ type: () => AlertDto })
   @IsObject()
   @ValidateNested()
@@ -273,6 +287,7 @@ export function toSpec(dto: AlertRuleDto): AlertRuleSpec {
     match: match(dto.match),
     ...(dto.threshold ? { threshold: { count: dto.threshold.count, windowSeconds: dto.threshold.windowSeconds } } : {}),
     ...(dto.groupBy ? { groupBy: dto.groupBy } : {}),
+    ...(dto.dedupKey ? { dedupKey: dto.dedupKey } : {}),
     alert: { severity: dto.alert.severity, summary: dto.alert.summary },
     ...(dto.resolve?.match ? { resolve: { match: match(dto.resolve.match) } } : {}),
     ...(dto.resolve?.quietSeconds ? { resolve: { quietSeconds: dto.resolve.quietSeconds } } : {}),
