@@ -6,6 +6,7 @@ import {
   AlertRuleDeletedSchema,
   AlertRuleSavedSchema,
   AlertUnacknowledgedSchema,
+  AlertUnsilencedSchema,
   ApiTokenIssuedSchema,
   ApiTokenRevokedSchema,
   DeadLetterResolvedSchema,
@@ -17,6 +18,8 @@ import {
   ProposalApprovedSchema,
   ProposalCreatedSchema,
   ProposalRejectedSchema,
+  SilenceCreatedSchema,
+  SilenceExpiredSchema,
   subjectsFor,
   TenantCreatedSchema,
   TenantDeletedSchema,
@@ -308,6 +311,7 @@ export const MESSAGES: MessageEntry[] = [
       eventIds:
         'The events that made it fire, oldest first (threshold: the matches in the window, at most 100); empty for absence.',
       context: 'Change events (deploys and the like) that preceded it, newest first, at most 20; empty for absence.',
+      silencedBy: 'The silence that covered it when it fired: no webhook is told until `alert.unsilenced`.',
     },
   },
   {
@@ -340,6 +344,7 @@ export const MESSAGES: MessageEntry[] = [
       count: 'Matches while it was firing, the first included (absence: 1).',
       actor: 'Who resolved it (`manual` only), as `<token name> (<prefix>)`.',
       note: 'Their note (`manual` only); null without one.',
+      silenced: 'True when it was still silenced: no webhook heard it fire, so none is told it ended.',
     },
   },
   {
@@ -358,6 +363,55 @@ export const MESSAGES: MessageEntry[] = [
       actor: 'Who, as `<token name> (<prefix>)`.',
       note: 'Their note; null without one.',
     },
+  },
+  {
+    kind: 'alert.unsilenced',
+    schema: AlertUnsilencedSchema,
+    channel: 'alerts',
+    title: "A firing alert's silence ended",
+    description:
+      'The silence that covered a firing alert ended (its `endsAt` passed, or someone expired it) while the alert ' +
+      'still fires: webhooks selecting `fired` are told now. Published by the rule evaluator; at most one per alert.',
+    msgId: 'the message `id`: a UUID v5 of the alert id and the transition (`unsilenced`).',
+    envelope: true,
+    fields: {
+      ...alertIdentityFields,
+      silenceId: 'The silence that ended.',
+      unsilencedAt: "When it ended (the evaluator's clock, or the expiry's time).",
+      firedAt: 'When the alert fired.',
+    },
+  },
+  {
+    kind: 'silence.created',
+    schema: SilenceCreatedSchema,
+    channel: 'alerts',
+    title: 'Alerts were silenced',
+    description:
+      'Someone silenced alerts from `startsAt` until `endsAt` (`POST /api/v1/silences`). An alert a silence covers ' +
+      'when it fires still fires and shows on the timeline, marked silenced, but no webhook is told until it ends. ' +
+      'On the alerts subject so the evaluator applies it in log order: a rebuild decides the same.',
+    msgId: MSG_ID,
+    envelope: true,
+    fields: {
+      actor: 'Who, as `<token name> (<prefix>)`.',
+      silenceId: 'The silence (UUID v7).',
+      matchers:
+        'Which alerts: `ruleId`, `severity`, `groupKey`, `payload` (conditions on the firing event), all that are ' +
+        'given must hold; none given: every alert of the tenant.',
+      startsAt: 'From when.',
+      endsAt: 'Until when.',
+      comment: 'Why (may be empty).',
+    },
+  },
+  {
+    kind: 'silence.expired',
+    schema: SilenceExpiredSchema,
+    channel: 'alerts',
+    title: 'A silence was ended early',
+    description: 'Someone ended a silence before its `endsAt` (`POST /api/v1/silences/{id}/expire`).',
+    msgId: MSG_ID,
+    envelope: true,
+    fields: { actor: 'Who, as `<token name> (<prefix>)`.', silenceId: 'The silence.' },
   },
   {
     kind: 'alert.unacknowledged',

@@ -5,6 +5,9 @@ import {
   type AlertAcknowledged,
   type AlertFired,
   type AlertUnacknowledged,
+  type AlertUnsilenced,
+  type SilenceCreated,
+  type SilenceExpired,
   type ConfigFact,
   type EventStreamFact,
   type AlertResolved,
@@ -145,6 +148,52 @@ const unacknowledged: AlertUnacknowledged = {
   summary: 'disk on backup-1 at 93%',
   unacknowledgedAt: '2026-11-27T14:35:00.000Z',
   actor: 'alice laptop (dat_Zz9k…)',
+};
+
+const unsilenced: AlertUnsilenced = {
+  schemaVersion: SCHEMA_VERSION,
+  kind: 'alert.unsilenced',
+  id: '5a1b2c3d-4e5f-5a6b-8c7d-9e0f1a2b3c4d',
+  tenantId: TENANT,
+  correlationId: ALERT,
+  causationId: null,
+  alertId: ALERT,
+  ruleId: RULE,
+  ruleName: 'disk over 90%',
+  groupKey: 'backup-1',
+  severity: 'critical',
+  summary: 'disk on backup-1 at 93%',
+  silenceId: '0194f3a2-9100-7a00-8000-0000000051e0',
+  unsilencedAt: '2026-11-27T16:00:00.000Z',
+  firedAt: '2026-11-27T14:30:00.000Z',
+};
+
+const silenceCreated: SilenceCreated = {
+  schemaVersion: SCHEMA_VERSION,
+  kind: 'silence.created',
+  id: '0194f3a2-9100-7a00-8000-00000000ac03',
+  tenantId: TENANT,
+  correlationId: '0194f3a2-9100-7a00-8000-00000000ac03',
+  causationId: null,
+  occurredAt: '2026-11-27T14:00:00.000Z',
+  actor: 'alice laptop (dat_Zz9k…)',
+  silenceId: '0194f3a2-9100-7a00-8000-0000000051e0',
+  matchers: { ruleId: RULE, payload: [{ field: 'host', op: 'eq', value: 'backup-1' }] },
+  startsAt: '2026-11-27T14:00:00.000Z',
+  endsAt: '2026-11-27T16:00:00.000Z',
+  comment: 'disk swap on backup-1',
+};
+
+const silenceExpired: SilenceExpired = {
+  schemaVersion: SCHEMA_VERSION,
+  kind: 'silence.expired',
+  id: '0194f3a2-9100-7a00-8000-00000000ac04',
+  tenantId: TENANT,
+  correlationId: '0194f3a2-9100-7a00-8000-00000000ac04',
+  causationId: null,
+  occurredAt: '2026-11-27T15:10:00.000Z',
+  actor: 'alice laptop (dat_Zz9k…)',
+  silenceId: '0194f3a2-9100-7a00-8000-0000000051e0',
 };
 
 /** The header of a fact a user's request started (ids distinct per kind, fixed). */
@@ -332,6 +381,9 @@ export const SAMPLES: { [K in MessageKind]: AnyMessage & { kind: K } } = {
   'alert.resolved': resolved,
   'alert.acknowledged': acknowledged,
   'alert.unacknowledged': unacknowledged,
+  'alert.unsilenced': unsilenced,
+  'silence.created': silenceCreated,
+  'silence.expired': silenceExpired,
   'proposal.created': created,
   'proposal.approved': approved,
   'proposal.rejected': rejected,

@@ -260,6 +260,15 @@ describe('the API answers as docs/openapi.json says', () => {
     expect((await tenantCall('POST', `/api/v1/alerts/${firing}/unacknowledge`)).status).toBe(200);
     expect((await tenantCall('POST', `/api/v1/alerts/${firing}/resolve`, { json: { note: 'done' } })).status).toBe(200);
     expect((await tenantCall('POST', `/api/v1/alerts/${firing}/resolve`)).status).toBe(409);
+    const endsAt = new Date(Date.now() + 3_600_000).toISOString();
+    const silence = await tenantCall('POST', '/api/v1/silences', {
+      json: { matchers: { severity: 'critical' }, endsAt },
+    });
+    expect(silence.status).toBe(201);
+    expect((await tenantCall('POST', '/api/v1/silences', { json: { matchers: {}, endsAt: 'soon' } })).status).toBe(400);
+    expect((await tenantCall('GET', '/api/v1/silences?state=active')).body.items).toHaveLength(1);
+    expect((await tenantCall('GET', `/api/v1/silences/${silence.body.id}`)).status).toBe(200);
+    expect((await tenantCall('POST', `/api/v1/silences/${silence.body.id}/expire`)).body.state).toBe('expired');
     expect((await tenantCall('GET', '/api/v1/alerts?state=sleeping')).status).toBe(400);
     const evaluations = await tenantCall('GET', `/api/v1/events/${event.body.id}/evaluations`);
     expect(evaluations.status).toBe(200);

@@ -27,6 +27,7 @@ export const ROUTES: Route[] = [
   { prefix: '/api/v1/ingest', upstream: 'gateway' },
   { prefix: '/api/v1/alert-rules', upstream: 'rules' },
   { prefix: '/api/v1/alerts', upstream: 'rules' },
+  { prefix: '/api/v1/silences', upstream: 'rules' },
   { prefix: '/api/v1/proposals', upstream: 'rules' },
   { prefix: '/api/v1/webhooks', upstream: 'outbound' },
   { prefix: '/api/v1/deliveries', upstream: 'outbound' },

@@ -276,6 +276,101 @@ describe('alert lifecycle: acknowledge, unacknowledge, resolve, resolve by dedup
     expect(firing).toEqual(['db-1']);
   });
 
+  it('silences: a covered alert fires and shows, marked silenced, and is delivered when the silence ends', async () => {
+    const port = (receiver.address() as AddressInfo).port;
+    const hook = await call('POST', '/api/v1/webhooks', {
+      url: `http://127.0.0.1:${port}/fired`,
+      description: 'fired and resolved',
+      trigger: { alerts: { states: ['fired', 'resolved'] } },
+    });
+    expect(hook.status).toBe(201);
+    const deliveredFor = (host: string) =>
+      received.filter((r) => r.body.includes(`disk full on ${host}`) && !r.body.includes('alert.acknowledged'));
+
+    const endsAt = new Date(Date.now() + 4_000).toISOString();
+    const short = await call('POST', '/api/v1/silences', { matchers: { groupKey: 'db-9' }, endsAt, comment: 'reboot' });
+    expect(short.status).toBe(201);
+    expect(short.body).toMatchObject({ state: 'active', createdBy: actor(), comment: 'reboot', expiredAt: null });
+    await send('disk.full', { host: 'db-9' });
+    const silenced = await firingFor('db-9');
+    expect(silenced.silencedBy).toBe(short.body.id);
+    const entry = await eventually(
+      () => call('GET', '/api/v1/events?type=alert.fired&q=db-9'),
+      (a) => a.body.items?.length === 1,
+      { what: 'the silenced alert on the timeline' },
+    );
+    expect(entry.body.items[0].payload.silencedBy).toBe(short.body.id);
+    await new Promise((resolve) => setTimeout(resolve, 1_500));
+    expect(deliveredFor('db-9')).toEqual([]);
+    // The silence ends while it still fires: delivered then, once.
+    await eventually(
+      () => deliveredFor('db-9').length,
+      (n) => n === 1,
+      { timeoutMs: 10_000, what: 'delivered at the end' },
+    );
+    expect(deliveredFor('db-9')[0].body).toContain('alert.unsilenced');
+    expect((await firingFor('db-9')).silencedBy).toBeNull();
+    expect((await call('GET', `/api/v1/silences/${short.body.id}`)).body.state).toBe('expired');
+
+    // Expired early: delivered at once. Resolved while silenced: nobody is told it fired or ended.
+    const long = await call('POST', '/api/v1/silences', {
+      matchers: { severity: 'critical', payload: [{ field: 'rack', op: 'eq', value: 'r7' }] },
+      endsAt: new Date(Date.now() + 3_600_000).toISOString(),
+    });
+    expect(long.status).toBe(201);
+    await send('disk.full', { host: 'db-8', rack: 'r7' });
+    await send('disk.full', { host: 'db-7', rack: 'r7' });
+    expect((await firingFor('db-8')).silencedBy).toBe(long.body.id);
+    const quiet = await firingFor('db-7');
+    expect((await call('POST', `/api/v1/alerts/${quiet.id}/resolve`, { note: 'maintenance' })).status).toBe(200);
+    const expired = await call('POST', `/api/v1/silences/${long.body.id}/expire`);
+    expect(expired.body).toMatchObject({ state: 'expired', expiredBy: actor() });
+    await eventually(
+      () => deliveredFor('db-8').length,
+      (n) => n === 1,
+      { what: 'delivered when expired' },
+    );
+    await new Promise((resolve) => setTimeout(resolve, 1_000));
+    expect(deliveredFor('db-7')).toEqual([]);
+    expect((await call('GET', '/api/v1/silences?state=active')).body.items).toEqual([]);
+    expect((await call('GET', '/api/v1/silences?state=expired')).body.items).toHaveLength(2);
+    const audit = await call('GET', '/api/v1/audit?action=silence.*');
+    expect(audit.body.items.map((e: { action: string }) => e.action)).toEqual([
+      'silence.expired',
+      'silence.created',
+      'silence.created',
+    ]);
+  });
+
+  it('refuses bad silences with 400 naming the field', async () => {
+    const cases: Array<[unknown, string]> = [
+      [{ matchers: {}, endsAt: new Date(Date.now() - 1_000).toISOString() }, 'endsAt'],
+      [{ matchers: {}, endsAt: new Date(Date.now() + 31 * 86_400_000).toISOString() }, 'endsAt'],
+      [{ matchers: { severity: 'loud' }, endsAt: new Date(Date.now() + 60_000).toISOString() }, 'matchers.severity'],
+      [
+        { matchers: { payload: [{ field: 'x', op: 'near' }] }, endsAt: new Date(Date.now() + 60_000).toISOString() },
+        'matchers.payload',
+      ],
+      [{ endsAt: new Date(Date.now() + 60_000).toISOString() }, 'matchers'],
+    ];
+    for (const [body, field] of cases) {
+      const answer = await call('POST', '/api/v1/silences', body);
+      expect({ body, status: answer.status }).toEqual({ body, status: 400 });
+      expect(answer.body.errors.map((e: { field: string }) => e.field).join()).toContain(field);
+    }
+    expect(
+      (
+        await call(
+          'POST',
+          '/api/v1/silences',
+          { matchers: {}, endsAt: new Date(Date.now() + 60_000).toISOString() },
+          readToken,
+        )
+      ).status,
+    ).toBe(403);
+    expect((await call('POST', '/api/v1/silences/0194f3a2-7c1e-7a00-8000-0000000000aa/expire')).status).toBe(404);
+  });
+
   it('refuses what it must: the write scope, an unknown alert, a bad note', async () => {
     const alert = await firingFor('db-1');
     const refused = await call('POST', `/api/v1/alerts/${alert.id}/acknowledge`, {}, readToken);

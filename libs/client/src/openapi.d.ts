@@ -507,6 +507,67 @@ export interface paths {
     patch?: never;
     trace?: never;
   };
+  '/api/v1/silences': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /**
+     * The silences
+     * @description Latest end first. An unknown parameter is a 400.
+     */
+    get: operations['silences_list'];
+    put?: never;
+    /**
+     * Silence alerts
+     * @description Alerts firing from startsAt until endsAt that match every given matcher still fire and show on the timeline, marked silenced; webhooks are told when the silence ends, if they still fire.
+     */
+    post: operations['silences_create'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/v1/silences/{id}': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** One silence */
+    get: operations['silences_get'];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/v1/silences/{id}/expire': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /**
+     * End a silence now
+     * @description Alerts it still covers and that still fire are delivered now. Ending an ended one changes nothing.
+     */
+    post: operations['silences_expire'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
   '/api/v1/tenants': {
     parameters: {
       query?: never;
@@ -930,6 +991,11 @@ export interface components {
       resolveNote: string | null;
       /** @description The sender’s dedup key: an event with it and payload.eventAction "resolve" resolves the alert */
       dedupKey: string | null;
+      /**
+       * Format: uuid
+       * @description The silence that covered it when it fired, while it still does: no webhook has been told yet
+       */
+      silencedBy: string | null;
     };
     /** @description A change event that came shortly before the alert (deploy.*) */
     AlertContextEvent: {
@@ -1109,6 +1175,8 @@ export interface components {
         | 'alert.acknowledged'
         | 'alert.unacknowledged'
         | 'alert.resolved'
+        | 'silence.created'
+        | 'silence.expired'
         | 'webhook.created'
         | 'webhook.updated'
         | 'webhook.disabled'
@@ -1147,7 +1215,7 @@ export interface components {
        * @example webhook
        * @enum {string}
        */
-      type: 'tenant' | 'ingest-key' | 'api-token' | 'alert-rule' | 'alert' | 'webhook' | 'proposal';
+      type: 'tenant' | 'ingest-key' | 'api-token' | 'alert-rule' | 'alert' | 'silence' | 'webhook' | 'proposal';
       /**
        * @description Its id (a UUID)
        * @example null
@@ -1199,6 +1267,21 @@ export interface components {
       payload?: {
         [key: string]: unknown;
       };
+    };
+    CreateSilence: {
+      matchers: components['schemas']['SilenceMatchers'];
+      /**
+       * Format: date-time
+       * @description From when; now when absent
+       */
+      startsAt?: string;
+      /**
+       * Format: date-time
+       * @description Until when: after startsAt, at most 30 days after it
+       */
+      endsAt: string;
+      /** @example disk swap on db-1 */
+      comment?: string;
     };
     CreateTenant: {
       /** @example acme */
@@ -1923,6 +2006,48 @@ export interface components {
     };
     /** @enum {string} */
     Severity: 'info' | 'warning' | 'critical';
+    Silence: {
+      /** Format: uuid */
+      id: string;
+      /** @enum {string} */
+      state: 'pending' | 'active' | 'expired';
+      matchers: components['schemas']['SilenceMatchers'];
+      /** Format: date-time */
+      startsAt: string;
+      /** Format: date-time */
+      endsAt: string;
+      /**
+       * Format: date-time
+       * @description When someone ended it early
+       */
+      expiredAt: string | null;
+      /** Format: date-time */
+      createdAt: string;
+      /** @example alice (dat_Zz9k…) */
+      createdBy: string;
+      expiredBy: string | null;
+      comment: string;
+    };
+    SilenceList: {
+      /** @description Latest end first, at most 500 */
+      items: components['schemas']['Silence'][];
+    };
+    /** @description Every given matcher must hold; none given: every alert */
+    SilenceMatchers: {
+      /**
+       * Format: uuid
+       * @description Alerts of this rule
+       */
+      ruleId?: string;
+      severity?: components['schemas']['Severity'];
+      /**
+       * @description Alerts of this group (the groupBy value)
+       * @example db-1
+       */
+      groupKey?: string;
+      /** @description Conditions on the payload of the event that fires the alert (absence alerts have none) */
+      payload?: components['schemas']['PayloadCondition'][];
+    };
     SuppressedRequests: {
       /** @example 429 */
       status: number;
@@ -2068,6 +2193,9 @@ export interface components {
         | 'alert.resolved'
         | 'alert.acknowledged'
         | 'alert.unacknowledged'
+        | 'alert.unsilenced'
+        | 'silence.created'
+        | 'silence.expired'
         | 'proposal.created'
         | 'proposal.approved'
         | 'proposal.rejected';
@@ -5401,6 +5529,380 @@ export interface operations {
            *       "detail": "send the body as Content-Type: application/json"
            *     }
            */
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Unavailable for now (the event log, or the app behind the origin): retry after `Retry-After` */
+      503: {
+        headers: {
+          'Retry-After': components['headers']['Retry-After'];
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "type": "/problems/upstream-unavailable",
+           *       "title": "Service Unavailable",
+           *       "status": 503,
+           *       "detail": "the rule evaluator is not answering (it may be restarting)"
+           *     }
+           */
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+    };
+  };
+  silences_list: {
+    parameters: {
+      query?: {
+        state?: 'pending' | 'active' | 'expired';
+      };
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['SilenceList'];
+        };
+      };
+      /** @description Invalid input: `errors` names every offending field or parameter */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "type": "/problems/invalid-query",
+           *       "title": "Invalid query",
+           *       "status": 400,
+           *       "detail": "limit: must be a whole number from 1 to 500",
+           *       "errors": [
+           *         {
+           *           "field": "limit",
+           *           "message": "must be a whole number from 1 to 500"
+           *         }
+           *       ]
+           *     }
+           */
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Missing, malformed or unknown token */
+      401: {
+        headers: {
+          'WWW-Authenticate': components['headers']['WWW-Authenticate'];
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "type": "/problems/unauthorized",
+           *       "title": "Unauthorized",
+           *       "status": 401,
+           *       "detail": "a valid token is required in Authorization: Bearer <token>"
+           *     }
+           */
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Unavailable for now (the event log, or the app behind the origin): retry after `Retry-After` */
+      503: {
+        headers: {
+          'Retry-After': components['headers']['Retry-After'];
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "type": "/problems/upstream-unavailable",
+           *       "title": "Service Unavailable",
+           *       "status": 503,
+           *       "detail": "the rule evaluator is not answering (it may be restarting)"
+           *     }
+           */
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+    };
+  };
+  silences_create: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        'application/json': components['schemas']['CreateSilence'];
+      };
+    };
+    responses: {
+      201: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Silence'];
+        };
+      };
+      /** @description Invalid input: `errors` names every offending field or parameter */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "type": "/problems/invalid-body",
+           *       "title": "Invalid body",
+           *       "status": 400,
+           *       "detail": "name: name must be shorter than or equal to 200 characters",
+           *       "errors": [
+           *         {
+           *           "field": "name",
+           *           "message": "name must be shorter than or equal to 200 characters"
+           *         }
+           *       ]
+           *     }
+           */
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Missing, malformed or unknown token */
+      401: {
+        headers: {
+          'WWW-Authenticate': components['headers']['WWW-Authenticate'];
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "type": "/problems/unauthorized",
+           *       "title": "Unauthorized",
+           *       "status": 401,
+           *       "detail": "a valid token is required in Authorization: Bearer <token>"
+           *     }
+           */
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description The body is larger than 1 MiB */
+      413: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "type": "/problems/body-too-large",
+           *       "title": "Payload too large",
+           *       "status": 413,
+           *       "detail": "the body is larger than 1 MiB (1,048,576 bytes)"
+           *     }
+           */
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description The body is not `application/json` */
+      415: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "type": "/problems/unsupported-media-type",
+           *       "title": "Unsupported media type",
+           *       "status": 415,
+           *       "detail": "send the body as Content-Type: application/json"
+           *     }
+           */
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Unavailable for now (the event log, or the app behind the origin): retry after `Retry-After` */
+      503: {
+        headers: {
+          'Retry-After': components['headers']['Retry-After'];
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "type": "/problems/upstream-unavailable",
+           *       "title": "Service Unavailable",
+           *       "status": 503,
+           *       "detail": "the rule evaluator is not answering (it may be restarting)"
+           *     }
+           */
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+    };
+  };
+  silences_get: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        id: string;
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Silence'];
+        };
+      };
+      /** @description Invalid input: `errors` names every offending field or parameter */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "type": "/problems/invalid-query",
+           *       "title": "Invalid query",
+           *       "status": 400,
+           *       "detail": "limit: must be a whole number from 1 to 500",
+           *       "errors": [
+           *         {
+           *           "field": "limit",
+           *           "message": "must be a whole number from 1 to 500"
+           *         }
+           *       ]
+           *     }
+           */
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Missing, malformed or unknown token */
+      401: {
+        headers: {
+          'WWW-Authenticate': components['headers']['WWW-Authenticate'];
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "type": "/problems/unauthorized",
+           *       "title": "Unauthorized",
+           *       "status": 401,
+           *       "detail": "a valid token is required in Authorization: Bearer <token>"
+           *     }
+           */
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description No such silence */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Unavailable for now (the event log, or the app behind the origin): retry after `Retry-After` */
+      503: {
+        headers: {
+          'Retry-After': components['headers']['Retry-After'];
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "type": "/problems/upstream-unavailable",
+           *       "title": "Service Unavailable",
+           *       "status": 503,
+           *       "detail": "the rule evaluator is not answering (it may be restarting)"
+           *     }
+           */
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+    };
+  };
+  silences_expire: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        id: string;
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Silence'];
+        };
+      };
+      /** @description Invalid input: `errors` names every offending field or parameter */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "type": "/problems/invalid-query",
+           *       "title": "Invalid query",
+           *       "status": 400,
+           *       "detail": "limit: must be a whole number from 1 to 500",
+           *       "errors": [
+           *         {
+           *           "field": "limit",
+           *           "message": "must be a whole number from 1 to 500"
+           *         }
+           *       ]
+           *     }
+           */
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Missing, malformed or unknown token */
+      401: {
+        headers: {
+          'WWW-Authenticate': components['headers']['WWW-Authenticate'];
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "type": "/problems/unauthorized",
+           *       "title": "Unauthorized",
+           *       "status": 401,
+           *       "detail": "a valid token is required in Authorization: Bearer <token>"
+           *     }
+           */
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description No such silence */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
           'application/problem+json': components['schemas']['Problem'];
         };
       };

@@ -9,6 +9,7 @@ export const AUDIT_TARGET_TYPES = [
   'api-token',
   'alert-rule',
   'alert',
+  'silence',
   'webhook',
   'proposal',
 ] as const;
@@ -31,6 +32,8 @@ export const AUDIT_ACTIONS = [
   'alert.acknowledged',
   'alert.unacknowledged',
   'alert.resolved',
+  'silence.created',
+  'silence.expired',
   'webhook.created',
   'webhook.updated',
   'webhook.disabled',

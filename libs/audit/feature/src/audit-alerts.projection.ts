@@ -12,7 +12,7 @@ const DAY_MS = 86_400_000;
 
 /**
  * What people did to alerts (`<ns>.alerts.*` of the EVENTS stream) into the audit log: acknowledged,
- * unacknowledged, resolved by hand. What the evaluator does on its own (fired, resolved by a rule) is
+ * unacknowledged, resolved by hand, silenced (a silence created or ended early). What the evaluator does on its own (fired, resolved by a rule) is
  * not a person's doing and is stepped over. Entries age out with the stream, as proposals' do.
  */
 export class AuditAlertsProjection implements Projection<AuditMessage> {
@@ -38,6 +38,8 @@ export class AuditAlertsProjection implements Projection<AuditMessage> {
     switch (fact?.kind) {
       case 'alert.acknowledged':
       case 'alert.unacknowledged':
+      case 'silence.created':
+      case 'silence.expired':
         return fact;
       case 'alert.resolved':
         return fact.reason === 'manual' ? fact : null;
@@ -51,7 +53,8 @@ export class AuditAlertsProjection implements Projection<AuditMessage> {
     return applyAuditBatch(batch, manager, this.stream, this.apiTokens, (row) => Date.parse(row.occurredAt) >= cutoff);
   }
 
-  reset(manager: EntityManager): Promise<void> {
-    return deleteStreamAudit(manager, this.stream, 'alert');
+  async reset(manager: EntityManager): Promise<void> {
+    await deleteStreamAudit(manager, this.stream, 'alert');
+    await deleteStreamAudit(manager, this.stream, 'silence');
   }
 }

@@ -1,4 +1,11 @@
-import type { AlertAcknowledged, AlertResolved, AlertUnacknowledged, ConfigFact, ProposalFact } from '@daalu/contracts';
+import type {
+  AlertAcknowledged,
+  AlertResolved,
+  AlertUnacknowledged,
+  ConfigFact,
+  ProposalFact,
+  SilenceFact,
+} from '@daalu/contracts';
 import type { AuditRow } from '@daalu/audit/data-access';
 
 /** A fact the audit log records (tenant.deleted is not one: it erases the tenant's entries). */
@@ -7,7 +14,8 @@ export type AuditedFact =
   | ProposalFact
   | AlertAcknowledged
   | AlertUnacknowledged
-  | AlertResolved;
+  | AlertResolved
+  | SilenceFact;
 
 /** The name an API token has when its fact predates names and scopes. */
 const INITIAL_TOKEN_NAME = 'initial';
@@ -198,6 +206,24 @@ export function auditRowOf(fact: AuditedFact, stream: string, seq: number): Audi
         ...alert(fact),
         action: 'alert.resolved',
         details: { reason: fact.reason, note: fact.note ?? null, severity: fact.severity },
+      };
+    case 'silence.created':
+      return {
+        ...base,
+        targetType: 'silence',
+        targetId: fact.silenceId,
+        targetName: fact.comment === '' ? null : fact.comment.slice(0, 500),
+        action: 'silence.created',
+        details: { matchers: fact.matchers, startsAt: fact.startsAt, endsAt: fact.endsAt },
+      };
+    case 'silence.expired':
+      return {
+        ...base,
+        targetType: 'silence',
+        targetId: fact.silenceId,
+        targetName: null,
+        action: 'silence.expired',
+        details: {},
       };
     case 'proposal.created':
       return { ...base, ...proposal(fact), action: 'proposal.created', details: { proposalKind: fact.proposalKind } };

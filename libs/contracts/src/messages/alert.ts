@@ -39,6 +39,8 @@ export const AlertFiredSchema = Type.Object(
     eventIds: Type.Array(Uuid, { maxItems: 100 }),
     /** Change events that preceded it (deploys and the like), newest first. */
     context: Type.Array(AlertContextEventSchema, { maxItems: 20 }),
+    /** The silence that covered it when it fired: no webhook is told until `alert.unsilenced`. */
+    silencedBy: Type.Optional(Uuid),
   },
   { $id: 'alert.fired', additionalProperties: false },
 );
@@ -81,6 +83,8 @@ export const AlertResolvedSchema = Type.Object(
     count: Type.Integer({ minimum: 0 }),
     /** Who resolved it (reason `manual`). */
     actor: Type.Optional(ActorSchema),
+    /** It was still silenced: no webhook heard of it, so none is told it ended. */
+    silenced: Type.Optional(Type.Boolean()),
     note: Type.Optional(AlertNoteSchema),
   },
   { $id: 'alert.resolved', additionalProperties: false },
@@ -128,3 +132,21 @@ export const AlertUnacknowledgedSchema = Type.Object(
 );
 export type AlertUnacknowledged = Static<typeof AlertUnacknowledgedSchema>;
 export const AlertUnacknowledgedCodec = codecFor('alert.unacknowledged', AlertUnacknowledgedSchema);
+
+/**
+ * `alert.unsilenced`: the silence covering a firing alert ended (its `endsAt` passed, or it was expired)
+ * while the alert still fires: webhooks selecting `fired` are told now. Its id is a UUIDv5 of the alert
+ * id and the transition, so an alert has at most one. Published by the rule evaluator.
+ */
+export const AlertUnsilencedSchema = Type.Object(
+  {
+    ...envelopeFields('alert.unsilenced'),
+    ...alertIdentity,
+    silenceId: Uuid,
+    unsilencedAt: Timestamp,
+    firedAt: Timestamp,
+  },
+  { $id: 'alert.unsilenced', additionalProperties: false },
+);
+export type AlertUnsilenced = Static<typeof AlertUnsilencedSchema>;
+export const AlertUnsilencedCodec = codecFor('alert.unsilenced', AlertUnsilencedSchema);

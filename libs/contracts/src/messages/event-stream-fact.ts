@@ -5,20 +5,34 @@ import {
   AlertFiredCodec,
   AlertResolvedCodec,
   AlertUnacknowledgedCodec,
+  AlertUnsilencedCodec,
   type AlertAcknowledged,
   type AlertFired,
   type AlertResolved,
   type AlertUnacknowledged,
+  type AlertUnsilenced,
 } from './alert';
+import { SilenceCreatedCodec, SilenceExpiredCodec, type SilenceCreated, type SilenceExpired } from './silence';
 import { EventIngestedCodec, type EventIngested } from './event-ingested';
 import { ProposalApprovedCodec, ProposalCreatedCodec, ProposalRejectedCodec, type ProposalFact } from './proposal';
 
 /** Every kind of fact on the EVENTS stream: what lands on the timeline, and what webhooks fire on. */
 export type EventStreamFact =
-  EventIngested | AlertFired | AlertResolved | AlertAcknowledged | AlertUnacknowledged | ProposalFact;
+  | EventIngested
+  | AlertFired
+  | AlertResolved
+  | AlertAcknowledged
+  | AlertUnacknowledged
+  | AlertUnsilenced
+  | SilenceCreated
+  | SilenceExpired
+  | ProposalFact;
 
 /** The alert facts: what the rule evaluator and people do to an alert. */
-export type AlertFact = AlertFired | AlertResolved | AlertAcknowledged | AlertUnacknowledged;
+export type AlertFact = AlertFired | AlertResolved | AlertAcknowledged | AlertUnacknowledged | AlertUnsilenced;
+
+/** The silence facts, on the alerts' subject. */
+export type SilenceFact = SilenceCreated | SilenceExpired;
 
 const CODECS: Record<EventStreamFact['kind'], MessageCodec<EventStreamFact>> = {
   'event.ingested': EventIngestedCodec as MessageCodec<EventStreamFact>,
@@ -26,6 +40,9 @@ const CODECS: Record<EventStreamFact['kind'], MessageCodec<EventStreamFact>> = {
   'alert.resolved': AlertResolvedCodec as MessageCodec<EventStreamFact>,
   'alert.acknowledged': AlertAcknowledgedCodec as MessageCodec<EventStreamFact>,
   'alert.unacknowledged': AlertUnacknowledgedCodec as MessageCodec<EventStreamFact>,
+  'alert.unsilenced': AlertUnsilencedCodec as MessageCodec<EventStreamFact>,
+  'silence.created': SilenceCreatedCodec as MessageCodec<EventStreamFact>,
+  'silence.expired': SilenceExpiredCodec as MessageCodec<EventStreamFact>,
   'proposal.created': ProposalCreatedCodec as MessageCodec<EventStreamFact>,
   'proposal.approved': ProposalApprovedCodec as MessageCodec<EventStreamFact>,
   'proposal.rejected': ProposalRejectedCodec as MessageCodec<EventStreamFact>,

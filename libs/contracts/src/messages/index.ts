@@ -6,6 +6,7 @@ export * from './ingest-key-issued';
 export * from './api-token-issued';
 export * from './alert-rule';
 export * from './alert';
+export * from './silence';
 export * from './proposal';
 export * from './webhook';
 export * from './delivery';

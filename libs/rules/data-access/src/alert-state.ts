@@ -26,6 +26,8 @@ export interface AlertState {
   resolveNote: string | null;
   /** The sender's dedup key (the firing event's value at the rule's dedup field), by which it can resolve it. */
   dedupKey: string | null;
+  /** The silence that covered it when it fired, while it still does: no webhook has been told. */
+  silencedBy: string | null;
 }
 
 /** A threshold rule's recent matches in one group. */
@@ -78,6 +80,7 @@ export async function loadFiringAlerts(manager: EntityManager): Promise<AlertSta
     resolvedBy: null,
     resolveNote: null,
     dedupKey: (row.dedup_key as string | null) ?? null,
+    silencedBy: (row.silenced_by as string | null) ?? null,
   }));
 }
 
@@ -98,22 +101,24 @@ export async function saveAlerts(manager: EntityManager, alerts: AlertState[]): 
   await manager.query(
     `INSERT INTO alert (alert_id, tenant_id, rule_id, rule_name, rule_kind, group_key, state, severity, summary,
                         fired_at, resolved_at, resolve_reason, count, last_seen_at, event_ids, context,
-                        acknowledged_at, acknowledged_by, acknowledge_note, resolved_by, resolve_note, dedup_key)
+                        acknowledged_at, acknowledged_by, acknowledge_note, resolved_by, resolve_note, dedup_key,
+                        silenced_by)
      SELECT "alertId", "tenantId", "ruleId", "ruleName", "ruleKind", "groupKey", state, severity, summary,
             "firedAt", "resolvedAt", "resolveReason", count, "lastSeenAt",
             ARRAY(SELECT jsonb_array_elements_text("eventIds"))::uuid[], context,
-            "acknowledgedAt", "acknowledgedBy", "acknowledgeNote", "resolvedBy", "resolveNote", "dedupKey"
+            "acknowledgedAt", "acknowledgedBy", "acknowledgeNote", "resolvedBy", "resolveNote", "dedupKey",
+            "silencedBy"
        FROM jsonb_to_recordset($1::jsonb) AS x("alertId" uuid, "tenantId" uuid, "ruleId" uuid, "ruleName" text,
             "ruleKind" text, "groupKey" text, state text, severity text, summary text, "firedAt" timestamptz,
             "resolvedAt" timestamptz, "resolveReason" text, count integer, "lastSeenAt" timestamptz,
             "eventIds" jsonb, context jsonb, "acknowledgedAt" timestamptz, "acknowledgedBy" text,
-            "acknowledgeNote" text, "resolvedBy" text, "resolveNote" text, "dedupKey" text)
+            "acknowledgeNote" text, "resolvedBy" text, "resolveNote" text, "dedupKey" text, "silencedBy" uuid)
      ON CONFLICT (alert_id) DO UPDATE SET
        state = EXCLUDED.state, resolved_at = EXCLUDED.resolved_at, resolve_reason = EXCLUDED.resolve_reason,
        count = EXCLUDED.count, last_seen_at = EXCLUDED.last_seen_at, event_ids = EXCLUDED.event_ids,
        acknowledged_at = EXCLUDED.acknowledged_at, acknowledged_by = EXCLUDED.acknowledged_by,
        acknowledge_note = EXCLUDED.acknowledge_note, resolved_by = EXCLUDED.resolved_by,
-       resolve_note = EXCLUDED.resolve_note`,
+       resolve_note = EXCLUDED.resolve_note, silenced_by = EXCLUDED.silenced_by`,
     [json],
   );
 }
@@ -221,6 +226,7 @@ export interface AlertView {
   resolvedBy: string | null;
   resolveNote: string | null;
   dedupKey: string | null;
+  silencedBy: string | null;
 }
 
 export interface AlertFilter {
@@ -286,6 +292,7 @@ export async function listAlerts(
       resolvedBy: (row.resolved_by as string | null) ?? null,
       resolveNote: (row.resolve_note as string | null) ?? null,
       dedupKey: (row.dedup_key as string | null) ?? null,
+      silencedBy: (row.silenced_by as string | null) ?? null,
     })),
     nextCursor: rows.length > limit ? { at: last.at as string, id: last.alert_id as string } : null,
   };

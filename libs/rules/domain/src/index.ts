@@ -3,3 +3,4 @@ export * from './compiled-match';
 export * from './summary-template';
 export * from './grouping';
 export * from './dedup-key';
+export * from './silence-window';

@@ -41,6 +41,7 @@ export function timelineRowOf(fact: TimelineFact, streamSeq: number): TimelineRo
           groupKey: fact.groupKey,
           eventIds: fact.eventIds,
           context: fact.context,
+          ...(fact.silencedBy ? { silencedBy: fact.silencedBy } : {}),
         },
         refId: fact.alertId,
         correlationId: fact.correlationId,
@@ -93,6 +94,51 @@ export function timelineRowOf(fact: TimelineFact, streamSeq: number): TimelineRo
           ...(acknowledged ? { note: fact.note } : {}),
         },
         refId: fact.alertId,
+        correlationId: fact.correlationId,
+        streamSeq,
+      };
+    }
+    case 'alert.unsilenced':
+      return {
+        tenantId: fact.tenantId,
+        recordedAt: fact.unsilencedAt,
+        id: fact.id,
+        kind: fact.kind,
+        type: fact.kind,
+        module: 'daalu',
+        source: 'rule-evaluator',
+        summary: `silence over, still firing: ${fact.summary}`,
+        severity: fact.severity,
+        payload: {
+          alertId: fact.alertId,
+          ruleId: fact.ruleId,
+          ruleName: fact.ruleName,
+          groupKey: fact.groupKey,
+          silenceId: fact.silenceId,
+        },
+        refId: fact.alertId,
+        correlationId: fact.correlationId,
+        streamSeq,
+      };
+    case 'silence.created':
+    case 'silence.expired': {
+      const created = fact.kind === 'silence.created';
+      return {
+        tenantId: fact.tenantId,
+        recordedAt: fact.occurredAt,
+        id: fact.id,
+        kind: fact.kind,
+        type: fact.kind,
+        module: 'daalu',
+        source: 'alerts',
+        summary: created
+          ? `silence by ${fact.actor} until ${fact.endsAt}${fact.comment ? `: ${fact.comment}` : ''}`
+          : `silence ended early by ${fact.actor}`,
+        severity: 'info',
+        payload: created
+          ? { silenceId: fact.silenceId, matchers: fact.matchers, startsAt: fact.startsAt, endsAt: fact.endsAt }
+          : { silenceId: fact.silenceId },
+        refId: fact.silenceId,
         correlationId: fact.correlationId,
         streamSeq,
       };

@@ -92,6 +92,8 @@ export const AUDIT_ACTIONS = [
   'alert.acknowledged',
   'alert.unacknowledged',
   'alert.resolved',
+  'silence.created',
+  'silence.expired',
   'webhook.created',
   'webhook.updated',
   'webhook.disabled',

@@ -51,8 +51,9 @@ export class WebhookFanout implements Projection<Fact | null> {
       if (!fact) continue;
       const webhooks = this.directory.list(fact.tenantId);
       if (webhooks.length === 0) continue;
-      const at = factTime(fact);
       const view = triggering(fact);
+      if (!view) continue;
+      const at = factTime(fact);
       let factText: string | undefined;
       for (const webhook of webhooks) {
         if (webhook.createdAtMs > at || !this.directory.trigger(webhook).fires(view)) continue;
@@ -113,12 +114,15 @@ function factTime(fact: Fact): number {
       return Date.parse(fact.acknowledgedAt);
     case 'alert.unacknowledged':
       return Date.parse(fact.unacknowledgedAt);
+    case 'alert.unsilenced':
+      return Date.parse(fact.unsilencedAt);
     default:
       return Date.parse(fact.occurredAt);
   }
 }
 
-function triggering(fact: Fact): TriggeringFact {
+/** The fact as triggers see it; null for one no trigger selects (a silence, a silenced alert). */
+function triggering(fact: Fact): TriggeringFact | null {
   switch (fact.kind) {
     case 'event.ingested':
       return {
@@ -130,10 +134,20 @@ function triggering(fact: Fact): TriggeringFact {
         payload: fact.payload,
       };
     case 'alert.fired':
+      // Silenced: no receiver is told now; `alert.unsilenced` tells them when the silence ends.
+      return fact.silencedBy ? null : { kind: fact.kind, severity: fact.severity };
     case 'alert.resolved':
+      // Still silenced when it ended: no receiver heard it fire, none is told it ended.
+      return fact.silenced ? null : { kind: fact.kind, severity: fact.severity };
+    case 'alert.unsilenced':
+      // The silence ended while it fires: delivered as it would have been when it fired.
+      return { kind: 'alert.fired', severity: fact.severity };
     case 'alert.acknowledged':
     case 'alert.unacknowledged':
       return { kind: fact.kind, severity: fact.severity };
+    case 'silence.created':
+    case 'silence.expired':
+      return null;
     default:
       return { kind: fact.kind, proposalKind: fact.proposalKind };
   }

@@ -90,6 +90,8 @@ export class AlertLifecycleService {
           count: alert.count,
           actor,
           note,
+          // Still silenced: no webhook heard it fire, none is told it ended.
+          ...(alert.silencedBy ? { silenced: true } : {}),
         });
       }
     } catch (error) {

@@ -96,6 +96,14 @@ export class AlertView {
     description: 'The sender’s dedup key: an event with it and payload.eventAction "resolve" resolves the alert',
   })
   dedupKey: string | null;
+
+  @ApiProperty({
+    type: 'string',
+    format: 'uuid',
+    nullable: true,
+    description: 'The silence that covered it when it fired, while it still does: no webhook has been told yet',
+  })
+  silencedBy: string | null;
 }
 
 @ApiSchema({ name: 'AlertPage' })

@@ -3,12 +3,15 @@ import type { EntityManager } from 'typeorm';
 import {
   AlertFiredCodec,
   AlertResolvedCodec,
+  AlertUnsilencedCodec,
   decodeEventStreamFact,
   type AlertFact,
   type AlertFired,
   type AlertResolved,
+  type AlertUnsilenced,
   type EventIngested,
   type EventStreamFact,
+  type SilenceFact,
   type StreamNames,
   type Subjects,
 } from '@daalu/contracts';
@@ -19,15 +22,18 @@ import {
   loadAbsences,
   loadFiringAlerts,
   loadRecentChanges,
+  loadSilences,
   loadWindows,
   recordEmitted,
   saveAbsences,
   saveAlerts,
   saveRecentChanges,
+  saveSilences,
   saveWindows,
   type AbsenceState,
   type AlertState,
   type ChangeEvent,
+  type SilenceState,
   type WindowState,
 } from '@daalu/rules/data-access';
 import {
@@ -36,6 +42,7 @@ import {
   groupKey,
   isResolveRequest,
   renderSummary,
+  SilenceWindow,
   slideWindow,
   valueAt,
 } from '@daalu/rules/domain';
@@ -52,13 +59,17 @@ const KEPT_EVENT_IDS = 20;
 /** Event ids a fired fact carries at most (the contract's limit): a threshold's newest matches. */
 const FACT_EVENT_IDS = 100;
 
-type Fact = { kind: 'alert.fired'; fact: AlertFired } | { kind: 'alert.resolved'; fact: AlertResolved };
+type Fact =
+  | { kind: 'alert.fired'; fact: AlertFired }
+  | { kind: 'alert.resolved'; fact: AlertResolved }
+  | { kind: 'alert.unsilenced'; fact: AlertUnsilenced };
 
 /** What one batch changed: written in its transaction, published before it commits. */
 class BatchWork {
   readonly alerts = new Map<string, AlertState>();
   readonly absences = new Map<string, AbsenceState>();
   readonly windows = new Map<string, WindowState>();
+  readonly silences = new Map<string, SilenceState>();
   readonly changes: ChangeEvent[] = [];
   readonly facts: Fact[] = [];
 }
@@ -90,6 +101,8 @@ export class AlertEvaluation implements Projection<EventStreamFact | null> {
   private readonly firing = new Map<string, AlertState>();
   private readonly windows = new Map<string, WindowState>();
   private readonly absences = new Map<string, AbsenceState>();
+  /** Every silence, as kept in `silence` (with the compiled window that judges it). */
+  private readonly silences = new Map<string, { state: SilenceState; window: SilenceWindow }>();
   private readonly context: ChangeContext;
   /** Batches and clock ticks change the same state: one at a time. */
   private exclusive: Promise<unknown> = Promise.resolve();
@@ -130,6 +143,7 @@ export class AlertEvaluation implements Projection<EventStreamFact | null> {
           this.evaluate(message, work);
           latest = Math.max(latest, Date.parse(message.receivedAt));
         } else if (message?.kind.startsWith('alert.')) this.applyAlertFact(message as AlertFact, work);
+        else if (message?.kind.startsWith('silence.')) this.applySilenceFact(message as SilenceFact, work);
       }
       await this.save(manager, work);
       // Only the changes still kept (a burst pushes the oldest out before they are even written).
@@ -159,6 +173,7 @@ export class AlertEvaluation implements Projection<EventStreamFact | null> {
       const work = new BatchWork();
       this.judgeAbsences(now, work);
       this.judgeQuietPeriods(now, work);
+      this.judgeSilences(now, work);
       await this.save(manager, work);
       this.loadedAt = checkpoint;
     });
@@ -182,12 +197,13 @@ export class AlertEvaluation implements Projection<EventStreamFact | null> {
     await saveAlerts(manager, [...work.alerts.values()]);
     await saveWindows(manager, [...work.windows.values()]);
     await saveAbsences(manager, [...work.absences.values()]);
+    await saveSilences(manager, [...work.silences.values()]);
     await this.emit(manager, work.facts);
   }
 
   async reset(manager: EntityManager): Promise<void> {
     // emitted_fact stays: it records what is on the log, which a rebuild does not change.
-    await manager.query(`TRUNCATE alert, rule_window, recent_change, absence_state`);
+    await manager.query(`TRUNCATE alert, rule_window, recent_change, absence_state, silence`);
     this.loadedAt = -1;
   }
 
@@ -195,7 +211,9 @@ export class AlertEvaluation implements Projection<EventStreamFact | null> {
     this.firing.clear();
     this.windows.clear();
     this.absences.clear();
+    this.silences.clear();
     this.context.clear();
+    for (const silence of await loadSilences(manager)) this.keepSilence(silence);
     for (const alert of await loadFiringAlerts(manager)) this.firing.set(`${alert.ruleId}|${alert.groupKey}`, alert);
     for (const window of await loadWindows(manager)) this.windows.set(`${window.ruleId}|${window.groupKey}`, window);
     for (const change of await loadRecentChanges(manager, 0)) this.context.add(change);
@@ -305,6 +323,7 @@ export class AlertEvaluation implements Projection<EventStreamFact | null> {
       resolvedBy: null,
       resolveNote: null,
       dedupKey: dedupKeyOf(rule.dedupKey, event),
+      silencedBy: this.silenceCovering(event.tenantId, stored.id, rule.alert.severity, group, event.payload, at),
     };
     this.firing.set(key, alert);
     work.alerts.set(alert.alertId, alert);
@@ -336,6 +355,7 @@ export class AlertEvaluation implements Projection<EventStreamFact | null> {
       // Copies: later events of the same batch update the alert, never the fact already made.
       eventIds: [...alert.eventIds],
       context: [...alert.context],
+      ...(alert.silencedBy ? { silencedBy: alert.silencedBy } : {}),
     };
   }
 
@@ -369,6 +389,7 @@ export class AlertEvaluation implements Projection<EventStreamFact | null> {
         reason,
         resolvingEventId,
         count: alert.count,
+        ...(alert.silencedBy ? { silenced: true } : {}),
       },
     });
   }
@@ -401,7 +422,8 @@ export class AlertEvaluation implements Projection<EventStreamFact | null> {
    * A fact for an alert no longer firing changes nothing (it resolved meanwhile).
    */
   private applyAlertFact(fact: AlertFact, work: BatchWork): void {
-    if (fact.kind === 'alert.fired' || (fact.kind === 'alert.resolved' && fact.reason !== 'manual')) return;
+    if (fact.kind === 'alert.fired' || fact.kind === 'alert.unsilenced') return;
+    if (fact.kind === 'alert.resolved' && fact.reason !== 'manual') return;
     const entry = [...this.firing].find(([, alert]) => alert.alertId === fact.alertId);
     if (!entry) return;
     const [key, alert] = entry;
@@ -422,6 +444,104 @@ export class AlertEvaluation implements Projection<EventStreamFact | null> {
         break;
     }
     work.alerts.set(alert.alertId, alert);
+  }
+
+  /**
+   * A silence created or expired, in log order with the events (so a rebuild decides the same). An
+   * expiry ends the silence at its time: alerts it still covered are unsilenced then.
+   */
+  private applySilenceFact(fact: SilenceFact, work: BatchWork): void {
+    if (fact.kind === 'silence.created') {
+      if (this.silences.has(fact.silenceId)) return;
+      const state: SilenceState = {
+        silenceId: fact.silenceId,
+        tenantId: fact.tenantId,
+        matchers: fact.matchers,
+        startsAt: Date.parse(fact.startsAt),
+        endsAt: Date.parse(fact.endsAt),
+        expiredAt: null,
+        createdAt: Date.parse(fact.occurredAt),
+        createdBy: fact.actor,
+        expiredBy: null,
+        comment: fact.comment,
+      };
+      this.keepSilence(state);
+      work.silences.set(state.silenceId, state);
+      return;
+    }
+    const kept = this.silences.get(fact.silenceId);
+    if (!kept || kept.state.tenantId !== fact.tenantId || kept.state.expiredAt !== null) return;
+    const at = Date.parse(fact.occurredAt);
+    const state = { ...kept.state, expiredAt: at, expiredBy: fact.actor };
+    this.keepSilence(state);
+    work.silences.set(state.silenceId, state);
+    for (const alert of this.firing.values()) {
+      if (alert.silencedBy === fact.silenceId && at < state.endsAt) this.unsilence(alert, at, work);
+    }
+  }
+
+  private keepSilence(state: SilenceState): void {
+    const window = new SilenceWindow(
+      state.silenceId,
+      state.tenantId,
+      state.matchers,
+      state.startsAt,
+      state.endsAt,
+      state.expiredAt,
+    );
+    this.silences.set(state.silenceId, { state, window });
+  }
+
+  /** The silence of the tenant that covers an alert firing at `at`, if any. */
+  private silenceCovering(
+    tenantId: string,
+    ruleId: string,
+    severity: string,
+    groupKey: string,
+    payload: unknown,
+    at: number,
+  ): string | null {
+    for (const { window } of this.silences.values()) {
+      if (window.tenantId === tenantId && window.covers({ ruleId, severity, groupKey, payload }, at)) {
+        return window.silenceId;
+      }
+    }
+    return null;
+  }
+
+  /** Firing alerts whose silence is over (by the clock, like absence deadlines): webhooks are told now. */
+  private judgeSilences(now: number, work: BatchWork): void {
+    for (const alert of this.firing.values()) {
+      if (alert.silencedBy === null) continue;
+      const silence = this.silences.get(alert.silencedBy);
+      if (!silence || now >= silence.window.end) this.unsilence(alert, now, work);
+    }
+  }
+
+  private unsilence(alert: AlertState, at: number, work: BatchWork): void {
+    const silenceId = alert.silencedBy!;
+    alert.silencedBy = null;
+    work.alerts.set(alert.alertId, alert);
+    work.facts.push({
+      kind: 'alert.unsilenced',
+      fact: {
+        schemaVersion: 1,
+        kind: 'alert.unsilenced',
+        id: factIdFor(alert.alertId, 'unsilenced'),
+        tenantId: alert.tenantId,
+        correlationId: alert.alertId,
+        causationId: null,
+        alertId: alert.alertId,
+        ruleId: alert.ruleId,
+        ruleName: alert.ruleName,
+        groupKey: alert.groupKey,
+        severity: alert.severity,
+        summary: alert.summary,
+        silenceId,
+        unsilencedAt: new Date(at).toISOString(),
+        firedAt: new Date(alert.firedAt).toISOString(),
+      },
+    });
   }
 
   /** A sender resolves what it raised: every firing alert of its tenant whose dedup key the event carries. */
@@ -482,6 +602,7 @@ export class AlertEvaluation implements Projection<EventStreamFact | null> {
           resolvedBy: null,
           resolveNote: null,
           dedupKey: null,
+          silencedBy: this.silenceCovering(stored.tenantId, stored.id, rule.alert.severity, group, undefined, now),
         };
         this.firing.set(key, alert);
         work.alerts.set(alert.alertId, alert);
@@ -518,11 +639,17 @@ export class AlertEvaluation implements Projection<EventStreamFact | null> {
     );
     const fresh = facts.filter(({ fact }) => !done.has(fact.id));
     await Promise.all(
-      fresh.map(({ kind, fact }) =>
-        kind === 'alert.fired'
-          ? this.publisher.publish(this.subjects.alert(fact.tenantId), AlertFiredCodec, fact)
-          : this.publisher.publish(this.subjects.alert(fact.tenantId), AlertResolvedCodec, fact),
-      ),
+      fresh.map((item) => {
+        const subject = this.subjects.alert(item.fact.tenantId);
+        switch (item.kind) {
+          case 'alert.fired':
+            return this.publisher.publish(subject, AlertFiredCodec, item.fact);
+          case 'alert.resolved':
+            return this.publisher.publish(subject, AlertResolvedCodec, item.fact);
+          case 'alert.unsilenced':
+            return this.publisher.publish(subject, AlertUnsilencedCodec, item.fact);
+        }
+      }),
     );
     await recordEmitted(
       manager,

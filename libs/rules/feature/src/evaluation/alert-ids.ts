@@ -11,6 +11,6 @@ export function alertIdFor(ruleId: string, groupKey: string, firingEventId: stri
   return uuidv5(`alert|${ruleId}|${groupKey}|${firingEventId}`, NAMESPACE);
 }
 
-export function factIdFor(alertId: string, transition: 'fired' | 'resolved'): string {
+export function factIdFor(alertId: string, transition: 'fired' | 'resolved' | 'unsilenced'): string {
   return uuidv5(`${transition}|${alertId}`, NAMESPACE);
 }

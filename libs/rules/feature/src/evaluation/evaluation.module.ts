@@ -4,6 +4,8 @@ import { ProjectionHost } from '@daalu/platform/projection';
 import { TenancyModule } from '@daalu/platform/tenancy';
 import { AlertLifecycleService } from '../alerts/alert-lifecycle.service';
 import { AlertsController } from '../alerts/alerts.controller';
+import { SilencesController } from '../silences/silences.controller';
+import { SilencesService } from '../silences/silences.service';
 import { RulesFeatureModule } from '../rules-feature.module';
 import { RuleDirectory } from '../rules/rule-directory';
 import { AlertClock } from './alert-clock';
@@ -19,11 +21,12 @@ export class EvaluationModule {
     return {
       module: EvaluationModule,
       imports: [RulesFeatureModule, TenancyModule],
-      controllers: [AlertsController, EventEvaluationsController],
+      controllers: [AlertsController, SilencesController, EventEvaluationsController],
       providers: [
         { provide: EVALUATION_OPTIONS, useValue: options },
         AlertClock,
         AlertLifecycleService,
+        SilencesService,
         EventLocator,
         {
           provide: AlertEvaluation,

@@ -1,0 +1,110 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { v7 as uuidv7 } from 'uuid';
+import { DataSource } from 'typeorm';
+import {
+  SCHEMA_VERSION,
+  SilenceCreatedCodec,
+  SilenceExpiredCodec,
+  type SilenceMatchers,
+  type Subjects,
+} from '@daalu/contracts';
+import { problem, ProblemException, publishFailureProblem } from '@daalu/platform/http';
+import { JetStreamPublisher, sleep, SUBJECTS } from '@daalu/platform/jetstream';
+import { listSilences, type SilenceView } from '@daalu/rules/data-access';
+
+/** How long an answer waits for the evaluator to apply the fact, before a 503 `lagging`. */
+const APPLIED_WITHIN_MS = 5_000;
+
+const notFound = () => new ProblemException(problem(404, 'not-found', 'Not found', 'no such silence'));
+
+/**
+ * Silences as facts on the alerts' subject of the log (so the evaluator applies them in log order with
+ * the events, and a rebuild decides the same), read back from the evaluator's `silence` table once it
+ * has applied them.
+ */
+@Injectable()
+export class SilencesService {
+  constructor(
+    private readonly dataSource: DataSource,
+    private readonly publisher: JetStreamPublisher,
+    @Inject(SUBJECTS) private readonly subjects: Subjects,
+  ) {}
+
+  async create(
+    tenantId: string,
+    actor: string,
+    spec: { matchers: SilenceMatchers; startsAt: string; endsAt: string; comment: string },
+  ): Promise<SilenceView> {
+    const silenceId = uuidv7();
+    const id = uuidv7();
+    try {
+      await this.publisher.publish(this.subjects.alert(tenantId), SilenceCreatedCodec, {
+        schemaVersion: SCHEMA_VERSION,
+        kind: 'silence.created',
+        id,
+        tenantId,
+        correlationId: id,
+        causationId: null,
+        occurredAt: new Date().toISOString(),
+        actor,
+        silenceId,
+        ...spec,
+      });
+    } catch (error) {
+      throw publishFailureProblem(error, 'retry');
+    }
+    return this.applied(tenantId, silenceId, () => true);
+  }
+
+  async expire(tenantId: string, silenceId: string, actor: string): Promise<SilenceView> {
+    const [silence] = await listSilences(this.dataSource, tenantId, { silenceId });
+    if (!silence) throw notFound();
+    if (silence.state === 'expired') return silence;
+    const id = uuidv7();
+    try {
+      await this.publisher.publish(this.subjects.alert(tenantId), SilenceExpiredCodec, {
+        schemaVersion: SCHEMA_VERSION,
+        kind: 'silence.expired',
+        id,
+        tenantId,
+        correlationId: id,
+        causationId: null,
+        occurredAt: new Date().toISOString(),
+        actor,
+        silenceId,
+      });
+    } catch (error) {
+      throw publishFailureProblem(error, 'retry');
+    }
+    return this.applied(tenantId, silenceId, (view) => view.expiredAt !== null);
+  }
+
+  list(tenantId: string, state?: SilenceView['state']): Promise<SilenceView[]> {
+    return listSilences(this.dataSource, tenantId, { state });
+  }
+
+  async get(tenantId: string, silenceId: string): Promise<SilenceView> {
+    const [silence] = await listSilences(this.dataSource, tenantId, { silenceId });
+    if (!silence) throw notFound();
+    return silence;
+  }
+
+  private async applied(tenantId: string, silenceId: string, done: (view: SilenceView) => boolean) {
+    const deadline = Date.now() + APPLIED_WITHIN_MS;
+    for (;;) {
+      const [view] = await listSilences(this.dataSource, tenantId, { silenceId });
+      if (view && done(view)) return view;
+      if (Date.now() > deadline)
+        throw new ProblemException(
+          problem(
+            503,
+            'lagging',
+            'Service unavailable',
+            'stored on the log; the alerts have not caught up yet: read it again',
+          ),
+          { 'Retry-After': '2' },
+        );
+      await sleep(25);
+    }
+  }
+}
