@@ -33,6 +33,7 @@ const { values } = parseArgs({
   options: {
     events: { type: 'string', default: '200000' },
     'rule-counts': { type: 'string', default: '100,1000' },
+    silences: { type: 'string', default: '20' },
     rate: { type: 'string', default: '1000' },
     duration: { type: 'string', default: '20' },
     warmup: { type: 'string', default: '5' },
@@ -42,6 +43,7 @@ const { values } = parseArgs({
 });
 const eventCount = positiveInt('events', values.events, 1000);
 const ruleCounts = values['rule-counts'].split(',').map((n) => positiveInt('rule-counts', n, 1));
+const silenceCount = positiveInt('silences', values.silences, 0);
 const rate = positiveInt('rate', values.rate, 1);
 const duration = positiveInt('duration', values.duration, 1);
 const warmup = positiveInt('warmup', values.warmup, 0);
@@ -133,6 +135,27 @@ async function tenantWithToken(stack: BenchStack): Promise<{ id: string; token: 
   return { id, token };
 }
 
+/**
+ * Silences present while the backlog is judged (maintenance windows of the tenant): by severity, by
+ * group, by payload condition, active for the whole run. Each alert that fires is judged against them.
+ */
+async function createSilences(url: string, token: string, count: number): Promise<void> {
+  const endsAt = new Date(Date.now() + 3_600_000).toISOString();
+  for (let i = 0; i < count; i++) {
+    const matchers = [
+      { severity: 'info' },
+      { groupKey: `svc-${i}` },
+      { payload: [{ field: 'service', op: 'eq', value: `svc-${i}` }] },
+    ][i % 3];
+    const res = await fetch(`${url}/api/v1/silences`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
+      body: JSON.stringify({ matchers, endsAt, comment: `bench ${i}` }),
+    });
+    if (res.status !== 201) throw new Error(`creating silence ${i}: ${res.status} ${await res.text()}`);
+  }
+}
+
 async function createRules(url: string, token: string, count: number, first = 0): Promise<void> {
   let next = first;
   const end = first + count;
@@ -178,6 +201,10 @@ async function measureThroughput(rules: number): Promise<ThroughputResult> {
     const tenant = await tenantWithToken(stack);
     log(`${rules} rules: creating them`);
     await createRules(evaluator.url, tenant.token, rules);
+    if (silenceCount > 0) {
+      log(`${rules} rules: creating ${silenceCount} silences`);
+      await createSilences(evaluator.url, tenant.token, silenceCount);
+    }
     await evaluator.child.stop(15_000);
 
     log(`${rules} rules: publishing ${eventCount} events onto the log`);
