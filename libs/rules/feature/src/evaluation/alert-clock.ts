@@ -8,8 +8,6 @@ import { AlertEvaluation } from './alert-evaluation.projection';
 
 const TICK_MS = 1000;
 const PURGE_EVERY_MS = 60 * 60 * 1000;
-/** Resolved alerts and the ledger of emitted facts are kept this long (the log keeps events 30 days). */
-const KEEP_DAYS = 31;
 
 /**
  * Judges what only time can tell (a silence past an absence rule's deadline, a quiet period) once a
@@ -30,9 +28,13 @@ export class AlertClock implements OnApplicationBootstrap, OnModuleDestroy {
     @Inject(APP_CONFIG) config: PlatformConfig,
   ) {
     this.evaluationBatch = config.DAALU_PROJECTION_BATCH;
+    // A day past the log's own retention (DAALU_EVENT_RETENTION_DAYS): a fact older than that cannot
+    // be replayed any more, so neither the ledger row of it nor the alert or silence it made is needed.
+    this.keepDays = config.DAALU_EVENT_RETENTION_DAYS + 1;
   }
 
   private readonly evaluationBatch: number;
+  private readonly keepDays: number;
 
   onApplicationBootstrap(): void {
     this.timer = setInterval(() => void this.tick(), TICK_MS);
@@ -55,12 +57,15 @@ export class AlertClock implements OnApplicationBootstrap, OnModuleDestroy {
         await this.evaluation.tick(manager, now);
         if (now - this.lastPurge >= PURGE_EVERY_MS) {
           // Past the log's retention, a fact cannot be replayed any more: its ledger row can go.
-          await manager.query(`DELETE FROM emitted_fact WHERE emitted_at < now() - make_interval(days => $1)`, [
-            KEEP_DAYS,
-          ]);
+          const keep = [this.keepDays];
+          await manager.query(`DELETE FROM emitted_fact WHERE emitted_at < now() - make_interval(days => $1)`, keep);
           await manager.query(
             `DELETE FROM alert WHERE state = 'resolved' AND resolved_at < now() - make_interval(days => $1)`,
-            [KEEP_DAYS],
+            keep,
+          );
+          await manager.query(
+            `DELETE FROM silence WHERE LEAST(ends_at, COALESCE(expired_at, ends_at)) < now() - make_interval(days => $1)`,
+            keep,
           );
           this.lastPurge = now;
         }

@@ -54,6 +54,9 @@ import type { EvaluationOptions } from './evaluation-options';
 /** How long past an absence deadline the clock waits before it fires (an event may be mid-batch). */
 const JUDGE_MARGIN_MS = 1000;
 
+/** How long an ended silence stays in memory (a late event of its window may still be on its way). */
+const SILENCE_KEPT_MS = 86_400_000;
+
 /** Event ids an alert keeps while firing (the first ones; `count` has them all). */
 const KEPT_EVENT_IDS = 20;
 /** Event ids a fired fact carries at most (the contract's limit): a threshold's newest matches. */
@@ -101,8 +104,10 @@ export class AlertEvaluation implements Projection<EventStreamFact | null> {
   private readonly firing = new Map<string, AlertState>();
   private readonly windows = new Map<string, WindowState>();
   private readonly absences = new Map<string, AbsenceState>();
-  /** Every silence, as kept in `silence` (with the compiled window that judges it). */
+  /** Every silence, as kept in `silence` (with the compiled window that judges it), by id. */
   private readonly silences = new Map<string, { state: SilenceState; window: SilenceWindow }>();
+  /** The same windows by tenant: an alert is judged against its own tenant's silences only. */
+  private readonly silencesByTenant = new Map<string, Map<string, SilenceWindow>>();
   private readonly context: ChangeContext;
   /** Batches and clock ticks change the same state: one at a time. */
   private exclusive: Promise<unknown> = Promise.resolve();
@@ -212,6 +217,7 @@ export class AlertEvaluation implements Projection<EventStreamFact | null> {
     this.windows.clear();
     this.absences.clear();
     this.silences.clear();
+    this.silencesByTenant.clear();
     this.context.clear();
     for (const silence of await loadSilences(manager)) this.keepSilence(silence);
     for (const alert of await loadFiringAlerts(manager)) this.firing.set(`${alert.ruleId}|${alert.groupKey}`, alert);
@@ -490,6 +496,9 @@ export class AlertEvaluation implements Projection<EventStreamFact | null> {
       state.expiredAt,
     );
     this.silences.set(state.silenceId, { state, window });
+    let ofTenant = this.silencesByTenant.get(state.tenantId);
+    if (!ofTenant) this.silencesByTenant.set(state.tenantId, (ofTenant = new Map()));
+    ofTenant.set(state.silenceId, window);
   }
 
   /** The silence of the tenant that covers an alert firing at `at`, if any. */
@@ -501,20 +510,30 @@ export class AlertEvaluation implements Projection<EventStreamFact | null> {
     payload: unknown,
     at: number,
   ): string | null {
-    for (const { window } of this.silences.values()) {
-      if (window.tenantId === tenantId && window.covers({ ruleId, severity, groupKey, payload }, at)) {
+    for (const window of this.silencesByTenant.get(tenantId)?.values() ?? []) {
+      if (window.covers({ ruleId, severity, groupKey, payload }, at)) {
         return window.silenceId;
       }
     }
     return null;
   }
 
-  /** Firing alerts whose silence is over (by the clock, like absence deadlines): webhooks are told now. */
+  /**
+   * Firing alerts whose silence is over (by the clock, like absence deadlines): webhooks are told now.
+   * Silences over for a day leave memory (their rows stay until the retention purge): no alert can
+   * fire at a time they covered any more, and a tenant that makes and ends silences without pause
+   * must not slow the judging of everyone's alerts.
+   */
   private judgeSilences(now: number, work: BatchWork): void {
     for (const alert of this.firing.values()) {
       if (alert.silencedBy === null) continue;
       const silence = this.silences.get(alert.silencedBy);
       if (!silence || now >= silence.window.end) this.unsilence(alert, now, work);
+    }
+    for (const [silenceId, { window }] of this.silences) {
+      if (now - window.end < SILENCE_KEPT_MS) continue;
+      this.silences.delete(silenceId);
+      this.silencesByTenant.get(window.tenantId)?.delete(silenceId);
     }
   }
 

@@ -15,6 +15,9 @@ import { listSilences, type SilenceView } from '@daalu/rules/data-access';
 /** How long an answer waits for the evaluator to apply the fact, before a 503 `lagging`. */
 const APPLIED_WITHIN_MS = 5_000;
 
+/** Silences active or pending at once, per tenant. */
+export const MAX_OPEN_SILENCES = 1000;
+
 const notFound = () => new ProblemException(problem(404, 'not-found', 'Not found', 'no such silence'));
 
 /**
@@ -35,6 +38,15 @@ export class SilencesService {
     actor: string,
     spec: { matchers: SilenceMatchers; startsAt: string; endsAt: string; comment: string },
   ): Promise<SilenceView> {
+    // Bounded per tenant: every alert that fires is judged against its tenant's silences.
+    const [{ n }]: Array<{ n: number }> = await this.dataSource.query(
+      `SELECT count(*)::int AS n FROM silence WHERE tenant_id = $1 AND expired_at IS NULL AND ends_at > now()`,
+      [tenantId],
+    );
+    if (n >= MAX_OPEN_SILENCES)
+      throw new ProblemException(
+        problem(409, 'conflict', 'Conflict', `at most ${MAX_OPEN_SILENCES} silences active or pending per tenant`),
+      );
     const silenceId = uuidv7();
     const id = uuidv7();
     try {
