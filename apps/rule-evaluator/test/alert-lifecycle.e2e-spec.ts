@@ -1,17 +1,7 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { decodeEventStreamFact, type EventStreamFact } from '@daalu/contracts';
-import {
-  createTestDatabase,
-  createTestNats,
-  eventually,
-  freeConsecutivePorts,
-  freePort,
-  startProcess,
-  type AppProcess,
-  type TestDatabase,
-  type TestNats,
-} from '@daalu/testing';
+import { eventually, launchStack, type LaunchedStack, type TestNats } from '@daalu/testing';
 
 const OPERATOR_TOKEN = 'alert-lifecycle-operator-token';
 
@@ -27,9 +17,8 @@ interface Answer {
  * by its dedup key. Each step is checked in the API's answers and on the log itself.
  */
 describe('alert lifecycle: acknowledge, unacknowledge, resolve, resolve by dedup key', () => {
-  let db: TestDatabase;
+  let stack: LaunchedStack;
   let nats: TestNats;
-  let launcher: AppProcess;
   let receiver: Server;
   const received: Array<{ type?: string; body: string }> = [];
   let baseUrl: string;
@@ -97,20 +86,11 @@ describe('alert lifecycle: acknowledge, unacknowledge, resolve, resolve by dedup
       });
     });
     await new Promise<void>((resolve) => receiver.listen(0, '127.0.0.1', resolve));
-    db = await createTestDatabase('alertlife');
-    nats = await createTestNats('alertlife');
-    const originPort = await freePort();
-    baseUrl = `http://127.0.0.1:${originPort}`;
-    launcher = startProcess('tools/dev/start.js', [], {
-      DATABASE_URL: db.url,
-      NATS_URL: nats.url,
-      DAALU_NAMESPACE: nats.namespace,
-      DAALU_PORT: String(originPort),
-      DAALU_APP_PORTS_FROM: String(await freeConsecutivePorts(4)),
+    stack = await launchStack('alertlife', {
       DAALU_OPERATOR_TOKEN: OPERATOR_TOKEN,
       DAALU_OUTBOUND_ALLOW: '127.0.0.0/8',
     });
-    await launcher.waitForLine(/Press Ctrl-C to stop/, 120_000);
+    ({ baseUrl, nats } = stack);
     const created = await fetch(`${baseUrl}/api/v1/tenants`, {
       method: 'POST',
       headers: { authorization: `Bearer ${OPERATOR_TOKEN}`, 'content-type': 'application/json' },
@@ -136,16 +116,8 @@ describe('alert lifecycle: acknowledge, unacknowledge, resolve, resolve by dedup
   }, 150_000);
 
   afterAll(async () => {
-    if (launcher && launcher.child.exitCode === null) {
-      launcher.child.kill('SIGINT');
-      let timer: NodeJS.Timeout | undefined;
-      await Promise.race([launcher.exited, new Promise((resolve) => (timer = setTimeout(resolve, 15_000)))]);
-      clearTimeout(timer);
-      await launcher.stop('SIGKILL');
-    }
+    await stack?.stop();
     await new Promise((resolve) => receiver?.close(resolve));
-    await nats?.cleanup();
-    await db?.drop();
   }, 60_000);
 
   it('acknowledges a firing alert: owned, still firing, a fact on the log, the timeline, the audit log and a webhook', async () => {

@@ -1,15 +1,5 @@
 import { createDaaluClient, type DaaluClient, type Problem, type TimelineEntry } from '../src';
-import {
-  createTestDatabase,
-  createTestNats,
-  eventually,
-  freeConsecutivePorts,
-  freePort,
-  startProcess,
-  type AppProcess,
-  type TestDatabase,
-  type TestNats,
-} from '@daalu/testing';
+import { eventually, launchStack, type LaunchedStack } from '@daalu/testing';
 
 const OPERATOR_TOKEN = 'client-test-operator-token';
 
@@ -19,41 +9,17 @@ const OPERATOR_TOKEN = 'client-test-operator-token';
  * key and read back from the timeline with its API token, and an error answer read as a problem.
  */
 describe('@daalu/client against the running API', () => {
-  let db: TestDatabase;
-  let nats: TestNats;
-  let launcher: AppProcess;
+  let stack: LaunchedStack;
   let baseUrl: string;
   let tenant: { ingestKey: string; apiToken: string };
   let reader: DaaluClient;
 
   beforeAll(async () => {
-    db = await createTestDatabase('client');
-    nats = await createTestNats('client');
-    const originPort = await freePort();
-    baseUrl = `http://127.0.0.1:${originPort}`;
-    launcher = startProcess('tools/dev/start.js', [], {
-      DATABASE_URL: db.url,
-      NATS_URL: nats.url,
-      DAALU_NAMESPACE: nats.namespace,
-      DAALU_PORT: String(originPort),
-      DAALU_APP_PORTS_FROM: String(await freeConsecutivePorts(4)),
-      DAALU_OPERATOR_TOKEN: OPERATOR_TOKEN,
-    });
-    await launcher.waitForLine(/Press Ctrl-C to stop/, 120_000);
+    stack = await launchStack('client', { DAALU_OPERATOR_TOKEN: OPERATOR_TOKEN });
+    baseUrl = stack.baseUrl;
   }, 150_000);
 
-  afterAll(async () => {
-    if (launcher && launcher.child.exitCode === null) {
-      // Ctrl-C, as a user stops it (every app drains and exits); killed if that takes over 15 s.
-      launcher.child.kill('SIGINT');
-      let timer: NodeJS.Timeout | undefined;
-      await Promise.race([launcher.exited, new Promise((resolve) => (timer = setTimeout(resolve, 15_000)))]);
-      clearTimeout(timer);
-      await launcher.stop('SIGKILL');
-    }
-    await nats?.cleanup();
-    await db?.drop();
-  }, 60_000);
+  afterAll(() => stack?.stop(), 60_000);
 
   it('creates a tenant with the operator token', async () => {
     const operator = createDaaluClient({ baseUrl, apiToken: OPERATOR_TOKEN });

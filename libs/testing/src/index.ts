@@ -11,3 +11,4 @@ export * from './tenant-token';
 export * from './private-postgres';
 export * from './raw-http';
 export * from './message-contract-check';
+export * from './launched-stack';

@@ -1,16 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import {
-  createTestDatabase,
-  createTestNats,
-  eventually,
-  freeConsecutivePorts,
-  freePort,
-  startProcess,
-  type AppProcess,
-  type TestDatabase,
-  type TestNats,
-} from '@daalu/testing';
+import { eventually, launchStack, type LaunchedStack, type TestDatabase, type TestNats } from '@daalu/testing';
 
 /** Two operator tokens accepted at once: how an operator token is rotated without downtime. */
 const OPERATOR_TOKENS = ['access-test-operator-token-old', 'access-test-operator-token-new'];
@@ -43,9 +33,9 @@ function expectedScope(method: string, path: string): 'read' | 'write' | 'admin'
  * and a deleted tenant leaving no row in any app's schema.
  */
 describe('API tokens, scopes, tenant administration', () => {
+  let stack: LaunchedStack;
   let db: TestDatabase;
   let nats: TestNats;
-  let launcher: AppProcess;
   let baseUrl: string;
   let tenant: { id: string; ingestKey: string; apiToken: string };
   const tokens: Record<'read' | 'write' | 'admin', { id: string; token: string; prefix: string }> = {} as never;
@@ -83,36 +73,17 @@ describe('API tokens, scopes, tenant administration', () => {
     }).then(async (r): Promise<Answer> => ({ status: r.status, body: await r.json() }));
 
   beforeAll(async () => {
-    db = await createTestDatabase('access');
-    nats = await createTestNats('access');
-    const originPort = await freePort();
-    baseUrl = `http://127.0.0.1:${originPort}`;
-    launcher = startProcess('tools/dev/start.js', [], {
-      DATABASE_URL: db.url,
-      NATS_URL: nats.url,
-      DAALU_NAMESPACE: nats.namespace,
-      DAALU_PORT: String(originPort),
-      DAALU_APP_PORTS_FROM: String(await freeConsecutivePorts(4)),
+    stack = await launchStack('access', {
       DAALU_OPERATOR_TOKEN: OPERATOR_TOKENS.join(','),
       DAALU_OUTBOUND_ALLOW: '127.0.0.0/8',
     });
-    await launcher.waitForLine(/Press Ctrl-C to stop/, 120_000);
+    ({ baseUrl, db, nats } = stack);
     const created = await operator('POST', '/api/v1/tenants', { name: 'access-test' });
     expect(created.status).toBe(201);
     tenant = created.body;
   }, 150_000);
 
-  afterAll(async () => {
-    if (launcher && launcher.child.exitCode === null) {
-      launcher.child.kill('SIGINT');
-      let timer: NodeJS.Timeout | undefined;
-      await Promise.race([launcher.exited, new Promise((resolve) => (timer = setTimeout(resolve, 15_000)))]);
-      clearTimeout(timer);
-      await launcher.stop('SIGKILL');
-    }
-    await nats?.cleanup();
-    await db?.drop();
-  }, 60_000);
+  afterAll(() => stack?.stop(), 60_000);
 
   it('lists the token issued at creation as an admin token named "initial", created by the operator', async () => {
     const listed = await call('GET', '/api/v1/api-tokens', tenant.apiToken);
