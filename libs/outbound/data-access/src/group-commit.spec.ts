@@ -33,22 +33,33 @@ describe('GroupCommit', () => {
     await expect(Promise.all(second)).resolves.toEqual([40, 50]);
   });
 
-  it('keeps batches under the maximum and inputs of one key apart; a failed batch rejects its own callers only', async () => {
+  it('keeps batches under the maximum and inputs of one key apart, never two of a key running at once', async () => {
     const runner = controlledRunner();
     const group = new GroupCommit(runner.run, { maxBatch: 2, maxConcurrent: 2, keyOf: (i) => String(Math.abs(i)) });
     const results = [7, 7, 8, 9].map((i) => group.submit(i));
-    const failing = group.submit(-1);
     await turn();
-    expect(runner.batches).toEqual([
-      [7, 8],
-      [7, 9],
-    ]);
+    // The second 7 waits for the first's batch to settle: a later batch could commit before it.
+    expect(runner.batches).toEqual([[7, 8], [9]]);
+    runner.finishNext();
+    await turn();
+    expect(runner.batches[2]).toEqual([7]);
     runner.finishNext();
     runner.finishNext();
     await expect(Promise.all(results)).resolves.toEqual([70, 70, 80, 90]);
-    expect(runner.batches[2]).toEqual([-1]);
+  });
+
+  it('rejects the callers of a failed batch only', async () => {
+    const runner = controlledRunner();
+    const group = new GroupCommit(runner.run, { maxBatch: 2, maxConcurrent: 2, keyOf: (i) => String(Math.abs(i)) });
+    const failing = group.submit(-1);
+    await turn();
+    const fine = group.submit(5);
+    await turn();
+    expect(runner.batches).toEqual([[-1], [5]]);
+    runner.finishNext();
     runner.finishNext();
     await expect(failing).rejects.toThrow('bad batch');
+    await expect(fine).resolves.toBe(50);
   });
 
   it('isolates an input the database refuses: only its caller gets the error, every other its result', async () => {

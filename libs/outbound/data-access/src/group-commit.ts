@@ -9,7 +9,10 @@ export interface GroupCommitOptions<I> {
   maxBatch: number;
   /** Batches running at once at most (each holds a database connection). */
   maxConcurrent: number;
-  /** Inputs with the same key never share a batch (one statement cannot change a row twice). */
+  /**
+   * Inputs with the same key never share a batch (one statement cannot change a row twice), nor run
+   * in two batches at once (the later could commit first: a delivery's second attempt numbered 1).
+   */
   keyOf?(input: I): string;
   /**
    * Whether a failed batch's error may come from one of its inputs alone (a value the database
@@ -29,6 +32,8 @@ export interface GroupCommitOptions<I> {
 export class GroupCommit<I, O> {
   private waiting: Array<Waiting<I, O>> = [];
   private running = 0;
+  /** Keys of the inputs in running batches: one of the same key waits until its batch has settled. */
+  private readonly inFlight = new Set<string>();
   private scheduled = false;
 
   constructor(
@@ -51,10 +56,16 @@ export class GroupCommit<I, O> {
   }
 
   private pump(): void {
+    const { keyOf } = this.options;
     while (this.running < this.options.maxConcurrent && this.waiting.length > 0) {
       const batch = this.nextBatch();
+      // Every waiting input's key is in a running batch: the next one starts when that one settles.
+      if (batch.length === 0) return;
+      const keys = keyOf ? batch.map((w) => keyOf(w.input)) : [];
+      for (const key of keys) this.inFlight.add(key);
       this.running++;
       void this.settle(batch).finally(() => {
+        for (const key of keys) this.inFlight.delete(key);
         this.running--;
         this.pump();
       });
@@ -91,7 +102,7 @@ export class GroupCommit<I, O> {
     const keys = new Set<string>();
     for (const waiting of this.waiting) {
       const key = keyOf(waiting.input);
-      if (batch.length < maxBatch && !keys.has(key)) {
+      if (batch.length < maxBatch && !keys.has(key) && !this.inFlight.has(key)) {
         keys.add(key);
         batch.push(waiting);
       } else rest.push(waiting);
