@@ -9,12 +9,10 @@ import {
   type Subjects,
 } from '@daalu/contracts';
 import { problem, ProblemException, publishFailureProblem } from '@daalu/platform/http';
-import { JetStreamPublisher, sleep, SUBJECTS } from '@daalu/platform/jetstream';
+import { JetStreamPublisher, SUBJECTS } from '@daalu/platform/jetstream';
 import { listAlerts, type AlertView } from '@daalu/rules/data-access';
 import { factIdFor } from '../evaluation/alert-ids';
-
-/** How long an answer waits for the evaluator to apply the fact it published, before a 503 `lagging`. */
-const APPLIED_WITHIN_MS = 5_000;
+import { readOnceApplied } from '../read-once-applied';
 
 export type AlertAction = 'acknowledge' | 'unacknowledge' | 'resolve';
 
@@ -107,26 +105,14 @@ export class AlertLifecycleService {
   }
 
   /** The alert once the evaluator has applied the action (or resolved it otherwise meanwhile). */
-  private async applied(tenantId: string, alertId: string, action: AlertAction): Promise<AlertView> {
-    const deadline = Date.now() + APPLIED_WITHIN_MS;
-    for (;;) {
-      const alert = await this.find(tenantId, alertId);
-      const done =
+  private applied(tenantId: string, alertId: string, action: AlertAction): Promise<AlertView> {
+    return readOnceApplied(
+      () => this.find(tenantId, alertId),
+      (alert) =>
         alert.state === 'resolved' ||
         (action === 'acknowledge' && alert.acknowledgedBy !== null) ||
-        (action === 'unacknowledge' && alert.acknowledgedBy === null);
-      if (done) return alert;
-      if (Date.now() > deadline)
-        throw new ProblemException(
-          problem(
-            503,
-            'lagging',
-            'Service unavailable',
-            'stored on the log; the alerts have not caught up yet: read it again',
-          ),
-          { 'Retry-After': '2' },
-        );
-      await sleep(25);
-    }
+        (action === 'unacknowledge' && alert.acknowledgedBy === null),
+      'stored on the log; the alerts have not caught up yet: read it again',
+    );
   }
 }

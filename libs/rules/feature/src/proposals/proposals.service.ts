@@ -11,8 +11,9 @@ import {
   type Subjects,
 } from '@daalu/contracts';
 import { problem, ProblemException, publishFailureProblem } from '@daalu/platform/http';
-import { JetStreamPublisher, sleep, SUBJECTS } from '@daalu/platform/jetstream';
+import { JetStreamPublisher, SUBJECTS } from '@daalu/platform/jetstream';
 import { findProposal, type ProposalView } from '@daalu/rules/data-access';
+import { readOnceApplied } from '../read-once-applied';
 
 const notFound = () => new ProblemException(problem(404, 'not-found', 'Not found', 'no such proposal'));
 
@@ -112,20 +113,12 @@ export class ProposalsService {
 
   /** Waits until the projection applied the fact at `seq` (read-your-writes), then reads the proposal. */
   private async projected(tenantId: string, proposalId: string, seq: number): Promise<ProposalView> {
-    const deadline = Date.now() + 5000;
-    for (;;) {
-      const found = await findProposal(this.dataSource, tenantId, proposalId);
-      if (found && found.lastSeq >= seq) return found.view;
-      if (Date.now() > deadline) {
-        throw new ProblemException(
-          problem(503, 'lagging', 'Service unavailable', 'stored, but not yet readable here; read it again shortly'),
-          {
-            'Retry-After': '1',
-          },
-        );
-      }
-      await sleep(10);
-    }
+    const found = await readOnceApplied(
+      () => findProposal(this.dataSource, tenantId, proposalId),
+      (proposal) => proposal.lastSeq >= seq,
+      'stored, but not yet readable here; read it again shortly',
+    );
+    return found.view;
   }
 }
 

@@ -9,11 +9,9 @@ import {
   type Subjects,
 } from '@daalu/contracts';
 import { problem, ProblemException, publishFailureProblem } from '@daalu/platform/http';
-import { JetStreamPublisher, sleep, SUBJECTS } from '@daalu/platform/jetstream';
+import { JetStreamPublisher, SUBJECTS } from '@daalu/platform/jetstream';
 import { listSilences, type SilenceView } from '@daalu/rules/data-access';
-
-/** How long an answer waits for the evaluator to apply the fact, before a 503 `lagging`. */
-const APPLIED_WITHIN_MS = 5_000;
+import { readOnceApplied } from '../read-once-applied';
 
 /** Silences active or pending at once, per tenant. */
 export const MAX_OPEN_SILENCES = 1000;
@@ -101,22 +99,11 @@ export class SilencesService {
     return silence;
   }
 
-  private async applied(tenantId: string, silenceId: string, done: (view: SilenceView) => boolean) {
-    const deadline = Date.now() + APPLIED_WITHIN_MS;
-    for (;;) {
-      const [view] = await listSilences(this.dataSource, tenantId, { silenceId });
-      if (view && done(view)) return view;
-      if (Date.now() > deadline)
-        throw new ProblemException(
-          problem(
-            503,
-            'lagging',
-            'Service unavailable',
-            'stored on the log; the alerts have not caught up yet: read it again',
-          ),
-          { 'Retry-After': '2' },
-        );
-      await sleep(25);
-    }
+  private applied(tenantId: string, silenceId: string, done: (view: SilenceView) => boolean): Promise<SilenceView> {
+    return readOnceApplied(
+      async () => (await listSilences(this.dataSource, tenantId, { silenceId }))[0],
+      done,
+      'stored on the log; the alerts have not caught up yet: read it again',
+    );
   }
 }
