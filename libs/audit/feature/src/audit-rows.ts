@@ -1,10 +1,11 @@
-import type {
-  AlertAcknowledged,
-  AlertResolved,
-  AlertUnacknowledged,
-  ConfigFact,
-  ProposalFact,
-  SilenceFact,
+import {
+  occurredAtOf,
+  type AlertAcknowledged,
+  type AlertResolved,
+  type AlertUnacknowledged,
+  type ConfigFact,
+  type ProposalFact,
+  type SilenceFact,
 } from '@daalu/contracts';
 import type { AuditRow } from '@daalu/audit/data-access';
 
@@ -30,7 +31,8 @@ export function auditRowOf(fact: AuditedFact, stream: string, seq: number): Audi
   const base = {
     id: fact.id,
     tenantId: fact.tenantId,
-    occurredAt: occurredAtOf(fact),
+    // Alert facts name their own time (firedAt, acknowledgedAt…); the others say occurredAt.
+    occurredAt: 'occurredAt' in fact ? fact.occurredAt : occurredAtOf(fact),
     actor: ('actor' in fact && typeof fact.actor === 'string' ? fact.actor : null) as string | null,
     stream,
     seq,
@@ -236,20 +238,6 @@ export function auditRowOf(fact: AuditedFact, stream: string, seq: number): Audi
         action: 'proposal.rejected',
         details: { proposalKind: fact.proposalKind, reason: fact.reason },
       };
-  }
-}
-
-/** When it happened: alert facts name their own time. */
-function occurredAtOf(fact: AuditedFact): string {
-  switch (fact.kind) {
-    case 'alert.acknowledged':
-      return fact.acknowledgedAt;
-    case 'alert.unacknowledged':
-      return fact.unacknowledgedAt;
-    case 'alert.resolved':
-      return fact.resolvedAt;
-    default:
-      return fact.occurredAt;
   }
 }
 

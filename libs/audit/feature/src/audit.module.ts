@@ -7,8 +7,7 @@ import { AuditEntry } from '@daalu/audit/data-access';
 import { AuditConfigProjection } from './audit-config.projection';
 import { AuditController } from './audit.controller';
 import { AUDIT_OPTIONS, type AuditOptions } from './audit-options';
-import { AuditAlertsProjection } from './audit-alerts.projection';
-import { AuditProposalsProjection } from './audit-proposals.projection';
+import { AUDITED_ALERTS, AUDITED_PROPOSALS, AuditEventsProjection } from './audit-events.projection';
 import { AuditRetention } from './audit-retention.service';
 
 /**
@@ -34,8 +33,9 @@ export class AuditModule {
             return projection;
           },
         },
-        {
-          provide: AuditProposalsProjection,
+        // One projection per subject tree of the EVENTS stream (nats-server 2.9 takes one filter each).
+        ...[AUDITED_PROPOSALS, AUDITED_ALERTS].map((source) => ({
+          provide: `audit-projection:${source.name}`,
           inject: [ProjectionHost, STREAM_NAMES, SUBJECTS, ApiTokenDirectory],
           useFactory: (
             host: ProjectionHost,
@@ -43,25 +43,17 @@ export class AuditModule {
             subjects: Subjects,
             apiTokens: ApiTokenDirectory,
           ) => {
-            const projection = new AuditProposalsProjection(streams, subjects, apiTokens, options.eventRetentionDays);
+            const projection = new AuditEventsProjection(
+              source,
+              streams,
+              subjects,
+              apiTokens,
+              options.eventRetentionDays,
+            );
             host.register(projection);
             return projection;
           },
-        },
-        {
-          provide: AuditAlertsProjection,
-          inject: [ProjectionHost, STREAM_NAMES, SUBJECTS, ApiTokenDirectory],
-          useFactory: (
-            host: ProjectionHost,
-            streams: StreamNames,
-            subjects: Subjects,
-            apiTokens: ApiTokenDirectory,
-          ) => {
-            const projection = new AuditAlertsProjection(streams, subjects, apiTokens, options.eventRetentionDays);
-            host.register(projection);
-            return projection;
-          },
-        },
+        })),
       ],
       exports: [AuditRetention],
     };

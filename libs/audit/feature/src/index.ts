@@ -3,6 +3,5 @@ export * from './audit-options';
 export * from './audit-rows';
 export * from './audit-query';
 export * from './audit-config.projection';
-export * from './audit-proposals.projection';
-export * from './audit-alerts.projection';
+export * from './audit-events.projection';
 export * from './audit-retention.service';

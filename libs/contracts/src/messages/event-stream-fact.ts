@@ -60,3 +60,26 @@ export function decodeEventStreamFact(
   const codec = CODECS[kind];
   return codec ? codec.decode(data) : null;
 }
+
+/**
+ * When a fact of the EVENTS stream happened, as it says itself: an event's `receivedAt`, an alert's
+ * time of the transition it records, anything else's `occurredAt`.
+ */
+export function occurredAtOf(fact: EventStreamFact): string {
+  switch (fact.kind) {
+    case 'event.ingested':
+      return fact.receivedAt;
+    case 'alert.fired':
+      return fact.firedAt;
+    case 'alert.resolved':
+      return fact.resolvedAt;
+    case 'alert.acknowledged':
+      return fact.acknowledgedAt;
+    case 'alert.unacknowledged':
+      return fact.unacknowledgedAt;
+    case 'alert.unsilenced':
+      return fact.unsilencedAt;
+    default:
+      return fact.occurredAt;
+  }
+}

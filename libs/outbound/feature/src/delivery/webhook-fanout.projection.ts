@@ -2,6 +2,7 @@ import type { JsMsg } from '@nats-io/jetstream';
 import type { EntityManager } from 'typeorm';
 import {
   decodeEventStreamFact,
+  occurredAtOf,
   DeliveryRequestedCodec,
   type DeliveryRequested,
   type EventStreamFact,
@@ -53,7 +54,7 @@ export class WebhookFanout implements Projection<Fact | null> {
       if (webhooks.length === 0) continue;
       const view = triggering(fact);
       if (!view) continue;
-      const at = factTime(fact);
+      const at = Date.parse(occurredAtOf(fact));
       let factText: string | undefined;
       for (const webhook of webhooks) {
         if (webhook.createdAtMs > at || !this.directory.trigger(webhook).fires(view)) continue;
@@ -99,25 +100,6 @@ export class WebhookFanout implements Projection<Fact | null> {
 
   async reset(): Promise<void> {
     // Nothing of its own to empty: the deliveries it requested are the dispatcher's history.
-  }
-}
-
-function factTime(fact: Fact): number {
-  switch (fact.kind) {
-    case 'event.ingested':
-      return Date.parse(fact.receivedAt);
-    case 'alert.fired':
-      return Date.parse(fact.firedAt);
-    case 'alert.resolved':
-      return Date.parse(fact.resolvedAt);
-    case 'alert.acknowledged':
-      return Date.parse(fact.acknowledgedAt);
-    case 'alert.unacknowledged':
-      return Date.parse(fact.unacknowledgedAt);
-    case 'alert.unsilenced':
-      return Date.parse(fact.unsilencedAt);
-    default:
-      return Date.parse(fact.occurredAt);
   }
 }
 
