@@ -17,8 +17,6 @@ export interface TenantEntry {
   name: string;
   createdAt: string;
   rateLimit: { perSecond: number; burst: number } | null;
-  /** Suspended by the operator: its ingest is refused with 403 (nothing is deleted). */
-  suspended: boolean;
   currentKey: { keyId: string; prefix: string; issuedAt: string } | null;
   /** The key the last rotation replaced, while it still works (its grace period), else null. */
   previousKey: { keyId: string; prefix: string; expiresAt: string } | null;
@@ -28,8 +26,8 @@ export interface TenantEntry {
 
 /**
  * The gateway's in-memory projection of the CONFIG stream: which key hash belongs to which tenant, and
- * each tenant's limits, so a request never needs a database round trip. (API tokens are the shared
- * ApiTokenDirectory's.)
+ * each tenant's limits, so a request never needs a database round trip. (API tokens, and whether a
+ * tenant is suspended, are the shared ApiTokenDirectory's.)
  */
 @Injectable()
 export class CredentialDirectory extends ConfigFactsFollower {
@@ -95,7 +93,6 @@ export class CredentialDirectory extends ConfigFactsFollower {
           name: fact.name,
           createdAt: fact.occurredAt,
           rateLimit: null,
-          suspended: false,
           currentKey: null,
           previousKey: null,
           keySubjectSequence: 0,
@@ -104,12 +101,6 @@ export class CredentialDirectory extends ConfigFactsFollower {
       case 'tenant.rate-limit-set': {
         const tenant = this.tenants.get(fact.tenantId);
         if (tenant) tenant.rateLimit = { perSecond: fact.perSecond, burst: fact.burst };
-        break;
-      }
-      case 'tenant.suspended':
-      case 'tenant.resumed': {
-        const tenant = this.tenants.get(fact.tenantId);
-        if (tenant) tenant.suspended = fact.kind === 'tenant.suspended';
         break;
       }
       case 'tenant.deleted':

@@ -1,5 +1,5 @@
 import type { IncomingMessage, Server, ServerResponse } from 'node:http';
-import { hashToken, isWellFormedToken, tokenPrefix } from '@daalu/platform/tenancy';
+import { hashToken, isWellFormedToken, tokenPrefix, type ApiTokenDirectory } from '@daalu/platform/tenancy';
 import type { Logger, Metrics } from '@daalu/platform/observability';
 import type { CredentialDirectory } from '../credentials/credential-directory';
 import type { InboundHistory } from '../history/inbound-history';
@@ -46,6 +46,8 @@ const INTERNAL = problem(500, 'internal', 'Internal error', 'the request failed;
 
 export interface IngestFrontDoorDeps {
   directory: CredentialDirectory;
+  /** Whether a tenant is suspended (the state every app's API follows too). */
+  tenants: ApiTokenDirectory;
   limiter: IngestRateLimiter;
   ingest: EventIngestService;
   history: InboundHistory;
@@ -145,8 +147,7 @@ export class IngestFrontDoor {
   }
 
   private async handle(req: IncomingMessage, ingest: IngestContext, route: 'single' | 'batch'): Promise<Answer> {
-    if (this.deps.directory.tenant(ingest.tenantId)?.suspended)
-      return problemAnswer(SUSPENDED, { Connection: 'close' });
+    if (this.deps.tenants.tenant(ingest.tenantId)?.suspended) return problemAnswer(SUSPENDED, { Connection: 'close' });
     const rate = this.deps.limiter.take(ingest.tenantId);
     const rateHeaders = {
       'RateLimit-Policy': `"per-key";q=${rate.limit};w=1`,

@@ -2,6 +2,7 @@ import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import type { FastifyInstance } from 'fastify';
 import { NatsClient } from '@daalu/platform/jetstream';
 import { LOGGER, Metrics, type Logger } from '@daalu/platform/observability';
+import { ApiTokenDirectory } from '@daalu/platform/tenancy';
 import { CredentialDirectory } from '../credentials/credential-directory';
 import { InboundHistory } from '../history/inbound-history';
 import { answerErrorsAsProblems, badRequest } from '@daalu/platform/http';
@@ -57,6 +58,7 @@ export function configureIngestHttp(app: NestFastifyApplication): void {
 
   new IngestFrontDoor({
     directory: app.get(CredentialDirectory),
+    tenants: app.get(ApiTokenDirectory),
     limiter: app.get(IngestRateLimiter),
     ingest: app.get(EventIngestService),
     history: app.get(InboundHistory),

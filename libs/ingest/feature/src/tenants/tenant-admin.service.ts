@@ -81,22 +81,22 @@ export class TenantAdminService {
   }
 
   async suspend(tenantId: string, reason: string, actor: string): Promise<TenantDetail> {
-    const tenant = this.existing(tenantId);
-    if (!tenant.suspended) {
+    this.existing(tenantId);
+    if (!this.isSuspended(tenantId)) {
       const seq = await this.writer.publish('tenant', {
         ...this.writer.header('tenant.suspended', tenantId, actor),
         reason,
       });
-      await Promise.all([this.directory.waitFor(seq), this.apiTokens.waitFor(seq)]);
+      await this.apiTokens.waitFor(seq);
     }
     return this.get(tenantId);
   }
 
   async resume(tenantId: string, actor: string): Promise<TenantDetail> {
-    const tenant = this.existing(tenantId);
-    if (tenant.suspended) {
+    this.existing(tenantId);
+    if (this.isSuspended(tenantId)) {
       const seq = await this.writer.publish('tenant', { ...this.writer.header('tenant.resumed', tenantId, actor) });
-      await Promise.all([this.directory.waitFor(seq), this.apiTokens.waitFor(seq)]);
+      await this.apiTokens.waitFor(seq);
     }
     return this.get(tenantId);
   }
@@ -123,12 +123,16 @@ export class TenantAdminService {
     return tenant;
   }
 
+  private isSuspended(tenantId: string): boolean {
+    return this.apiTokens.tenant(tenantId)?.suspended ?? false;
+  }
+
   private summaryOf(tenant: TenantEntry): TenantSummary {
     return {
       id: tenant.id,
       name: tenant.name,
       createdAt: tenant.createdAt,
-      state: tenant.suspended ? 'suspended' : 'active',
+      state: this.isSuspended(tenant.id) ? 'suspended' : 'active',
       rateLimit: tenant.rateLimit ?? { perSecond: this.options.ratePerSecond, burst: this.options.rateBurst },
     };
   }
