@@ -1,4 +1,5 @@
 import {
+  apiTokenGrantOf,
   occurredAtOf,
   type AlertAcknowledged,
   type AlertResolved,
@@ -17,10 +18,6 @@ export type AuditedFact =
   | AlertUnacknowledged
   | AlertResolved
   | SilenceFact;
-
-/** The name an API token has when its fact predates names and scopes. */
-const INITIAL_TOKEN_NAME = 'initial';
-const INITIAL_TOKEN_SCOPES = ['admin'];
 
 /**
  * The entry a fact makes: its action, who did it, what it is about and a few plain details. Never a
@@ -81,7 +78,7 @@ export function auditRowOf(fact: AuditedFact, stream: string, seq: number): Audi
         details: {},
       };
     case 'api-token.issued': {
-      const name = fact.name ?? INITIAL_TOKEN_NAME;
+      const { name, scopes } = apiTokenGrantOf(fact);
       return {
         ...base,
         targetType: 'api-token',
@@ -91,7 +88,7 @@ export function auditRowOf(fact: AuditedFact, stream: string, seq: number): Audi
         details: {
           name,
           prefix: fact.tokenPrefix,
-          scopes: fact.scopes ?? INITIAL_TOKEN_SCOPES,
+          scopes,
           expiresAt: fact.expiresAt ?? null,
         },
       };

@@ -34,6 +34,17 @@ export const ApiTokenIssuedSchema = Type.Object(
 export type ApiTokenIssued = Static<typeof ApiTokenIssuedSchema>;
 export const ApiTokenIssuedCodec = codecFor('api-token.issued', ApiTokenIssuedSchema);
 
+/** The name of the token a tenant gets at creation (and of one issued before tokens had names). */
+export const INITIAL_TOKEN_NAME = 'initial';
+
+/** A token's name and scopes: one issued before tokens had them is the tenant's `initial` admin token. */
+export function apiTokenGrantOf(fact: Pick<ApiTokenIssued, 'name' | 'scopes'>): {
+  name: string;
+  scopes: ApiTokenScope[];
+} {
+  return { name: fact.name ?? INITIAL_TOKEN_NAME, scopes: fact.scopes ?? ['admin'] };
+}
+
 /**
  * `api-token.revoked`: a tenant revoked one of its API tokens; every app refuses it from the moment it
  * applies this fact. Published on `<ns>.config.<tenantId>.api-token`.

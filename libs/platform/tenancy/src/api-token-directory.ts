@@ -1,5 +1,5 @@
 import { Inject, Injectable } from '@nestjs/common';
-import type { ApiTokenScope, ConfigFact } from '@daalu/contracts';
+import { apiTokenGrantOf, type ApiTokenScope, type ConfigFact } from '@daalu/contracts';
 import { NatsClient, STREAM_NAMES, type StreamNames } from '@daalu/platform/jetstream';
 import { LOGGER, Readiness, type Logger } from '@daalu/platform/observability';
 import { ConfigFactsFollower } from './config-facts-follower';
@@ -29,9 +29,6 @@ export interface TenantAccess {
 export type TokenResolution =
   | { ok: true; token: ApiTokenEntry }
   | { ok: false; reason: 'unknown' | 'expired' | 'suspended'; token?: ApiTokenEntry };
-
-/** The name of the token a tenant got at creation, before tokens had names. */
-export const INITIAL_TOKEN_NAME = 'initial';
 
 /**
  * Every tenant API token (by its SHA-256) and whether each tenant is suspended: what every
@@ -110,9 +107,8 @@ export class ApiTokenDirectory extends ConfigFactsFollower {
         this.byTokenHash.set(fact.tokenHash, {
           tokenId: fact.tokenId,
           tenantId: fact.tenantId,
-          name: fact.name ?? INITIAL_TOKEN_NAME,
+          ...apiTokenGrantOf(fact),
           prefix: fact.tokenPrefix,
-          scopes: fact.scopes ?? ['admin'],
           createdAt: fact.occurredAt,
           createdBy: fact.actor ?? null,
           expiresAt: fact.expiresAt ? Date.parse(fact.expiresAt) : null,

@@ -3,6 +3,7 @@ export {
   hashToken,
   isWellFormedToken,
   tokenPrefix,
+  INITIAL_TOKEN_NAME,
   TOKEN_KINDS,
   type TokenKind,
 } from '@daalu/contracts';

@@ -86,14 +86,6 @@ export class TenantGuard implements CanActivate {
     return true;
   }
 
-  /** The caller's tenant, or null: for handlers outside Nest's guards (a raw route). Any scope reads. */
-  tenantOf(request: { headers: FastifyRequest['headers'] }): string | null {
-    const token = bearerToken(request) ?? '';
-    if (!isWellFormedToken('api-token', token)) return null;
-    const resolution = this.directory.resolve(token);
-    return resolution.ok ? resolution.token.tenantId : null;
-  }
-
   /** The accepted token of the request, or the problem that refuses it. */
   private authenticate(request: TenantRequest): ApiTokenEntry {
     const token = bearerToken(request) ?? '';
