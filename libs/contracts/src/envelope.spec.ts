@@ -34,11 +34,13 @@ describe('subjects and streams', () => {
     const subjects = subjectsFor('daalu');
     expect(subjects.event(tenant)).toBe(`daalu.events.${tenant}`);
     expect(subjects.config(tenant, 'ingest-key')).toBe(`daalu.config.${tenant}.ingest-key`);
+    expect(subjects.tenantConfig(tenant)).toBe(`daalu.config.${tenant}.>`);
   });
 
   it('refuses a tenant id that would change the subject shape', () => {
     expect(() => subjectsFor('daalu').event('a.b')).toThrow();
     expect(() => subjectsFor('daalu').event('*')).toThrow();
+    expect(() => subjectsFor('daalu').tenantConfig('>')).toThrow();
   });
 
   it('refuses an invalid namespace', () => {

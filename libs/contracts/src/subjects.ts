@@ -31,6 +31,8 @@ export interface Subjects {
   allDeliveries: string;
   /** Subject of one configuration aggregate of one tenant: used with expected-last-subject-sequence. */
   config(tenantId: string, aggregate: ConfigAggregate): string;
+  /** Every configuration fact of one tenant (a filter: what deleting the tenant purges). */
+  tenantConfig(tenantId: string): string;
   /** Every configuration fact of every tenant (a consumer filter). */
   allConfig: string;
   /** Where a consumer records a message it terminated. */
@@ -57,6 +59,7 @@ export function subjectsFor(namespace: string): Subjects {
     delivery: (tenantId) => `${ns}.deliveries.${token(tenantId)}`,
     allDeliveries: `${ns}.deliveries.*`,
     config: (tenantId, aggregate) => `${ns}.config.${token(tenantId)}.${aggregate}`,
+    tenantConfig: (tenantId) => `${ns}.config.${token(tenantId)}.>`,
     allConfig: `${ns}.config.>`,
     deadLetter: (consumer) => `${ns}.deadletter.${token(consumer)}`,
     allDeadLetters: `${ns}.deadletter.*`,

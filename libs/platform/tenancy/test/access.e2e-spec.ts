@@ -437,7 +437,7 @@ describe('API tokens, scopes, tenant administration', () => {
     );
 
     const subjects = await nats.jsm.streams.info(nats.streams.config, {
-      subjects_filter: `${nats.namespace}.config.${doomed.id}.>`,
+      subjects_filter: nats.subjects.tenantConfig(doomed.id),
     });
     expect(subjects.state.subjects).toEqual({ [`${nats.namespace}.config.${doomed.id}.tenant`]: 1 });
     // The other tenant is untouched.

@@ -109,7 +109,7 @@ export class TenantAdminService {
     // Everything of the tenant on CONFIG before the deletion goes: sealed webhook secrets and header
     // values, key and token hashes. A replay from the start then finds only `tenant.deleted`.
     const purged = await this.client.jsm.streams.purge(this.streams.config, {
-      filter: `${this.subjects.namespace}.config.${tenantId}.>`,
+      filter: this.subjects.tenantConfig(tenantId),
       seq,
     });
     await this.usage.forget(tokenIds).catch(() => undefined);
