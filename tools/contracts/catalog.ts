@@ -7,6 +7,8 @@ import {
   AlertRuleSavedSchema,
   AlertUnacknowledgedSchema,
   AlertUnsilencedSchema,
+  CheckPausedSchema,
+  CheckResumedSchema,
   ApiTokenIssuedSchema,
   ApiTokenRevokedSchema,
   DeadLetterResolvedSchema,
@@ -414,6 +416,31 @@ export const MESSAGES: MessageEntry[] = [
     fields: { actor: 'Who, as `<token name> (<prefix>)`.', silenceId: 'The silence.' },
   },
   {
+    kind: 'check.paused',
+    schema: CheckPausedSchema,
+    channel: 'alerts',
+    title: 'A heartbeat check was paused',
+    description:
+      'Someone paused a heartbeat check (an absence rule, every group of it: `POST /api/v1/checks/{ruleId}/pause`). ' +
+      'It fires nothing until resumed; its pings are still recorded. On the alerts subject so the evaluator ' +
+      'applies it in log order with the pings.',
+    msgId: MSG_ID,
+    envelope: true,
+    fields: { actor: 'Who, as `<token name> (<prefix>)`.', ruleId: 'The absence rule.', ruleName: 'Its name then.' },
+  },
+  {
+    kind: 'check.resumed',
+    schema: CheckResumedSchema,
+    channel: 'alerts',
+    title: 'A heartbeat check was resumed',
+    description:
+      'A paused heartbeat check watches again (`POST /api/v1/checks/{ruleId}/resume`); its next deadline counts ' +
+      'from this moment.',
+    msgId: MSG_ID,
+    envelope: true,
+    fields: { actor: 'Who, as `<token name> (<prefix>)`.', ruleId: 'The absence rule.', ruleName: 'Its name then.' },
+  },
+  {
     kind: 'alert.unacknowledged',
     schema: AlertUnacknowledgedSchema,
     channel: 'alerts',
@@ -597,7 +624,8 @@ export const MESSAGES: MessageEntry[] = [
       rule:
         'The rule: `name`, `kind` (`match`/`absence`), `enabled`, `match`, `alert` (`severity`, `summary`); ' +
         'optionally `groupBy`, and for match rules `threshold` and `resolve` (`{match}` or `{quietSeconds}`); ' +
-        'absence rules also `everySeconds`, `graceSeconds`.',
+        'absence rules (heartbeat checks) also `everySeconds` or a cron `schedule` with a `timezone`, `graceSeconds`, ' +
+        'and optionally `maxRunSeconds`.',
     },
   },
   {

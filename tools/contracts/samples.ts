@@ -6,6 +6,8 @@ import {
   type AlertFired,
   type AlertUnacknowledged,
   type AlertUnsilenced,
+  type CheckPaused,
+  type CheckResumed,
   type SilenceCreated,
   type SilenceExpired,
   type ConfigFact,
@@ -196,6 +198,27 @@ const silenceExpired: SilenceExpired = {
   silenceId: '0194f3a2-9100-7a00-8000-0000000051e0',
 };
 
+const checkPaused: CheckPaused = {
+  schemaVersion: SCHEMA_VERSION,
+  kind: 'check.paused',
+  id: '0194f3a2-9100-7a00-8000-00000000ac05',
+  tenantId: TENANT,
+  correlationId: '0194f3a2-9100-7a00-8000-00000000ac05',
+  causationId: null,
+  occurredAt: '2026-11-27T14:00:00.000Z',
+  actor: 'alice laptop (dat_Zz9k…)',
+  ruleId: RULE,
+  ruleName: 'nightly backup',
+};
+
+const checkResumed: CheckResumed = {
+  ...checkPaused,
+  kind: 'check.resumed',
+  id: '0194f3a2-9100-7a00-8000-00000000ac06',
+  correlationId: '0194f3a2-9100-7a00-8000-00000000ac06',
+  occurredAt: '2026-11-27T16:00:00.000Z',
+};
+
 /** The header of a fact a user's request started (ids distinct per kind, fixed). */
 const fact = <K extends string>(kind: K, n: number) => ({
   ...userFactHeader(kind, TENANT, `0194f3a2-7c1e-7a00-8000-${n.toString(16).padStart(12, '0')}`),
@@ -384,6 +407,8 @@ export const SAMPLES: { [K in MessageKind]: AnyMessage & { kind: K } } = {
   'alert.unsilenced': unsilenced,
   'silence.created': silenceCreated,
   'silence.expired': silenceExpired,
+  'check.paused': checkPaused,
+  'check.resumed': checkResumed,
   'proposal.created': created,
   'proposal.approved': approved,
   'proposal.rejected': rejected,

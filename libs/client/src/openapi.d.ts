@@ -222,6 +222,66 @@ export interface paths {
     patch?: never;
     trace?: never;
   };
+  '/api/v1/checks': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /**
+     * Heartbeat checks and their state
+     * @description Every absence rule, per group it has heard from: `new`, `up`, `late` (due, within grace), `down` or `paused`, with when it last pinged, when the next ping is due, the last run duration and the last 20 signals. An unknown parameter is a 400.
+     */
+    get: operations['checks_list'];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/v1/checks/{ruleId}/pause': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /**
+     * Pause a heartbeat check
+     * @description Every group of the rule: it fires nothing until resumed; pings are still recorded.
+     */
+    post: operations['checks_pause'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/v1/checks/{ruleId}/resume': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /**
+     * Resume a paused heartbeat check
+     * @description Its next deadline counts from now.
+     */
+    post: operations['checks_resume'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
   '/api/v1/deliveries/{id}/redeliver': {
     parameters: {
       query?: never;
@@ -1024,7 +1084,7 @@ export interface components {
       /** @example Backup disk almost full */
       name: string;
       /**
-       * @description `match`: fires on matching events; `absence` (dead-man’s switch): fires when none came for everySeconds + graceSeconds
+       * @description `match`: fires on matching events; `absence` (dead-man’s switch, a heartbeat check): fires when none came for everySeconds (or by the next time of schedule) + graceSeconds
        * @example match
        * @enum {string}
        */
@@ -1045,10 +1105,25 @@ export interface components {
       alert: components['schemas']['RuleAlert'];
       /** @description Only a match rule */
       resolve?: components['schemas']['Resolve'];
-      /** @description An absence rule (required there): how often a matching event is expected */
+      /** @description An absence rule (this or schedule): how often a matching event is expected */
       everySeconds?: number;
       /** @description An absence rule: how late it may be (0 when absent) */
       graceSeconds?: number;
+      /**
+       * @description An absence rule (this or everySeconds): a cron expression, 5 fields (`minute hour day month weekday`) or `@hourly`, `@daily`, `@weekly`, `@monthly`, `@yearly`: a ping is expected by each time it names
+       * @example 0 3 * * *
+       */
+      schedule?: string;
+      /**
+       * @description With schedule: the IANA time zone it is read in (UTC when absent); DST changes follow the zone
+       * @example Europe/Berlin
+       */
+      timezone?: string;
+      /**
+       * @description An absence rule: a run that sent its start signal (`<type>.started`) fires if no success or failure followed within this long
+       * @example 3600
+       */
+      maxRunSeconds?: number;
       /** Format: uuid */
       id: string;
       /** @description 1 when created, then +1 on every change */
@@ -1064,7 +1139,7 @@ export interface components {
       /** @example Backup disk almost full */
       name: string;
       /**
-       * @description `match`: fires on matching events; `absence` (dead-man’s switch): fires when none came for everySeconds + graceSeconds
+       * @description `match`: fires on matching events; `absence` (dead-man’s switch, a heartbeat check): fires when none came for everySeconds (or by the next time of schedule) + graceSeconds
        * @example match
        * @enum {string}
        */
@@ -1087,10 +1162,25 @@ export interface components {
       alert: components['schemas']['RuleAlert'];
       /** @description Only a match rule */
       resolve?: components['schemas']['Resolve'];
-      /** @description An absence rule (required there): how often a matching event is expected */
+      /** @description An absence rule (this or schedule): how often a matching event is expected */
       everySeconds?: number;
       /** @description An absence rule: how late it may be (0 when absent) */
       graceSeconds?: number;
+      /**
+       * @description An absence rule (this or everySeconds): a cron expression, 5 fields (`minute hour day month weekday`) or `@hourly`, `@daily`, `@weekly`, `@monthly`, `@yearly`: a ping is expected by each time it names
+       * @example 0 3 * * *
+       */
+      schedule?: string;
+      /**
+       * @description With schedule: the IANA time zone it is read in (UTC when absent); DST changes follow the zone
+       * @example Europe/Berlin
+       */
+      timezone?: string;
+      /**
+       * @description An absence rule: a run that sent its start signal (`<type>.started`) fires if no success or failure followed within this long
+       * @example 3600
+       */
+      maxRunSeconds?: number;
     };
     AlertRulePage: {
       /** @description Every rule of the tenant, oldest first (one page) */
@@ -1177,6 +1267,8 @@ export interface components {
         | 'alert.resolved'
         | 'silence.created'
         | 'silence.expired'
+        | 'check.paused'
+        | 'check.resumed'
         | 'webhook.created'
         | 'webhook.updated'
         | 'webhook.disabled'
@@ -1215,7 +1307,8 @@ export interface components {
        * @example webhook
        * @enum {string}
        */
-      type: 'tenant' | 'ingest-key' | 'api-token' | 'alert-rule' | 'alert' | 'silence' | 'webhook' | 'proposal';
+      type:
+        'tenant' | 'ingest-key' | 'api-token' | 'alert-rule' | 'alert' | 'silence' | 'check' | 'webhook' | 'proposal';
       /**
        * @description Its id (a UUID)
        * @example null
@@ -1233,6 +1326,76 @@ export interface components {
       maxEvents: number;
       /** @example 5 */
       maxSeconds: number;
+    };
+    Check: {
+      /**
+       * Format: uuid
+       * @description The absence rule
+       */
+      ruleId: string;
+      /** @description The rule's name */
+      name: string;
+      /** @description The group (groupBy value); null for a rule without groupBy, or one with groupBy that heard nothing yet */
+      groupKey: string | null;
+      /**
+       * @description `new`: never pinged, not due yet; `up`; `late`: due, within grace; `down`: past grace, or a failure or a run too long fired; `paused` (or its rule disabled)
+       * @enum {string}
+       */
+      state: 'new' | 'up' | 'late' | 'down' | 'paused';
+      everySeconds: number | null;
+      /** @description The cron schedule */
+      schedule: string | null;
+      /** @description The schedule's time zone */
+      timezone: string | null;
+      graceSeconds: number;
+      maxRunSeconds: number | null;
+      /**
+       * Format: date-time
+       * @description The last success ping
+       */
+      lastSeenAt: string | null;
+      /**
+       * Format: date-time
+       * @description When the next ping is due
+       */
+      nextExpectedAt: string | null;
+      /**
+       * Format: date-time
+       * @description When it is down without one (due + grace)
+       */
+      nextDeadlineAt: string | null;
+      /** @description The last finished run's duration (ms) */
+      lastDurationMs: number | null;
+      /**
+       * Format: date-time
+       * @description A run started and not finished
+       */
+      runningSince: string | null;
+      /**
+       * Format: uuid
+       * @description The alert firing for it
+       */
+      alertId: string | null;
+      /** @description The last 20 signals, oldest first */
+      pings: components['schemas']['CheckPing'][];
+    };
+    CheckList: {
+      /** @description By rule name, then group */
+      items: components['schemas']['Check'][];
+      /** @description Pass as `cursor` for the next page */
+      nextCursor: string | null;
+    };
+    /** @description One signal a check received */
+    CheckPing: {
+      /** Format: date-time */
+      at: string;
+      /**
+       * @description `<type>`, `<type>.failed` (or critical), `<type>.started`
+       * @enum {string}
+       */
+      kind: 'success' | 'fail' | 'start';
+      /** @description The run it ended: ms since its start signal */
+      durationMs: number | null;
     };
     CreateApiToken: {
       /** @example deploy bot */
@@ -2196,6 +2359,8 @@ export interface components {
         | 'alert.unsilenced'
         | 'silence.created'
         | 'silence.expired'
+        | 'check.paused'
+        | 'check.resumed'
         | 'proposal.created'
         | 'proposal.approved'
         | 'proposal.rejected';
@@ -3819,6 +3984,268 @@ export interface operations {
       };
       /** @description The token lacks the admin scope */
       403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Unavailable for now (the event log, or the app behind the origin): retry after `Retry-After` */
+      503: {
+        headers: {
+          'Retry-After': components['headers']['Retry-After'];
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "type": "/problems/upstream-unavailable",
+           *       "title": "Service Unavailable",
+           *       "status": 503,
+           *       "detail": "the rule evaluator is not answering (it may be restarting)"
+           *     }
+           */
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+    };
+  };
+  checks_list: {
+    parameters: {
+      query?: {
+        /** @description The nextCursor of the page before */
+        cursor?: unknown;
+        limit?: number;
+        state?: 'new' | 'up' | 'late' | 'down' | 'paused';
+        ruleId?: string;
+      };
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['CheckList'];
+        };
+      };
+      /** @description Invalid input: `errors` names every offending field or parameter */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "type": "/problems/invalid-query",
+           *       "title": "Invalid query",
+           *       "status": 400,
+           *       "detail": "limit: must be a whole number from 1 to 500",
+           *       "errors": [
+           *         {
+           *           "field": "limit",
+           *           "message": "must be a whole number from 1 to 500"
+           *         }
+           *       ]
+           *     }
+           */
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Missing, malformed or unknown token */
+      401: {
+        headers: {
+          'WWW-Authenticate': components['headers']['WWW-Authenticate'];
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "type": "/problems/unauthorized",
+           *       "title": "Unauthorized",
+           *       "status": 401,
+           *       "detail": "a valid token is required in Authorization: Bearer <token>"
+           *     }
+           */
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Unavailable for now (the event log, or the app behind the origin): retry after `Retry-After` */
+      503: {
+        headers: {
+          'Retry-After': components['headers']['Retry-After'];
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "type": "/problems/upstream-unavailable",
+           *       "title": "Service Unavailable",
+           *       "status": 503,
+           *       "detail": "the rule evaluator is not answering (it may be restarting)"
+           *     }
+           */
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+    };
+  };
+  checks_pause: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        ruleId: string;
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['CheckList'];
+        };
+      };
+      /** @description Invalid input: `errors` names every offending field or parameter */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "type": "/problems/invalid-query",
+           *       "title": "Invalid query",
+           *       "status": 400,
+           *       "detail": "limit: must be a whole number from 1 to 500",
+           *       "errors": [
+           *         {
+           *           "field": "limit",
+           *           "message": "must be a whole number from 1 to 500"
+           *         }
+           *       ]
+           *     }
+           */
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Missing, malformed or unknown token */
+      401: {
+        headers: {
+          'WWW-Authenticate': components['headers']['WWW-Authenticate'];
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "type": "/problems/unauthorized",
+           *       "title": "Unauthorized",
+           *       "status": 401,
+           *       "detail": "a valid token is required in Authorization: Bearer <token>"
+           *     }
+           */
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description No such absence rule */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Unavailable for now (the event log, or the app behind the origin): retry after `Retry-After` */
+      503: {
+        headers: {
+          'Retry-After': components['headers']['Retry-After'];
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "type": "/problems/upstream-unavailable",
+           *       "title": "Service Unavailable",
+           *       "status": 503,
+           *       "detail": "the rule evaluator is not answering (it may be restarting)"
+           *     }
+           */
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+    };
+  };
+  checks_resume: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        ruleId: string;
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['CheckList'];
+        };
+      };
+      /** @description Invalid input: `errors` names every offending field or parameter */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "type": "/problems/invalid-query",
+           *       "title": "Invalid query",
+           *       "status": 400,
+           *       "detail": "limit: must be a whole number from 1 to 500",
+           *       "errors": [
+           *         {
+           *           "field": "limit",
+           *           "message": "must be a whole number from 1 to 500"
+           *         }
+           *       ]
+           *     }
+           */
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Missing, malformed or unknown token */
+      401: {
+        headers: {
+          'WWW-Authenticate': components['headers']['WWW-Authenticate'];
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "type": "/problems/unauthorized",
+           *       "title": "Unauthorized",
+           *       "status": 401,
+           *       "detail": "a valid token is required in Authorization: Bearer <token>"
+           *     }
+           */
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description No such absence rule */
+      404: {
         headers: {
           [name: string]: unknown;
         };

@@ -10,6 +10,7 @@ export const AUDIT_TARGET_TYPES = [
   'alert-rule',
   'alert',
   'silence',
+  'check',
   'webhook',
   'proposal',
 ] as const;
@@ -34,6 +35,8 @@ export const AUDIT_ACTIONS = [
   'alert.resolved',
   'silence.created',
   'silence.expired',
+  'check.paused',
+  'check.resumed',
   'webhook.created',
   'webhook.updated',
   'webhook.disabled',

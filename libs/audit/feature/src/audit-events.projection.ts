@@ -38,7 +38,7 @@ export const AUDITED_PROPOSALS: AuditEventsSource = {
 
 /**
  * What people did to alerts (`<ns>.alerts.*`): acknowledged, unacknowledged, resolved by hand,
- * silenced (a silence created or ended early). What the evaluator does on its own (fired, resolved
+ * silenced (a silence created or ended early), paused or resumed a heartbeat check. What the evaluator does on its own (fired, resolved
  * by a rule) is nobody's doing and is stepped over.
  */
 export const AUDITED_ALERTS: AuditEventsSource = {
@@ -50,6 +50,8 @@ export const AUDITED_ALERTS: AuditEventsSource = {
       case 'alert.unacknowledged':
       case 'silence.created':
       case 'silence.expired':
+      case 'check.paused':
+      case 'check.resumed':
         return fact;
       case 'alert.resolved':
         return fact.reason === 'manual' ? fact : null;
@@ -57,7 +59,7 @@ export const AUDITED_ALERTS: AuditEventsSource = {
         return null;
     }
   },
-  targetTypes: ['alert', 'silence'],
+  targetTypes: ['alert', 'silence', 'check'],
 };
 
 /**

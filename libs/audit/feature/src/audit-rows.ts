@@ -7,6 +7,7 @@ import {
   type ConfigFact,
   type ProposalFact,
   type SilenceFact,
+  type CheckFact,
 } from '@daalu/contracts';
 import type { AuditRow } from '@daalu/audit/data-access';
 
@@ -17,7 +18,8 @@ export type AuditedFact =
   | AlertAcknowledged
   | AlertUnacknowledged
   | AlertResolved
-  | SilenceFact;
+  | SilenceFact
+  | CheckFact;
 
 /**
  * The entry a fact makes: its action, who did it, what it is about and a few plain details. Never a
@@ -224,6 +226,9 @@ export function auditRowOf(fact: AuditedFact, stream: string, seq: number): Audi
         action: 'silence.expired',
         details: {},
       };
+    case 'check.paused':
+    case 'check.resumed':
+      return { ...base, targetType: 'check', targetId: fact.ruleId, targetName: fact.ruleName, action: fact.kind, details: {} };
     case 'proposal.created':
       return { ...base, ...proposal(fact), action: 'proposal.created', details: { proposalKind: fact.proposalKind } };
     case 'proposal.approved':

@@ -39,8 +39,10 @@ export type MatchSpec = Static<typeof MatchSpecSchema>;
  *  - `match`: an alert fires when an event matches (optionally at least `threshold.count` matches within
  *    `threshold.windowSeconds`, counted per `groupBy` value); it resolves on an event matching
  *    `resolve.match`, or after `resolve.quietSeconds` without a match;
- *  - `absence` (dead-man's switch): an alert fires when no event matching `match` arrived for
- *    `everySeconds` + `graceSeconds`; the next matching event resolves it.
+ *  - `absence` (dead-man's switch, a heartbeat check): an alert fires when no event matching `match`
+ *    arrived for `everySeconds` (or by the next time of the cron `schedule` in `timezone`) plus
+ *    `graceSeconds`; the next matching event resolves it. `<type>.failed` (or a critical event) fires
+ *    at once; `<type>.started` starts a run that fires if not finished within `maxRunSeconds`.
  */
 export const AlertRuleSpecSchema = Type.Object(
   {
@@ -80,6 +82,12 @@ export const AlertRuleSpecSchema = Type.Object(
     ),
     everySeconds: Type.Optional(Type.Integer({ minimum: 1, maximum: 30 * 86_400 })),
     graceSeconds: Type.Optional(Type.Integer({ minimum: 0, maximum: 30 * 86_400 })),
+    /** A cron expression (5 fields, or `@daily` and the like): when pings are expected, instead of everySeconds. */
+    schedule: Type.Optional(Type.String({ minLength: 1, maxLength: 100 })),
+    /** The IANA time zone the schedule is read in (UTC when absent). */
+    timezone: Type.Optional(Type.String({ minLength: 1, maxLength: 64 })),
+    /** A run that signalled its start fires if it has not finished within this long. */
+    maxRunSeconds: Type.Optional(Type.Integer({ minimum: 1, maximum: 7 * 86_400 })),
   },
   { additionalProperties: false },
 );

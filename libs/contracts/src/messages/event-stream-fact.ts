@@ -13,6 +13,7 @@ import {
   type AlertUnsilenced,
 } from './alert';
 import { SilenceCreatedCodec, SilenceExpiredCodec, type SilenceCreated, type SilenceExpired } from './silence';
+import { CheckPausedCodec, CheckResumedCodec, type CheckPaused, type CheckResumed } from './check';
 import { EventIngestedCodec, type EventIngested } from './event-ingested';
 import { ProposalApprovedCodec, ProposalCreatedCodec, ProposalRejectedCodec, type ProposalFact } from './proposal';
 
@@ -26,6 +27,8 @@ export type EventStreamFact =
   | AlertUnsilenced
   | SilenceCreated
   | SilenceExpired
+  | CheckPaused
+  | CheckResumed
   | ProposalFact;
 
 /** The alert facts: what the rule evaluator and people do to an alert. */
@@ -33,6 +36,9 @@ export type AlertFact = AlertFired | AlertResolved | AlertAcknowledged | AlertUn
 
 /** The silence facts, on the alerts' subject. */
 export type SilenceFact = SilenceCreated | SilenceExpired;
+
+/** A heartbeat check paused or resumed, on the alerts' subject. */
+export type CheckFact = CheckPaused | CheckResumed;
 
 const CODECS: Record<EventStreamFact['kind'], MessageCodec<EventStreamFact>> = {
   'event.ingested': EventIngestedCodec as MessageCodec<EventStreamFact>,
@@ -43,6 +49,8 @@ const CODECS: Record<EventStreamFact['kind'], MessageCodec<EventStreamFact>> = {
   'alert.unsilenced': AlertUnsilencedCodec as MessageCodec<EventStreamFact>,
   'silence.created': SilenceCreatedCodec as MessageCodec<EventStreamFact>,
   'silence.expired': SilenceExpiredCodec as MessageCodec<EventStreamFact>,
+  'check.paused': CheckPausedCodec as MessageCodec<EventStreamFact>,
+  'check.resumed': CheckResumedCodec as MessageCodec<EventStreamFact>,
   'proposal.created': ProposalCreatedCodec as MessageCodec<EventStreamFact>,
   'proposal.approved': ProposalApprovedCodec as MessageCodec<EventStreamFact>,
   'proposal.rejected': ProposalRejectedCodec as MessageCodec<EventStreamFact>,

@@ -7,6 +7,7 @@ export * from './api-token-issued';
 export * from './alert-rule';
 export * from './alert';
 export * from './silence';
+export * from './check';
 export * from './proposal';
 export * from './webhook';
 export * from './delivery';

@@ -1,53 +1,8 @@
 import type { EntityManager } from 'typeorm';
 import type { AlertContextEvent, Severity } from '@daalu/contracts';
+import type { AlertState, ChangeEvent, WindowState } from '@daalu/rules/domain';
 
-/** One alert as the evaluator keeps it. Times are epoch ms. */
-export interface AlertState {
-  alertId: string;
-  tenantId: string;
-  ruleId: string;
-  ruleName: string;
-  ruleKind: 'match' | 'absence';
-  groupKey: string;
-  state: 'firing' | 'resolved';
-  severity: Severity;
-  summary: string;
-  firedAt: number;
-  resolvedAt: number | null;
-  resolveReason: string | null;
-  count: number;
-  lastSeenAt: number;
-  eventIds: string[];
-  context: AlertContextEvent[];
-  /** Who took it, when, and their note; null while nobody has. */
-  acknowledged: { at: number; by: string; note: string | null } | null;
-  /** Who resolved it by hand, and their note (reason `manual`). */
-  resolvedBy: string | null;
-  resolveNote: string | null;
-  /** The sender's dedup key (the firing event's value at the rule's dedup field), by which it can resolve it. */
-  dedupKey: string | null;
-  /** The silence that covered it when it fired, while it still does: no webhook has been told. */
-  silencedBy: string | null;
-}
-
-/** A threshold rule's recent matches in one group. */
-export interface WindowState {
-  ruleId: string;
-  groupKey: string;
-  times: number[];
-  eventIds: string[];
-}
-
-/** A change event kept for the context of alerts. */
-export interface ChangeEvent {
-  tenantId: string;
-  receivedAt: number;
-  eventId: string;
-  type: string;
-  source: string;
-  summary: string;
-  service: string | null;
-}
+export type { AlertState, ChangeEvent, WindowState };
 
 const iso = (ms: number | null) => (ms === null ? null : new Date(ms).toISOString());
 
@@ -298,32 +253,3 @@ export async function listAlerts(
   };
 }
 
-/** When an absence rule last saw a matching event in a group (epoch ms). */
-export interface AbsenceState {
-  ruleId: string;
-  groupKey: string;
-  tenantId: string;
-  lastSeenAt: number;
-}
-
-export async function loadAbsences(manager: EntityManager): Promise<AbsenceState[]> {
-  const rows: Array<{ rule_id: string; group_key: string; tenant_id: string; last_seen_at: Date }> =
-    await manager.query(`SELECT rule_id, group_key, tenant_id, last_seen_at FROM absence_state`);
-  return rows.map((row) => ({
-    ruleId: row.rule_id,
-    groupKey: row.group_key,
-    tenantId: row.tenant_id,
-    lastSeenAt: row.last_seen_at.getTime(),
-  }));
-}
-
-export async function saveAbsences(manager: EntityManager, absences: AbsenceState[]): Promise<void> {
-  if (absences.length === 0) return;
-  await manager.query(
-    `INSERT INTO absence_state (rule_id, group_key, tenant_id, last_seen_at)
-     SELECT "ruleId", "groupKey", "tenantId", to_timestamp("lastSeenAt" / 1000.0)
-       FROM jsonb_to_recordset($1::jsonb) AS x("ruleId" uuid, "groupKey" text, "tenantId" uuid, "lastSeenAt" bigint)
-     ON CONFLICT (rule_id, group_key) DO UPDATE SET last_seen_at = EXCLUDED.last_seen_at`,
-    [JSON.stringify(absences)],
-  );
-}

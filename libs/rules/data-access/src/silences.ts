@@ -1,19 +1,8 @@
 import type { EntityManager } from 'typeorm';
 import type { SilenceMatchers } from '@daalu/contracts';
+import type { SilenceState } from '@daalu/rules/domain';
 
-/** A silence as the evaluator keeps it. Times are epoch ms; `expiredAt` when someone ended it early. */
-export interface SilenceState {
-  silenceId: string;
-  tenantId: string;
-  matchers: SilenceMatchers;
-  startsAt: number;
-  endsAt: number;
-  expiredAt: number | null;
-  createdAt: number;
-  createdBy: string;
-  expiredBy: string | null;
-  comment: string;
-}
+export type { SilenceState };
 
 /** What the API shows of a silence. */
 export interface SilenceView {

@@ -143,6 +143,23 @@ export function timelineRowOf(fact: TimelineFact, streamSeq: number): TimelineRo
         streamSeq,
       };
     }
+    case 'check.paused':
+    case 'check.resumed':
+      return {
+        tenantId: fact.tenantId,
+        recordedAt: fact.occurredAt,
+        id: fact.id,
+        kind: fact.kind,
+        type: fact.kind,
+        module: 'daalu',
+        source: 'alerts',
+        summary: `heartbeat check ${fact.ruleName} ${fact.kind === 'check.paused' ? 'paused' : 'resumed'} by ${fact.actor}`,
+        severity: 'info',
+        payload: { ruleId: fact.ruleId, ruleName: fact.ruleName },
+        refId: fact.ruleId,
+        correlationId: fact.correlationId,
+        streamSeq,
+      };
     case 'proposal.created':
     case 'proposal.approved':
     case 'proposal.rejected': {

@@ -11,6 +11,8 @@ export const ENTRY_KINDS = [
   'alert.unsilenced',
   'silence.created',
   'silence.expired',
+  'check.paused',
+  'check.resumed',
   'proposal.created',
   'proposal.approved',
   'proposal.rejected',

@@ -129,6 +129,8 @@ function triggering(fact: Fact): TriggeringFact | null {
       return { kind: fact.kind, severity: fact.severity };
     case 'silence.created':
     case 'silence.expired':
+    case 'check.paused':
+    case 'check.resumed':
       return null;
     default:
       return { kind: fact.kind, proposalKind: fact.proposalKind };

@@ -11,7 +11,7 @@ import {
 import { problem, ProblemException, publishFailureProblem } from '@daalu/platform/http';
 import { JetStreamPublisher, SUBJECTS } from '@daalu/platform/jetstream';
 import { listAlerts, type AlertView } from '@daalu/rules/data-access';
-import { factIdFor } from '../evaluation/alert-ids';
+import { factIdFor } from '@daalu/rules/domain';
 import { readOnceApplied } from '../read-once-applied';
 
 export type AlertAction = 'acknowledge' | 'unacknowledge' | 'resolve';

@@ -4,6 +4,8 @@ import { ProjectionHost } from '@daalu/platform/projection';
 import { TenancyModule } from '@daalu/platform/tenancy';
 import { AlertLifecycleService } from '../alerts/alert-lifecycle.service';
 import { AlertsController } from '../alerts/alerts.controller';
+import { ChecksController } from '../checks/checks.controller';
+import { ChecksService } from '../checks/checks.service';
 import { SilencesController } from '../silences/silences.controller';
 import { SilencesService } from '../silences/silences.service';
 import { RulesFeatureModule } from '../rules-feature.module';
@@ -21,12 +23,13 @@ export class EvaluationModule {
     return {
       module: EvaluationModule,
       imports: [RulesFeatureModule, TenancyModule],
-      controllers: [AlertsController, SilencesController, EventEvaluationsController],
+      controllers: [AlertsController, SilencesController, ChecksController, EventEvaluationsController],
       providers: [
         { provide: EVALUATION_OPTIONS, useValue: options },
         AlertClock,
         AlertLifecycleService,
         SilencesService,
+        ChecksService,
         EventLocator,
         {
           provide: AlertEvaluation,

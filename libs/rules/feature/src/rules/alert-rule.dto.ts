@@ -17,7 +17,7 @@ import {
 import { TypeCompiler } from '@sinclair/typebox/compiler';
 import { AlertRuleSpecSchema, SEVERITIES, type AlertRuleSpec, type Severity } from '@daalu/contracts';
 import type { FieldError } from '@daalu/platform/http';
-import { DEDUP_FIELD_PATTERN, GROUP_BY_PATTERN, unknownPlaceholders } from '@daalu/rules/domain';
+import { DEDUP_FIELD_PATTERN, GROUP_BY_PATTERN, scheduleProblem, unknownPlaceholders } from '@daalu/rules/domain';
 import { payloadConditionProblems } from '@daalu/shared/conditions';
 import { PayloadConditionDto, PayloadConditionsProperty, toPayloadConditionSpecs } from '@daalu/shared/conditions/dto';
 import { globProblem } from '@daalu/shared/text';
@@ -130,7 +130,8 @@ export class AlertRuleDto {
   @ApiProperty({
     enum: ['match', 'absence'],
     description:
-      '`match`: fires on matching events; `absence` (dead-man’s switch): fires when none came for everySeconds + graceSeconds',
+      '`match`: fires on matching events; `absence` (dead-man’s switch, a heartbeat check): fires when none came ' +
+      'for everySeconds (or by the next time of schedule) + graceSeconds',
     example: 'match',
   })
   @IsIn(['match', 'absence'], { message: 'kind must be match or absence' })
@@ -200,7 +201,7 @@ export class AlertRuleDto {
     type: 'integer',
     minimum: 1,
     maximum: 30 * 86_400,
-    description: 'An absence rule (required there): how often a matching event is expected',
+    description: 'An absence rule (this or schedule): how often a matching event is expected',
   })
   @IsOptional()
   @IsInt()
@@ -219,7 +220,49 @@ export class AlertRuleDto {
   @Min(0)
   @Max(30 * 86_400)
   graceSeconds?: number;
+
+  @ApiPropertyOptional({
+    maxLength: 100,
+    description:
+      'An absence rule (this or everySeconds): a cron expression, 5 fields (`minute hour day month weekday`) ' +
+      'or `@hourly`, `@daily`, `@weekly`, `@monthly`, `@yearly`: a ping is expected by each time it names',
+    example: '0 3 * * *',
+  })
+  @IsOptional()
+  @IsString()
+  @IsNotEmpty()
+  @MaxLength(100)
+  schedule?: string;
+
+  @ApiPropertyOptional({
+    maxLength: 64,
+    description: 'With schedule: the IANA time zone it is read in (UTC when absent); DST changes follow the zone',
+    example: 'Europe/Berlin',
+  })
+  @IsOptional()
+  @IsString()
+  @IsNotEmpty()
+  @MaxLength(64)
+  timezone?: string;
+
+  @ApiPropertyOptional({
+    type: 'integer',
+    minimum: 1,
+    maximum: 7 * 86_400,
+    description:
+      'An absence rule: a run that sent its start signal (`<type>.started`) fires if no success or failure ' +
+      'followed within this long',
+    example: 3600,
+  })
+  @IsOptional()
+  @IsInt()
+  @Min(1)
+  @Max(7 * 86_400)
+  maxRunSeconds?: number;
 }
+
+/** Fields only an absence rule (a heartbeat check) has. */
+const CHECK_FIELDS = ['everySeconds', 'graceSeconds', 'schedule', 'timezone', 'maxRunSeconds'] as const;
 
 /** What decorators cannot say: which fields go with which kind, and values that suit their operator. */
 export function ruleProblems(dto: AlertRuleDto): FieldError[] {
@@ -242,13 +285,19 @@ export function ruleProblems(dto: AlertRuleDto): FieldError[] {
     errors.push({ field: 'alert.summary', message: `unknown placeholder {{${name}}}` });
   }
   if (dto.kind === 'absence') {
-    if (dto.everySeconds === undefined)
-      errors.push({ field: 'everySeconds', message: 'an absence rule needs everySeconds' });
+    if ((dto.everySeconds === undefined) === (dto.schedule === undefined))
+      errors.push({ field: 'everySeconds', message: 'an absence rule needs either everySeconds or schedule' });
+    if (dto.timezone !== undefined && dto.schedule === undefined)
+      errors.push({ field: 'timezone', message: 'timezone goes with schedule' });
+    if (typeof dto.schedule === 'string') {
+      const problem = scheduleProblem(dto.schedule, dto.timezone);
+      if (problem) errors.push(problem);
+    }
     for (const field of ['threshold', 'resolve'] as const) {
       if (dto[field] !== undefined) errors.push({ field, message: `an absence rule has no ${field}` });
     }
   } else {
-    for (const field of ['everySeconds', 'graceSeconds'] as const) {
+    for (const field of CHECK_FIELDS) {
       if (dto[field] !== undefined) errors.push({ field, message: `only an absence rule has ${field}` });
     }
   }
@@ -291,6 +340,14 @@ export function toSpec(dto: AlertRuleDto): AlertRuleSpec {
     alert: { severity: dto.alert.severity, summary: dto.alert.summary },
     ...(dto.resolve?.match ? { resolve: { match: match(dto.resolve.match) } } : {}),
     ...(dto.resolve?.quietSeconds ? { resolve: { quietSeconds: dto.resolve.quietSeconds } } : {}),
-    ...(dto.kind === 'absence' ? { everySeconds: dto.everySeconds, graceSeconds: dto.graceSeconds ?? 0 } : {}),
+    ...(dto.kind === 'absence'
+      ? {
+          ...(dto.schedule !== undefined
+            ? { schedule: dto.schedule.trim(), timezone: dto.timezone ?? 'UTC' }
+            : { everySeconds: dto.everySeconds }),
+          graceSeconds: dto.graceSeconds ?? 0,
+          ...(dto.maxRunSeconds !== undefined ? { maxRunSeconds: dto.maxRunSeconds } : {}),
+        }
+      : {}),
   };
 }

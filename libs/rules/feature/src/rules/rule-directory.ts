@@ -3,21 +3,15 @@ import type { AlertRuleSpec, ConfigFact, MatchSpec } from '@daalu/contracts';
 import { NatsClient, STREAM_NAMES, type StreamNames } from '@daalu/platform/jetstream';
 import { LOGGER, Readiness, type Logger } from '@daalu/platform/observability';
 import { ConfigFactsFollower } from '@daalu/platform/tenancy';
-import { CompiledMatch, typeGlob } from '@daalu/rules/domain';
+import { CheckSchedule, CompiledMatch, typeGlob, type RuleOfTenant, type RuleSet } from '@daalu/rules/domain';
 
 /** A rule as stored: the tenant's spec, its version and times, and its conditions compiled once. */
-export interface StoredRule {
-  id: string;
-  tenantId: string;
-  version: number;
+export interface StoredRule extends RuleOfTenant {
   rule: AlertRuleSpec;
   createdAt: string;
-  /** createdAt in epoch ms: a rule judges only events received after it existed. */
-  createdAtMs: number;
   updatedAt: string;
   /** Stream sequence of the fact that made this version. */
   sequence: number;
-  compiled: { match: CompiledMatch; resolve?: CompiledMatch };
 }
 
 /**
@@ -26,7 +20,7 @@ export interface StoredRule {
  * has applied what was on the stream then.
  */
 @Injectable()
-export class RuleDirectory extends ConfigFactsFollower {
+export class RuleDirectory extends ConfigFactsFollower implements RuleSet {
   private readonly byTenant = new Map<string, Map<string, StoredRule>>();
   /** The list per tenant, made once per change: the evaluator asks for it on every event. */
   private readonly lists = new Map<string, StoredRule[]>();
@@ -119,7 +113,20 @@ export class RuleDirectory extends ConfigFactsFollower {
       createdAtMs: Date.parse(previous?.createdAt ?? fact.occurredAt),
       updatedAt: fact.occurredAt,
       sequence: seq,
-      compiled: { match: new CompiledMatch(fact.rule.match), resolve },
+      compiled: {
+        match: new CompiledMatch(fact.rule.match),
+        resolve,
+        ...(fact.rule.kind === 'absence' ? scheduleOf(fact.rule) : {}),
+      },
     });
+  }
+}
+
+/** A check's schedule; none (never judged by the clock) for one the API would have refused. */
+function scheduleOf(rule: AlertRuleSpec): { schedule?: CheckSchedule } {
+  try {
+    return { schedule: new CheckSchedule(rule) };
+  } catch {
+    return {};
   }
 }

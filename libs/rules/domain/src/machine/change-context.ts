@@ -1,6 +1,7 @@
 import type { AlertContextEvent, EventIngested } from '@daalu/contracts';
-import type { ChangeEvent } from '@daalu/rules/data-access';
-import { typeGlob, valueAt } from '@daalu/rules/domain';
+import type { ChangeEvent } from './alert-states';
+import { typeGlob } from '../compiled-match';
+import { valueAt } from '../event-view';
 import type { Glob } from '@daalu/shared/text';
 
 const MAX_CONTEXT = 20;
