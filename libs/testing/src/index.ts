@@ -12,3 +12,4 @@ export * from './private-postgres';
 export * from './raw-http';
 export * from './message-contract-check';
 export * from './launched-stack';
+export * from './settable-clock';

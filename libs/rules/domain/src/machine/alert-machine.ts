@@ -95,6 +95,8 @@ export class AlertMachine {
   private readonly silences = new Map<string, { state: SilenceState; window: SilenceWindow }>();
   /** The same windows by tenant: an alert is judged against its own tenant's silences only. */
   private readonly silencesByTenant = new Map<string, Map<string, SilenceWindow>>();
+  /** Alerts the clock fired whose fact has not come back through the log yet. */
+  private readonly inFlight = new Set<string>();
 
   constructor(
     private readonly rules: RuleSet,
@@ -111,6 +113,7 @@ export class AlertMachine {
     this.pauses.clear();
     this.silences.clear();
     this.silencesByTenant.clear();
+    this.inFlight.clear();
     this.context.clear();
     for (const silence of snapshot.silences) this.keepSilence(silence);
     for (const alert of snapshot.firing) this.setFiring(keyOf(alert.ruleId, alert.groupKey), alert);
@@ -500,6 +503,7 @@ export class AlertMachine {
           },
           work,
         );
+        this.inFlight.add(alertIdFor(stored.id, group, cause));
       }
     }
   }
@@ -526,13 +530,17 @@ export class AlertMachine {
   // ---- what people do to alerts ------------------------------------------------------------------
 
   /**
-   * What a person did to an alert, as the API put it on the log: acknowledged (kept firing, owned),
-   * unacknowledged, or resolved by hand. Its own fired/resolved facts come back here too: stepped over.
-   * A fact for an alert no longer firing changes nothing (it resolved meanwhile).
+   * An alert fact, back through the log. What a person did (acknowledged, unacknowledged, resolved by
+   * hand) changes the firing alert. What this machine decided comes back too: the log is the record of
+   * what the clock decided, so its decisions are taken from there when the machine does not hold them
+   * (a rebuild, a restart between the decision and its commit), and a replay ends where the first run
+   * did. A fact for an alert no longer firing changes nothing.
    */
   private onAlertFact(fact: AlertFact, work: MachineChanges): void {
-    if (fact.kind === 'alert.fired' || fact.kind === 'alert.unsilenced') return;
-    if (fact.kind === 'alert.resolved' && fact.reason !== 'manual') return;
+    if (fact.kind === 'alert.fired') {
+      this.onOwnFired(fact, work);
+      return;
+    }
     const key = this.firingById.get(fact.alertId);
     const alert = key === undefined ? undefined : this.firing.get(key);
     if (key === undefined || !alert || alert.tenantId !== fact.tenantId) return;
@@ -543,15 +551,60 @@ export class AlertMachine {
       case 'alert.unacknowledged':
         alert.acknowledged = null;
         break;
+      case 'alert.unsilenced':
+        alert.silencedBy = null;
+        break;
       case 'alert.resolved':
         this.dropFiring(key);
         alert.state = 'resolved';
         alert.resolvedAt = Date.parse(fact.resolvedAt);
-        alert.resolveReason = 'manual';
-        alert.resolvedBy = fact.actor ?? null;
-        alert.resolveNote = fact.note ?? null;
+        alert.resolveReason = fact.reason;
+        if (fact.reason === 'manual') {
+          alert.resolvedBy = fact.actor ?? null;
+          alert.resolveNote = fact.note ?? null;
+        }
         break;
     }
+    work.alerts.set(alert.alertId, alert);
+  }
+
+  /**
+   * The clock's `alert.fired` (a missed deadline, a run too long: no event caused it) back through the
+   * log. Still firing, or fired here and resolved since (its resolution follows it on the log): nothing
+   * to do. Otherwise it is taken as the log says (a replay has no clock). Alerts events fire are decided
+   * again from those events.
+   */
+  private onOwnFired(fact: AlertFired, work: MachineChanges): void {
+    if (fact.causationId !== null || fact.ruleKind !== 'absence') return;
+    const decidedHere = this.inFlight.delete(fact.alertId);
+    if (decidedHere || this.firingById.has(fact.alertId)) return;
+    const key = keyOf(fact.ruleId, fact.groupKey);
+    if (this.firing.has(key)) return;
+    const check = this.checks.get(fact.ruleId)?.get(fact.groupKey);
+    const alert: AlertState = {
+      alertId: fact.alertId,
+      tenantId: fact.tenantId,
+      ruleId: fact.ruleId,
+      ruleName: fact.ruleName,
+      ruleKind: fact.ruleKind,
+      groupKey: fact.groupKey,
+      state: 'firing',
+      severity: fact.severity,
+      summary: fact.summary,
+      firedAt: Date.parse(fact.firedAt),
+      resolvedAt: null,
+      resolveReason: null,
+      count: 0,
+      lastSeenAt: check?.lastSeenAt ?? Date.parse(fact.firedAt),
+      eventIds: [...fact.eventIds],
+      context: [...fact.context],
+      acknowledged: null,
+      resolvedBy: null,
+      resolveNote: null,
+      dedupKey: null,
+      silencedBy: fact.silencedBy ?? null,
+    };
+    this.setFiring(key, alert);
     work.alerts.set(alert.alertId, alert);
   }
 
