@@ -1,14 +1,24 @@
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { Link, useNavigate, useParams } from '@tanstack/react-router';
 import { useState, type FormEvent } from 'react';
-import type { AlertRule, AlertRuleInput, Match, Severity } from '@daalu/client';
+import type { AlertRule, Match, Severity } from '@daalu/client';
 import { ApiError } from '../../api/client';
 import { Confirm } from '../../ui/confirm';
 import { conditionDrafts, number, payloadConditions, type ConditionDraft } from '../../ui/conditions';
 import { EventTypeHint, EventTypeOptions } from '../../ui/event-types';
 import { attrsForField, idForField, NamedField, PayloadConditionsEditor } from '../../ui/payload-conditions';
 import { FieldErrors, Loading, ProblemMessage } from '../../ui/states';
-import { createRule, deleteRule, describeRule, getRule, replaceRule, rulesKey, SEVERITIES } from './api';
+import {
+  createRule,
+  deleteRule,
+  describeRule,
+  getRule,
+  replaceRule,
+  rulesKey,
+  SEVERITIES,
+  type RuleSpec,
+  type RuleWithSchedule,
+} from './api';
 import './rules.css';
 
 /** `/rules/new`: a new alert rule. */
@@ -56,7 +66,7 @@ export function EditRulePage() {
   // Each load (and reload after a conflict) starts the form again from the rule as stored.
   const [formKey, setFormKey] = useState(0);
   const save = useMutation({
-    mutationFn: (spec: AlertRuleInput) => replaceRule(ruleId, rule.data!.version, spec),
+    mutationFn: (spec: RuleSpec) => replaceRule(ruleId, rule.data!.version, spec),
     onSuccess: async () => {
       await queryClient.invalidateQueries({ queryKey: rulesKey });
       await navigate({ to: '/rules' });
@@ -159,8 +169,13 @@ interface Draft {
   resolveBy: 'none' | 'match' | 'quiet';
   resolveMatch: ConditionsDraft;
   quietSeconds: string;
+  /** An absence rule: expected every `everySeconds`, or on a cron `schedule` in a `timezone`. */
+  expectBy: 'period' | 'cron';
   everySeconds: string;
+  schedule: string;
+  timezone: string;
   graceSeconds: string;
+  maxRunSeconds: string;
 }
 
 const NO_CONDITIONS: ConditionsDraft = { type: '', module: '', source: '', minSeverity: '', payload: [] };
@@ -178,8 +193,12 @@ const EMPTY: Draft = {
   resolveBy: 'none',
   resolveMatch: NO_CONDITIONS,
   quietSeconds: '900',
+  expectBy: 'period',
   everySeconds: '',
+  schedule: '',
+  timezone: 'UTC',
   graceSeconds: '0',
+  maxRunSeconds: '',
 };
 
 function fromConditions(c: Match): ConditionsDraft {
@@ -192,7 +211,8 @@ function fromConditions(c: Match): ConditionsDraft {
   };
 }
 
-function fromRule(rule: AlertRule): Draft {
+function fromRule(stored: AlertRule): Draft {
+  const rule = stored as RuleWithSchedule;
   const resolve = rule.resolve;
   return {
     ...EMPTY,
@@ -209,8 +229,12 @@ function fromRule(rule: AlertRule): Draft {
     resolveBy: !resolve ? 'none' : resolve.match ? 'match' : 'quiet',
     resolveMatch: resolve?.match ? fromConditions(resolve.match) : NO_CONDITIONS,
     quietSeconds: resolve?.quietSeconds !== undefined ? String(resolve.quietSeconds) : EMPTY.quietSeconds,
-    everySeconds: rule.everySeconds === undefined ? '' : String(rule.everySeconds),
+    expectBy: rule.schedule ? 'cron' : 'period',
+    everySeconds: rule.everySeconds === undefined || rule.everySeconds === null ? '' : String(rule.everySeconds),
+    schedule: rule.schedule ?? '',
+    timezone: rule.timezone || 'UTC',
     graceSeconds: String(rule.graceSeconds ?? 0),
+    maxRunSeconds: rule.maxRunSeconds === undefined || rule.maxRunSeconds === null ? '' : String(rule.maxRunSeconds),
   };
 }
 
@@ -224,8 +248,8 @@ function toConditions(c: ConditionsDraft): Match {
   };
 }
 
-function toSpec(d: Draft): AlertRuleInput {
-  const spec: AlertRuleInput = {
+function toSpec(d: Draft): RuleSpec {
+  const spec: RuleSpec = {
     name: d.name.trim(),
     kind: d.kind,
     enabled: d.enabled,
@@ -240,8 +264,13 @@ function toSpec(d: Draft): AlertRuleInput {
     if (d.resolveBy === 'match') spec.resolve = { match: toConditions(d.resolveMatch) };
     if (d.resolveBy === 'quiet') spec.resolve = { quietSeconds: asNumber(d.quietSeconds) };
   } else {
-    spec.everySeconds = asNumber(d.everySeconds);
+    if (d.expectBy === 'period') spec.everySeconds = asNumber(d.everySeconds);
+    else {
+      spec.schedule = d.schedule.trim();
+      spec.timezone = d.timezone.trim() || 'UTC';
+    }
     if (d.graceSeconds.trim()) spec.graceSeconds = asNumber(d.graceSeconds);
+    if (d.maxRunSeconds.trim()) spec.maxRunSeconds = asNumber(d.maxRunSeconds);
   }
   return spec;
 }
@@ -252,6 +281,19 @@ const Field = NamedField;
 
 /** The `<datalist>` of the tenant's event types, which the type inputs offer. */
 const EVENT_TYPES_LIST = 'rule-event-types';
+const TIME_ZONES_LIST = 'rule-time-zones';
+
+/** The browser's IANA time zones, offered by the time zone input (any other name may still be typed). */
+function TimeZoneOptions() {
+  const zones = typeof Intl.supportedValuesOf === 'function' ? Intl.supportedValuesOf('timeZone') : [];
+  return (
+    <datalist id={TIME_ZONES_LIST}>
+      {['UTC', ...zones.filter((z) => z !== 'UTC')].map((zone) => (
+        <option key={zone} value={zone} />
+      ))}
+    </datalist>
+  );
+}
 
 /** The fields of one set of conditions (`match` or `resolve.match`), named as the API names them. */
 function ConditionsFields(props: {
@@ -327,7 +369,7 @@ function RuleForm(props: {
   submitLabel: string;
   saving: boolean;
   error: unknown;
-  onSave: (spec: AlertRuleInput) => void;
+  onSave: (spec: RuleSpec) => void;
 }) {
   const [draft, setDraft] = useState<Draft>(props.initial);
   const set = (patch: Partial<Draft>) => setDraft((d) => ({ ...d, ...patch }));
@@ -430,27 +472,101 @@ function RuleForm(props: {
         </>
       ) : (
         <>
-          <h2>How often it is expected</h2>
-          <div className="field-grid">
-            <Field
-              field="everySeconds"
-              label="Expected every (seconds, required)"
-              help="1 to 2,592,000 (30 days)."
-              error={error}
-            >
+          <h2>When it is expected</h2>
+          <p className="help" id="absence-signals">
+            Its events are the check’s pings: an event of the type above is a <strong>success</strong> ping; one of type{' '}
+            <code>&lt;type&gt;.failed</code>, or of severity <code>critical</code>, is a <strong>failure</strong> signal
+            and fires the alert at once; <code>&lt;type&gt;.started</code> <strong>starts a run</strong>, so its
+            duration is recorded (and, with a maximum run time, a run that never finishes fires).{' '}
+            <Link to="/checks">The heartbeat checks</Link> show each one’s state and last pings.
+          </p>
+          <fieldset className="field" aria-describedby={`${idFor('schedule')}-choice-help`}>
+            <legend>Period / Cron schedule</legend>
+            <label className="choice">
               <input
-                {...describedBy(error, 'everySeconds', true)}
-                type="number"
-                min={1}
-                required
-                value={draft.everySeconds}
-                onChange={(e) => set({ everySeconds: e.target.value })}
-              />
-            </Field>
+                type="radio"
+                name="expectBy"
+                checked={draft.expectBy === 'period'}
+                onChange={() => set({ expectBy: 'period' })}
+              />{' '}
+              Period: every so many seconds after the last ping
+            </label>
+            <label className="choice">
+              <input
+                type="radio"
+                name="expectBy"
+                checked={draft.expectBy === 'cron'}
+                onChange={() => set({ expectBy: 'cron' })}
+              />{' '}
+              Cron schedule: at set times (a nightly job)
+            </label>
+            <p className="help" id={`${idFor('schedule')}-choice-help`}>
+              One or the other: a period for jobs that run every few minutes or hours, a schedule for jobs that run at
+              fixed times.
+            </p>
+          </fieldset>
+          <div className="field-grid">
+            {draft.expectBy === 'period' ? (
+              <Field
+                field="everySeconds"
+                label="Expected every (seconds, required)"
+                help="1 to 2,592,000 (30 days)."
+                error={error}
+              >
+                <input
+                  {...describedBy(error, 'everySeconds', true)}
+                  type="number"
+                  min={1}
+                  required
+                  value={draft.everySeconds}
+                  onChange={(e) => set({ everySeconds: e.target.value })}
+                />
+              </Field>
+            ) : (
+              <>
+                <Field
+                  field="schedule"
+                  label="Cron schedule (required)"
+                  help={
+                    <>
+                      5 fields: minute hour day-of-month month day-of-week. <code>0 9 * * *</code>: every day at 09:00;{' '}
+                      <code>30 2 * * 1-5</code>: weekdays at 02:30; also <code>@hourly</code>, <code>@daily</code>,{' '}
+                      <code>@weekly</code>. A ping is expected by each time it names.
+                    </>
+                  }
+                  error={error}
+                >
+                  <input
+                    {...describedBy(error, 'schedule', true)}
+                    required
+                    autoComplete="off"
+                    spellCheck={false}
+                    placeholder="0 9 * * *"
+                    value={draft.schedule}
+                    onChange={(e) => set({ schedule: e.target.value })}
+                  />
+                </Field>
+                <Field
+                  field="timezone"
+                  label="Time zone"
+                  help="An IANA name (Europe/Berlin, America/New_York); UTC when empty."
+                  error={error}
+                >
+                  <input
+                    {...describedBy(error, 'timezone', true)}
+                    list={TIME_ZONES_LIST}
+                    autoComplete="off"
+                    value={draft.timezone}
+                    onChange={(e) => set({ timezone: e.target.value })}
+                  />
+                  <TimeZoneOptions />
+                </Field>
+              </>
+            )}
             <Field
               field="graceSeconds"
               label="Grace (seconds)"
-              help="Extra slack before it fires; 0 when empty."
+              help="How late it may be before it fires; 0 when empty."
               error={error}
             >
               <input
@@ -459,6 +575,25 @@ function RuleForm(props: {
                 min={0}
                 value={draft.graceSeconds}
                 onChange={(e) => set({ graceSeconds: e.target.value })}
+              />
+            </Field>
+            <Field
+              field="maxRunSeconds"
+              label="Maximum run time (seconds, optional)"
+              help={
+                <>
+                  A run that sent <code>&lt;type&gt;.started</code> but no success within this long fires. 1 to 604,800
+                  (7 days); empty: no limit.
+                </>
+              }
+              error={error}
+            >
+              <input
+                {...describedBy(error, 'maxRunSeconds', true)}
+                type="number"
+                min={1}
+                value={draft.maxRunSeconds}
+                onChange={(e) => set({ maxRunSeconds: e.target.value })}
               />
             </Field>
           </div>
@@ -501,11 +636,19 @@ function RuleForm(props: {
         field="alert.summary"
         label="Summary template (required)"
         help={
-          <>
-            Filled from the event that fires it: <code>{'{{payload.<path>}}'}</code>, <code>{'{{type}}'}</code>,{' '}
-            <code>{'{{module}}'}</code>, <code>{'{{source}}'}</code>, <code>{'{{severity}}'}</code>,{' '}
-            <code>{'{{summary}}'}</code>, <code>{'{{count}}'}</code>.
-          </>
+          draft.kind === 'match' ? (
+            <>
+              Filled from the event that fires it: <code>{'{{payload.<path>}}'}</code>, <code>{'{{type}}'}</code>,{' '}
+              <code>{'{{module}}'}</code>, <code>{'{{source}}'}</code>, <code>{'{{severity}}'}</code>,{' '}
+              <code>{'{{summary}}'}</code>, <code>{'{{count}}'}</code>.
+            </>
+          ) : (
+            <>
+              No event fires an absence alert, so only the group’s placeholder has a value: the one that Group by names
+              (e.g. <code>{'{{payload.host}} silent'}</code> with Group by <code>payload.host</code>). Other
+              placeholders are empty.
+            </>
+          )
         }
         error={error}
       >
