@@ -270,6 +270,23 @@ describe('the API answers as docs/openapi.json says', () => {
     expect((await tenantCall('GET', `/api/v1/silences/${silence.body.id}`)).status).toBe(200);
     expect((await tenantCall('POST', `/api/v1/silences/${silence.body.id}/expire`)).body.state).toBe('expired');
     expect((await tenantCall('GET', '/api/v1/alerts?state=sleeping')).status).toBe(400);
+    const check = await tenantCall('POST', '/api/v1/alert-rules', {
+      json: {
+        name: 'nightly backup',
+        kind: 'absence',
+        match: { type: 'backup.done' },
+        schedule: '0 3 * * *',
+        timezone: 'Europe/Berlin',
+        graceSeconds: 600,
+        maxRunSeconds: 3600,
+        alert: { severity: 'critical', summary: 'no backup tonight' },
+      },
+    });
+    expect(check.status).toBe(201);
+    expect((await tenantCall('GET', '/api/v1/checks')).body.items[0]).toMatchObject({ state: 'new' });
+    expect((await tenantCall('GET', '/api/v1/checks?state=asleep')).status).toBe(400);
+    expect((await tenantCall('POST', `/api/v1/checks/${check.body.id}/pause`)).body.items[0].state).toBe('paused');
+    expect((await tenantCall('POST', `/api/v1/checks/${check.body.id}/resume`)).body.items[0].state).toBe('new');
     const evaluations = await tenantCall('GET', `/api/v1/events/${event.body.id}/evaluations`);
     expect(evaluations.status).toBe(200);
     expect(evaluations.body.alerts.length).toBe(1);

@@ -28,6 +28,7 @@ export const ROUTES: Route[] = [
   { prefix: '/api/v1/alert-rules', upstream: 'rules' },
   { prefix: '/api/v1/alerts', upstream: 'rules' },
   { prefix: '/api/v1/silences', upstream: 'rules' },
+  { prefix: '/api/v1/checks', upstream: 'rules' },
   { prefix: '/api/v1/proposals', upstream: 'rules' },
   { prefix: '/api/v1/webhooks', upstream: 'outbound' },
   { prefix: '/api/v1/deliveries', upstream: 'outbound' },
