@@ -9,9 +9,16 @@ export interface BrowserGlobals {
   document: {
     cookie: string;
     body: unknown;
-    activeElement: { id: string; textContent: string | null } | null;
-    documentElement: { dataset: Record<string, string | undefined> };
+    activeElement: {
+      id: string;
+      tagName: string;
+      textContent: string | null;
+      getAttribute(name: string): string | null;
+    } | null;
+    documentElement: { dataset: Record<string, string | undefined>; scrollWidth: number; clientWidth: number };
+    querySelectorAll(selector: string): ArrayLike<{ getBoundingClientRect(): { right: number }; outerHTML: string }>;
   };
+  innerWidth: number;
   getComputedStyle(element: unknown): { backgroundColor: string };
   axe: { run(context: unknown, options: object): Promise<AxeResults> };
   navigator: { clipboard: { readText(): Promise<string> } };

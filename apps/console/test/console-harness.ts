@@ -99,18 +99,22 @@ export class ConsoleHarness {
     return ((await response.json()) as { id: string }).id;
   }
 
-  /** A fresh browser page (its own storage), light or dark. */
-  async page(colorScheme: 'light' | 'dark' = 'light'): Promise<Page> {
-    const context = await this.browser!.newContext({ colorScheme, viewport: { width: 1280, height: 900 } });
+  /** A fresh browser page (its own storage), light or dark; 1280 px wide unless `width` says (a phone: 390). */
+  async page(colorScheme: 'light' | 'dark' = 'light', width = 1280): Promise<Page> {
+    const context = await this.browser!.newContext({
+      colorScheme,
+      viewport: { width, height: width < 800 ? 844 : 900 },
+      ...(width < 800 ? { isMobile: true, hasTouch: true, deviceScaleFactor: 2 } : {}),
+    });
     this.contexts.push(context);
     const page = await context.newPage();
     page.setDefaultTimeout(15_000);
     return page;
   }
 
-  /** A page signed in as the tenant, at `path`. */
-  async signedIn(path = '/', colorScheme: 'light' | 'dark' = 'light'): Promise<Page> {
-    const page = await this.page(colorScheme);
+  /** A page signed in as the tenant, at `path` (`width`: as for page()). */
+  async signedIn(path = '/', colorScheme: 'light' | 'dark' = 'light', width?: number): Promise<Page> {
+    const page = await this.page(colorScheme, width);
     await page.goto(`${this.origin}/sign-in`);
     await page.getByLabel('Tenant API token').fill(this.tenant.apiToken);
     await page.getByRole('button', { name: 'Sign in' }).click();
@@ -120,11 +124,13 @@ export class ConsoleHarness {
   }
 
   /**
-   * axe-core's scan of the page as it is: the serious and critical violations (an empty list passes).
-   * Injected with `evaluate`, which the page's Content-Security-Policy does not block (a script tag would be).
+   * axe-core's scan of the page as it is: the serious and critical violations, or with `{ every: true }`
+   * the violations of any impact, minor and moderate too (an empty list passes). Injected with
+   * `evaluate`, which the page's Content-Security-Policy does not block (a script tag would be).
    */
   async accessibilityViolations(
     page: Page,
+    options: { every?: boolean } = {},
   ): Promise<Array<{ id: string; impact: string; help: string; nodes: string[] }>> {
     await page.evaluate(axe.source);
     const results = await page.evaluate(() => {
@@ -132,19 +138,21 @@ export class ConsoleHarness {
       return browser.axe.run(browser.document, { resultTypes: ['violations'] });
     });
     return results.violations
-      .filter((v) => v.impact === 'serious' || v.impact === 'critical')
+      .filter((v) => options.every || v.impact === 'serious' || v.impact === 'critical')
       .map((v) => ({ id: v.id, impact: v.impact!, help: v.help, nodes: v.nodes.map((n) => n.target.join(' ')) }));
   }
 
   /**
    * With DAALU_SCREENSHOTS=<dir> (see docs/screenshots/README.md), saves the page as <name>-<scheme>.png
-   * there; otherwise does nothing, so ordinary test runs write no files.
+   * there (a phone-width page as <name>-phone-<scheme>.png); otherwise does nothing, so ordinary test
+   * runs write no files.
    */
   async screenshot(page: Page, name: string, colorScheme: 'light' | 'dark' = 'light'): Promise<void> {
     const dir = process.env.DAALU_SCREENSHOTS;
     if (!dir) return;
     mkdirSync(dir, { recursive: true });
-    await page.screenshot({ path: join(dir, `${name}-${colorScheme}.png`), fullPage: true });
+    const phone = (page.viewportSize()?.width ?? 1280) < 800;
+    await page.screenshot({ path: join(dir, `${name}${phone ? '-phone' : ''}-${colorScheme}.png`), fullPage: true });
   }
 
   async stop(): Promise<void> {

@@ -1,6 +1,7 @@
 import type { Page } from 'playwright-core';
 import type { Problem, TimelineEntry as Entry } from '@daalu/client';
 import { eventually } from '@daalu/testing';
+import type { BrowserGlobals } from './browser-globals';
 import { ConsoleHarness } from './console-harness';
 
 /** The timeline page: filters in the URL, paging, the API's errors by field, live updates with Pause, payloads. */
@@ -49,6 +50,9 @@ describe('console: timeline', () => {
   const rows = (page: Page) => page.getByRole('list', { name: 'Events, newest first' }).getByRole('listitem');
   const summaries = (page: Page) => rows(page).locator('.entry-summary').allTextContents();
   const param = (page: Page, name: string) => new URL(page.url()).searchParams.get(name);
+  const moreFilters = (page: Page) => page.locator('summary', { hasText: 'More filters' });
+  const focusedId = (page: Page) =>
+    page.evaluate(() => (globalThis as unknown as BrowserGlobals).document.activeElement?.id);
 
   it('says how to send the first event when there is none, with no accessibility violations', async () => {
     const page = await open('/timeline');
@@ -60,8 +64,13 @@ describe('console: timeline', () => {
     expect(text).toContain(`POST ${endpoint}`);
     expect(text).toContain('X-Daalu-Key');
     await page.getByRole('button', { name: 'Copy the curl command' }).waitFor();
+    // The curl is a block to copy, whole and correct: JSON with its Content-Type (else curl sends a form: 415).
+    const curl = await page.getByTestId('send-event-curl').textContent();
+    expect(curl).toContain(`curl -X POST '${endpoint}'`);
+    expect(curl).toContain('-H "X-Daalu-Key: $DAALU_KEY"');
+    expect(curl).toContain("-H 'Content-Type: application/json'");
     await page.getByText('Live: new events wait here until you show them.').waitFor();
-    expect(await harness.accessibilityViolations(page)).toEqual([]);
+    expect(await harness.accessibilityViolations(page, { every: true })).toEqual([]);
   });
 
   it('lists events newest first with their kind and severity; filters go in the URL, Back restores, a link reproduces', async () => {
@@ -138,7 +147,8 @@ describe('console: timeline', () => {
     );
     await expect(page.getByLabel('Type', { exact: true }).inputValue()).resolves.toBe('');
 
-    // A payload field and the summary text.
+    // A payload field (under More filters, folded while none of them is set) and the summary text.
+    await moreFilters(page).click();
     await page.getByLabel('Path', { exact: true }).fill('nested.region');
     await page.getByLabel('Equals', { exact: true }).fill('eu');
     await page.getByRole('button', { name: 'Apply filters' }).click();
@@ -182,7 +192,7 @@ describe('console: timeline', () => {
     await expect(shared.getByLabel('info', { exact: true }).isChecked()).resolves.toBe(false);
     await expect(shared.locator('#tl-since-help').textContent()).resolves.toBe(`UTC ${before}`);
     await shared.getByText(/Live updates are off: this view ends/).waitFor();
-    expect(await harness.accessibilityViolations(shared)).toEqual([]);
+    expect(await harness.accessibilityViolations(shared, { every: true })).toEqual([]);
   });
 
   it('opens an entry’s payload with the keyboard and closes it with Escape', async () => {
@@ -198,7 +208,7 @@ describe('console: timeline', () => {
     expect(JSON.parse((await payload.textContent())!)).toEqual({ env: 'prod', nested: { region: 'eu' }, pct: 99 });
     await row.getByRole('button', { name: 'Copy payload' }).waitFor();
     await expect(row.textContent()).resolves.toMatch(/Log position\d+/);
-    expect(await harness.accessibilityViolations(page)).toEqual([]);
+    expect(await harness.accessibilityViolations(page, { every: true })).toEqual([]);
     await payload.focus();
     await page.keyboard.press('Escape');
     await payload.waitFor({ state: 'hidden' });
@@ -226,6 +236,15 @@ describe('console: timeline', () => {
       (s) => s.length === 63,
       { what: 'the second page' },
     );
+    // Focus moves to the first of the older events (the button is gone now), never to <body>.
+    await eventually(
+      () =>
+        page.evaluate(() =>
+          (globalThis as unknown as BrowserGlobals).document.activeElement?.getAttribute('data-entry-index'),
+        ),
+      (index) => index === '50',
+      { what: 'focus on the first older event' },
+    );
     const all = await summaries(page);
     expect(new Set(all).size).toBe(63);
     expect(new Set(all)).toEqual(new Set(events.map((e) => e.summary)));
@@ -249,10 +268,13 @@ describe('console: timeline', () => {
       'tl-type-error',
     );
     await expect(page.getByRole('alert').textContent()).resolves.toMatch(/Invalid query/);
-    expect(await harness.accessibilityViolations(page)).toEqual([]);
+    // Focus goes to the field the API named.
+    await expect(focusedId(page)).resolves.toBe('tl-type');
+    expect(await harness.accessibilityViolations(page, { every: true })).toEqual([]);
 
     // A payload path the API refuses, and an end before the start: each by its own field.
     await page.getByLabel('Type', { exact: true }).fill('');
+    await moreFilters(page).click();
     await page.getByLabel('Path', { exact: true }).fill('bad path!');
     await page.getByLabel('Equals', { exact: true }).fill('x');
     await page.getByLabel('From (your local time)').fill('2026-03-02T10:00:00');
@@ -316,7 +338,7 @@ describe('console: timeline', () => {
     await page.waitForTimeout(1500); // past when the stream delivered it (the button came within ~1 s above)
     await expect(newEvents.count()).resolves.toBe(0);
     expect(await summaries(page)).toEqual(['second live event', 'first live event']);
-    expect(await harness.accessibilityViolations(page)).toEqual([]);
+    expect(await harness.accessibilityViolations(page, { every: true })).toEqual([]);
     await page.getByRole('button', { name: 'Resume live updates' }).click();
     await newEvents.waitFor();
     await expect(newEvents.textContent()).resolves.toMatch(/^↑ 1 new event/);
@@ -403,7 +425,7 @@ describe('console: timeline', () => {
     await expect(event.locator('.kind').textContent()).resolves.toBe('◆ Event');
     // The icon is decoration: the label is the words.
     await expect(alert.locator('.kind [aria-hidden="true"]').textContent()).resolves.toBe('! ');
-    expect(await harness.accessibilityViolations(page)).toEqual([]);
+    expect(await harness.accessibilityViolations(page, { every: true })).toEqual([]);
   });
 
   it('takes screenshots, light and dark, each without accessibility violations', async () => {
@@ -414,7 +436,7 @@ describe('console: timeline', () => {
       await row.getByLabel('Payload', { exact: true }).waitFor();
       await page.getByText('Live: new events wait here until you show them.').waitFor();
       await page.locator('h1').click(); // no focus ring or tooltip in the picture
-      expect(await harness.accessibilityViolations(page)).toEqual([]);
+      expect(await harness.accessibilityViolations(page, { every: true })).toEqual([]);
       await harness.screenshot(page, 'timeline', scheme);
     }
   });

@@ -84,7 +84,7 @@ describe('console: webhook health, history and recovery', () => {
     );
 
     const page = await harness.signedIn('/webhooks/outbound/new');
-    await page.getByRole('heading', { name: 'New outbound webhook' }).waitFor();
+    await page.getByRole('heading', { name: 'Add outbound webhook' }).waitFor();
     await page.getByLabel('URL').fill(hook.url);
     await page.getByRole('checkbox', { name: 'Alerts' }).uncheck();
     await page.getByRole('checkbox', { name: 'Events' }).check();
@@ -108,7 +108,7 @@ describe('console: webhook health, history and recovery', () => {
     await page.getByRole('button', { name: 'Create webhook' }).click();
     await page.locator('#delivery-rate-error').waitFor();
     expect(await page.getByLabel('POSTs per second').getAttribute('aria-invalid')).toBe('true');
-    expect(await harness.accessibilityViolations(page)).toEqual([]);
+    expect(await harness.accessibilityViolations(page, { every: true })).toEqual([]);
     expect((await harness.api<{ items: Webhook[] }>('/api/v1/webhooks')).body.items).toHaveLength(0);
 
     await page.getByLabel('POSTs per second').fill('10');
@@ -126,7 +126,7 @@ describe('console: webhook health, history and recovery', () => {
 
     // The edit form shows them again.
     await page.goto(`${harness.origin}/webhooks/outbound/${webhookId}/edit`);
-    await page.getByRole('heading', { name: 'Edit outbound webhook' }).waitFor();
+    await page.getByRole('heading', { name: /^Edit / }).waitFor();
     expect(await page.getByLabel('Field 1', { exact: true }).inputValue()).toBe('env');
     expect(await page.getByLabel('Value 1', { exact: true }).inputValue()).toBe('prod');
     expect(await page.getByLabel('POSTs per second').inputValue()).toBe('10');
@@ -136,7 +136,7 @@ describe('console: webhook health, history and recovery', () => {
     const ruleType = page.getByLabel('Event type', { exact: true });
     const ruleList = (await ruleType.getAttribute('list'))!;
     await page.locator(`datalist#${ruleList} option[value="order.created"]`).waitFor({ state: 'attached' });
-    expect(await harness.accessibilityViolations(page)).toEqual([]);
+    expect(await harness.accessibilityViolations(page, { every: true })).toEqual([]);
   });
 
   it('a receiver answering 500: Failing in the list with its last error, and a banner and the failures on its page', async () => {
@@ -163,7 +163,7 @@ describe('console: webhook health, history and recovery', () => {
     await expect(healthText(row)).resolves.toBe('Failing');
     await row.getByText('HTTP 500').waitFor();
     await expect(row.getByRole('cell', { name: '0%', exact: true }).count()).resolves.toBe(1);
-    expect(await harness.accessibilityViolations(page)).toEqual([]);
+    expect(await harness.accessibilityViolations(page, { every: true })).toEqual([]);
     await harness.screenshot(page, 'webhooks-outbound-list-failing');
 
     await row.getByRole('link', { name: hook.url }).click();
@@ -179,7 +179,7 @@ describe('console: webhook health, history and recovery', () => {
     ).resolves.toBeGreaterThan(0);
     await page.getByRole('cell', { name: 'Order 2 created' }).waitFor();
     expect(await page.getByRole('cell', { name: 'Order 3 staging' }).count()).toBe(0);
-    expect(await harness.accessibilityViolations(page)).toEqual([]);
+    expect(await harness.accessibilityViolations(page, { every: true })).toEqual([]);
     await harness.screenshot(page, 'webhooks-outbound-failing');
   });
 
@@ -214,7 +214,7 @@ describe('console: webhook health, history and recovery', () => {
     await page.waitForURL((url) => url.searchParams.get('type') === 'order.ship*' && !url.searchParams.has('status'));
     await page.getByRole('cell', { name: 'Order 2 shipped' }).waitFor();
     expect(await summaries(page)).toEqual(['Order 2 shipped']);
-    expect(await harness.accessibilityViolations(page)).toEqual([]);
+    expect(await harness.accessibilityViolations(page, { every: true })).toEqual([]);
 
     // Back: the previous filters, in the form and the rows.
     await page.goBack();
@@ -236,7 +236,7 @@ describe('console: webhook health, history and recovery', () => {
     await attempt.getByRole('tab', { name: /^Response/ }).click();
     await attempt.getByRole('tabpanel').getByText('500 Internal Server Error').waitFor();
     await expect(attempt.getByLabel('Response body').textContent()).resolves.toContain('"error": "receiver down"');
-    expect(await harness.accessibilityViolations(page)).toEqual([]);
+    expect(await harness.accessibilityViolations(page, { every: true })).toEqual([]);
     await harness.screenshot(page, 'webhooks-outbound-drawer');
     await drawer.getByRole('button', { name: 'Close' }).click();
     await drawer.waitFor({ state: 'detached' });
@@ -295,7 +295,7 @@ describe('console: webhook health, history and recovery', () => {
     const row = rows(page).filter({ hasText: 'Order 2 created' });
     await row.getByText('(recovered)').waitFor();
     await row.getByText('delivered').waitFor();
-    expect(await harness.accessibilityViolations(page)).toEqual([]);
+    expect(await harness.accessibilityViolations(page, { every: true })).toEqual([]);
     await harness.screenshot(page, 'webhooks-outbound-recovered');
   });
 
@@ -333,7 +333,7 @@ describe('console: webhook health, history and recovery', () => {
     await page.getByRole('heading', { name: 'Disabled: disabled by its owner' }).waitFor();
     const form = page.getByRole('form', { name: 'Recover failed deliveries' });
     expect(await form.getByRole('button', { name: 'Recover deliveries' }).isDisabled()).toBe(true);
-    expect(await harness.accessibilityViolations(page)).toEqual([]);
+    expect(await harness.accessibilityViolations(page, { every: true })).toEqual([]);
     await harness.screenshot(page, 'webhooks-outbound-disabled');
 
     const [saved] = await Promise.all([

@@ -4,9 +4,10 @@ import type { Page } from 'playwright-core';
 import type { Webhook, WebhookDeliveries } from '@daalu/client';
 import { decodeConfigFact } from '@daalu/contracts';
 import { daaluSignature } from '@daalu/outbound/domain';
-import { eventually } from '@daalu/testing';
+import { eventually, freePort } from '@daalu/testing';
 import type { BrowserGlobals } from './browser-globals';
 import { ConsoleHarness } from './console-harness';
+import { runCurl, runShell, startNode } from './run-snippets';
 
 interface Received {
   headers: IncomingMessage['headers'];
@@ -68,6 +69,18 @@ describe('console: webhooks', () => {
   const history = async (webhookId: string) =>
     (await harness.api<WebhookDeliveries>(`/api/v1/webhooks/${webhookId}/deliveries`)).body;
 
+  /** What has focus: its tag, id, text, and (a history row) its index. */
+  const focused = (page: Page) =>
+    page.evaluate(() => {
+      const active = (globalThis as unknown as BrowserGlobals).document.activeElement;
+      return {
+        tag: active?.tagName,
+        id: active?.id,
+        text: active?.textContent?.trim(),
+        index: active?.getAttribute('data-delivery-index'),
+      };
+    });
+
   async function clipboardAfter(page: Page, click: () => Promise<void>): Promise<string> {
     await page.context().grantPermissions(['clipboard-read', 'clipboard-write'], { origin: harness.origin });
     await click();
@@ -81,16 +94,22 @@ describe('console: webhooks', () => {
     const { endpoint } = (await harness.api<{ endpoint: string }>('/api/v1/ingest')).body;
     await page.getByText(`POST ${endpoint}`).first().waitFor();
     await page.getByText('none yet').waitFor();
-    expect(await harness.accessibilityViolations(page)).toEqual([]);
+    expect(await harness.accessibilityViolations(page, { every: true })).toEqual([]);
     await harness.screenshot(page, 'webhooks-inbound');
+
+    // The first event's curl, run exactly as shown (DAALU_KEY set, as the page says), is accepted.
+    const curl = (await page.getByRole('region', { name: 'Send your first event' }).locator('pre').textContent())!;
+    expect(curl).toContain(`'${endpoint}'`);
+    expect(curl).toContain("-H 'Content-Type: application/json'");
+    expect(await runCurl(curl, harness.tenant.ingestKey)).toBe(202);
 
     // Keyboard: arrow to the Outbound tab; the URL follows, so the link can be shared.
     await page.getByRole('tab', { name: 'Inbound' }).focus();
     await page.keyboard.press('ArrowRight');
     await page.waitForURL(/tab=outbound/);
     await page.getByText('No outbound webhooks yet').waitFor();
-    expect(await page.getByRole('link', { name: 'New webhook' }).count()).toBeGreaterThanOrEqual(1);
-    expect(await harness.accessibilityViolations(page)).toEqual([]);
+    expect(await page.getByRole('link', { name: 'Add outbound webhook' }).count()).toBeGreaterThanOrEqual(1);
+    expect(await harness.accessibilityViolations(page, { every: true })).toEqual([]);
     await harness.screenshot(page, 'webhooks-outbound-empty');
 
     // Back returns to the inbound tab.
@@ -100,7 +119,7 @@ describe('console: webhooks', () => {
 
     const dark = await harness.signedIn('/webhooks?tab=outbound', 'dark');
     await dark.getByText('No outbound webhooks yet').waitFor();
-    expect(await harness.accessibilityViolations(dark)).toEqual([]);
+    expect(await harness.accessibilityViolations(dark, { every: true })).toEqual([]);
     await harness.screenshot(dark, 'webhooks-outbound-empty', 'dark');
     await dark.goto(`${harness.origin}/webhooks?tab=inbound`);
     await dark.getByRole('heading', { name: 'Inbound endpoint' }).waitFor();
@@ -139,23 +158,23 @@ describe('console: webhooks', () => {
     // A row of the table opens its request/response.
     await page.getByRole('button', { name: /^View/ }).first().click();
     await page.getByRole('group', { name: 'Request and response' }).waitFor();
-    expect(await harness.accessibilityViolations(page)).toEqual([]);
+    expect(await harness.accessibilityViolations(page, { every: true })).toEqual([]);
     await harness.screenshot(page, 'webhooks-inbound-detail');
 
     // Rotate, behind a confirmation that says how long the old key works.
     await page.getByRole('button', { name: 'Rotate ingest key' }).click();
     const dialog = page.getByRole('alertdialog');
-    await expect(dialog.textContent()).resolves.toMatch(/keeps working for 24 hours \(until /);
+    await expect(dialog.textContent()).resolves.toMatch(/keeps working for 24 hours, until /);
     await dialog.getByRole('button', { name: 'Rotate' }).click();
     const newKey = (await page.getByTestId('new-ingest-key').textContent())!;
     expect(newKey).toMatch(/^dik_/);
     expect(newKey).not.toBe(oldKey);
     await expect(page.getByRole('status').filter({ hasText: 'New ingest key' }).textContent()).resolves.toMatch(
-      /previous key keeps working until/,
+      /previous key keeps working for 2[34] hours, until /,
     );
     expect(await clipboardAfter(page, () => page.getByRole('button', { name: 'Copy new key' }).click())).toBe(newKey);
     await expect(page.getByTestId('ingest-key-masked').textContent()).resolves.toBe(`${newKey.slice(0, 8)}…`);
-    expect(await harness.accessibilityViolations(page)).toEqual([]);
+    expect(await harness.accessibilityViolations(page, { every: true })).toEqual([]);
 
     // The old key is still accepted right after, and the new one too.
     await harness.ingest({ type: 'deploy.finished', source: 'ci', summary: 'old key still works' });
@@ -167,21 +186,21 @@ describe('console: webhooks', () => {
     expect(withNew.status).toBe(202);
 
     // Shown once: gone after leaving the page.
-    await page.getByRole('link', { name: '← Webhooks' }).click();
+    await page.getByRole('link', { name: 'Back to Webhooks' }).click();
     await page.getByRole('link', { name: 'Open inbound detail' }).click();
     await page.getByRole('heading', { name: 'Ingest key' }).waitFor();
     expect(await page.content()).not.toContain(newKey);
 
     const dark = await harness.signedIn('/webhooks/inbound', 'dark');
     await dark.getByRole('heading', { name: 'Latest requests' }).waitFor();
-    expect(await harness.accessibilityViolations(dark)).toEqual([]);
+    expect(await harness.accessibilityViolations(dark, { every: true })).toEqual([]);
     await harness.screenshot(dark, 'webhooks-inbound-detail', 'dark');
   });
 
   it('creates a webhook from the form: errors next to their fields (SSRF guard, bad JSON), then the secret once', async () => {
     const page = await harness.signedIn('/webhooks?tab=outbound');
-    await page.getByRole('link', { name: 'New webhook' }).first().click();
-    await page.getByRole('heading', { name: 'New outbound webhook' }).waitFor();
+    await page.getByRole('link', { name: 'Add outbound webhook' }).first().click();
+    await page.getByRole('heading', { name: 'Add outbound webhook' }).waitFor();
 
     await page.getByLabel('URL').fill('http://10.0.0.1/');
     await page.getByLabel('Description').fill('Deploys to the loopback receiver');
@@ -197,6 +216,8 @@ describe('console: webhooks', () => {
     await page.getByRole('button', { name: 'Create webhook' }).click();
     await expect(page.locator('#wh-template-error').textContent()).resolves.toMatch(/not valid JSON/);
     expect(await page.getByLabel('Body template (JSON)').getAttribute('aria-invalid')).toBe('true');
+    // Focus goes to the field to fix.
+    await expect(focused(page)).resolves.toMatchObject({ id: 'wh-template' });
     expect((await harness.api<{ items: unknown[] }>('/api/v1/webhooks')).body.items).toHaveLength(0);
 
     // A private address: the API's 400 names `url`, shown next to the URL field.
@@ -208,7 +229,8 @@ describe('console: webhooks', () => {
     expect(await url.getAttribute('aria-invalid')).toBe('true');
     expect(await url.getAttribute('aria-describedby')).toContain('wh-url-error');
     await expect(page.getByRole('alert').textContent()).resolves.toMatch(/Invalid body/);
-    expect(await harness.accessibilityViolations(page)).toEqual([]);
+    await expect(focused(page)).resolves.toMatchObject({ id: 'wh-url' });
+    expect(await harness.accessibilityViolations(page, { every: true })).toEqual([]);
     await harness.screenshot(page, 'webhooks-outbound-new');
     expect((await harness.api<{ items: unknown[] }>('/api/v1/webhooks')).body.items).toHaveLength(0);
 
@@ -216,13 +238,28 @@ describe('console: webhooks', () => {
     await url.fill(hook.url);
     await page.getByRole('button', { name: 'Create webhook' }).click();
     await page.getByRole('heading', { name: 'Webhook created' }).waitFor();
+    // The form is gone: its heading takes focus, not <body>.
+    await expect(focused(page)).resolves.toMatchObject({ id: 'created-title' });
+    // The secret and the verification snippets hold a placeholder until Reveal.
+    const node = page.getByTestId('verify-node');
+    await expect(node.textContent()).resolves.toContain("new Webhook('whsec_…')");
+    expect(await page.content()).not.toMatch(/whsec_[A-Za-z0-9+/=]{20}/);
+    await page.getByRole('button', { name: 'Reveal' }).click();
     const secret = (await page.getByTestId('secret').textContent())!;
     expect(secret).toMatch(/^whsec_/);
+    // The Reveal button is gone: focus is on Hide, the button that masks it again.
+    await expect(focused(page)).resolves.toMatchObject({ text: 'Hide' });
+    await expect(node.textContent()).resolves.toContain(`new Webhook('${secret}')`);
+    await page.getByRole('tab', { name: 'Python' }).click();
+    await expect(page.getByTestId('verify-python').textContent()).resolves.toContain(`Webhook("${secret}")`);
     await expect(page.getByText('you will not see it again here').count()).resolves.toBe(1);
     await expect(page.getByText(/each reveal is audited/).count()).resolves.toBe(1);
     expect(await clipboardAfter(page, () => page.getByRole('button', { name: 'Copy secret' }).click())).toBe(secret);
-    expect(await harness.accessibilityViolations(page)).toEqual([]);
+    expect(await harness.accessibilityViolations(page, { every: true })).toEqual([]);
     await harness.screenshot(page, 'webhooks-outbound-created');
+    await page.getByRole('button', { name: 'Hide' }).click();
+    await expect(focused(page)).resolves.toMatchObject({ text: 'Reveal' });
+    expect(await page.getByTestId('secret').count()).toBe(0);
 
     const { items } = (await harness.api<{ items: Webhook[] }>('/api/v1/webhooks')).body;
     expect(items).toHaveLength(1);
@@ -241,14 +278,14 @@ describe('console: webhooks', () => {
     expect(await page.content()).not.toContain(secret);
 
     const dark = await harness.signedIn('/webhooks/outbound/new', 'dark');
-    await dark.getByRole('heading', { name: 'New outbound webhook' }).waitFor();
-    expect(await harness.accessibilityViolations(dark)).toEqual([]);
+    await dark.getByRole('heading', { name: 'Add outbound webhook' }).waitFor();
+    expect(await harness.accessibilityViolations(dark, { every: true })).toEqual([]);
     await harness.screenshot(dark, 'webhooks-outbound-new', 'dark');
     // The list now shows it.
     await dark.goto(`${harness.origin}/webhooks?tab=outbound`);
     await dark.getByRole('link', { name: hook.url }).waitFor();
     await expect(dark.getByText('Events: type deploy.*').count()).resolves.toBe(1);
-    expect(await harness.accessibilityViolations(dark)).toEqual([]);
+    expect(await harness.accessibilityViolations(dark, { every: true })).toEqual([]);
     await harness.screenshot(dark, 'webhooks-outbound-list', 'dark');
     const light = await harness.signedIn('/webhooks?tab=outbound');
     await light.getByRole('link', { name: hook.url }).waitFor();
@@ -285,7 +322,7 @@ describe('console: webhooks', () => {
       '••••••',
     );
     expect(await page.content()).not.toContain('to-the-ticket-system');
-    expect(await harness.accessibilityViolations(page)).toEqual([]);
+    expect(await harness.accessibilityViolations(page, { every: true })).toEqual([]);
     await harness.screenshot(page, 'webhooks-outbound-detail');
 
     // Reveal: the API records who asked; the page says so and shows the secret.
@@ -306,6 +343,45 @@ describe('console: webhooks', () => {
       webhookId: created.id,
       actor: revealBody.revealedTo,
     });
+
+    // The verification snippets, filled in with the revealed secret, verify a real delivery as shown.
+    await page.getByRole('tab', { name: 'openssl' }).click();
+    const openssl = (await page.getByTestId('verify-openssl').textContent())!;
+    expect(openssl).toContain(`SECRET='${created.secret}'`);
+    const signature = String(first.headers['x-daalu-signature']);
+    await expect(runShell(openssl, { BODY: first.body, SIGNATURE: signature })).resolves.toBe('verified');
+    await expect(runShell(openssl, { BODY: `${first.body} `, SIGNATURE: signature })).resolves.toBe(
+      'signature mismatch',
+    );
+    await page.getByRole('tab', { name: 'Node.js' }).click();
+    const port = await freePort();
+    const nodeReceiver = startNode((await page.getByTestId('verify-node').textContent())!, { PORT: String(port) });
+    try {
+      const post = (body: string) =>
+        fetch(`http://127.0.0.1:${port}/`, {
+          method: 'POST',
+          headers: {
+            'content-type': 'application/json',
+            'webhook-id': String(first.headers['webhook-id']),
+            'webhook-timestamp': String(first.headers['webhook-timestamp']),
+            'webhook-signature': String(first.headers['webhook-signature']),
+          },
+          body,
+        }).then(
+          (r) => r.status,
+          () => 0,
+        );
+      const status = await eventually(
+        () => post(first.body),
+        (answer) => answer !== 0,
+        { what: 'the Node receiver' },
+      );
+      expect(status).toBe(204);
+      await expect(post(`${first.body} `)).resolves.toBe(400);
+      expect(nodeReceiver.output()).toMatch(/^verified /m);
+    } finally {
+      nodeReceiver.child.kill();
+    }
 
     // Send test event: it reaches the receiver, signed, and shows in the history.
     await page.getByRole('button', { name: 'Send test event' }).click();
@@ -354,7 +430,7 @@ describe('console: webhooks', () => {
     await expect(second.getByRole('tabpanel').getByLabel('Response body').textContent()).resolves.toContain(
       '"ok": true',
     );
-    expect(await harness.accessibilityViolations(page)).toEqual([]);
+    expect(await harness.accessibilityViolations(page, { every: true })).toEqual([]);
     await harness.screenshot(page, 'webhooks-outbound-attempts');
     await drawer.getByRole('button', { name: 'Attempt 1: 200' }).click();
     await drawer.getByRole('group', { name: 'Attempt 1' }).waitFor();
@@ -391,7 +467,7 @@ describe('console: webhooks', () => {
 
     const dark = await harness.signedIn(`/webhooks/outbound/${created.id}`, 'dark');
     await dark.getByRole('heading', { name: 'Deliveries', exact: true }).waitFor();
-    expect(await harness.accessibilityViolations(dark)).toEqual([]);
+    expect(await harness.accessibilityViolations(dark, { every: true })).toEqual([]);
     await harness.screenshot(dark, 'webhooks-outbound-detail', 'dark');
   });
 
@@ -399,13 +475,13 @@ describe('console: webhooks', () => {
     expect(created).toBeDefined();
     const page = await harness.signedIn(`/webhooks/outbound/${created.id}`);
     await page.getByRole('link', { name: 'Edit' }).click();
-    await page.getByRole('heading', { name: 'Edit outbound webhook' }).waitFor();
+    await page.getByRole('heading', { name: 'Edit Deploys to the loopback receiver' }).waitFor();
     expect(await page.getByLabel('URL').inputValue()).toBe(hook.url);
     expect(await page.getByLabel('Event type').inputValue()).toBe('deploy.*');
     expect(await page.getByLabel('Name').inputValue()).toBe('Authorization');
     expect(await page.getByLabel('New value').inputValue()).toBe('');
     expect(await page.content()).not.toContain('to-the-ticket-system');
-    expect(await harness.accessibilityViolations(page)).toEqual([]);
+    expect(await harness.accessibilityViolations(page, { every: true })).toEqual([]);
     await harness.screenshot(page, 'webhooks-outbound-edit');
 
     // Changing the headers needs the stored value typed again (it cannot be read back): said next to it.
@@ -422,7 +498,9 @@ describe('console: webhooks', () => {
     await page.getByRole('checkbox', { name: 'resolved' }).check();
     await page.getByRole('button', { name: 'Save changes' }).click();
     await page.waitForURL(new RegExp(`/webhooks/outbound/${created.id}$`));
-    await page.getByText('Deploys, edited').waitFor();
+    // The page is named by the description, and its heading has focus (the form that had it is gone).
+    await page.getByRole('heading', { name: 'Deploys, edited', level: 1 }).waitFor();
+    await expect(focused(page)).resolves.toMatchObject({ tag: 'H1', text: 'Deploys, edited' });
 
     const saved = (await harness.api<Webhook>(`/api/v1/webhooks/${created.id}`)).body;
     expect(saved).toMatchObject({
@@ -442,9 +520,9 @@ describe('console: webhooks', () => {
     expect(hook.received[before].headers.authorization).toBe('Bearer to-the-ticket-system');
 
     const dark = await harness.signedIn(`/webhooks/outbound/${created.id}/edit`, 'dark');
-    await dark.getByRole('heading', { name: 'Edit outbound webhook' }).waitFor();
+    await dark.getByRole('heading', { name: /^Edit / }).waitFor();
     await dark.getByLabel('URL').waitFor();
-    expect(await harness.accessibilityViolations(dark)).toEqual([]);
+    expect(await harness.accessibilityViolations(dark, { every: true })).toEqual([]);
     await harness.screenshot(dark, 'webhooks-outbound-edit', 'dark');
   });
 
@@ -481,14 +559,19 @@ describe('console: webhooks', () => {
     // Load older follows the cursor: the 5 older ones, and then there is nothing older to load.
     await page.getByRole('button', { name: 'Load older deliveries' }).click();
     await page.getByText('105 deliveries shown').waitFor();
+    // Focus moves to the first of the older rows (the button is gone), never to <body>.
+    await expect(focused(page)).resolves.toMatchObject({ tag: 'TR', index: '100' });
     await expect(rows.count()).resolves.toBe(105);
     expect(new Set(await rows.locator('.summary-cell').allTextContents()).size).toBe(105);
     expect(await page.getByRole('button', { name: 'Load older deliveries' }).count()).toBe(0);
 
     // Delete, behind a confirmation: back to the list, and gone from the API.
-    await page.getByRole('button', { name: 'Delete' }).click();
+    await page.getByRole('button', { name: 'Delete webhook' }).click();
     await page.getByRole('alertdialog').getByRole('button', { name: 'Delete webhook' }).click();
     await page.waitForURL(/\/webhooks\?tab=outbound$/);
+    // The page it was on is gone: the list's heading has focus.
+    await page.getByRole('heading', { name: 'Webhooks', level: 1 }).waitFor();
+    await expect(focused(page)).resolves.toMatchObject({ tag: 'H1', text: 'Webhooks' });
     expect((await harness.api(`/api/v1/webhooks/${made.body.id}`)).status).toBe(404);
     await page.getByRole('tab', { name: 'Outbound', selected: true }).waitFor();
     await page.getByText('Loading webhooks').waitFor({ state: 'detached' });

@@ -2,6 +2,7 @@ import { useNavigate, useSearch } from '@tanstack/react-router';
 import { useState, type FormEvent } from 'react';
 import { daalu, data } from '../api/client';
 import { session } from '../auth/session';
+import { Brand } from '../ui/app-shell';
 import { ProblemMessage } from '../ui/states';
 
 /** Sign in with the tenant API token (shown once when the tenant was created); checked against the API. */
@@ -30,26 +31,29 @@ export function SignInPage() {
 
   return (
     <main id="main" className="sign-in">
-      <h1>Sign in to Daalu</h1>
-      <form onSubmit={submit} aria-describedby="token-help">
-        <label htmlFor="token">Tenant API token</label>
-        <input
-          id="token"
-          name="token"
-          type="password"
-          autoComplete="off"
-          required
-          value={token}
-          onChange={(e) => setToken(e.target.value)}
-        />
-        <p id="token-help" className="help">
-          The <code>apiToken</code> returned when your tenant was created. It stays in this browser tab only.
-        </p>
-        <button type="submit" disabled={busy || token.trim() === ''}>
-          {busy ? 'Signing in…' : 'Sign in'}
-        </button>
-      </form>
-      <ProblemMessage error={error} />
+      <Brand />
+      <div className="card">
+        <h1>Sign in to Daalu</h1>
+        <form onSubmit={submit} aria-describedby="token-help">
+          <label htmlFor="token">Tenant API token</label>
+          <input
+            id="token"
+            name="token"
+            type="password"
+            autoComplete="off"
+            required
+            value={token}
+            onChange={(e) => setToken(e.target.value)}
+          />
+          <p id="token-help" className="help">
+            The <code>apiToken</code> returned when your tenant was created. It stays in this browser tab only.
+          </p>
+          <button type="submit" disabled={busy || token.trim() === ''}>
+            {busy ? 'Signing in…' : 'Sign in'}
+          </button>
+        </form>
+        <ProblemMessage error={error} />
+      </div>
     </main>
   );
 }

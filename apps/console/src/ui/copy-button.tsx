@@ -1,12 +1,12 @@
 import { useState } from 'react';
 
 /** Copies a value to the clipboard and says so (to screen readers too). */
-export function CopyButton({ value, label = 'Copy' }: { value: string; label?: string }) {
+export function CopyButton({ value, label = 'Copy', small }: { value: string; label?: string; small?: boolean }) {
   const [copied, setCopied] = useState(false);
   return (
     <button
       type="button"
-      className="secondary"
+      className={small ? 'secondary small' : 'secondary'}
       onClick={async () => {
         await navigator.clipboard?.writeText(value).catch(() => undefined);
         setCopied(true);

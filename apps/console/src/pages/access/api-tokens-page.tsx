@@ -8,6 +8,8 @@ import { Confirm } from '../../ui/confirm';
 import { CopyButton } from '../../ui/copy-button';
 import { LocalDateTimeInput, timeHelp } from '../../ui/datetime';
 import { Field, fieldAttrs } from '../../ui/field';
+import { useFocusFirstInvalid } from '../../ui/focus';
+import { PageHeader } from '../../ui/page-header';
 import { RelativeTime } from '../../ui/relative-time';
 import { EmptyState, Loading, ProblemMessage } from '../../ui/states';
 import {
@@ -49,19 +51,22 @@ export function ApiTokensPage() {
 
   return (
     <div className="access-area">
-      <div className="row page-title">
-        <h1>API tokens</h1>
-        <CreateTokenDialog />
-      </div>
-      <p className="help intro">
-        Tokens for scripts, CI and people, each with a scope: <strong>read</strong> (timeline, alerts, history),{' '}
-        <strong>write</strong> (every change) or <strong>admin</strong> (tokens, keys, secrets). Who did what with them
-        is in the{' '}
-        <Link to="/audit" search={{}}>
-          audit log
-        </Link>
-        .
-      </p>
+      <PageHeader
+        back={<span>Settings</span>}
+        title="API tokens"
+        actions={<CreateTokenDialog />}
+        description={
+          <p>
+            Tokens for scripts, CI and people, each with a scope: <strong>read</strong> (timeline, alerts, history),{' '}
+            <strong>write</strong> (every change) or <strong>admin</strong> (tokens, keys, secrets). Who did what with
+            them is in the{' '}
+            <Link to="/audit" search={{}}>
+              audit log
+            </Link>
+            .
+          </p>
+        }
+      />
       {revoked && (
         <p className="notice" role="status" tabIndex={-1} ref={revokedRef}>
           {revoked}
@@ -86,70 +91,74 @@ export function ApiTokensPage() {
           <p>Create one with New token.</p>
         </EmptyState>
       ) : (
-        <table>
-          <caption className="visually-hidden">API tokens</caption>
-          <thead>
-            <tr>
-              <th scope="col">Name</th>
-              <th scope="col">Prefix</th>
-              <th scope="col">Scope</th>
-              <th scope="col">Created</th>
-              <th scope="col">Last used</th>
-              <th scope="col">Expires</th>
-              <th scope="col">
-                <span className="visually-hidden">Actions</span>
-              </th>
-            </tr>
-          </thead>
-          <tbody>
-            {tokens.data.items.map((token) => {
-              const own = isThisSession(token);
-              return (
-                <tr key={token.id}>
-                  <td>
-                    {token.name}
-                    {own && <span className="help"> (this session)</span>}
-                  </td>
-                  <td>
-                    <code>{token.prefix}</code>
-                  </td>
-                  <td>{token.scopes.join(', ')}</td>
-                  <td>
-                    <RelativeTime value={token.createdAt} />
-                    {token.createdBy && <span className="help"> by {token.createdBy}</span>}
-                  </td>
-                  <td>{token.lastUsedAt ? <RelativeTime value={token.lastUsedAt} /> : 'never'}</td>
-                  <td>{token.expiresAt ? <RelativeTime value={token.expiresAt} /> : 'never'}</td>
-                  <td>
-                    <Confirm
-                      trigger={
-                        <button type="button" className="secondary">
-                          Revoke<span className="visually-hidden"> {token.name}</span>
-                        </button>
-                      }
-                      title={`Revoke the API token “${token.name}”?`}
-                      description={
-                        <>
-                          <p>
-                            <code>{token.prefix}</code> ({token.scopes.join(', ')}) is refused by every part of Daalu
-                            within a second. Whatever uses it stops working; this cannot be undone.
-                          </p>
-                          {own && (
+        <div className="table-wrap">
+          <table className="table-stack">
+            <caption className="visually-hidden">API tokens</caption>
+            <thead>
+              <tr>
+                <th scope="col">Name</th>
+                <th scope="col">Prefix</th>
+                <th scope="col">Scope</th>
+                <th scope="col">Created</th>
+                <th scope="col">Last used</th>
+                <th scope="col">Expires</th>
+                <th scope="col">
+                  <span className="visually-hidden">Actions</span>
+                </th>
+              </tr>
+            </thead>
+            <tbody>
+              {tokens.data.items.map((token) => {
+                const own = isThisSession(token);
+                return (
+                  <tr key={token.id}>
+                    <td data-label="Name">
+                      {token.name}
+                      {own && <span className="help"> (this session)</span>}
+                    </td>
+                    <td data-label="Prefix">
+                      <code>{token.prefix}</code>
+                    </td>
+                    <td data-label="Scope">{token.scopes.join(', ')}</td>
+                    <td data-label="Created">
+                      <RelativeTime value={token.createdAt} />
+                      {token.createdBy && <span className="help"> by {token.createdBy}</span>}
+                    </td>
+                    <td data-label="Last used">
+                      {token.lastUsedAt ? <RelativeTime value={token.lastUsedAt} /> : 'never'}
+                    </td>
+                    <td data-label="Expires">{token.expiresAt ? <RelativeTime value={token.expiresAt} /> : 'never'}</td>
+                    <td>
+                      <Confirm
+                        trigger={
+                          <button type="button" className="secondary">
+                            Revoke<span className="visually-hidden"> {token.name}</span>
+                          </button>
+                        }
+                        title={`Revoke the API token “${token.name}”?`}
+                        description={
+                          <>
                             <p>
-                              <strong>This console is signed in with it:</strong> you will be signed out.
+                              <code>{token.prefix}</code> ({token.scopes.join(', ')}) is refused by every part of Daalu
+                              within a second. Whatever uses it stops working; this cannot be undone.
                             </p>
-                          )}
-                        </>
-                      }
-                      confirmLabel="Revoke token"
-                      onConfirm={() => revoke.mutate(token)}
-                    />
-                  </td>
-                </tr>
-              );
-            })}
-          </tbody>
-        </table>
+                            {own && (
+                              <p>
+                                <strong>This console is signed in with it:</strong> you will be signed out.
+                              </p>
+                            )}
+                          </>
+                        }
+                        confirmLabel="Revoke token"
+                        onConfirm={() => revoke.mutate(token)}
+                      />
+                    </td>
+                  </tr>
+                );
+              })}
+            </tbody>
+          </table>
+        </div>
       )}
     </div>
   );
@@ -163,6 +172,7 @@ function CreateTokenDialog() {
   const [scope, setScope] = useState<ApiTokenScope>('read');
   const [expiresAt, setExpiresAt] = useState('');
   const nameRef = useRef<HTMLInputElement>(null);
+  const formRef = useRef<HTMLFormElement>(null);
   const shownRef = useRef<HTMLDivElement>(null);
   // The token lives in this mutation's state only: shown once, forgotten when the dialog closes.
   const create = useMutation({
@@ -187,6 +197,8 @@ function CreateTokenDialog() {
     if (!create.isPending) create.mutate();
   };
   const error = create.error;
+  // A refused token: focus goes to the field the API names, else to the problem.
+  useFocusFirstInvalid(formRef, error);
 
   return (
     <AlertDialog.Root open={open} onOpenChange={onOpenChange}>
@@ -229,7 +241,7 @@ function CreateTokenDialog() {
               </div>
             </>
           ) : (
-            <form onSubmit={submit} noValidate>
+            <form ref={formRef} onSubmit={submit} noValidate>
               <AlertDialog.Title>New API token</AlertDialog.Title>
               <AlertDialog.Description className="help">
                 The token is shown once, when it is created.

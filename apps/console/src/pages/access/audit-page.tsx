@@ -1,7 +1,9 @@
 import { Link, useNavigate, useSearch } from '@tanstack/react-router';
-import { useEffect, useState, type FormEvent } from 'react';
+import { useEffect, useRef, useState, type FormEvent } from 'react';
 import { LocalDateTimeInput, timeHelp } from '../../ui/datetime';
 import { Field, fieldAttrs } from '../../ui/field';
+import { useFocusFirstInvalid } from '../../ui/focus';
+import { PageHeader } from '../../ui/page-header';
 import { RelativeTime } from '../../ui/relative-time';
 import { EmptyState, Loading, ProblemMessage } from '../../ui/states';
 import { AUDIT_ACTIONS, AUDIT_PREFIXES, detailsSummary, useAudit, type AuditEntry } from './api';
@@ -32,11 +34,16 @@ export function AuditPage() {
 
   return (
     <div className="access-area">
-      <h1>Audit log</h1>
-      <p className="help intro">
-        Every security-relevant change of this tenant, newest first: its ingest key and API tokens, alert rules,
-        webhooks and their secrets, proposals and their decisions, with who did it.
-      </p>
+      <PageHeader
+        back={<span>Settings</span>}
+        title="Audit log"
+        description={
+          <p>
+            Every security-relevant change of this tenant, newest first: its ingest key and API tokens, alert rules,
+            webhooks and their secrets, proposals and their decisions, with who did it.
+          </p>
+        }
+      />
       <AuditFilters
         key={JSON.stringify(search)}
         search={search}
@@ -60,23 +67,25 @@ export function AuditPage() {
         </EmptyState>
       ) : (
         <>
-          <table className="audit-table">
-            <caption className="visually-hidden">Audit log, newest first</caption>
-            <thead>
-              <tr>
-                <th scope="col">Time</th>
-                <th scope="col">Action</th>
-                <th scope="col">Actor</th>
-                <th scope="col">Target</th>
-                <th scope="col">Details</th>
-              </tr>
-            </thead>
-            <tbody>
-              {items.map((entry, i) => (
-                <AuditRow key={entry.id} entry={entry} index={i} />
-              ))}
-            </tbody>
-          </table>
+          <div className="table-wrap">
+            <table className="audit-table table-stack">
+              <caption className="visually-hidden">Audit log, newest first</caption>
+              <thead>
+                <tr>
+                  <th scope="col">Time</th>
+                  <th scope="col">Action</th>
+                  <th scope="col">Actor</th>
+                  <th scope="col">Target</th>
+                  <th scope="col">Details</th>
+                </tr>
+              </thead>
+              <tbody>
+                {items.map((entry, i) => (
+                  <AuditRow key={entry.id} entry={entry} index={i} />
+                ))}
+              </tbody>
+            </table>
+          </div>
           <div className="audit-more">
             {audit.hasNextPage ? (
               // aria-disabled, not disabled: a focused button that gets disabled drops focus to <body>.
@@ -106,17 +115,19 @@ function AuditRow({ entry, index }: { entry: AuditEntry; index: number }) {
   const details = detailsSummary(entry.details);
   return (
     <tr data-audit-row={index} tabIndex={-1}>
-      <td>
+      <td data-label="Time">
         <RelativeTime value={entry.at} />
       </td>
-      <td>
+      <td data-label="Action">
         <code>{entry.action}</code>
       </td>
-      <td>{entry.actor ?? <span className="help">unknown</span>}</td>
-      <td>
+      <td data-label="Actor">{entry.actor ?? <span className="help">unknown</span>}</td>
+      <td data-label="Target">
         <span className="help">{entry.target.type}</span> {entry.target.name ?? entry.target.id ?? '—'}
       </td>
-      <td className="audit-details">{details || '—'}</td>
+      <td data-label="Details" className="audit-details">
+        {details || '—'}
+      </td>
     </tr>
   );
 }
@@ -128,6 +139,9 @@ function AuditFilters(props: { search: AuditSearch; error: unknown; onApply: (se
   const [since, setSince] = useState(props.search.since ?? '');
   const [until, setUntil] = useState(props.search.until ?? '');
   const { error } = props;
+  // The API refused a filter: focus goes to the field it names.
+  const formRef = useRef<HTMLFormElement>(null);
+  useFocusFirstInvalid(formRef, error);
   const known =
     action === '' || AUDIT_PREFIXES.includes(action) || (AUDIT_ACTIONS as readonly string[]).includes(action);
 
@@ -142,7 +156,7 @@ function AuditFilters(props: { search: AuditSearch; error: unknown; onApply: (se
   };
 
   return (
-    <form className="filters" role="search" aria-label="Filter the audit log" onSubmit={submit}>
+    <form ref={formRef} className="filters" role="search" aria-label="Filter the audit log" onSubmit={submit}>
       <Field id="audit-action" field="action" label="Action" error={error}>
         <select
           {...fieldAttrs(error, 'action', 'audit-action')}

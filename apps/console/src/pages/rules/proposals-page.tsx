@@ -1,10 +1,12 @@
 import * as AlertDialog from '@radix-ui/react-alert-dialog';
 import { useInfiniteQuery, useMutation, useQueryClient } from '@tanstack/react-query';
 import { Link, useNavigate, useSearch } from '@tanstack/react-router';
-import { useState, type FormEvent } from 'react';
+import { useEffect, useRef, useState, type FormEvent } from 'react';
 import type { Proposal } from '@daalu/client';
 import { ApiError, daalu, data } from '../../api/client';
+import { useFocusFirstInvalid } from '../../ui/focus';
 import { JsonView } from '../../ui/json-view';
+import { PageHeader } from '../../ui/page-header';
 import { RelativeTime } from '../../ui/relative-time';
 import { EmptyState, FieldErrors, Loading, ProblemMessage, StatusLabel } from '../../ui/states';
 import { PROPOSAL_STATES } from './api';
@@ -30,17 +32,34 @@ export function ProposalsPage() {
     getNextPageParam: (last) => last.nextCursor ?? undefined,
   });
   const items = proposals.data?.pages.flatMap((p) => p.items) ?? [];
+  // After Show older: the first of the older proposals takes focus (the button is gone after the last page).
+  const [focusCard, setFocusCard] = useState<number | null>(null);
+  useEffect(() => {
+    if (focusCard === null || items.length <= focusCard) return;
+    document.querySelectorAll<HTMLElement>('[data-proposal-id]')[focusCard]?.focus();
+    setFocusCard(null);
+  }, [focusCard, items.length]);
+  const showOlder = async () => {
+    if (proposals.isFetchingNextPage) return;
+    const before = items.length;
+    const result = await proposals.fetchNextPage();
+    if (!result.isError) setFocusCard(before);
+  };
   return (
     <div className="rules-area">
-      <h1>Change proposals</h1>
-      <p className="help intro">
-        A proposal is a change someone wants made (scale, roll back, …) that someone else approves or rejects. Each step
-        is on the{' '}
-        <Link to="/timeline" search={{ type: 'proposal.*' }}>
-          timeline
-        </Link>
-        .
-      </p>
+      <PageHeader
+        title="Change proposals"
+        description={
+          <p>
+            A proposal is a change someone wants made (scale, roll back, …) that someone else approves or rejects. Each
+            step is on the{' '}
+            <Link to="/timeline" search={{ type: 'proposal.*' }}>
+              timeline
+            </Link>
+            .
+          </p>
+        }
+      />
       <form className="filters" role="search" aria-label="Filter proposals" onSubmit={(e) => e.preventDefault()}>
         <div className="field">
           <label htmlFor="proposals-state">State</label>
@@ -93,11 +112,12 @@ export function ProposalsPage() {
             ))}
           </ul>
           {proposals.hasNextPage && (
+            // aria-disabled, not disabled: a focused button that gets disabled drops focus to <body>.
             <button
               type="button"
               className="secondary more"
-              disabled={proposals.isFetchingNextPage}
-              onClick={() => void proposals.fetchNextPage()}
+              aria-disabled={proposals.isFetchingNextPage || undefined}
+              onClick={() => void showOlder()}
             >
               {proposals.isFetchingNextPage ? 'Loading older proposals…' : 'Show older proposals'}
             </button>
@@ -111,7 +131,7 @@ export function ProposalsPage() {
 function ProposalCard({ proposal }: { proposal: Proposal }) {
   const headingId = `proposal-${proposal.id}`;
   return (
-    <li className="card" aria-labelledby={headingId}>
+    <li className="card" aria-labelledby={headingId} tabIndex={-1} data-proposal-id={proposal.id}>
       <h2 id={headingId}>{proposal.title}</h2>
       <div className="row">
         <StatusLabel status={proposal.state} />
@@ -161,6 +181,10 @@ function DecisionDialog({ proposal, decision }: { proposal: Proposal; decision: 
   const [by, setBy] = useState('');
   const [reason, setReason] = useState('');
   const queryClient = useQueryClient();
+  const byInput = useRef<HTMLInputElement>(null);
+  const formRef = useRef<HTMLFormElement>(null);
+  // Once decided, the buttons that opened the dialog are gone: focus goes on to the next proposal.
+  const afterClose = useRef<(() => void) | null>(null);
   const decide = useMutation({
     mutationFn: () => {
       const init = {
@@ -174,7 +198,9 @@ function DecisionDialog({ proposal, decision }: { proposal: Proposal; decision: 
       );
     },
     onSuccess: async () => {
+      const next = focusTargetsAfter(proposal.id);
       await queryClient.invalidateQueries({ queryKey: ['proposals'] });
+      afterClose.current = () => focusFirstOf(next);
       setOpen(false);
     },
   });
@@ -182,9 +208,11 @@ function DecisionDialog({ proposal, decision }: { proposal: Proposal; decision: 
   const ids = { by: `${decision}-by-${proposal.id}`, reason: `${decision}-reason-${proposal.id}` };
   const submit = (e: FormEvent) => {
     e.preventDefault();
-    decide.mutate();
+    if (!decide.isPending) decide.mutate();
   };
   const conflict = decide.error instanceof ApiError && decide.error.status === 409;
+  // A refused decision: focus goes to the field it names, else to the problem.
+  useFocusFirstInvalid(formRef, decide.error);
   return (
     <AlertDialog.Root
       open={open}
@@ -203,17 +231,33 @@ function DecisionDialog({ proposal, decision }: { proposal: Proposal; decision: 
       </AlertDialog.Trigger>
       <AlertDialog.Portal>
         <AlertDialog.Overlay className="dialog-overlay" />
-        <AlertDialog.Content className="dialog">
+        <AlertDialog.Content
+          className="dialog"
+          // The first field takes focus, not Cancel: typing a name with a space must not close the dialog.
+          onOpenAutoFocus={(e) => {
+            e.preventDefault();
+            byInput.current?.focus();
+          }}
+          onCloseAutoFocus={(e) => {
+            const focusNext = afterClose.current;
+            afterClose.current = null;
+            if (focusNext) {
+              e.preventDefault();
+              focusNext();
+            }
+          }}
+        >
           <AlertDialog.Title>
             {verb} “{proposal.title}”?
           </AlertDialog.Title>
           <AlertDialog.Description>
             The decision is recorded on the log and the timeline, and cannot be changed afterwards.
           </AlertDialog.Description>
-          <form onSubmit={submit} noValidate className="decision-form">
+          <form ref={formRef} onSubmit={submit} noValidate className="decision-form">
             <div className="field">
               <label htmlFor={ids.by}>Decided by (optional)</label>
               <input
+                ref={byInput}
                 id={ids.by}
                 value={by}
                 maxLength={200}
@@ -258,7 +302,7 @@ function DecisionDialog({ proposal, decision }: { proposal: Proposal; decision: 
                 <button
                   type="submit"
                   className={decision === 'approve' ? undefined : 'danger'}
-                  disabled={decide.isPending}
+                  aria-disabled={decide.isPending || undefined}
                 >
                   {decide.isPending ? `${verb === 'Approve' ? 'Approving' : 'Rejecting'}…` : verb}
                 </button>
@@ -269,4 +313,22 @@ function DecisionDialog({ proposal, decision }: { proposal: Proposal; decision: 
       </AlertDialog.Portal>
     </AlertDialog.Root>
   );
+}
+
+/**
+ * Where focus goes once a proposal is decided, best first: the next proposal in the list, the one
+ * before it, then the page's heading. Read before the list changes (the decided one may leave it).
+ */
+function focusTargetsAfter(proposalId: string): string[] {
+  const card = document.querySelector(`[data-proposal-id="${proposalId}"]`);
+  const id = (element: Element | null | undefined) => element?.getAttribute('data-proposal-id');
+  return [id(card?.nextElementSibling), id(card?.previousElementSibling)].filter((x): x is string => !!x);
+}
+
+function focusFirstOf(proposalIds: string[]): void {
+  for (const id of proposalIds) {
+    const card = document.querySelector<HTMLElement>(`[data-proposal-id="${id}"]`);
+    if (card) return card.focus();
+  }
+  document.querySelector<HTMLElement>('main h1')?.focus();
 }

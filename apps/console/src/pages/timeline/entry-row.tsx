@@ -39,13 +39,30 @@ export function KindLabel({ kind }: { kind: EntryKind }) {
  * ids below it (Escape closes it again and returns to the button). Focusable (tabIndex -1) so the page
  * can move focus to the first of newly shown entries.
  */
-export function EntryRow({ entry, isNew, ref }: { entry: TimelineEntry; isNew?: boolean; ref?: Ref<HTMLLIElement> }) {
+export function EntryRow({
+  entry,
+  isNew,
+  index,
+  ref,
+}: {
+  entry: TimelineEntry;
+  isNew?: boolean;
+  /** Its place in the list, for moving focus to it (data-entry-index). */
+  index?: number;
+  ref?: Ref<HTMLLIElement>;
+}) {
   const [open, setOpen] = useState(false);
   const toggle = useRef<HTMLButtonElement>(null);
   const detailId = useId();
   const summaryId = useId();
   return (
-    <li ref={ref} tabIndex={-1} className={`entry${isNew ? ' entry-new' : ''}`} aria-labelledby={summaryId}>
+    <li
+      ref={ref}
+      tabIndex={-1}
+      data-entry-index={index}
+      className={`entry${isNew ? ' entry-new' : ''}`}
+      aria-labelledby={summaryId}
+    >
       <div className="entry-line">
         <span className="entry-time">
           <RelativeTime value={entry.receivedAt} />

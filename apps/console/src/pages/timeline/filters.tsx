@@ -1,9 +1,10 @@
 import { Link } from '@tanstack/react-router';
-import { useState, type ReactNode } from 'react';
+import { useRef, useState, type ReactNode } from 'react';
 import type { Severity } from '@daalu/client';
 import { ApiError } from '../../api/client';
 import { LocalDateTimeInput, timeHelp } from '../../ui/datetime';
 import { Field as SharedField, fieldAttrs } from '../../ui/field';
+import { useFocusFirstInvalid } from '../../ui/focus';
 import { FieldErrors } from '../../ui/states';
 import { cleanSearch, hasFilters, SEVERITIES, severities, type TimelineSearch } from './search';
 
@@ -42,6 +43,9 @@ function searchOf(draft: Draft): TimelineSearch {
   });
 }
 
+/** The filters under "More filters" (the bar shows type, summary and severity). */
+const MORE_FIELDS = ['module', 'source', 'since', 'until', 'payloadPath', 'payloadValue'] as const;
+
 /**
  * The timeline's filters. Applying puts them in the URL; the API's 400 (`error`) shows next to the
  * field it names. When the URL changes (Back, a link) the form shows the URL's filters again.
@@ -66,8 +70,25 @@ export function TimelineFilters({
   const set = (patch: Partial<Draft>) => setDraft((d) => ({ ...d, ...patch }));
   const apiError = error instanceof ApiError && error.status === 400 ? error : null;
 
+  // The API refused a filter: focus goes to the field it names.
+  const formRef = useRef<HTMLFormElement>(null);
+  useFocusFirstInvalid(formRef, apiError);
+  // The less used filters fold away, open when one is set or the API names one of them.
+  const moreSet = MORE_FIELDS.some((name) => !!search[name]);
+  const moreError = MORE_FIELDS.some(
+    (name) => (apiError?.forField(name === 'payloadPath' ? 'payload' : name) ?? []).length,
+  );
+  const [moreOpen, setMoreOpen] = useState(moreSet);
+  const [openKey, setOpenKey] = useState(key);
+  if (openKey !== key) {
+    setOpenKey(key);
+    setMoreOpen(moreSet);
+  }
+  const moreCount = MORE_FIELDS.filter((name) => !!search[name]).length;
+
   return (
     <form
+      ref={formRef}
       className="timeline-filters"
       role="search"
       aria-label="Filter the timeline"
@@ -76,27 +97,13 @@ export function TimelineFilters({
         onApply(searchOf(draft));
       }}
     >
-      <div className="filter-grid">
+      <div className="filter-bar">
         <TextFilter
           name="type"
           label="Type"
           help="Exact, or a prefix ending in * (deploy.*)"
           value={draft.type}
           onChange={(type) => set({ type })}
-          error={apiError}
-        />
-        <TextFilter
-          name="module"
-          label="Module"
-          value={draft.module}
-          onChange={(module) => set({ module })}
-          error={apiError}
-        />
-        <TextFilter
-          name="source"
-          label="Source"
-          value={draft.source}
-          onChange={(source) => set({ source })}
           error={apiError}
         />
         <TextFilter name="q" label="Summary contains" value={draft.q} onChange={(q) => set({ q })} error={apiError} />
@@ -119,56 +126,79 @@ export function TimelineFilters({
               {s}
             </label>
           ))}
-          <p id="tl-severity-help" className="help">
+          <p id="tl-severity-help" className="visually-hidden">
             None checked: any severity.
           </p>
           <FieldErrors id="tl-severity-error" error={apiError} field="severity" />
         </fieldset>
-        <TimeFilter
-          name="since"
-          label="From (your local time)"
-          value={draft.since}
-          onChange={(since) => set({ since })}
-          error={apiError}
-        />
-        <TimeFilter
-          name="until"
-          label="Until (your local time)"
-          value={draft.until}
-          onChange={(until) => set({ until })}
-          error={apiError}
-        />
-        <fieldset className="payload-filter">
-          <legend>Payload field</legend>
-          <div className="row">
-            <TextFilter
-              name="payloadPath"
-              errorField="payload"
-              label="Path"
-              help="Dots go into objects: nested.region"
-              value={draft.payloadPath}
-              onChange={(payloadPath) => set({ payloadPath })}
-              error={apiError}
-            />
-            <TextFilter
-              name="payloadValue"
-              label="Equals"
-              help="Text, or a number or true/false"
-              value={draft.payloadValue}
-              onChange={(payloadValue) => set({ payloadValue })}
-              error={null}
-            />
-          </div>
-        </fieldset>
+        <div className="filter-buttons">
+          <button type="submit">Apply filters</button>
+          {hasFilters(search) && (
+            <Link to="/timeline" search={{}} className="button secondary">
+              Clear filters
+            </Link>
+          )}
+        </div>
       </div>
-      <div className="row">
-        <button type="submit">Apply filters</button>
-        {hasFilters(search) && (
-          <Link to="/timeline" search={{}} className="button secondary">
-            Clear filters
-          </Link>
-        )}
-      </div>
+      <details
+        className="more-filters"
+        open={moreOpen || moreError}
+        onToggle={(e) => setMoreOpen((e.target as HTMLDetailsElement).open)}
+      >
+        <summary>More filters{moreCount > 0 ? ` (${moreCount} set)` : ''}</summary>
+        <div className="filter-grid">
+          <TextFilter
+            name="module"
+            label="Module"
+            value={draft.module}
+            onChange={(module) => set({ module })}
+            error={apiError}
+          />
+          <TextFilter
+            name="source"
+            label="Source"
+            value={draft.source}
+            onChange={(source) => set({ source })}
+            error={apiError}
+          />
+          <TimeFilter
+            name="since"
+            label="From (your local time)"
+            value={draft.since}
+            onChange={(since) => set({ since })}
+            error={apiError}
+          />
+          <TimeFilter
+            name="until"
+            label="Until (your local time)"
+            value={draft.until}
+            onChange={(until) => set({ until })}
+            error={apiError}
+          />
+          <fieldset className="payload-filter">
+            <legend>Payload field</legend>
+            <div className="row">
+              <TextFilter
+                name="payloadPath"
+                errorField="payload"
+                label="Path"
+                help="Dots go into objects: nested.region"
+                value={draft.payloadPath}
+                onChange={(payloadPath) => set({ payloadPath })}
+                error={apiError}
+              />
+              <TextFilter
+                name="payloadValue"
+                label="Equals"
+                help="Text, or a number or true/false"
+                value={draft.payloadValue}
+                onChange={(payloadValue) => set({ payloadValue })}
+                error={null}
+              />
+            </div>
+          </fieldset>
+        </div>
+      </details>
     </form>
   );
 }

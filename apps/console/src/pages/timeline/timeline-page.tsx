@@ -3,8 +3,10 @@ import { Link, useNavigate, useSearch } from '@tanstack/react-router';
 import { useEffect, useRef, useState } from 'react';
 import type { TimelinePage as EntriesPage, TimelineEntry } from '@daalu/client';
 import { apiFetch, ApiError, daalu, data } from '../../api/client';
-import { CopyButton } from '../../ui/copy-button';
+import { CodeBlock } from '../../ui/code-block';
+import { PageHeader } from '../../ui/page-header';
 import { RelativeTime } from '../../ui/relative-time';
+import { sendEventCurl } from '../../ui/send-event-curl';
 import { EmptyState, Loading, ProblemMessage } from '../../ui/states';
 import { EntryRow } from './entry-row';
 import { TimelineFilters } from './filters';
@@ -57,7 +59,10 @@ export function TimelinePage() {
 
   return (
     <div className="timeline-area">
-      <h1>Timeline</h1>
+      <PageHeader
+        title="Timeline"
+        description="Every event, alert and proposal of this tenant, newest first, live as it arrives."
+      />
       <TimelineFilters search={filters} error={firstPageError} onApply={(next) => void navigate({ search: next })} />
       <TimelineFeed
         key={viewKey}
@@ -149,6 +154,20 @@ function TimelineFeed(props: {
   }
   const overflow = held.length >= HELD_MAX;
 
+  // After Load older: the first of the older entries takes focus (the button is gone after the last page).
+  const [focusEntry, setFocusEntry] = useState<number | null>(null);
+  useEffect(() => {
+    if (focusEntry === null || items.length <= focusEntry) return;
+    document.querySelector<HTMLElement>(`[data-entry-index="${focusEntry}"]`)?.focus();
+    setFocusEntry(null);
+  }, [focusEntry, items.length]);
+  const loadOlder = async () => {
+    if (list.isFetchingNextPage) return;
+    const before = items.length;
+    const result = await list.fetchNextPage();
+    if (!result.isError) setFocusEntry(before);
+  };
+
   const showNew = () => {
     if (overflow) return props.onReload();
     setShown((s) => [...[...fresh].reverse(), ...s]);
@@ -184,17 +203,19 @@ function TimelineFeed(props: {
                 key={entryKey(entry)}
                 entry={entry}
                 isNew={newKeys.has(entryKey(entry))}
+                index={i}
                 ref={i === 0 ? firstNew : undefined}
               />
             ))}
           </ol>
           <div className="row paging">
             {list.hasNextPage ? (
+              // aria-disabled, not disabled: a focused button that gets disabled drops focus to <body>.
               <button
                 type="button"
                 className="secondary"
-                disabled={list.isFetchingNextPage}
-                onClick={() => void list.fetchNextPage()}
+                aria-disabled={list.isFetchingNextPage || undefined}
+                onClick={() => void loadOlder()}
               >
                 {list.isFetchingNextPage ? 'Loading older events…' : 'Load older events'}
               </button>
@@ -293,21 +314,19 @@ function NoEntries({ filtered, live }: { filtered: boolean; live: boolean }) {
     );
   }
   const endpoint = ingest.data?.endpoint ?? `${location.origin}/api/v1/events`;
-  const curl =
-    `curl -X POST ${endpoint} -H "X-Daalu-Key: $DAALU_KEY" -H "Content-Type: application/json" ` +
-    `-d '{"type":"deploy.started","source":"ci","summary":"Deploy started"}'`;
   return (
     <EmptyState title="No events yet">
       <p>
-        Send one to your ingest endpoint, <code>POST {endpoint}</code>, with your ingest key in the{' '}
-        <code>X-Daalu-Key</code> header (see <Link to="/webhooks/inbound">Webhooks → Inbound</Link>):
+        Send one to your ingest endpoint, <code>POST {endpoint}</code>, with <code>DAALU_KEY</code> set to your ingest
+        key (see <Link to="/webhooks/inbound">Webhooks → Inbound</Link>):
       </p>
-      <pre className="curl" tabIndex={0} aria-label="Example request">
-        <code>{curl}</code>
-      </pre>
-      <p>
-        <CopyButton value={curl} label="Copy the curl command" /> It shows up here as it arrives.
-      </p>
+      <CodeBlock
+        code={sendEventCurl(endpoint)}
+        label="Send a test event"
+        copyLabel="Copy the curl command"
+        testId="send-event-curl"
+      />
+      <p>It shows up here as it arrives.</p>
     </EmptyState>
   );
 }

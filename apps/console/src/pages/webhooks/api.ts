@@ -153,6 +153,11 @@ export function enabledBody(webhook: Webhook): WebhookInput {
   };
 }
 
+/** What a webhook is called on its page and in titles: its description, else its URL. */
+export function webhookName(webhook: Pick<Webhook, 'description' | 'url'>): string {
+  return webhook.description.trim() || webhook.url;
+}
+
 /** "97.5%", or "—" without attempts. */
 export function percent(rate: number | null | undefined): string {
   if (rate === null || rate === undefined) return '—';

@@ -45,7 +45,7 @@ export function HttpStatus({ code }: { code: number | null | undefined }) {
 export function HeadersTable({ headers, caption }: { headers: Record<string, string>; caption: string }) {
   const entries = Object.entries(headers);
   return (
-    <table className="headers-table">
+    <table className="headers-table table-stack">
       <caption>{caption}</caption>
       <thead>
         <tr>
@@ -61,11 +61,11 @@ export function HeadersTable({ headers, caption }: { headers: Record<string, str
         )}
         {entries.map(([name, value]) => (
           <tr key={name}>
-            <td>
+            <td data-label="Header">
               <code>{name}</code>
             </td>
-            <td>
-              <code className="wrap">{value}</code>
+            <td data-label="Value">
+              <code>{value}</code>
             </td>
           </tr>
         ))}
@@ -74,7 +74,10 @@ export function HeadersTable({ headers, caption }: { headers: Record<string, str
   );
 }
 
-/** A request and its response side by side: headers, pretty JSON bodies, and extra actions (copy as curl). */
+/**
+ * A request and its response side by side (stacked on a phone): headers, bodies as received, and extra
+ * actions (copy as curl). Its headings are h3: it sits in a section of the page (an h2).
+ */
 export function Exchange(props: {
   label: string;
   request: { headers: Record<string, string>; body: unknown; title?: ReactNode };
@@ -85,15 +88,15 @@ export function Exchange(props: {
   return (
     <div className="exchange" role="group" aria-label={props.label}>
       <section className="exchange-side">
-        <h4>Request {props.request.title}</h4>
+        <h3>Request {props.request.title}</h3>
         {props.actions && <div className="row">{props.actions}</div>}
         <HeadersTable headers={props.request.headers} caption="Request headers" />
         <JsonView value={props.request.body} label="Request body" />
       </section>
       <section className="exchange-side">
-        <h4>
+        <h3>
           Response <HttpStatus code={props.response?.status} />
-        </h4>
+        </h3>
         {props.error && <p className="field-error">{props.error}</p>}
         {props.response ? (
           <>

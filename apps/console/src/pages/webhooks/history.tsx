@@ -53,6 +53,19 @@ export function History(props: {
   const items = history.data?.pages.flatMap((page) => page.items) ?? [];
   // The drawer follows the delivery as the history is read again (a redelivery adds attempts).
   const shown = open ? (items.find((d) => d.id === open.id) ?? open) : null;
+  // After Load older: the first new row takes focus (the button is gone once the last page came).
+  const [focusRow, setFocusRow] = useState<number | null>(null);
+  useEffect(() => {
+    if (focusRow === null || items.length <= focusRow) return;
+    document.querySelector<HTMLElement>(`[data-delivery-index="${focusRow}"]`)?.focus();
+    setFocusRow(null);
+  }, [focusRow, items.length]);
+  const loadOlder = async () => {
+    if (history.isFetchingNextPage) return;
+    const before = items.length;
+    const result = await history.fetchNextPage();
+    if (!result.isError) setFocusRow(before);
+  };
 
   return (
     <section aria-labelledby="deliveries-title">
@@ -89,40 +102,44 @@ export function History(props: {
           <p className="help" id="deliveries-help">
             {items.length} {items.length === 1 ? 'delivery' : 'deliveries'} shown, newest first; kept 30 days.
           </p>
-          <table aria-describedby="deliveries-help">
-            <caption className="visually-hidden">Deliveries</caption>
-            <thead>
-              <tr>
-                <th scope="col">Created</th>
-                <th scope="col">State</th>
-                <th scope="col">Type</th>
-                <th scope="col">Summary</th>
-                <th scope="col">Attempts</th>
-                <th scope="col">Last attempt</th>
-                <th scope="col">
-                  <span className="visually-hidden">Actions</span>
-                </th>
-              </tr>
-            </thead>
-            <tbody>
-              {items.map((delivery) => (
-                <DeliveryRow
-                  key={delivery.id}
-                  delivery={delivery}
-                  onOpen={() => setOpen(delivery)}
-                  onRedeliver={() => redeliver.mutate(delivery.id)}
-                  redelivering={redeliver.isPending && redeliver.variables === delivery.id}
-                />
-              ))}
-            </tbody>
-          </table>
+          <div className="table-wrap">
+            <table aria-describedby="deliveries-help" className="table-stack">
+              <caption className="visually-hidden">Deliveries</caption>
+              <thead>
+                <tr>
+                  <th scope="col">Created</th>
+                  <th scope="col">State</th>
+                  <th scope="col">Type</th>
+                  <th scope="col">Summary</th>
+                  <th scope="col">Attempts</th>
+                  <th scope="col">Last attempt</th>
+                  <th scope="col">
+                    <span className="visually-hidden">Actions</span>
+                  </th>
+                </tr>
+              </thead>
+              <tbody>
+                {items.map((delivery, index) => (
+                  <DeliveryRow
+                    key={delivery.id}
+                    index={index}
+                    delivery={delivery}
+                    onOpen={() => setOpen(delivery)}
+                    onRedeliver={() => redeliver.mutate(delivery.id)}
+                    redelivering={redeliver.isPending && redeliver.variables === delivery.id}
+                  />
+                ))}
+              </tbody>
+            </table>
+          </div>
           {history.hasNextPage && (
             <div className="actions more">
+              {/* aria-disabled, not disabled: a focused button that gets disabled drops focus to <body>. */}
               <button
                 type="button"
                 className="secondary"
-                disabled={history.isFetchingNextPage}
-                onClick={() => void history.fetchNextPage()}
+                aria-disabled={history.isFetchingNextPage || undefined}
+                onClick={() => void loadOlder()}
               >
                 {history.isFetchingNextPage ? 'Loading older deliveries…' : 'Load older deliveries'}
               </button>
@@ -148,6 +165,7 @@ export function History(props: {
 const typeOf = (delivery: Delivery) => delivery.factType ?? delivery.factKind;
 
 function DeliveryRow(props: {
+  index: number;
   delivery: Delivery;
   onOpen: () => void;
   onRedeliver: () => void;
@@ -156,20 +174,22 @@ function DeliveryRow(props: {
   const { delivery } = props;
   const last = delivery.attempts[delivery.attempts.length - 1];
   return (
-    <tr data-delivery={delivery.id}>
-      <td>
+    <tr data-delivery={delivery.id} data-delivery-index={props.index} tabIndex={-1}>
+      <td data-label="Created">
         <RelativeTime value={delivery.createdAt} />
       </td>
-      <td>
+      <td data-label="State">
         <StatusLabel status={delivery.state} />
         {delivery.recoveryId && <span className="help"> (recovered)</span>}
       </td>
-      <td>
+      <td data-label="Type" className="type-cell">
         <code>{typeOf(delivery)}</code>
       </td>
-      <td className="summary-cell">{delivery.summary || '—'}</td>
-      <td>{delivery.attemptsCount}</td>
-      <td>
+      <td data-label="Summary" className="summary-cell">
+        {delivery.summary || '—'}
+      </td>
+      <td data-label="Attempts">{delivery.attemptsCount}</td>
+      <td data-label="Last attempt">
         {last ? (
           <>
             {last.response ? last.response.status : last.error ? 'error' : 'no answer'}, {last.durationMs} ms
@@ -185,10 +205,10 @@ function DeliveryRow(props: {
       </td>
       <td>
         <div className="row">
-          <button type="button" className="secondary" aria-haspopup="dialog" onClick={props.onOpen}>
+          <button type="button" className="secondary small" aria-haspopup="dialog" onClick={props.onOpen}>
             Attempts<span className="visually-hidden"> of delivery {delivery.id}</span>
           </button>
-          <button type="button" className="secondary" disabled={props.redelivering} onClick={props.onRedeliver}>
+          <button type="button" className="secondary small" disabled={props.redelivering} onClick={props.onRedeliver}>
             Redeliver<span className="visually-hidden"> delivery {delivery.id}</span>
           </button>
         </div>

@@ -3,14 +3,18 @@ import { Link } from '@tanstack/react-router';
 import { Fragment, useEffect, useRef, useState } from 'react';
 import type { InboundRequest } from '@daalu/client';
 import { daalu, data } from '../../api/client';
+import { CodeBlock } from '../../ui/code-block';
 import { Confirm } from '../../ui/confirm';
 import { CopyButton } from '../../ui/copy-button';
 import { RelativeTime } from '../../ui/relative-time';
+import { BackLabel, PageHeader } from '../../ui/page-header';
+import { sendEventCurl } from '../../ui/send-event-curl';
 import { EmptyState, Loading, ProblemMessage } from '../../ui/states';
+import { ForUntil } from '../../ui/until';
 import { useIngest, useIngestKeyState, webhookKeys } from './api';
 import { CopyCurl, curlOf, Exchange, HttpStatus } from './exchange';
 
-/** Managed Infra → Webhooks → Inbound: the endpoint, the ingest key (rotate), and the latest 100 requests. */
+/** Webhooks → Inbound: the endpoint, the ingest key (rotate), and the latest 100 requests. */
 export function InboundDetailPage() {
   const ingest = useIngest();
   const queryClient = useQueryClient();
@@ -27,83 +31,86 @@ export function InboundDetailPage() {
 
   return (
     <>
-      <p>
-        <Link to="/webhooks" search={{ tab: 'inbound' }}>
-          ← Webhooks
-        </Link>
-      </p>
-      <h1>Inbound endpoint</h1>
+      <PageHeader
+        back={
+          <Link to="/webhooks" search={{ tab: 'inbound' }}>
+            <BackLabel to="Webhooks" />
+          </Link>
+        }
+        title="Inbound endpoint"
+        description="Where your systems POST events, the key they send with them, and the latest requests as Daalu received them."
+      />
       {ingest.isPending && <Loading what="the inbound endpoint" />}
       {ingest.isError && <ProblemMessage error={ingest.error} />}
       {ingest.data && (
         <>
-          <section className="panel" aria-labelledby="endpoint-title">
-            <h2 id="endpoint-title">Endpoint</h2>
-            <div className="row">
-              <code className="secret" data-testid="endpoint-url">
-                {ingest.data.endpoint}
-              </code>
-              <CopyButton value={ingest.data.endpoint} label="Copy endpoint URL" />
-            </div>
-            <p className="help">
-              POST events as JSON with your ingest key in the <code>X-Daalu-Key</code> header. Limit:{' '}
-              {ingest.data.rateLimit.perSecond} requests per second (burst {ingest.data.rateLimit.burst}).
-            </p>
-          </section>
-
-          <section className="panel" aria-labelledby="key-title">
-            <h2 id="key-title">Ingest key</h2>
-            <div className="row">
-              <code className="secret" data-testid="ingest-key-masked">
-                {ingest.data.ingestKey?.masked ?? 'none'}
-              </code>
-              {ingest.data.ingestKey && (
-                <span className="help">
-                  issued <RelativeTime value={ingest.data.ingestKey.issuedAt} />
-                </span>
-              )}
-            </div>
-            <p className="help">
-              Only the prefix is kept: Daalu stores a hash of the key, so it cannot be shown again. Lost it? Rotate.
-            </p>
-            <KeyRotationState />
-            <div className="actions">
-              <Confirm
-                trigger={
-                  <button type="button" className="secondary" disabled={rotate.isPending}>
-                    {rotate.isPending ? 'Rotating…' : 'Rotate ingest key'}
-                  </button>
-                }
-                title="Rotate the ingest key?"
-                description={
-                  <p>
-                    A new key is issued and shown once. The current key keeps working for 24 hours (until{' '}
-                    {new Date(Date.now() + 86_400_000).toLocaleString()}), so you can switch your senders over; then it
-                    stops.
-                  </p>
-                }
-                confirmLabel="Rotate"
-                onConfirm={() => rotate.mutate()}
-              />
-            </div>
-            <ProblemMessage error={rotate.error} />
-            {rotate.data && (
-              <div className="once" role="status">
-                <h3>New ingest key</h3>
-                <div className="row">
-                  <code className="secret" data-testid="new-ingest-key">
-                    {rotate.data.ingestKey}
-                  </code>
-                  <CopyButton value={rotate.data.ingestKey} label="Copy new key" />
-                </div>
-                <p>
-                  Shown this once: copy it now. The previous key keeps working until{' '}
-                  <RelativeTime value={rotate.data.previousKeyExpiresAt} /> (
-                  {new Date(rotate.data.previousKeyExpiresAt).toLocaleString()}).
-                </p>
+          <div className="card-grid">
+            <section className="card" aria-labelledby="endpoint-title">
+              <h2 id="endpoint-title">Endpoint</h2>
+              <div className="row">
+                <code className="secret" data-testid="endpoint-url">
+                  {ingest.data.endpoint}
+                </code>
+                <CopyButton value={ingest.data.endpoint} label="Copy endpoint URL" />
               </div>
-            )}
-          </section>
+              <p className="help">
+                POST events as JSON with your ingest key in the <code>X-Daalu-Key</code> header. Limit:{' '}
+                {ingest.data.rateLimit.perSecond} requests per second (burst {ingest.data.rateLimit.burst}).
+              </p>
+            </section>
+
+            <section className="card" aria-labelledby="key-title">
+              <h2 id="key-title">Ingest key</h2>
+              <div className="row">
+                <code className="secret" data-testid="ingest-key-masked">
+                  {ingest.data.ingestKey?.masked ?? 'none'}
+                </code>
+                {ingest.data.ingestKey && (
+                  <span className="help">
+                    issued <RelativeTime value={ingest.data.ingestKey.issuedAt} />
+                  </span>
+                )}
+              </div>
+              <p className="help">
+                Only the prefix is kept: Daalu stores a hash of the key, so it cannot be shown again. Lost it? Rotate.
+              </p>
+              <KeyRotationState />
+              <div className="actions">
+                <Confirm
+                  trigger={
+                    <button type="button" className="secondary" disabled={rotate.isPending}>
+                      {rotate.isPending ? 'Rotating…' : 'Rotate ingest key'}
+                    </button>
+                  }
+                  title="Rotate the ingest key?"
+                  description={
+                    <p>
+                      A new key is issued and shown once. The current key keeps working{' '}
+                      <ForUntil at={Date.now() + 86_400_000} />, so you can switch your senders over; then it stops.
+                    </p>
+                  }
+                  confirmLabel="Rotate"
+                  onConfirm={() => rotate.mutate()}
+                />
+              </div>
+              <ProblemMessage error={rotate.error} />
+              {rotate.data && (
+                <div className="once" role="status">
+                  <h3>New ingest key</h3>
+                  <div className="row">
+                    <code className="secret" data-testid="new-ingest-key">
+                      {rotate.data.ingestKey}
+                    </code>
+                    <CopyButton value={rotate.data.ingestKey} label="Copy new key" />
+                  </div>
+                  <p>
+                    Shown this once: copy it now. The previous key keeps working{' '}
+                    <ForUntil at={rotate.data.previousKeyExpiresAt} />.
+                  </p>
+                </div>
+              )}
+            </section>
+          </div>
 
           <section aria-labelledby="last-title">
             <h2 id="last-title">Last request</h2>
@@ -112,10 +119,16 @@ export function InboundDetailPage() {
             ) : (
               <EmptyState title="No requests yet">
                 <p>
-                  Send an event: <code>curl -X POST {ingest.data.endpoint} -H &quot;X-Daalu-Key: $DAALU_KEY&quot;</code>{' '}
-                  with a JSON body such as{' '}
-                  <code>{'{"type":"deploy.started","source":"ci","summary":"Deploy started"}'}</code>.
+                  Send an event, with <code>DAALU_KEY</code> set to your ingest key (
+                  <code>{ingest.data.ingestKey?.masked ?? 'dik_…'}</code>):
                 </p>
+                <CodeBlock
+                  code={sendEventCurl(ingest.data.endpoint)}
+                  label="Send a test event"
+                  copyLabel="Copy the curl command"
+                  testId="send-event-curl"
+                />
+                <p>It shows up here as it arrives.</p>
               </EmptyState>
             )}
           </section>
@@ -123,64 +136,66 @@ export function InboundDetailPage() {
           {ingest.data.requests.length > 0 && (
             <section aria-labelledby="requests-title">
               <h2 id="requests-title">Latest requests</h2>
-              <table>
-                <caption className="visually-hidden">Latest requests, newest first (100 at most)</caption>
-                <thead>
-                  <tr>
-                    <th scope="col">Received</th>
-                    <th scope="col">Request</th>
-                    <th scope="col">Status</th>
-                    <th scope="col">Time</th>
-                    <th scope="col">Events</th>
-                    <th scope="col">
-                      <span className="visually-hidden">Details</span>
-                    </th>
-                  </tr>
-                </thead>
-                <tbody>
-                  {ingest.data.requests.map((row) => {
-                    const expanded = open === row.id;
-                    return (
-                      <Fragment key={row.id}>
-                        <tr>
-                          <td>
-                            <RelativeTime value={row.receivedAt} />
-                          </td>
-                          <td>
-                            <code>
-                              {row.method} {row.path}
-                            </code>
-                          </td>
-                          <td>
-                            <HttpStatus code={row.status} />
-                          </td>
-                          <td>{row.durationMs} ms</td>
-                          <td>{row.eventIds.length}</td>
-                          <td>
-                            <button
-                              type="button"
-                              className="secondary"
-                              aria-expanded={expanded}
-                              aria-controls={`request-${row.id}`}
-                              onClick={() => setOpen(expanded ? null : row.id)}
-                            >
-                              {expanded ? 'Hide' : 'View'}
-                              <span className="visually-hidden"> request of {row.receivedAt}</span>
-                            </button>
-                          </td>
-                        </tr>
-                        {expanded && (
-                          <tr className="expanded" id={`request-${row.id}`}>
-                            <td colSpan={6}>
-                              <RequestDetail endpoint={ingest.data.endpoint} row={row} label="Request and response" />
+              <div className="table-wrap">
+                <table className="table-stack">
+                  <caption className="visually-hidden">Latest requests, newest first (100 at most)</caption>
+                  <thead>
+                    <tr>
+                      <th scope="col">Received</th>
+                      <th scope="col">Request</th>
+                      <th scope="col">Status</th>
+                      <th scope="col">Time</th>
+                      <th scope="col">Events</th>
+                      <th scope="col">
+                        <span className="visually-hidden">Details</span>
+                      </th>
+                    </tr>
+                  </thead>
+                  <tbody>
+                    {ingest.data.requests.map((row) => {
+                      const expanded = open === row.id;
+                      return (
+                        <Fragment key={row.id}>
+                          <tr>
+                            <td data-label="Received">
+                              <RelativeTime value={row.receivedAt} />
+                            </td>
+                            <td data-label="Request">
+                              <code>
+                                {row.method} {row.path}
+                              </code>
+                            </td>
+                            <td data-label="Status">
+                              <HttpStatus code={row.status} />
+                            </td>
+                            <td data-label="Time">{row.durationMs} ms</td>
+                            <td data-label="Events">{row.eventIds.length}</td>
+                            <td>
+                              <button
+                                type="button"
+                                className="secondary"
+                                aria-expanded={expanded}
+                                aria-controls={`request-${row.id}`}
+                                onClick={() => setOpen(expanded ? null : row.id)}
+                              >
+                                {expanded ? 'Hide' : 'View'}
+                                <span className="visually-hidden"> request of {row.receivedAt}</span>
+                              </button>
                             </td>
                           </tr>
-                        )}
-                      </Fragment>
-                    );
-                  })}
-                </tbody>
-              </table>
+                          {expanded && (
+                            <tr className="expanded" id={`request-${row.id}`}>
+                              <td colSpan={6}>
+                                <RequestDetail endpoint={ingest.data.endpoint} row={row} label="Request and response" />
+                              </td>
+                            </tr>
+                          )}
+                        </Fragment>
+                      );
+                    })}
+                  </tbody>
+                </table>
+              </div>
             </section>
           )}
         </>
@@ -229,8 +244,7 @@ function KeyRotationState() {
         <dd data-testid="ingest-key-previous">
           {previous ? (
             <>
-              <code>{previous.prefix}</code> still works until <RelativeTime value={previous.expiresAt} /> (
-              {new Date(previous.expiresAt).toLocaleString()})
+              <code>{previous.prefix}</code> still works <ForUntil at={previous.expiresAt} />
             </>
           ) : (
             'none: only the current key is accepted'

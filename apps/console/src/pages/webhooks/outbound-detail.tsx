@@ -5,20 +5,24 @@ import type { Webhook } from '@daalu/client';
 import { daalu, data } from '../../api/client';
 import { Confirm } from '../../ui/confirm';
 import { CopyButton } from '../../ui/copy-button';
+import { focusHeadingNext } from '../../ui/focus';
+import { BackLabel, PageHeader } from '../../ui/page-header';
 import { RelativeTime } from '../../ui/relative-time';
 import { EmptyState, Loading, ProblemMessage, StatusLabel } from '../../ui/states';
-import { triggerSummary, useLastDelivery, useWebhook, webhookKeys } from './api';
+import { triggerSummary, useLastDelivery, useWebhook, webhookKeys, webhookName } from './api';
 import { DeliveryChart } from './chart';
 import { Exchange } from './exchange';
-import { HealthBanner, HealthFacts } from './health';
+import { HealthBanner, HealthFacts, HealthLabel } from './health';
 import { History } from './history';
 import { RecoverPanel } from './recover';
 import { cleanDeliveriesSearch } from './search';
+import { SigningSecret } from './signing-secret';
 
 /**
- * Managed Infra → Webhooks → one outbound webhook: its health (a banner when failing or disabled), its
- * settings, the last 24 hours as a chart, the signing secret, Recover, and the history under the URL's
- * filters.
+ * Webhooks → one outbound webhook, named by its description (else its URL) with its health: a banner
+ * when failing or disabled, its settings beside the last 24 hours, the signing secret with how to
+ * verify, Recover, the last delivery, the history under the URL's filters, and Delete set apart at
+ * the bottom.
  */
 export function OutboundDetailPage() {
   const { webhookId } = useParams({ from: '/app/webhooks/outbound/$webhookId' });
@@ -29,69 +33,94 @@ export function OutboundDetailPage() {
   // After "Send test event" or "Redeliver", the history is polled quickly for a while (see useDeliveries).
   const [fastUntil, setFastUntil] = useState(0);
   const watch = () => setFastUntil(Date.now() + 30_000);
+  const queryClient = useQueryClient();
+  const test = useMutation({
+    mutationFn: () => data(daalu.POST('/api/v1/webhooks/{id}/test', { params: { path: { id: webhookId } } })),
+    onSuccess: () => {
+      watch();
+      return queryClient.invalidateQueries({ queryKey: webhookKeys.deliveries(webhookId) });
+    },
+  });
+  const back = (
+    <Link to="/webhooks" search={{ tab: 'outbound' }}>
+      <BackLabel to="Webhooks" />
+    </Link>
+  );
+  if (!webhook.data) {
+    return (
+      <>
+        <PageHeader back={back} title="Outbound webhook" />
+        {webhook.isPending && <Loading what="the webhook" />}
+        {webhook.isError && <ProblemMessage error={webhook.error} />}
+      </>
+    );
+  }
+  const w = webhook.data;
   return (
     <>
-      <p>
-        <Link to="/webhooks" search={{ tab: 'outbound' }}>
-          ← Webhooks
-        </Link>
-      </p>
-      <h1>Outbound webhook</h1>
-      {webhook.isPending && <Loading what="the webhook" />}
-      {webhook.isError && <ProblemMessage error={webhook.error} />}
-      {webhook.data && (
-        <>
-          <HealthBanner webhook={webhook.data} />
-          <Settings webhook={webhook.data} onRequested={watch} />
-          <section className="panel" aria-labelledby="chart-title">
-            <h2 id="chart-title">Attempts, last 24 hours</h2>
-            <DeliveryChart webhookId={webhookId} />
-          </section>
-          <SigningSecret webhook={webhook.data} />
-          <RecoverPanel webhook={webhook.data} onRequested={watch} />
-          <LastDelivery webhookId={webhookId} fastUntil={fastUntil} />
-          <History
-            webhookId={webhookId}
-            filters={filters}
-            fastUntil={fastUntil}
-            onRequested={watch}
-            onFilter={(next) => void navigate({ search: next })}
-          />
-        </>
+      <PageHeader
+        back={back}
+        title={webhookName(w)}
+        badge={<HealthLabel health={w.health} />}
+        description={
+          <span className="row">
+            <code data-testid="webhook-url">{w.url}</code>
+            <CopyButton value={w.url} label="Copy URL" small />
+          </span>
+        }
+        actions={
+          <>
+            {/* aria-disabled, not disabled: a focused button that gets disabled drops focus to <body>. */}
+            <button
+              type="button"
+              className="secondary"
+              aria-disabled={test.isPending || undefined}
+              onClick={() => !test.isPending && test.mutate()}
+            >
+              {test.isPending ? 'Sending…' : 'Send test event'}
+            </button>
+            <Link to="/webhooks/outbound/$webhookId/edit" params={{ webhookId }} className="button">
+              Edit
+            </Link>
+          </>
+        }
+      />
+      {test.data && (
+        <p className="notice" role="status">
+          Test event requested (delivery <code>{test.data.deliveryId}</code>): it appears in the history below once
+          sent.
+        </p>
       )}
+      <ProblemMessage error={test.error} />
+      <HealthBanner webhook={w} />
+      <div className="card-grid">
+        <Settings webhook={w} />
+        <section className="card" aria-labelledby="chart-title">
+          <h2 id="chart-title">Attempts, last 24 hours</h2>
+          <DeliveryChart webhookId={webhookId} />
+        </section>
+      </div>
+      <SigningSecret webhook={w} />
+      <RecoverPanel webhook={w} onRequested={watch} />
+      <LastDelivery webhookId={webhookId} fastUntil={fastUntil} />
+      <History
+        webhookId={webhookId}
+        filters={filters}
+        fastUntil={fastUntil}
+        onRequested={watch}
+        onFilter={(next) => void navigate({ search: next })}
+      />
+      <DangerZone webhook={w} />
     </>
   );
 }
 
-function Settings({ webhook, onRequested }: { webhook: Webhook; onRequested: () => void }) {
-  const navigate = useNavigate();
-  const queryClient = useQueryClient();
-  const test = useMutation({
-    mutationFn: () => data(daalu.POST('/api/v1/webhooks/{id}/test', { params: { path: { id: webhook.id } } })),
-    onSuccess: () => {
-      onRequested();
-      return queryClient.invalidateQueries({ queryKey: webhookKeys.deliveries(webhook.id) });
-    },
-  });
-  const remove = useMutation({
-    mutationFn: () => data(daalu.DELETE('/api/v1/webhooks/{id}', { params: { path: { id: webhook.id } } })),
-    onSuccess: async () => {
-      queryClient.removeQueries({ queryKey: webhookKeys.one(webhook.id) });
-      await queryClient.invalidateQueries({ queryKey: webhookKeys.list });
-      await navigate({ to: '/webhooks', search: { tab: 'outbound' } });
-    },
-  });
+function Settings({ webhook }: { webhook: Webhook }) {
   const headerNames = Object.keys(webhook.headers);
   return (
-    <section className="panel" aria-labelledby="settings-title">
-      <h2 id="settings-title" className="visually-hidden">
-        Settings
-      </h2>
+    <section className="card" aria-labelledby="settings-title">
+      <h2 id="settings-title">Settings</h2>
       <dl className="facts">
-        <dt>URL</dt>
-        <dd>
-          <code className="wrap">{webhook.url}</code>
-        </dd>
         {webhook.description && (
           <>
             <dt>Description</dt>
@@ -118,37 +147,6 @@ function Settings({ webhook, onRequested }: { webhook: Webhook; onRequested: () 
           <RelativeTime value={webhook.updatedAt} /> (version {webhook.version})
         </dd>
       </dl>
-      <div className="actions">
-        <Link to="/webhooks/outbound/$webhookId/edit" params={{ webhookId: webhook.id }} className="button">
-          Edit
-        </Link>
-        <button type="button" className="secondary" disabled={test.isPending} onClick={() => test.mutate()}>
-          {test.isPending ? 'Sending…' : 'Send test event'}
-        </button>
-        <Confirm
-          trigger={
-            <button type="button" className="danger" disabled={remove.isPending}>
-              Delete
-            </button>
-          }
-          title="Delete this webhook?"
-          description={
-            <p>
-              Daalu stops sending to <code>{webhook.url}</code> at once. Deliveries not sent yet are dropped. This
-              cannot be undone.
-            </p>
-          }
-          confirmLabel="Delete webhook"
-          onConfirm={() => remove.mutate()}
-        />
-      </div>
-      {test.data && (
-        <p className="notice" role="status">
-          Test event requested (delivery <code>{test.data.deliveryId}</code>): it appears in the history below once
-          sent.
-        </p>
-      )}
-      <ProblemMessage error={test.error ?? remove.error} />
     </section>
   );
 }
@@ -164,95 +162,45 @@ function deliverySettings(webhook: Webhook): string {
   return parts.length ? `${parts.join(', ')} (the rest the platform's)` : "the platform's";
 }
 
-function SigningSecret({ webhook }: { webhook: Webhook }) {
+/** Delete, set apart at the bottom: after it, back to the list with focus on its heading. */
+function DangerZone({ webhook }: { webhook: Webhook }) {
+  const navigate = useNavigate();
   const queryClient = useQueryClient();
-  // Neither the revealed nor a rotated secret goes into the query cache: component state only, gone on leaving.
-  const reveal = useMutation({
-    mutationFn: () => data(daalu.GET('/api/v1/webhooks/{id}/secret', { params: { path: { id: webhook.id } } })),
-  });
-  const rotate = useMutation({
-    mutationFn: () => data(daalu.POST('/api/v1/webhooks/{id}/rotate-secret', { params: { path: { id: webhook.id } } })),
-    onSuccess: () => {
-      reveal.reset();
-      return queryClient.invalidateQueries({ queryKey: webhookKeys.one(webhook.id) });
+  const remove = useMutation({
+    mutationFn: () => data(daalu.DELETE('/api/v1/webhooks/{id}', { params: { path: { id: webhook.id } } })),
+    onSuccess: async () => {
+      queryClient.removeQueries({ queryKey: webhookKeys.one(webhook.id) });
+      await queryClient.invalidateQueries({ queryKey: webhookKeys.list });
+      focusHeadingNext();
+      await navigate({ to: '/webhooks', search: { tab: 'outbound' } });
     },
   });
-  const previous = webhook.secrets.find((s) => s.expiresAt !== null && Date.parse(s.expiresAt) > Date.now());
   return (
-    <section className="panel" aria-labelledby="secret-title">
-      <h2 id="secret-title">Signing secret</h2>
-      <p className="help">
-        Verifies <code>X-Daalu-Signature</code> and <code>webhook-signature</code> on your receiver.
-      </p>
-      {rotate.data ? (
-        <div className="once" role="status">
-          <h3>New signing secret</h3>
-          <div className="row">
-            <code className="secret" data-testid="new-secret">
-              {rotate.data.secret}
-            </code>
-            <CopyButton value={rotate.data.secret} label="Copy new secret" />
-          </div>
-          <p>
-            Shown this once. Until <RelativeTime value={rotate.data.previousExpiresAt} /> (
-            {new Date(rotate.data.previousExpiresAt).toLocaleString()}) both the previous and the new secret sign every
-            delivery; then only the new one.
-          </p>
-        </div>
-      ) : (
-        <div className="row">
-          {reveal.data ? (
-            <>
-              <code className="secret" data-testid="secret">
-                {reveal.data.secret}
-              </code>
-              <CopyButton value={reveal.data.secret} label="Copy secret" />
-            </>
-          ) : (
-            <>
-              <code className="secret" data-testid="secret-masked">
-                whsec_••••••••••••••••
-              </code>
-              <button type="button" className="secondary" disabled={reveal.isPending} onClick={() => reveal.mutate()}>
-                {reveal.isPending ? 'Revealing…' : 'Reveal'}
-              </button>
-            </>
-          )}
-        </div>
-      )}
-      {reveal.data && !rotate.data && (
-        <p className="help" role="status">
-          Revealed to <code>{reveal.data.revealedTo}</code>; this reveal is recorded on the audit log.
+    <section className="card danger-zone" aria-labelledby="danger-title">
+      <h2 id="danger-title">Danger zone</h2>
+      <div className="danger-zone-row">
+        <p>
+          Delete this webhook: Daalu stops sending to it at once, and deliveries not sent yet are dropped. This cannot
+          be undone.
         </p>
-      )}
-      {!reveal.data && !rotate.data && (
-        <p className="help">Each reveal is recorded on the audit log, with who asked.</p>
-      )}
-      {previous && !rotate.data && (
-        <p className="notice">
-          Rotation in progress: the previous secret also signs until <RelativeTime value={previous.expiresAt} />.
-        </p>
-      )}
-      <div className="actions">
         <Confirm
           trigger={
-            <button type="button" className="secondary" disabled={rotate.isPending}>
-              {rotate.isPending ? 'Rotating…' : 'Rotate secret'}
+            <button type="button" className="danger" disabled={remove.isPending}>
+              Delete webhook
             </button>
           }
-          title="Rotate the signing secret?"
+          title="Delete this webhook?"
           description={
             <p>
-              A new secret is issued and shown once. For 24 hours (until{' '}
-              {new Date(Date.now() + 86_400_000).toLocaleString()}) both the current and the new secret sign every
-              delivery, so you can switch your receiver over; then only the new one does.
+              Daalu stops sending to <code>{webhook.url}</code> at once. Deliveries not sent yet are dropped. This
+              cannot be undone.
             </p>
           }
-          confirmLabel="Rotate"
-          onConfirm={() => rotate.mutate()}
+          confirmLabel="Delete webhook"
+          onConfirm={() => remove.mutate()}
         />
       </div>
-      <ProblemMessage error={reveal.error ?? rotate.error} />
+      <ProblemMessage error={remove.error} />
     </section>
   );
 }

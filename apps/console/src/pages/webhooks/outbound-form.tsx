@@ -1,15 +1,19 @@
 import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { Link, useNavigate, useParams } from '@tanstack/react-router';
-import { useState, type FormEvent } from 'react';
+import { useEffect, useRef, useState, type FormEvent } from 'react';
 import type { CreatedWebhook, Severity, Webhook, WebhookInput } from '@daalu/client';
 import { ApiError, daalu, data } from '../../api/client';
 import { conditionDrafts, number, payloadConditions, type ConditionDraft } from '../../ui/conditions';
-import { CopyButton } from '../../ui/copy-button';
 import { EventTypeHint, EventTypeOptions } from '../../ui/event-types';
 import { Field, fieldAttrs } from '../../ui/field';
+import { focusHeadingNext, useFocusFirstInvalid } from '../../ui/focus';
+import { BackLabel, PageHeader } from '../../ui/page-header';
 import { PayloadConditionsEditor } from '../../ui/payload-conditions';
 import { FieldErrors, Loading, ProblemMessage } from '../../ui/states';
-import { useWebhook, webhookKeys, type AlertState, type ProposalState } from './api';
+import { useWebhook, webhookKeys, webhookName, type AlertState, type ProposalState } from './api';
+import { HealthLabel } from './health';
+import { SecretValue } from './secret-value';
+import { VerifySnippets } from './verify-snippets';
 
 const SEVERITIES: Severity[] = ['info', 'warning', 'critical'];
 const ALERT_STATES: AlertState[] = ['fired', 'resolved'];
@@ -210,32 +214,16 @@ export function NewOutboundPage() {
   const [created, setCreated] = useState<CreatedWebhook | null>(null);
   return (
     <>
-      <p>
-        <Link to="/webhooks" search={{ tab: 'outbound' }}>
-          ← Webhooks
-        </Link>
-      </p>
-      <h1>New outbound webhook</h1>
-      {created ? (
-        <section className="once" aria-labelledby="created-title">
-          <h2 id="created-title">Webhook created</h2>
-          <p>
-            Its signing secret, to verify the <code>X-Daalu-Signature</code> and <code>webhook-signature</code> headers:
-          </p>
-          <div className="row">
-            <code className="secret" data-testid="secret">
-              {created.secret}
-            </code>
-            <CopyButton value={created.secret} label="Copy secret" />
-          </div>
-          <p>
-            <strong>Copy it now: you will not see it again here.</strong> Reveal on the webhook&apos;s page shows it
-            again, and each reveal is audited (recorded with who asked).
-          </p>
-          <Link to="/webhooks/outbound/$webhookId" params={{ webhookId: created.id }} className="button">
-            Open the webhook
+      <PageHeader
+        back={
+          <Link to="/webhooks" search={{ tab: 'outbound' }}>
+            <BackLabel to="Webhooks" />
           </Link>
-        </section>
+        }
+        title="Add outbound webhook"
+      />
+      {created ? (
+        <Created webhook={created} />
       ) : (
         <WebhookForm
           initial={emptyForm()}
@@ -247,18 +235,58 @@ export function NewOutboundPage() {
   );
 }
 
+/**
+ * Right after creating: the signing secret (this once; masked until Reveal, which needs no request
+ * here) and how to verify a delivery with it. Its heading takes focus, as the form it replaces had it.
+ */
+function Created({ webhook }: { webhook: CreatedWebhook }) {
+  const [revealed, setRevealed] = useState(false);
+  const heading = useRef<HTMLHeadingElement>(null);
+  useEffect(() => heading.current?.focus(), []);
+  return (
+    <section className="card" aria-labelledby="created-title">
+      <h2 id="created-title" ref={heading} tabIndex={-1}>
+        Webhook created
+      </h2>
+      <p>
+        Its signing secret, to verify the <code>X-Daalu-Signature</code> and <code>webhook-signature</code> headers:
+      </p>
+      <SecretValue
+        secret={revealed ? webhook.secret : null}
+        onReveal={() => setRevealed(true)}
+        onHide={() => setRevealed(false)}
+        testId="secret"
+      />
+      <p className="once">
+        <strong>Copy it now: you will not see it again here.</strong> Reveal on the webhook&apos;s page shows it again,
+        and each reveal is audited (recorded with who asked).
+      </p>
+      <h3>Verify a delivery</h3>
+      <VerifySnippets secret={revealed ? webhook.secret : null} />
+      <div className="actions">
+        <Link to="/webhooks/outbound/$webhookId" params={{ webhookId: webhook.id }} className="button">
+          Open the webhook
+        </Link>
+      </div>
+    </section>
+  );
+}
+
 export function EditOutboundPage() {
   const { webhookId } = useParams({ from: '/app/webhooks/outbound/$webhookId/edit' });
   const webhook = useWebhook(webhookId);
   const navigate = useNavigate();
   return (
     <>
-      <p>
-        <Link to="/webhooks/outbound/$webhookId" params={{ webhookId }}>
-          ← Back to the webhook
-        </Link>
-      </p>
-      <h1>Edit outbound webhook</h1>
+      <PageHeader
+        back={
+          <Link to="/webhooks/outbound/$webhookId" params={{ webhookId }}>
+            <BackLabel to={webhook.data ? webhookName(webhook.data) : 'the webhook'} />
+          </Link>
+        }
+        title={webhook.data ? `Edit ${webhookName(webhook.data)}` : 'Edit outbound webhook'}
+        badge={webhook.data && <HealthLabel health={webhook.data.health} />}
+      />
       {webhook.isPending && <Loading what="the webhook" />}
       {webhook.isError && <ProblemMessage error={webhook.error} />}
       {webhook.data && (
@@ -268,7 +296,10 @@ export function EditOutboundPage() {
           disabledReason={webhook.data.enabled ? undefined : (webhook.data.health.disabledReason ?? undefined)}
           initial={formOf(webhook.data)}
           submitLabel="Save changes"
-          onSaved={() => void navigate({ to: '/webhooks/outbound/$webhookId', params: { webhookId } })}
+          onSaved={() => {
+            focusHeadingNext();
+            void navigate({ to: '/webhooks/outbound/$webhookId', params: { webhookId } });
+          }}
         />
       )}
     </>
@@ -326,6 +357,7 @@ function WebhookForm(props: {
 }) {
   const [form, setForm] = useState<FormState>(props.initial);
   const [localError, setLocalError] = useState<ApiError | null>(null);
+  const formRef = useRef<HTMLFormElement>(null);
   const queryClient = useQueryClient();
   const save = useMutation({
     mutationFn: (body: WebhookInput): Promise<Webhook | CreatedWebhook> =>
@@ -338,6 +370,8 @@ function WebhookForm(props: {
     },
   });
   const error = localError ?? (save.error instanceof ApiError ? save.error : null);
+  // A submit that failed: focus goes to the first field to fix (else the problem above the buttons).
+  useFocusFirstInvalid(formRef, localError ?? save.error);
   const set = <K extends keyof FormState>(key: K, value: FormState[K]) => setForm((f) => ({ ...f, [key]: value }));
   const toggle = <T extends string>(list: T[], value: T, on: boolean) =>
     on ? [...list.filter((v) => v !== value), value] : list.filter((v) => v !== value);
@@ -345,6 +379,7 @@ function WebhookForm(props: {
 
   function submit(event: FormEvent) {
     event.preventDefault();
+    if (save.isPending) return;
     const problems = localProblems(form);
     setLocalError(problems);
     if (problems) return;
@@ -352,7 +387,7 @@ function WebhookForm(props: {
   }
 
   return (
-    <form onSubmit={submit} noValidate aria-describedby="form-help">
+    <form ref={formRef} className="webhook-form" onSubmit={submit} noValidate aria-describedby="form-help">
       <p id="form-help" className="help">
         Daalu POSTs to this URL, signed, when the trigger below fires. Receivers on private or loopback addresses are
         refused.
@@ -720,8 +755,9 @@ function WebhookForm(props: {
       </fieldset>
 
       <ProblemMessage error={error} />
-      <div className="actions">
-        <button type="submit" disabled={save.isPending}>
+      <div className="actions form-actions">
+        {/* aria-disabled, not disabled: a focused button that gets disabled drops focus to <body>. */}
+        <button type="submit" aria-disabled={save.isPending || undefined}>
           {save.isPending ? 'Saving…' : props.submitLabel}
         </button>
         <Link

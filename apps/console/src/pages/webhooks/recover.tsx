@@ -47,7 +47,7 @@ export function RecoverPanel({ webhook, onRequested }: { webhook: Webhook; onReq
     recover.mutate();
   };
   return (
-    <section className="panel" aria-labelledby="recover-title">
+    <section className="card" aria-labelledby="recover-title">
       <h2 id="recover-title">Recover failed deliveries</h2>
       <p className="help">
         Sends every failed (or skipped) delivery created since a time again, oldest first, at the webhook&apos;s rate,
