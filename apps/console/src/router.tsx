@@ -11,7 +11,7 @@ import { AppShell } from './ui/app-shell';
 import { SignInPage } from './pages/sign-in';
 import { validateDeliveriesSearch, validateWebhooksSearch } from './pages/webhooks/search';
 import { validateTimelineSearch } from './pages/timeline/search';
-import { validateAlertsSearch, validateProposalsSearch } from './pages/rules/search';
+import { validateAlertsSearch, validateChecksSearch, validateProposalsSearch } from './pages/rules/search';
 import { validateAuditSearch } from './pages/access/search';
 
 /**
@@ -102,6 +102,12 @@ const alertsRoute = createRoute({
   validateSearch: validateAlertsSearch,
   component: lazyRouteComponent(() => import('./pages/rules/alerts-page'), 'AlertsPage'),
 });
+const checksRoute = createRoute({
+  getParentRoute: () => appRoute,
+  path: '/checks',
+  validateSearch: validateChecksSearch,
+  component: lazyRouteComponent(() => import('./pages/rules/checks-page'), 'ChecksPage'),
+});
 const proposalsRoute = createRoute({
   getParentRoute: () => appRoute,
   path: '/proposals',
@@ -135,6 +141,7 @@ const routeTree = rootRoute.addChildren([
     newRuleRoute,
     ruleRoute,
     alertsRoute,
+    checksRoute,
     proposalsRoute,
     apiTokensRoute,
     auditRoute,

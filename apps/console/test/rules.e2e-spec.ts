@@ -1,5 +1,5 @@
-import type { Page } from 'playwright-core';
-import type { Alert, AlertRule as Rule, Proposal } from '@daalu/client';
+import type { Locator, Page } from 'playwright-core';
+import type { Alert, AlertRule as Rule, Proposal, Schema } from '@daalu/client';
 import { ConsoleHarness } from './console-harness';
 
 async function eventually<T>(read: () => Promise<T>, done: (value: T) => boolean, timeoutMs = 20_000): Promise<T> {
@@ -11,7 +11,36 @@ async function eventually<T>(read: () => Promise<T>, done: (value: T) => boolean
   }
 }
 
-/** Alert rules (form for both kinds, errors next to fields, edit, conflict, delete), alerts and proposals. */
+type Check = Schema<'Check'>;
+
+const isFocused = (locator: Locator) => locator.evaluate((el) => el === el.ownerDocument.activeElement);
+
+/**
+ * The page's own content (not the shell) that reaches past `width`, where the page would scroll sideways:
+ * each as its tag, class and text, so a failure names it. Empty when everything fits.
+ */
+const overflowing = (page: Page, width: number) =>
+  page.evaluate((limit) => {
+    interface Box {
+      tagName: string;
+      className: unknown;
+      textContent: string | null;
+      getBoundingClientRect(): { right: number };
+    }
+    const doc = (globalThis as unknown as { document: { querySelectorAll(selector: string): Box[] } }).document;
+    return Array.from(doc.querySelectorAll('.rules-area, .rules-area *'))
+      .filter((el) => el.getBoundingClientRect().right > limit + 0.5)
+      .map(
+        (el) =>
+          `${el.tagName}.${String(el.className)} "${(el.textContent ?? '').slice(0, 40)}" ${el.getBoundingClientRect().right}`,
+      )
+      .slice(0, 5);
+  }, width);
+
+/**
+ * Alert rules (form for both kinds, errors next to fields, edit, conflict, delete), alerts, proposals, and
+ * the heartbeat checks board of absence rules.
+ */
 describe('console: alert rules, alerts and proposals', () => {
   let harness: ConsoleHarness;
 
@@ -368,6 +397,138 @@ describe('console: alert rules, alerts and proposals', () => {
       expect(await harness.accessibilityViolations(page)).toEqual([]);
       await harness.screenshot(page, 'proposals', scheme);
     }
+  });
+
+  describe('heartbeat checks (absence rules)', () => {
+    const checks = async () => (await harness.api<{ items: Check[] }>('/api/v1/checks')).body.items;
+
+    it('creates a cron check from the rule form, with its time zone and maximum run time', async () => {
+      const page = await harness.signedIn('/rules/new');
+      await page.getByLabel('Name (required)').fill('nightly report');
+      await page.getByLabel('Absence: alert when expected events stop').check();
+      await expect(page.locator('main').textContent()).resolves.toMatch(
+        /No event fires an absence alert, so only the group’s placeholder has a value/,
+      );
+      await page.getByLabel('Event type', { exact: true }).fill('report.nightly');
+      await page.getByLabel('Cron schedule: at set times').check();
+      await page.getByLabel('Cron schedule (required)').fill('0 9 * * *');
+      await page.getByLabel('Time zone').fill('Europe/Berlin');
+      await page.getByLabel('Maximum run time (seconds, optional)').fill('600');
+      await page.getByLabel('Summary template (required)').fill('nightly report missing');
+      expect(await harness.accessibilityViolations(page)).toEqual([]);
+      await page.getByRole('button', { name: 'Create rule' }).click();
+      await page.waitForURL(/\/rules$/);
+      const row = page.getByRole('row', { name: /nightly report/ });
+      await expect(row.textContent()).resolves.toMatch(/cron 0 9 \* \* \* \(Europe\/Berlin\)/);
+      const saved = (
+        await harness.api<{ items: Array<Rule & Record<string, unknown>> }>('/api/v1/alert-rules')
+      ).body.items.find((r) => r.name === 'nightly report')!;
+      expect(saved).toMatchObject({ schedule: '0 9 * * *', timezone: 'Europe/Berlin', maxRunSeconds: 600 });
+      expect(saved.everySeconds ?? null).toBeNull();
+
+      // Opened again: the cron half of the form, as saved.
+      await page.getByRole('link', { name: 'nightly report' }).click();
+      await expect(page.getByLabel('Cron schedule: at set times').isChecked()).resolves.toBe(true);
+      await expect(page.getByLabel('Cron schedule (required)').inputValue()).resolves.toBe('0 9 * * *');
+      await expect(page.getByLabel('Time zone').inputValue()).resolves.toBe('Europe/Berlin');
+    });
+
+    it('shows each check’s state and last pings, and pauses and resumes it', async () => {
+      const created = await harness.api<Rule>('/api/v1/alert-rules', {
+        method: 'POST',
+        json: {
+          name: 'nightly backup',
+          kind: 'absence',
+          match: { type: 'backup.nightly' },
+          everySeconds: 3600,
+          graceSeconds: 300,
+          alert: { severity: 'warning', summary: 'nightly backup missing' },
+        },
+      });
+      expect(created.status).toBe(201);
+      const ruleId = created.body.id;
+      await harness.ingest({ type: 'backup.nightly.started', source: 'cron', summary: 'backup started' });
+      await new Promise((r) => setTimeout(r, 300));
+      await harness.ingest({ type: 'backup.nightly', source: 'cron', summary: 'backup done' });
+      const check = await eventually(
+        async () => (await checks()).find((c) => c.ruleId === ruleId),
+        (c) => !!c && c.state === 'up' && c.pings.length >= 2,
+      );
+      expect(check).toMatchObject({ state: 'up', name: 'nightly backup' });
+      expect(check!.pings.map((p) => p.kind)).toEqual(['start', 'success']);
+
+      const page = await harness.signedIn('/rules');
+      await page
+        .getByRole('navigation', { name: 'Rules and heartbeat checks' })
+        .getByRole('link', { name: 'Heartbeat checks' })
+        .click();
+      await page.waitForURL(/\/checks$/);
+      const row = page.getByRole('row', { name: /nightly backup/ });
+      await row.waitFor();
+      await expect(row.textContent()).resolves.toMatch(/✓ up/);
+      await expect(row.textContent()).resolves.toMatch(/every 1 h, 5 min grace/);
+      const strip = row.getByRole('list', { name: /^Last 2 pings of nightly backup, oldest first/ });
+      await expect(strip.getByRole('listitem').count()).resolves.toBe(2);
+      await expect(strip.getByRole('listitem').nth(0).textContent()).resolves.toMatch(/^Start /);
+      await expect(strip.getByRole('listitem').nth(1).textContent()).resolves.toMatch(/^Success .*took/);
+      expect(await harness.accessibilityViolations(page)).toEqual([]);
+      await harness.screenshot(page, 'checks');
+
+      // Pause: the same button says Resume, and keeps the focus.
+      const toggle = row.getByRole('button', { name: /^(Pause|Resume) nightly backup$/ });
+      await toggle.click();
+      await row.getByText('⏸ paused').waitFor();
+      await expect(toggle.textContent()).resolves.toMatch(/^Resume/);
+      await expect(isFocused(toggle)).resolves.toBe(true);
+      expect((await checks()).find((c) => c.ruleId === ruleId)!.state).toBe('paused');
+
+      await toggle.click();
+      await row.getByText('✓ up').waitFor();
+      await expect(toggle.textContent()).resolves.toMatch(/^Pause/);
+      await expect(isFocused(toggle)).resolves.toBe(true);
+      expect((await checks()).find((c) => c.ruleId === ruleId)!.state).not.toBe('paused');
+
+      // A failure signal: down at once, and a red square at the end of the strip.
+      await harness.ingest({ type: 'backup.nightly.failed', source: 'cron', summary: 'backup failed' });
+      await row.getByText('✕ down').waitFor({ timeout: 20_000 });
+      await expect(
+        row
+          .getByRole('list', { name: /pings of nightly backup/ })
+          .getByRole('listitem')
+          .last()
+          .textContent(),
+      ).resolves.toMatch(/^Failure /);
+
+      // The State filter, in the URL.
+      await page.getByLabel('State').selectOption('down');
+      await page.waitForURL(/state=down/);
+      await row.waitFor();
+      await page.getByLabel('State').selectOption('paused');
+      await page.getByText('No paused checks').waitFor();
+      await page.goBack();
+      await row.waitFor();
+
+      // At 360 px, the board is cards, and nothing scrolls sideways.
+      await page.setViewportSize({ width: 360, height: 800 });
+      await row.waitFor();
+      expect(await overflowing(page, 360)).toEqual([]);
+    });
+
+    it('fits a 360 px wide screen without sideways scrolling', async () => {
+      const page = await harness.signedIn('/rules');
+      await page.setViewportSize({ width: 360, height: 800 });
+      for (const [path, ready] of [
+        ['/rules', 'Alert rules'],
+        ['/rules/new', 'New alert rule'],
+        ['/checks', 'Heartbeat checks'],
+      ] as const) {
+        await page.goto(`${harness.origin}${path}`);
+        await page.getByRole('heading', { name: ready, exact: true }).waitFor();
+        if (path === '/rules/new') await page.getByLabel('Absence: alert when expected events stop').check();
+        expect({ path, overflowing: await overflowing(page, 360) }).toEqual({ path, overflowing: [] });
+        await harness.screenshot(page, `narrow${path.replace(/\//g, '-')}`);
+      }
+    });
   });
 });
 

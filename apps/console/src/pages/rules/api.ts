@@ -1,25 +1,11 @@
 import type { Alert, AlertRule, AlertRuleInput, AlertRulePage, Match, Proposal, Schema, Severity } from '@daalu/client';
-import { apiFetch, ApiError, daalu, data, problemOf } from '../../api/client';
+import { ApiError, daalu, data } from '../../api/client';
 import { describeCondition } from '../../ui/conditions';
 
 /**
  * The shapes of docs/rules.md are those of @daalu/client (`AlertRule`, `AlertRuleInput`, `Alert`,
  * `Proposal`, `EventEvaluations`…), generated from docs/openapi.json; what the forms need is derived here.
  */
-
-/**
- * An absence rule's schedule fields, for as long as the generated client does not have them yet: a
- * cron `schedule` (5 fields) in a `timezone` instead of `everySeconds`, and `maxRunSeconds`, how long a
- * run that sent `<type>.started` may take. Kept optional, so that the generated types, once they have
- * them, still fit.
- */
-export interface AbsenceSchedule {
-  schedule?: string | null;
-  timezone?: string | null;
-  maxRunSeconds?: number | null;
-}
-export type RuleSpec = AlertRuleInput & AbsenceSchedule;
-export type RuleWithSchedule = AlertRule & AbsenceSchedule;
 
 /** Whether an alert comes from an absence rule: it has no event and, so, no context. */
 export function isAbsenceAlert(alert: Alert, rule: AlertRule | undefined): boolean {
@@ -43,7 +29,7 @@ export function getRule(id: string): Promise<AlertRule> {
   return data(daalu.GET('/api/v1/alert-rules/{id}', { params: { path: { id } } }));
 }
 
-export function createRule(spec: RuleSpec): Promise<AlertRule> {
+export function createRule(spec: AlertRuleInput): Promise<AlertRule> {
   return data(daalu.POST('/api/v1/alert-rules', { body: spec }));
 }
 
@@ -52,7 +38,7 @@ export function createRule(spec: RuleSpec): Promise<AlertRule> {
  * changes landing at once, so a change made while this form was open is caught here first, in the
  * same words (a PUT would otherwise silently overwrite it).
  */
-export async function replaceRule(id: string, version: number, spec: RuleSpec): Promise<AlertRule> {
+export async function replaceRule(id: string, version: number, spec: AlertRuleInput): Promise<AlertRule> {
   const current = await getRule(id);
   if (current.version !== version) {
     throw new ApiError(
@@ -81,8 +67,7 @@ export function describeConditions(match: Match): string {
 }
 
 /** The whole rule in one line: what it watches, how often, and how it resolves. */
-export function describeRule(input: AlertRuleInput): string {
-  const rule = input as RuleSpec;
+export function describeRule(rule: AlertRuleInput): string {
   const parts = [describeConditions(rule.match)];
   if (rule.kind === 'absence') {
     parts[0] = rule.schedule
@@ -167,50 +152,28 @@ export function describeMatchers(matchers: SilenceMatchers, ruleName: (id: strin
   return parts.length ? parts.join(', ') : 'every alert';
 }
 
-// Heartbeat checks (GET /api/v1/checks): not in the generated client yet, so typed here ----------------
-
-export type CheckState = 'new' | 'up' | 'late' | 'down' | 'paused';
-export const CHECK_STATES: CheckState[] = ['new', 'up', 'late', 'down', 'paused'];
-
-export interface CheckPing {
-  at: string;
-  kind: 'success' | 'fail' | 'start';
-  durationMs: number | null;
-}
+// Heartbeat checks ---------------------------------------------------------------------------------------
 
 /** One absence rule's switch, per group: its state, deadlines and last pings (oldest first, at most 20). */
-export interface CheckView {
-  ruleId: string;
-  name: string;
-  groupKey: string | null;
-  state: CheckState;
-  everySeconds: number | null;
-  schedule: string | null;
-  timezone: string | null;
-  graceSeconds: number;
-  maxRunSeconds: number | null;
-  lastSeenAt: string | null;
-  nextExpectedAt: string | null;
-  nextDeadlineAt: string | null;
-  lastDurationMs: number | null;
-  runningSince: string | null;
-  alertId: string | null;
-  pings: CheckPing[];
-}
+export type CheckView = Schema<'Check'>;
+export type CheckPing = Schema<'CheckPing'>;
+export type CheckList = Schema<'CheckList'>;
+export type CheckState = CheckView['state'];
+export const CHECK_STATES: CheckState[] = ['down', 'late', 'up', 'new', 'paused'];
 
 export const checksKey = ['checks'] as const;
 
-async function checksCall(path: string, method: 'GET' | 'POST', signal?: AbortSignal): Promise<CheckView[]> {
-  const response = await apiFetch(path, { method, headers: { accept: 'application/json' }, signal });
-  if (!response.ok) throw await problemOf(response);
-  return ((await response.json()) as { items: CheckView[] }).items;
-}
-
-export function listChecks(signal?: AbortSignal): Promise<CheckView[]> {
-  return checksCall('/api/v1/checks', 'GET', signal);
+export function listChecks(
+  query: { state?: CheckState; cursor?: string; limit?: number },
+  signal?: AbortSignal,
+): Promise<CheckList> {
+  return data(daalu.GET('/api/v1/checks', { params: { query }, signal }));
 }
 
 /** Pauses (or resumes) every check of a rule; the answer is that rule's checks. */
-export function setCheckPaused(ruleId: string, paused: boolean): Promise<CheckView[]> {
-  return checksCall(`/api/v1/checks/${encodeURIComponent(ruleId)}/${paused ? 'pause' : 'resume'}`, 'POST');
+export function setCheckPaused(ruleId: string, paused: boolean): Promise<CheckList> {
+  const init = { params: { path: { ruleId } } };
+  return data(
+    paused ? daalu.POST('/api/v1/checks/{ruleId}/pause', init) : daalu.POST('/api/v1/checks/{ruleId}/resume', init),
+  );
 }

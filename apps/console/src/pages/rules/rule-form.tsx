@@ -1,24 +1,14 @@
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { Link, useNavigate, useParams } from '@tanstack/react-router';
 import { useState, type FormEvent } from 'react';
-import type { AlertRule, Match, Severity } from '@daalu/client';
+import type { AlertRule, AlertRuleInput, Match, Severity } from '@daalu/client';
 import { ApiError } from '../../api/client';
 import { Confirm } from '../../ui/confirm';
 import { conditionDrafts, number, payloadConditions, type ConditionDraft } from '../../ui/conditions';
 import { EventTypeHint, EventTypeOptions } from '../../ui/event-types';
 import { attrsForField, idForField, NamedField, PayloadConditionsEditor } from '../../ui/payload-conditions';
 import { FieldErrors, Loading, ProblemMessage } from '../../ui/states';
-import {
-  createRule,
-  deleteRule,
-  describeRule,
-  getRule,
-  replaceRule,
-  rulesKey,
-  SEVERITIES,
-  type RuleSpec,
-  type RuleWithSchedule,
-} from './api';
+import { createRule, deleteRule, describeRule, getRule, replaceRule, rulesKey, SEVERITIES } from './api';
 import './rules.css';
 
 /** `/rules/new`: a new alert rule. */
@@ -66,7 +56,7 @@ export function EditRulePage() {
   // Each load (and reload after a conflict) starts the form again from the rule as stored.
   const [formKey, setFormKey] = useState(0);
   const save = useMutation({
-    mutationFn: (spec: RuleSpec) => replaceRule(ruleId, rule.data!.version, spec),
+    mutationFn: (spec: AlertRuleInput) => replaceRule(ruleId, rule.data!.version, spec),
     onSuccess: async () => {
       await queryClient.invalidateQueries({ queryKey: rulesKey });
       await navigate({ to: '/rules' });
@@ -211,8 +201,7 @@ function fromConditions(c: Match): ConditionsDraft {
   };
 }
 
-function fromRule(stored: AlertRule): Draft {
-  const rule = stored as RuleWithSchedule;
+function fromRule(rule: AlertRule): Draft {
   const resolve = rule.resolve;
   return {
     ...EMPTY,
@@ -230,11 +219,11 @@ function fromRule(stored: AlertRule): Draft {
     resolveMatch: resolve?.match ? fromConditions(resolve.match) : NO_CONDITIONS,
     quietSeconds: resolve?.quietSeconds !== undefined ? String(resolve.quietSeconds) : EMPTY.quietSeconds,
     expectBy: rule.schedule ? 'cron' : 'period',
-    everySeconds: rule.everySeconds === undefined || rule.everySeconds === null ? '' : String(rule.everySeconds),
+    everySeconds: rule.everySeconds === undefined ? '' : String(rule.everySeconds),
     schedule: rule.schedule ?? '',
     timezone: rule.timezone || 'UTC',
     graceSeconds: String(rule.graceSeconds ?? 0),
-    maxRunSeconds: rule.maxRunSeconds === undefined || rule.maxRunSeconds === null ? '' : String(rule.maxRunSeconds),
+    maxRunSeconds: rule.maxRunSeconds === undefined ? '' : String(rule.maxRunSeconds),
   };
 }
 
@@ -248,8 +237,8 @@ function toConditions(c: ConditionsDraft): Match {
   };
 }
 
-function toSpec(d: Draft): RuleSpec {
-  const spec: RuleSpec = {
+function toSpec(d: Draft): AlertRuleInput {
+  const spec: AlertRuleInput = {
     name: d.name.trim(),
     kind: d.kind,
     enabled: d.enabled,
@@ -369,7 +358,7 @@ function RuleForm(props: {
   submitLabel: string;
   saving: boolean;
   error: unknown;
-  onSave: (spec: RuleSpec) => void;
+  onSave: (spec: AlertRuleInput) => void;
 }) {
   const [draft, setDraft] = useState<Draft>(props.initial);
   const set = (patch: Partial<Draft>) => setDraft((d) => ({ ...d, ...patch }));

@@ -3,6 +3,7 @@ import { Link } from '@tanstack/react-router';
 import { RelativeTime } from '../../ui/relative-time';
 import { EmptyState, Loading, ProblemMessage, StatusLabel } from '../../ui/states';
 import { describeRule, listRules, rulesKey } from './api';
+import { RulesTabs } from './section-tabs';
 import './rules.css';
 
 /** `/rules`: the tenant's alert rules, oldest first (the API's order), each opening its form. */
@@ -16,9 +17,11 @@ export function RulesPage() {
           New rule
         </Link>
       </div>
+      <RulesTabs />
       <p className="help intro">
         A <strong>match</strong> rule fires when events match its conditions (optionally several times within a window);
-        an <strong>absence</strong> rule fires when expected events stop coming.{' '}
+        an <strong>absence</strong> rule fires when expected events stop coming (each is a check on the Heartbeat checks
+        tab).{' '}
         <Link to="/alerts" search={{}}>
           See the alerts they fired
         </Link>
@@ -36,7 +39,7 @@ export function RulesPage() {
           </p>
         </EmptyState>
       ) : (
-        <table>
+        <table className="stack">
           <caption className="visually-hidden">Alert rules</caption>
           <thead>
             <tr>
@@ -51,18 +54,18 @@ export function RulesPage() {
           <tbody>
             {rules.data.items.map((rule) => (
               <tr key={rule.id}>
-                <td>
+                <td data-label="Name">
                   <Link to="/rules/$ruleId" params={{ ruleId: rule.id }}>
                     {rule.name}
                   </Link>
                 </td>
-                <td>{rule.kind}</td>
-                <td>
+                <td data-label="Kind">{rule.kind}</td>
+                <td data-label="Severity">
                   <StatusLabel status={rule.alert.severity} />
                 </td>
-                <td>{describeRule(rule)}</td>
-                <td>{rule.enabled ? 'enabled' : 'disabled'}</td>
-                <td>
+                <td data-label="Condition">{describeRule(rule)}</td>
+                <td data-label="State">{rule.enabled ? 'enabled' : 'disabled'}</td>
+                <td data-label="Changed">
                   <RelativeTime value={rule.updatedAt} />
                 </td>
               </tr>

@@ -1,4 +1,5 @@
 import type { Alert, Proposal, Severity } from '@daalu/client';
+import type { CheckState } from './api';
 
 /** The Alerts and Proposals pages' filters, all in the URL (every field optional: nav links pass `{}`). */
 export interface AlertsSearch {
@@ -9,6 +10,9 @@ export interface AlertsSearch {
 }
 export interface ProposalsSearch {
   state?: Proposal['state'];
+}
+export interface ChecksSearch {
+  state?: CheckState;
 }
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
@@ -26,4 +30,10 @@ export function validateProposalsSearch(search: Record<string, unknown>): Propos
   return search.state === 'pending' || search.state === 'approved' || search.state === 'rejected'
     ? { state: search.state }
     : {};
+}
+
+const CHECK_STATE_NAMES: unknown[] = ['new', 'up', 'late', 'down', 'paused'];
+
+export function validateChecksSearch(search: Record<string, unknown>): ChecksSearch {
+  return CHECK_STATE_NAMES.includes(search.state) ? { state: search.state as CheckState } : {};
 }
