@@ -14,6 +14,7 @@ function checkOf(row: Record<string, unknown>): CheckState {
     runStartedAt: ms(row.run_started_at),
     lastDurationMs: row.last_duration_ms === null ? null : Number(row.last_duration_ms),
     pings: row.pings as CheckPing[],
+    firedAlertId: (row.fired_alert_id as string | null) ?? null,
   };
 }
 
@@ -35,13 +36,15 @@ export async function loadChecks(manager: EntityManager): Promise<CheckState[]> 
 export async function saveChecks(manager: EntityManager, checks: CheckState[]): Promise<void> {
   if (checks.length === 0) return;
   await manager.query(
-    `INSERT INTO absence_state (rule_id, group_key, tenant_id, last_seen_at, run_started_at, last_duration_ms, pings)
+    `INSERT INTO absence_state (rule_id, group_key, tenant_id, last_seen_at, run_started_at, last_duration_ms, pings,
+                               fired_alert_id)
      SELECT "ruleId", "groupKey", "tenantId", to_timestamp("lastSeenAt" / 1000.0), to_timestamp("runStartedAt" / 1000.0),
-            "lastDurationMs", pings
+            "lastDurationMs", pings, "firedAlertId"
        FROM jsonb_to_recordset($1::jsonb) AS x("ruleId" uuid, "groupKey" text, "tenantId" uuid, "lastSeenAt" bigint,
-            "runStartedAt" bigint, "lastDurationMs" bigint, pings jsonb)
+            "runStartedAt" bigint, "lastDurationMs" bigint, pings jsonb, "firedAlertId" uuid)
      ON CONFLICT (rule_id, group_key) DO UPDATE SET last_seen_at = EXCLUDED.last_seen_at,
-       run_started_at = EXCLUDED.run_started_at, last_duration_ms = EXCLUDED.last_duration_ms, pings = EXCLUDED.pings`,
+       run_started_at = EXCLUDED.run_started_at, last_duration_ms = EXCLUDED.last_duration_ms, pings = EXCLUDED.pings,
+       fired_alert_id = EXCLUDED.fired_alert_id`,
     [JSON.stringify(checks)],
   );
 }

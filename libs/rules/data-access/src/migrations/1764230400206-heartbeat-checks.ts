@@ -12,6 +12,7 @@ export class HeartbeatChecks1764230400206 implements MigrationInterface {
     await queryRunner.query(`ALTER TABLE absence_state ADD COLUMN run_started_at timestamptz`);
     await queryRunner.query(`ALTER TABLE absence_state ADD COLUMN last_duration_ms bigint`);
     await queryRunner.query(`ALTER TABLE absence_state ADD COLUMN pings jsonb NOT NULL DEFAULT '[]'`);
+    await queryRunner.query(`ALTER TABLE absence_state ADD COLUMN fired_alert_id uuid`);
     await queryRunner.query(`CREATE INDEX absence_state_tenant ON absence_state (tenant_id)`);
     await queryRunner.query(`
       CREATE TABLE check_pause (
@@ -26,6 +27,7 @@ export class HeartbeatChecks1764230400206 implements MigrationInterface {
   async down(queryRunner: QueryRunner): Promise<void> {
     await queryRunner.query(`DROP TABLE check_pause`);
     await queryRunner.query(`DROP INDEX absence_state_tenant`);
+    await queryRunner.query(`ALTER TABLE absence_state DROP COLUMN fired_alert_id`);
     await queryRunner.query(`ALTER TABLE absence_state DROP COLUMN pings`);
     await queryRunner.query(`ALTER TABLE absence_state DROP COLUMN last_duration_ms`);
     await queryRunner.query(`ALTER TABLE absence_state DROP COLUMN run_started_at`);

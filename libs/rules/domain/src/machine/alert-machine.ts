@@ -38,6 +38,12 @@ const KEPT_EVENT_IDS = 20;
 const FACT_EVENT_IDS = 100;
 /** Pings a check keeps for its strip on the status board. */
 export const CHECK_PINGS_KEPT = 20;
+/**
+ * Groups one check watches at most: the clock judges every group every second, so a sender that puts a
+ * fresh value in the groupBy field of each ping must not grow that work (and the table) without end.
+ * Pings of a group past the limit are not recorded.
+ */
+export const MAX_GROUPS_PER_CHECK = 1000;
 
 /** A fact the machine decided, to go on the log. */
 export type MachineFact =
@@ -394,6 +400,8 @@ export class AlertMachine {
   ): void {
     const group = groupKey(stored.rule.groupBy, event);
     const key = keyOf(stored.id, group);
+    const groups = this.checks.get(stored.id);
+    if (groups && !groups.has(group) && groups.size >= MAX_GROUPS_PER_CHECK) return;
     const check = this.checkOf(stored, group);
     let durationMs: number | null = null;
     if (kind !== 'start' && check.runStartedAt !== null && at >= check.runStartedAt) {
@@ -432,6 +440,7 @@ export class AlertMachine {
       runStartedAt: null,
       lastDurationMs: null,
       pings: [],
+      firedAlertId: null,
     };
     this.keepCheck(check);
     return check;
@@ -484,11 +493,17 @@ export class AlertMachine {
         else if (maxRunMs !== null && runStart !== null && now >= runStart + maxRunMs + JUDGE_MARGIN_MS)
           cause = `run@${runStart}`;
         if (cause === null) continue;
+        const alertId = alertIdFor(stored.id, group, cause);
+        // Fired for this very deadline (or run) already, and resolved by hand since: not again.
+        if (state?.firedAlertId === alertId) continue;
+        const check = this.checkOf(stored, group);
+        check.firedAlertId = alertId;
+        work.checks.set(key, check);
         this.fire(
           stored,
           key,
           {
-            alertId: alertIdFor(stored.id, group, cause),
+            alertId,
             groupKey: group,
             summary: renderSummary(rule.alert.summary, eventOfGroup(rule.groupBy, group), 0),
             at: now,
@@ -498,12 +513,12 @@ export class AlertMachine {
             context: [],
             dedupKey: null,
             payload: undefined,
-            correlationId: alertIdFor(stored.id, group, cause),
+            correlationId: alertId,
             causationId: null,
           },
           work,
         );
-        this.inFlight.add(alertIdFor(stored.id, group, cause));
+        this.inFlight.add(alertId);
       }
     }
   }
@@ -522,8 +537,11 @@ export class AlertMachine {
       if (alert.ruleKind !== 'match') continue;
       const resolve = stored.rule.resolve;
       if (!resolve || !('quietSeconds' in resolve)) continue;
-      if (now < alert.lastSeenAt + resolve.quietSeconds * 1000) continue;
-      this.resolve(key, alert, now, 'quiet', null, work);
+      // A second past its end, like deadlines (a match at its end may still be on its way), and as of
+      // its end, as a replay that meets the next event decides.
+      const end = alert.lastSeenAt + resolve.quietSeconds * 1000;
+      if (now < end + JUDGE_MARGIN_MS) continue;
+      this.resolve(key, alert, end, 'quiet', null, work);
     }
   }
 
@@ -580,7 +598,12 @@ export class AlertMachine {
     if (decidedHere || this.firingById.has(fact.alertId)) return;
     const key = keyOf(fact.ruleId, fact.groupKey);
     if (this.firing.has(key)) return;
-    const check = this.checks.get(fact.ruleId)?.get(fact.groupKey);
+    const stored = this.rules.get(fact.tenantId, fact.ruleId);
+    const check = stored ? this.checkOf(stored, fact.groupKey) : undefined;
+    if (check) {
+      check.firedAlertId = fact.alertId;
+      work.checks.set(key, check);
+    }
     const alert: AlertState = {
       alertId: fact.alertId,
       tenantId: fact.tenantId,

@@ -68,6 +68,8 @@ export interface CheckState {
   lastDurationMs: number | null;
   /** The last pings, oldest first (at most CHECK_PINGS_KEPT). */
   pings: CheckPing[];
+  /** The clock's last alert for it (a deadline or a run): never fired twice, even if resolved by hand. */
+  firedAlertId: string | null;
 }
 
 /** Someone paused a check (no alerts while paused), or resumed it (deadlines count from then). */

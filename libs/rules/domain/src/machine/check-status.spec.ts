@@ -13,6 +13,7 @@ const stateWith = (lastSeenAt: number | null): CheckState => ({
   groupKey: '',
   tenantId: TENANT,
   lastSeenAt,
+  firedAlertId: null,
   runStartedAt: null,
   lastDurationMs: null,
   pings: lastSeenAt === null ? [] : [{ at: lastSeenAt, kind: 'success', durationMs: null }],
