@@ -11,7 +11,12 @@ import { AppShell } from './ui/app-shell';
 import { SignInPage } from './pages/sign-in';
 import { validateDeliveriesSearch, validateWebhooksSearch } from './pages/webhooks/search';
 import { validateTimelineSearch } from './pages/timeline/search';
-import { validateAlertsSearch, validateChecksSearch, validateProposalsSearch } from './pages/rules/search';
+import {
+  validateAlertsSearch,
+  validateChecksSearch,
+  validateProposalsSearch,
+  validateSilencesSearch,
+} from './pages/rules/search';
 import { validateAuditSearch } from './pages/access/search';
 
 /**
@@ -102,6 +107,12 @@ const alertsRoute = createRoute({
   validateSearch: validateAlertsSearch,
   component: lazyRouteComponent(() => import('./pages/rules/alerts-page'), 'AlertsPage'),
 });
+const silencesRoute = createRoute({
+  getParentRoute: () => appRoute,
+  path: '/silences',
+  validateSearch: validateSilencesSearch,
+  component: lazyRouteComponent(() => import('./pages/rules/silences-page'), 'SilencesPage'),
+});
 const checksRoute = createRoute({
   getParentRoute: () => appRoute,
   path: '/checks',
@@ -141,6 +152,7 @@ const routeTree = rootRoute.addChildren([
     newRuleRoute,
     ruleRoute,
     alertsRoute,
+    silencesRoute,
     checksRoute,
     proposalsRoute,
     apiTokensRoute,

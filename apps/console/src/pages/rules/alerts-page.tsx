@@ -1,32 +1,70 @@
-import { useInfiniteQuery, useQuery } from '@tanstack/react-query';
+import * as AlertDialog from '@radix-ui/react-alert-dialog';
+import { useInfiniteQuery, useMutation, useQuery, useQueryClient, type InfiniteData } from '@tanstack/react-query';
 import { Link, useNavigate, useSearch } from '@tanstack/react-router';
-import type { Alert, AlertContextEvent, AlertRule } from '@daalu/client';
-import { daalu, data } from '../../api/client';
+import { useRef, useState, type FormEvent, type ReactNode } from 'react';
+import type { Alert, AlertContextEvent, AlertPage, AlertRule } from '@daalu/client';
+import { ApiError, daalu, data } from '../../api/client';
+import { PageHeader } from '../../ui/page-header';
 import { RelativeTime } from '../../ui/relative-time';
-import { EmptyState, Loading, ProblemMessage, StatusLabel } from '../../ui/states';
+import { EmptyState, FieldErrors, Loading, ProblemMessage, StatusLabel } from '../../ui/states';
 import type { TimelineSearch } from '../timeline/search';
-import { listRules, rulesKey, SEVERITIES } from './api';
-import type { AlertsSearch } from './search';
+import {
+  acknowledgeAlert,
+  alertsKey,
+  isAbsenceAlert,
+  listRules,
+  resolveAlert,
+  rulesKey,
+  SEVERITIES,
+  unacknowledgeAlert,
+} from './api';
+import type { AlertsSearch, AlertStateFilter } from './search';
+import { useFocusKeptInList } from './keep-focus';
+import { AlertsTabs } from './section-tabs';
+import { SilenceDialog } from './silence-form';
 import './rules.css';
 
 const PAGE_SIZE = 20;
+/** Silenced is read from the alerts (`silencedBy`), not asked of the API: bigger pages, so fewer clicks. */
+const SILENCED_PAGE_SIZE = 100;
 
-/** `/alerts`: firing and resolved alerts, newest first, filtered by state, severity and rule (all in the URL). */
+const STATE_LABELS: Record<AlertStateFilter, string> = {
+  firing: 'Firing',
+  acknowledged: 'Firing, acknowledged',
+  unacknowledged: 'Firing, not acknowledged',
+  silenced: 'Firing, silenced',
+  resolved: 'Resolved',
+};
+
+/** The API's query for a State filter: `state` and `acknowledged`; silenced ones are firing ones, filtered here. */
+function alertQuery(state: AlertStateFilter | undefined) {
+  return {
+    state: state === 'resolved' ? ('resolved' as const) : state ? ('firing' as const) : undefined,
+    acknowledged:
+      state === 'acknowledged' ? ('true' as const) : state === 'unacknowledged' ? ('false' as const) : undefined,
+  };
+}
+
+/**
+ * `/alerts`: firing and resolved alerts, newest first, filtered by state, severity and rule (all in the
+ * URL); a firing one is acknowledged, resolved or silenced from its card.
+ */
 export function AlertsPage() {
   const search = useSearch({ from: '/app/alerts' });
   const navigate = useNavigate({ from: '/alerts' });
   const rules = useQuery({ queryKey: rulesKey, queryFn: listRules });
+  const silencedOnly = search.state === 'silenced';
   const alerts = useInfiniteQuery({
-    queryKey: ['alerts', search],
+    queryKey: [...alertsKey, search],
     queryFn: ({ pageParam, signal }) =>
       data(
         daalu.GET('/api/v1/alerts', {
           params: {
             query: {
-              state: search.state,
+              ...alertQuery(search.state),
               severity: search.severity,
               ruleId: search.ruleId,
-              limit: PAGE_SIZE,
+              limit: silencedOnly ? SILENCED_PAGE_SIZE : PAGE_SIZE,
               cursor: pageParam,
             },
           },
@@ -40,13 +78,29 @@ export function AlertsPage() {
   });
   const setFilter = (patch: Partial<AlertsSearch>) => void navigate({ search: (prev) => clean({ ...prev, ...patch }) });
   const ruleById = new Map((rules.data?.items ?? []).map((r) => [r.id, r]));
-  const items = alerts.data?.pages.flatMap((p) => p.items) ?? [];
+  const loaded = alerts.data?.pages.flatMap((p) => p.items) ?? [];
+  const items = silencedOnly ? loaded.filter((a) => a.silencedBy) : loaded;
   const nextPageError = alerts.isFetchNextPageError ? alerts.error : null;
   const filtered = !!(search.state || search.severity || search.ruleId);
+  const { listRef, onFocus } = useFocusKeptInList(items);
 
   return (
     <div className="rules-area">
-      <h1>Alerts</h1>
+      <PageHeader
+        title="Alerts"
+        actions={
+          <SilenceDialog
+            title="New silence"
+            initial={search.ruleId ? { ruleId: search.ruleId } : {}}
+            trigger={
+              <button type="button" className="secondary">
+                New silence…
+              </button>
+            }
+          />
+        }
+      />
+      <AlertsTabs />
       <form className="filters" role="search" aria-label="Filter alerts" onSubmit={(e) => e.preventDefault()}>
         <div className="field">
           <label htmlFor="alerts-state">State</label>
@@ -56,8 +110,11 @@ export function AlertsPage() {
             onChange={(e) => setFilter({ state: (e.target.value || undefined) as AlertsSearch['state'] })}
           >
             <option value="">Firing and resolved</option>
-            <option value="firing">Firing</option>
-            <option value="resolved">Resolved</option>
+            {(Object.keys(STATE_LABELS) as AlertStateFilter[]).map((state) => (
+              <option key={state} value={state}>
+                {STATE_LABELS[state]}
+              </option>
+            ))}
           </select>
         </div>
         <div className="field">
@@ -104,6 +161,21 @@ export function AlertsPage() {
         <Loading what="alerts" />
       ) : alerts.isError ? (
         <ProblemMessage error={alerts.error} />
+      ) : items.length === 0 && silencedOnly && alerts.hasNextPage ? (
+        <>
+          <EmptyState title={`No silenced alerts among the newest ${loaded.length} firing ones`}>
+            <p>Older firing alerts may be silenced: look further back.</p>
+          </EmptyState>
+          <button
+            type="button"
+            className="secondary more"
+            aria-disabled={alerts.isFetchingNextPage || undefined}
+            onClick={() => void (alerts.isFetchingNextPage || alerts.fetchNextPage())}
+          >
+            {alerts.isFetchingNextPage ? 'Loading older alerts…' : 'Show older alerts'}
+          </button>
+          <ProblemMessage error={nextPageError} />
+        </>
       ) : items.length === 0 ? (
         filtered ? (
           <EmptyState title="No alerts match these filters">
@@ -126,7 +198,7 @@ export function AlertsPage() {
         )
       ) : (
         <>
-          <ul className="cards" aria-label="Alerts, newest first">
+          <ul className="cards" aria-label="Alerts, newest first" ref={listRef} onFocus={onFocus}>
             {items.map((alert) => (
               <AlertCard key={alert.id} alert={alert} rule={ruleById.get(alert.ruleId)} />
             ))}
@@ -135,8 +207,8 @@ export function AlertsPage() {
             <button
               type="button"
               className="secondary more"
-              disabled={alerts.isFetchingNextPage}
-              onClick={() => void alerts.fetchNextPage()}
+              aria-disabled={alerts.isFetchingNextPage || undefined}
+              onClick={() => void (alerts.isFetchingNextPage || alerts.fetchNextPage())}
             >
               {alerts.isFetchingNextPage ? 'Loading older alerts…' : 'Show older alerts'}
             </button>
@@ -152,6 +224,25 @@ function clean(search: AlertsSearch): AlertsSearch {
   return Object.fromEntries(Object.entries(search).filter(([, v]) => v !== undefined && v !== '')) as AlertsSearch;
 }
 
+/** The cached alert lists with `alert` as the API answered it now, until they are read again. */
+function useAlertUpdate() {
+  const queryClient = useQueryClient();
+  return async (alert: Alert) => {
+    queryClient.setQueriesData<InfiniteData<AlertPage>>({ queryKey: alertsKey }, (old) =>
+      old
+        ? {
+            ...old,
+            pages: old.pages.map((page) => ({
+              ...page,
+              items: page.items.map((a) => (a.id === alert.id ? alert : a)),
+            })),
+          }
+        : old,
+    );
+    await queryClient.invalidateQueries({ queryKey: alertsKey });
+  };
+}
+
 const REASONS: Record<string, string> = {
   'resolving-event': 'a resolving event arrived',
   quiet: 'no match came for the quiet period',
@@ -163,8 +254,9 @@ const REASONS: Record<string, string> = {
 
 function AlertCard({ alert, rule }: { alert: Alert; rule: AlertRule | undefined }) {
   const headingId = `alert-${alert.id}`;
+  const absence = isAbsenceAlert(alert, rule);
   return (
-    <li className="card" aria-labelledby={headingId}>
+    <li className="card" aria-labelledby={headingId} tabIndex={-1}>
       <h2 id={headingId}>{alert.summary || '(no summary)'}</h2>
       <div className="row">
         <StatusLabel status={alert.state} />
@@ -180,6 +272,7 @@ function AlertCard({ alert, rule }: { alert: Alert; rule: AlertRule | undefined 
           ) : (
             <>{alert.ruleName} (deleted)</>
           )}
+          {absence && ' (absence)'}
         </span>
         {alert.groupKey && (
           <span>
@@ -187,6 +280,7 @@ function AlertCard({ alert, rule }: { alert: Alert; rule: AlertRule | undefined 
           </span>
         )}
       </div>
+      <Badges alert={alert} />
       <dl>
         <dt>Fired</dt>
         <dd>
@@ -213,9 +307,199 @@ function AlertCard({ alert, rule }: { alert: Alert; rule: AlertRule | undefined 
           )}
         </dd>
       </dl>
-      <ChangeContext context={alert.context} />
+      {absence ? (
+        <p className="help">Absence alerts carry no context: they fire because nothing arrived.</p>
+      ) : (
+        <ChangeContext context={alert.context} />
+      )}
       <MatchingEvents alert={alert} rule={rule} />
+      {alert.state === 'firing' && <AlertActions alert={alert} absence={absence} />}
     </li>
+  );
+}
+
+/** Who took it, whether a silence covers it, and who resolved it by hand: in words, not colour only. */
+function Badges({ alert }: { alert: Alert }) {
+  if (!alert.acknowledgedBy && !alert.silencedBy && !alert.resolvedBy) return null;
+  return (
+    <ul className="badges" aria-label="Alert status">
+      {alert.acknowledgedBy && (
+        <li className="badge">
+          Acknowledged by {alert.acknowledgedBy}
+          {alert.acknowledgedAt && (
+            <>
+              , <RelativeTime value={alert.acknowledgedAt} />
+            </>
+          )}
+          {alert.acknowledgeNote && <>: {alert.acknowledgeNote}</>}
+        </li>
+      )}
+      {alert.silencedBy && (
+        <li className="badge">
+          <Link to="/silences" search={{}}>
+            Silenced
+          </Link>
+          <span className="help"> (no webhook told while the silence lasts)</span>
+        </li>
+      )}
+      {alert.resolvedBy && (
+        <li className="badge">
+          Resolved by {alert.resolvedBy}
+          {alert.resolveNote && <>: {alert.resolveNote}</>}
+        </li>
+      )}
+    </ul>
+  );
+}
+
+/**
+ * Acknowledge (a toggle: the same button, so focus stays on it), Resolve (with an optional note, in a
+ * dialog) and Silence… (a new silence for this alert's rule and group).
+ */
+function AlertActions({ alert, absence }: { alert: Alert; absence: boolean }) {
+  const update = useAlertUpdate();
+  const [said, setSaid] = useState('');
+  const acknowledged = !!alert.acknowledgedBy;
+  const toggle = useMutation({
+    mutationFn: () => (acknowledged ? unacknowledgeAlert(alert.id) : acknowledgeAlert(alert.id)),
+    onSuccess: async (updated) => {
+      setSaid(updated.acknowledgedBy ? 'Acknowledged.' : 'No longer acknowledged.');
+      await update(updated);
+    },
+  });
+  const name = <span className="visually-hidden"> “{alert.summary || alert.ruleName}”</span>;
+  return (
+    <>
+      <div className="row actions">
+        {/* aria-disabled, not disabled, while it works: a disabled button would drop the focus to the page. */}
+        <button
+          type="button"
+          className="secondary"
+          aria-disabled={toggle.isPending || undefined}
+          onClick={() => {
+            if (!toggle.isPending) toggle.mutate();
+          }}
+        >
+          {acknowledged ? 'Unacknowledge' : 'Acknowledge'}
+          {name}
+        </button>
+        <ResolveDialog alert={alert} name={name} />
+        <SilenceDialog
+          title={`Silence alerts like “${alert.summary || alert.ruleName}”`}
+          initial={{ ruleId: alert.ruleId, ...(alert.groupKey ? { groupKey: alert.groupKey } : {}) }}
+          intro={
+            <p>
+              Alerts of this rule{alert.groupKey ? ' and group' : ''} that fire while it lasts still fire and show,
+              marked silenced, but no webhook is told until it ends.{' '}
+              <strong>This alert is firing already, so it is not covered:</strong> acknowledge or resolve it.
+              {absence && ' Payload conditions never cover an absence alert: it has no event.'}
+            </p>
+          }
+          onCreated={(silence) =>
+            setSaid(`Silence created, until ${new Date(silence.endsAt).toLocaleString()}. See Silences to end it.`)
+          }
+          trigger={
+            <button type="button" className="secondary">
+              Silence…{name}
+            </button>
+          }
+        />
+      </div>
+      <p role="status" className="help">
+        {said}
+      </p>
+      <ProblemMessage error={toggle.error} />
+    </>
+  );
+}
+
+/** Resolve by hand, with an optional note: a dialog whose first field takes focus; a 409 says who was first. */
+function ResolveDialog({ alert, name }: { alert: Alert; name: ReactNode }) {
+  const [open, setOpen] = useState(false);
+  const [note, setNote] = useState('');
+  const noteRef = useRef<HTMLTextAreaElement>(null);
+  const update = useAlertUpdate();
+  const queryClient = useQueryClient();
+  const resolve = useMutation({
+    mutationFn: () => resolveAlert(alert.id, note.trim() || undefined),
+    onSuccess: async (updated) => {
+      setOpen(false);
+      await update(updated);
+    },
+  });
+  const conflict = resolve.error instanceof ApiError && resolve.error.status === 409;
+  const noteId = `resolve-note-${alert.id}`;
+  const invalid = resolve.error instanceof ApiError && resolve.error.forField('note').length > 0;
+  const submit = (e: FormEvent) => {
+    e.preventDefault();
+    if (!resolve.isPending) resolve.mutate();
+  };
+  return (
+    <AlertDialog.Root
+      open={open}
+      onOpenChange={(next) => {
+        setOpen(next);
+        if (next) {
+          setNote('');
+          resolve.reset();
+        } else if (conflict) void queryClient.invalidateQueries({ queryKey: alertsKey });
+      }}
+    >
+      <AlertDialog.Trigger asChild>
+        <button type="button">Resolve{name}</button>
+      </AlertDialog.Trigger>
+      <AlertDialog.Portal>
+        <AlertDialog.Overlay className="dialog-overlay" />
+        <AlertDialog.Content
+          className="dialog"
+          onOpenAutoFocus={(e) => {
+            e.preventDefault();
+            noteRef.current?.focus();
+          }}
+        >
+          <AlertDialog.Title>Resolve “{alert.summary || alert.ruleName}”?</AlertDialog.Title>
+          <AlertDialog.Description>
+            It stops firing now, recorded with your name and note. If the problem comes back, the rule fires a new
+            alert.
+          </AlertDialog.Description>
+          <form onSubmit={submit} noValidate className="decision-form">
+            <div className="field">
+              <label htmlFor={noteId}>Note (optional)</label>
+              <textarea
+                id={noteId}
+                ref={noteRef}
+                rows={3}
+                maxLength={1000}
+                value={note}
+                aria-invalid={invalid || undefined}
+                aria-describedby={invalid ? `${noteId}-error` : undefined}
+                onChange={(e) => setNote(e.target.value)}
+              />
+              <FieldErrors id={`${noteId}-error`} error={resolve.error} field="note" />
+            </div>
+            {conflict ? (
+              <p className="field-error" role="alert">
+                It was resolved already ({(resolve.error as ApiError).detail ?? 'resolved'}). Close this to see it.
+              </p>
+            ) : (
+              <ProblemMessage error={resolve.error} />
+            )}
+            <div className="dialog-actions">
+              <AlertDialog.Cancel asChild>
+                <button type="button" className="secondary">
+                  {conflict ? 'Close' : 'Cancel'}
+                </button>
+              </AlertDialog.Cancel>
+              {!conflict && (
+                <button type="submit" aria-disabled={resolve.isPending || undefined}>
+                  {resolve.isPending ? 'Resolving…' : 'Resolve'}
+                </button>
+              )}
+            </div>
+          </form>
+        </AlertDialog.Content>
+      </AlertDialog.Portal>
+    </AlertDialog.Root>
   );
 }
 

@@ -1,15 +1,31 @@
-import type { Alert, Proposal, Severity } from '@daalu/client';
-import type { CheckState } from './api';
+import type { Proposal, Severity } from '@daalu/client';
+import type { CheckState, SilenceState } from './api';
+
+/**
+ * What the Alerts page's State filter offers: the API's `state`, and, of firing alerts, whether someone
+ * acknowledged them (the API's `acknowledged`) or a silence covers them (`silencedBy`, read here).
+ */
+export type AlertStateFilter = 'firing' | 'acknowledged' | 'unacknowledged' | 'silenced' | 'resolved';
+export const ALERT_STATE_FILTERS: AlertStateFilter[] = [
+  'firing',
+  'acknowledged',
+  'unacknowledged',
+  'silenced',
+  'resolved',
+];
 
 /** The Alerts and Proposals pages' filters, all in the URL (every field optional: nav links pass `{}`). */
 export interface AlertsSearch {
-  state?: Alert['state'];
+  state?: AlertStateFilter;
   severity?: Severity;
   /** A rule id, as `GET /api/v1/alerts?ruleId=` takes it. */
   ruleId?: string;
 }
 export interface ProposalsSearch {
   state?: Proposal['state'];
+}
+export interface SilencesSearch {
+  state?: SilenceState;
 }
 export interface ChecksSearch {
   state?: CheckState;
@@ -19,7 +35,7 @@ const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 export function validateAlertsSearch(search: Record<string, unknown>): AlertsSearch {
   const out: AlertsSearch = {};
-  if (search.state === 'firing' || search.state === 'resolved') out.state = search.state;
+  if ((ALERT_STATE_FILTERS as unknown[]).includes(search.state)) out.state = search.state as AlertStateFilter;
   if (search.severity === 'info' || search.severity === 'warning' || search.severity === 'critical')
     out.severity = search.severity;
   if (typeof search.ruleId === 'string' && UUID.test(search.ruleId)) out.ruleId = search.ruleId.toLowerCase();
@@ -28,6 +44,12 @@ export function validateAlertsSearch(search: Record<string, unknown>): AlertsSea
 
 export function validateProposalsSearch(search: Record<string, unknown>): ProposalsSearch {
   return search.state === 'pending' || search.state === 'approved' || search.state === 'rejected'
+    ? { state: search.state }
+    : {};
+}
+
+export function validateSilencesSearch(search: Record<string, unknown>): SilencesSearch {
+  return search.state === 'pending' || search.state === 'active' || search.state === 'expired'
     ? { state: search.state }
     : {};
 }
