@@ -1,6 +1,7 @@
 import { useInfiniteQuery, useMutation, useQueryClient, type InfiniteData } from '@tanstack/react-query';
 import { Link, useNavigate, useSearch } from '@tanstack/react-router';
 import { useState } from 'react';
+import { PageHeader } from '../../ui/page-header';
 import { RelativeTime } from '../../ui/relative-time';
 import { EmptyState, Loading, ProblemMessage } from '../../ui/states';
 import {
@@ -43,19 +44,23 @@ export function ChecksPage() {
   const late = items.filter((c) => c.state === 'late').length;
   return (
     <div className="rules-area">
-      <div className="row page-title">
-        <h1>Heartbeat checks</h1>
-        <Link to="/rules/new" className="button">
-          New rule
-        </Link>
-      </div>
+      <PageHeader
+        title="Heartbeat checks"
+        actions={
+          <Link to="/rules/new" className="button">
+            New rule
+          </Link>
+        }
+        description={
+          <p>
+            Each absence rule is a check (one per group with groupBy). An event of its type is a success ping;{' '}
+            <code>&lt;type&gt;.failed</code> or severity <code>critical</code> is a failure, which fires at once;{' '}
+            <code>&lt;type&gt;.started</code> starts a run, whose duration is recorded. Read again every{' '}
+            {REFRESH_MS / 1000} seconds.
+          </p>
+        }
+      />
       <RulesTabs />
-      <p className="help intro">
-        Each absence rule is a check (one per group with groupBy). An event of its type is a success ping;{' '}
-        <code>&lt;type&gt;.failed</code> or severity <code>critical</code> is a failure, which fires at once;{' '}
-        <code>&lt;type&gt;.started</code> starts a run, whose duration is recorded. Read again every {REFRESH_MS / 1000}{' '}
-        seconds.
-      </p>
       <form className="filters" role="search" aria-label="Filter checks" onSubmit={(e) => e.preventDefault()}>
         <div className="field">
           <label htmlFor="checks-state">State</label>
@@ -104,28 +109,30 @@ export function ChecksPage() {
           </p>
           {/* A failed refresh (or next page) keeps the board shown, and says so. */}
           {checks.isError && <ProblemMessage error={checks.error} />}
-          <table className="stack checks">
-            <caption className="visually-hidden">Heartbeat checks</caption>
-            <thead>
-              <tr>
-                <th scope="col">Check</th>
-                <th scope="col">State</th>
-                <th scope="col">Last seen</th>
-                <th scope="col">Next deadline</th>
-                <th scope="col">Schedule</th>
-                <th scope="col">Last run</th>
-                <th scope="col">Last pings</th>
-                <th scope="col">
-                  <span className="visually-hidden">Actions</span>
-                </th>
-              </tr>
-            </thead>
-            <tbody>
-              {items.map((check) => (
-                <CheckRow key={`${check.ruleId}:${check.groupKey ?? ''}`} check={check} />
-              ))}
-            </tbody>
-          </table>
+          <div className="table-wrap">
+            <table className="table-stack checks">
+              <caption className="visually-hidden">Heartbeat checks</caption>
+              <thead>
+                <tr>
+                  <th scope="col">Check</th>
+                  <th scope="col">State</th>
+                  <th scope="col">Last seen</th>
+                  <th scope="col">Next deadline</th>
+                  <th scope="col">Schedule</th>
+                  <th scope="col">Last run</th>
+                  <th scope="col">Last pings</th>
+                  <th scope="col">
+                    <span className="visually-hidden">Actions</span>
+                  </th>
+                </tr>
+              </thead>
+              <tbody>
+                {items.map((check) => (
+                  <CheckRow key={`${check.ruleId}:${check.groupKey ?? ''}`} check={check} />
+                ))}
+              </tbody>
+            </table>
+          </div>
           {checks.hasNextPage && (
             <button
               type="button"

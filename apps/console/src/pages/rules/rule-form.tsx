@@ -1,13 +1,15 @@
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { Link, useNavigate, useParams } from '@tanstack/react-router';
-import { useState, type FormEvent } from 'react';
+import { useRef, useState, type FormEvent } from 'react';
 import type { AlertRule, AlertRuleInput, Match, Severity } from '@daalu/client';
 import { ApiError } from '../../api/client';
 import { Confirm } from '../../ui/confirm';
 import { conditionDrafts, number, payloadConditions, type ConditionDraft } from '../../ui/conditions';
 import { EventTypeHint, EventTypeOptions } from '../../ui/event-types';
+import { focusHeadingNext, useFocusFirstInvalid } from '../../ui/focus';
+import { BackLabel, PageHeader } from '../../ui/page-header';
 import { attrsForField, idForField, NamedField, PayloadConditionsEditor } from '../../ui/payload-conditions';
-import { FieldErrors, Loading, ProblemMessage } from '../../ui/states';
+import { FieldErrors, Loading, ProblemMessage, StatusLabel } from '../../ui/states';
 import { createRule, deleteRule, describeRule, getRule, replaceRule, rulesKey, SEVERITIES } from './api';
 import './rules.css';
 
@@ -19,15 +21,14 @@ export function NewRulePage() {
     mutationFn: createRule,
     onSuccess: async () => {
       await queryClient.invalidateQueries({ queryKey: rulesKey });
+      // The form (and its button) goes: the rules page's heading takes the focus.
+      focusHeadingNext();
       await navigate({ to: '/rules' });
     },
   });
   return (
     <div className="rules-area">
-      <p>
-        <Link to="/rules">← Alert rules</Link>
-      </p>
-      <h1>New alert rule</h1>
+      <PageHeader back={<BackToRules />} title="New alert rule" />
       <RuleForm
         initial={EMPTY}
         submitLabel="Create rule"
@@ -59,6 +60,7 @@ export function EditRulePage() {
     mutationFn: (spec: AlertRuleInput) => replaceRule(ruleId, rule.data!.version, spec),
     onSuccess: async () => {
       await queryClient.invalidateQueries({ queryKey: rulesKey });
+      focusHeadingNext();
       await navigate({ to: '/rules' });
     },
   });
@@ -67,28 +69,38 @@ export function EditRulePage() {
     onSuccess: async () => {
       queryClient.removeQueries({ queryKey: [...rulesKey, ruleId] });
       await queryClient.invalidateQueries({ queryKey: rulesKey });
+      focusHeadingNext();
       await navigate({ to: '/rules' });
     },
   });
   const conflict = save.error instanceof ApiError && save.error.status === 409;
   return (
     <div className="rules-area">
-      <p>
-        <Link to="/rules">← Alert rules</Link>
-      </p>
       {rule.isPending ? (
-        <Loading what="the alert rule" />
+        <>
+          <PageHeader back={<BackToRules />} title="Alert rule" />
+          <Loading what="the alert rule" />
+        </>
       ) : rule.isError ? (
-        <ProblemMessage error={rule.error} />
+        <>
+          <PageHeader back={<BackToRules />} title="Alert rule" />
+          <ProblemMessage error={rule.error} />
+        </>
       ) : (
         <>
-          <h1>Alert rule: {rule.data.name}</h1>
-          <p className="help intro">
-            Version {rule.data.version}. {describeRule(rule.data)}.{' '}
-            <Link to="/alerts" search={{ ruleId: rule.data.id }}>
-              Alerts of this rule
-            </Link>
-          </p>
+          <PageHeader
+            back={<BackToRules />}
+            title={`Alert rule: ${rule.data.name}`}
+            badge={<StatusLabel status={rule.data.enabled ? 'enabled' : 'disabled'} />}
+            description={
+              <p>
+                Version {rule.data.version}. {describeRule(rule.data)}.{' '}
+                <Link to="/alerts" search={{ ruleId: rule.data.id }}>
+                  Alerts of this rule
+                </Link>
+              </p>
+            }
+          />
           {conflict && (
             <div className="notice" role="status">
               <p>
@@ -116,25 +128,40 @@ export function EditRulePage() {
             error={save.error}
             onSave={save.mutate}
           />
-          <h2>Delete</h2>
-          <p className="help">Deleting the rule resolves the alerts it has firing.</p>
-          <Confirm
-            trigger={
-              <button type="button" className="danger" disabled={remove.isPending}>
-                Delete rule
-              </button>
-            }
-            title={`Delete “${rule.data.name}”?`}
-            description={
-              <p>The rule stops judging events at once and its firing alerts resolve. This cannot be undone.</p>
-            }
-            confirmLabel="Delete rule"
-            onConfirm={() => remove.mutate()}
-          />
-          <ProblemMessage error={remove.error} />
+          <section className="card danger-zone" aria-labelledby="delete-rule-title">
+            <h2 id="delete-rule-title">Delete</h2>
+            <div className="danger-zone-row">
+              <p>Deleting the rule resolves the alerts it has firing.</p>
+              <Confirm
+                trigger={
+                  // aria-disabled, not disabled: a focused button that gets disabled drops focus to <body>.
+                  <button type="button" className="danger" aria-disabled={remove.isPending || undefined}>
+                    Delete rule
+                  </button>
+                }
+                title={`Delete “${rule.data.name}”?`}
+                description={
+                  <p>The rule stops judging events at once and its firing alerts resolve. This cannot be undone.</p>
+                }
+                confirmLabel="Delete rule"
+                onConfirm={() => {
+                  if (!remove.isPending) remove.mutate();
+                }}
+              />
+            </div>
+            <ProblemMessage error={remove.error} />
+          </section>
         </>
       )}
     </div>
+  );
+}
+
+function BackToRules() {
+  return (
+    <Link to="/rules">
+      <BackLabel to="Alert rules" />
+    </Link>
   );
 }
 
@@ -363,12 +390,15 @@ function RuleForm(props: {
   const [draft, setDraft] = useState<Draft>(props.initial);
   const set = (patch: Partial<Draft>) => setDraft((d) => ({ ...d, ...patch }));
   const { error } = props;
+  // A refused save: the first field it names takes focus (else the problem message), its words beside it.
+  const formRef = useRef<HTMLFormElement>(null);
+  useFocusFirstInvalid(formRef, error);
   const submit = (e: FormEvent) => {
     e.preventDefault();
-    props.onSave(toSpec(draft));
+    if (!props.saving) props.onSave(toSpec(draft));
   };
   return (
-    <form onSubmit={submit} noValidate aria-label="Alert rule">
+    <form ref={formRef} onSubmit={submit} noValidate aria-label="Alert rule">
       <EventTypeOptions id={EVENT_TYPES_LIST} />
       <Field field="name" label="Name (required)" error={error}>
         <input
@@ -717,7 +747,8 @@ function RuleForm(props: {
       )}
       <ProblemMessage error={error} />
       <div className="row">
-        <button type="submit" disabled={props.saving}>
+        {/* aria-disabled, not disabled, while saving: a disabled button would drop the focus to the page. */}
+        <button type="submit" aria-disabled={props.saving || undefined}>
           {props.saving ? 'Saving…' : props.submitLabel}
         </button>
         <Link to="/rules" className="button secondary">
