@@ -423,7 +423,7 @@ describe('console: alert rules, alerts and proposals', () => {
       await page.getByLabel('Time zone').fill('Europe/Berlin');
       await page.getByLabel('Maximum run time (seconds, optional)').fill('600');
       await page.getByLabel('Summary template (required)').fill('nightly report missing');
-      expect(await harness.accessibilityViolations(page)).toEqual([]);
+      expect(await harness.accessibilityViolations(page, { every: true })).toEqual([]);
       await page.getByRole('button', { name: 'Create rule' }).click();
       await page.waitForURL(/\/rules$/);
       const row = page.getByRole('row', { name: /nightly report/ });
@@ -479,7 +479,7 @@ describe('console: alert rules, alerts and proposals', () => {
       await expect(strip.getByRole('listitem').count()).resolves.toBe(2);
       await expect(strip.getByRole('listitem').nth(0).textContent()).resolves.toMatch(/^Start /);
       await expect(strip.getByRole('listitem').nth(1).textContent()).resolves.toMatch(/^Success .*took/);
-      expect(await harness.accessibilityViolations(page)).toEqual([]);
+      expect(await harness.accessibilityViolations(page, { every: true })).toEqual([]);
       await harness.screenshot(page, 'checks');
 
       // Pause: the same button says Resume, and keeps the focus.
@@ -506,6 +506,12 @@ describe('console: alert rules, alerts and proposals', () => {
           .last()
           .textContent(),
       ).resolves.toMatch(/^Failure /);
+
+      // Dark too.
+      const dark = await harness.signedIn('/checks', 'dark');
+      await dark.getByRole('row', { name: /nightly backup/ }).waitFor();
+      expect(await harness.accessibilityViolations(dark, { every: true })).toEqual([]);
+      await harness.screenshot(dark, 'checks', 'dark');
 
       // The State filter, in the URL.
       await page.getByLabel('State').selectOption('down');
