@@ -3,6 +3,7 @@ import type { Proposal } from '@daalu/client';
 import { eventually } from '@daalu/testing';
 import type { BrowserGlobals } from './browser-globals';
 import { ConsoleHarness } from './console-harness';
+import { runCurl } from './run-snippets';
 
 /**
  * Keyboard use where an action takes away what had focus: dialogs open on their first field, and
@@ -39,11 +40,22 @@ describe('console: keyboard and focus', () => {
       })
     ).body;
 
+  it('shows how to propose a change when there is none, as a curl that works as shown', async () => {
+    const page = await harness.signedIn('/proposals');
+    await page.getByText('No proposals yet').waitFor();
+    const curl = (await page.getByRole('figure', { name: 'Propose a change' }).locator('pre').textContent())!;
+    expect(curl).toContain(`curl -X POST '${harness.origin}/api/v1/proposals'`);
+    expect(await runCurl(curl, { DAALU_TOKEN: harness.tenant.apiToken })).toBe(201);
+    const { items } = (await harness.api<{ items: Proposal[] }>('/api/v1/proposals')).body;
+    expect(items.map((p) => p.title)).toEqual(['scale api to 6']);
+    await harness.api(`/api/v1/proposals/${items[0].id}/reject`, { method: 'POST', json: { reason: 'only a try' } });
+  });
+
   it('approves by keyboard: the dialog starts on its name field, a space does not close it, and focus moves on to the next proposal', async () => {
     const older = await propose('roll back api to a1b2c3d');
-    const newer = await propose('scale api to 6');
+    const newer = await propose('scale web to 4');
     const page = await harness.signedIn('/proposals?state=pending');
-    const approve = page.getByRole('button', { name: 'Approve “scale api to 6”' });
+    const approve = page.getByRole('button', { name: 'Approve “scale web to 4”' });
     await approve.focus();
     await page.keyboard.press('Enter');
     const dialog = page.getByRole('alertdialog');
@@ -61,7 +73,7 @@ describe('console: keyboard and focus', () => {
       { what: 'the approval' },
     );
     // The approved one left the pending list with its buttons: focus is on the next proposal.
-    await page.getByRole('heading', { name: 'scale api to 6' }).waitFor({ state: 'detached' });
+    await page.getByRole('heading', { name: 'scale web to 4' }).waitFor({ state: 'detached' });
     await expect(focused(page)).resolves.toMatchObject({ tag: 'LI', proposal: older.id });
     expect((await harness.api<Proposal>(`/api/v1/proposals/${newer.id}`)).body.decidedBy).toBe('Ada Lovelace');
 

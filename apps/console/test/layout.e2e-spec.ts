@@ -6,6 +6,14 @@ import { eventually } from '@daalu/testing';
 import type { BrowserGlobals } from './browser-globals';
 import { ConsoleHarness } from './console-harness';
 
+/** Desktop screenshots this suite takes, by page: docs/screenshots names. */
+const DESKTOP_SHOTS: Record<string, string> = {
+  alerts: 'alerts',
+  rules: 'rules',
+  'rule form': 'rule-form',
+  proposals: 'proposals',
+};
+
 /**
  * Every page at phone widths, with data on it: nothing wider than the screen (no sideways scrolling,
  * nothing cut off), and no accessibility violation of any impact, phone and desktop.
@@ -184,8 +192,10 @@ describe('console: every page at phone width', () => {
         await settled(page);
         const violations = await harness.accessibilityViolations(page, { every: true });
         if (violations.length) found.push({ page: name, violations });
-        // The phone-width pictures of docs/screenshots (the desktop ones come from each page's own suite).
+        // The phone-width pictures of docs/screenshots, and the desktop ones of the pages whose own
+        // suites take none (the rest come from each page's suite, in the states it sets up).
         if (width < 800) await harness.screenshot(page, slug(name), scheme);
+        else if (DESKTOP_SHOTS[name]) await harness.screenshot(page, DESKTOP_SHOTS[name], scheme);
       }
       expect(found).toEqual([]);
     }, 120_000);

@@ -8,14 +8,15 @@ const execFileAsync = promisify(execFile);
 
 /**
  * Runs a curl command shown by the console exactly as shown, as a user pasting it into a shell with
- * DAALU_KEY set (the page says to set it: the key itself is never shown). Nothing in the command is
- * changed: curl reads `write-out` from a curlrc in CURL_HOME, so the HTTP status ends its output.
+ * the variables the page says to set (DAALU_KEY, DAALU_TOKEN: secrets are never written into the
+ * command). Nothing in the command is changed: curl reads `write-out` from a curlrc in CURL_HOME, so
+ * the HTTP status ends its output.
  */
-export async function runCurl(command: string, ingestKey: string): Promise<number> {
+export async function runCurl(command: string, env: Record<string, string>): Promise<number> {
   const home = mkdtempSync(join(tmpdir(), 'daalu-curlrc-'));
   writeFileSync(join(home, '.curlrc'), 'silent\nwrite-out = "\\n%{http_code}"\n');
   const { stdout } = await execFileAsync('sh', ['-c', command], {
-    env: { ...process.env, DAALU_KEY: ingestKey, CURL_HOME: home },
+    env: { ...process.env, ...env, CURL_HOME: home },
   });
   return Number(stdout.trim().split('\n').pop());
 }

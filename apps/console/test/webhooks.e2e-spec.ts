@@ -101,7 +101,7 @@ describe('console: webhooks', () => {
     const curl = (await page.getByRole('region', { name: 'Send your first event' }).locator('pre').textContent())!;
     expect(curl).toContain(`'${endpoint}'`);
     expect(curl).toContain("-H 'Content-Type: application/json'");
-    expect(await runCurl(curl, harness.tenant.ingestKey)).toBe(202);
+    expect(await runCurl(curl, { DAALU_KEY: harness.tenant.ingestKey })).toBe(202);
 
     // Keyboard: arrow to the Outbound tab; the URL follows, so the link can be shared.
     await page.getByRole('tab', { name: 'Inbound' }).focus();

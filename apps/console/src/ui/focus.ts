@@ -37,7 +37,11 @@ export function focusFirstInvalid(root: HTMLElement | null): void {
   }
 }
 
-/** focusFirstInvalid each time `error` changes to a new error (a submit that failed). */
+/**
+ * focusFirstInvalid each time `error` changes to a new error (a submit that failed). For an error of
+ * a query read again on a timer, pass what identifies it instead (the filters and the message), so
+ * focus is not pulled back at each read.
+ */
 export function useFocusFirstInvalid(root: RefObject<HTMLElement | null>, error: unknown): void {
   useEffect(() => {
     if (error) focusFirstInvalid(root.current);

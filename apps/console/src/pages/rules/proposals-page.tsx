@@ -4,6 +4,8 @@ import { Link, useNavigate, useSearch } from '@tanstack/react-router';
 import { useEffect, useRef, useState, type FormEvent } from 'react';
 import type { Proposal } from '@daalu/client';
 import { ApiError, daalu, data } from '../../api/client';
+import { CodeBlock } from '../../ui/code-block';
+import { proposeCurl } from '../../ui/curl-examples';
 import { useFocusFirstInvalid } from '../../ui/focus';
 import { JsonView } from '../../ui/json-view';
 import { PageHeader } from '../../ui/page-header';
@@ -98,10 +100,10 @@ export function ProposalsPage() {
         ) : (
           <EmptyState title="No proposals yet">
             <p>
-              Proposals are made through the API, by a person or an automation: <code>POST /api/v1/proposals</code> with
-              a <code>kind</code>, a <code>title</code> and a <code>payload</code>. They appear here to be approved or
-              rejected.
+              Proposals are made through the API, by a person or an automation, and appear here to be approved or
+              rejected. With <code>DAALU_TOKEN</code> set to an API token with the write scope:
             </p>
+            <CodeBlock code={proposeCurl(location.origin)} label="Propose a change" copyLabel="Copy the curl command" />
           </EmptyState>
         )
       ) : (

@@ -72,7 +72,7 @@ export function TimelineFilters({
 
   // The API refused a filter: focus goes to the field it names.
   const formRef = useRef<HTMLFormElement>(null);
-  useFocusFirstInvalid(formRef, apiError);
+  useFocusFirstInvalid(formRef, apiError && `${key} ${apiError.message}`);
   // The less used filters fold away, open when one is set or the API names one of them.
   const moreSet = MORE_FIELDS.some((name) => !!search[name]);
   const moreError = MORE_FIELDS.some(

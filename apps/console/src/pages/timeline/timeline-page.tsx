@@ -6,7 +6,7 @@ import { apiFetch, ApiError, daalu, data } from '../../api/client';
 import { CodeBlock } from '../../ui/code-block';
 import { PageHeader } from '../../ui/page-header';
 import { RelativeTime } from '../../ui/relative-time';
-import { sendEventCurl } from '../../ui/send-event-curl';
+import { sendEventCurl } from '../../ui/curl-examples';
 import { EmptyState, Loading, ProblemMessage } from '../../ui/states';
 import { EntryRow } from './entry-row';
 import { TimelineFilters } from './filters';

@@ -102,7 +102,10 @@ export function HealthBanner({ webhook }: { webhook: Webhook }) {
     return (
       <section className="banner banner-disabled" aria-labelledby="health-banner-title">
         <h2 id="health-banner-title">
-          <StatusLabel status="Disabled" />: {reason}
+          <span className="status status-disabled" aria-hidden="true">
+            ⊘
+          </span>{' '}
+          Disabled: {reason}
         </h2>
         <p>
           {health.disabledAt && (

@@ -8,6 +8,7 @@ import { CopyButton } from '../../ui/copy-button';
 import { LocalDateTimeInput, timeHelp } from '../../ui/datetime';
 import { EventTypeOptions } from '../../ui/event-types';
 import { Field, fieldAttrs } from '../../ui/field';
+import { useFocusFirstInvalid } from '../../ui/focus';
 import { JsonView } from '../../ui/json-view';
 import { RelativeTime } from '../../ui/relative-time';
 import { EmptyState, FieldErrors, Loading, ProblemMessage, StatusLabel } from '../../ui/states';
@@ -397,6 +398,9 @@ function HistoryFilters(props: {
   }
   const set = (patch: Partial<Draft>) => setDraft((d) => ({ ...d, ...patch }));
   const error = props.error instanceof ApiError && props.error.status === 400 ? props.error : null;
+  // The API refused a filter: focus goes to the field it names (once per Apply, not at each poll).
+  const formRef = useRef<HTMLFormElement>(null);
+  useFocusFirstInvalid(formRef, error && `${key} ${error.message}`);
   const text = (name: 'type' | 'eventId', label: string, help?: ReactNode, list?: string) => {
     const id = `dl-${name}`;
     return (
@@ -426,6 +430,7 @@ function HistoryFilters(props: {
   };
   return (
     <form
+      ref={formRef}
       className="history-filters"
       role="search"
       aria-label="Filter the deliveries"

@@ -8,7 +8,7 @@ import { Confirm } from '../../ui/confirm';
 import { CopyButton } from '../../ui/copy-button';
 import { RelativeTime } from '../../ui/relative-time';
 import { BackLabel, PageHeader } from '../../ui/page-header';
-import { sendEventCurl } from '../../ui/send-event-curl';
+import { sendEventCurl } from '../../ui/curl-examples';
 import { EmptyState, Loading, ProblemMessage } from '../../ui/states';
 import { ForUntil } from '../../ui/until';
 import { useIngest, useIngestKeyState, webhookKeys } from './api';

@@ -1,9 +1,10 @@
 import { useMutation, useQueryClient } from '@tanstack/react-query';
-import { useEffect, useState, type FormEvent } from 'react';
+import { useEffect, useRef, useState, type FormEvent } from 'react';
 import type { Webhook } from '@daalu/client';
 import { ApiError, daalu, data } from '../../api/client';
 import { LocalDateTimeInput, timeHelp } from '../../ui/datetime';
 import { Field, fieldAttrs } from '../../ui/field';
+import { useFocusFirstInvalid } from '../../ui/focus';
 import { FieldErrors, ProblemMessage, StatusLabel } from '../../ui/states';
 import { useRecovery, webhookKeys, type RecoverableState } from './api';
 
@@ -42,6 +43,9 @@ export function RecoverPanel({ webhook, onRequested }: { webhook: Webhook; onReq
   });
   const error = recover.error instanceof ApiError && recover.error.status === 400 ? recover.error : null;
   const disabled = !webhook.enabled;
+  // A refused recovery: focus goes to the field the API names.
+  const formRef = useRef<HTMLFormElement>(null);
+  useFocusFirstInvalid(formRef, recover.error);
   const submit = (e: FormEvent) => {
     e.preventDefault();
     recover.mutate();
@@ -53,7 +57,7 @@ export function RecoverPanel({ webhook, onRequested }: { webhook: Webhook; onReq
         Sends every failed (or skipped) delivery created since a time again, oldest first, at the webhook&apos;s rate,
         each with its own <code>webhook-id</code> so your receiver can tell a repeat. Asking twice sends each once.
       </p>
-      <form onSubmit={submit} noValidate aria-label="Recover failed deliveries">
+      <form ref={formRef} onSubmit={submit} noValidate aria-label="Recover failed deliveries">
         <div className="filters">
           <Field
             id="recover-since"

@@ -4,7 +4,7 @@ import { CodeBlock } from '../../ui/code-block';
 import { CopyButton } from '../../ui/copy-button';
 import { PageHeader } from '../../ui/page-header';
 import { RelativeTime } from '../../ui/relative-time';
-import { sendEventCurl } from '../../ui/send-event-curl';
+import { sendEventCurl } from '../../ui/curl-examples';
 import { EmptyState, Loading, ProblemMessage } from '../../ui/states';
 import { percent, triggerSummary, useIngest, useWebhooks } from './api';
 import { HttpStatus } from './exchange';
