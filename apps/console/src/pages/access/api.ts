@@ -94,6 +94,8 @@ export const AUDIT_ACTIONS = [
   'alert.resolved',
   'silence.created',
   'silence.expired',
+  'check.paused',
+  'check.resumed',
   'webhook.created',
   'webhook.updated',
   'webhook.disabled',

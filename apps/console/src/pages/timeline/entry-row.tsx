@@ -19,6 +19,8 @@ const KINDS: Record<EntryKind, { label: string; icon: string }> = {
   'alert.unsilenced': { label: 'Silence over, still firing', icon: '!' },
   'silence.created': { label: 'Silence', icon: '⏸' },
   'silence.expired': { label: 'Silence ended', icon: '▶' },
+  'check.paused': { label: 'Check paused', icon: '⏸' },
+  'check.resumed': { label: 'Check resumed', icon: '▶' },
   'proposal.created': { label: 'Proposal', icon: '?' },
   'proposal.approved': { label: 'Proposal approved', icon: '✓' },
   'proposal.rejected': { label: 'Proposal rejected', icon: '✕' },
