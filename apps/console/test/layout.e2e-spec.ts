@@ -113,6 +113,8 @@ describe('console: every page at phone width', () => {
     { name: 'rules', path: '/rules' },
     { name: 'rule form', path: `/rules/${ids.rule}` },
     { name: 'new rule', path: '/rules/new' },
+    { name: 'checks', path: '/checks' },
+    { name: 'silences', path: '/silences' },
     { name: 'proposals', path: '/proposals' },
     { name: 'API tokens', path: '/settings/api-tokens' },
     { name: 'audit log', path: '/audit' },
