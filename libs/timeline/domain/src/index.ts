@@ -1,1 +1,2 @@
 export * from './timeline-filter';
+export * from './timeline-histogram';
