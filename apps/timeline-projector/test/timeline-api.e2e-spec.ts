@@ -1,3 +1,4 @@
+import { Client } from 'pg';
 import { v7 as uuidv7 } from 'uuid';
 import { AlertFiredCodec, EventIngestedCodec, ProposalCreatedCodec, type EventIngested } from '@daalu/contracts';
 import { anIngestedEvent } from '@daalu/contracts/testing';
@@ -29,6 +30,12 @@ interface Entry {
 interface Page {
   items: Entry[];
   nextCursor: string | null;
+}
+interface Histogram {
+  bucketSeconds: number;
+  since: string;
+  until: string;
+  buckets: Array<{ at: string; count: number; warning: number; critical: number }>;
 }
 
 /** GET /api/v1/events and /stream of the timeline projector, as a process over real NATS and PostgreSQL. */
@@ -63,6 +70,18 @@ describe('timeline API', () => {
   }
 
   const summaries = async (name: string, query = '') => (await list(name, query)).items.map((e) => e.summary);
+
+  async function histogram(name: string, query = ''): Promise<Histogram> {
+    const response = await fetch(`${base}/api/v1/events/histogram${query ? `?${query}` : ''}`, { headers: auth(name) });
+    expect({ query, status: response.status }).toEqual({ query, status: 200 });
+    return (await response.json()) as Histogram;
+  }
+
+  /** The buckets that counted something, as `minutes after the start: count/warning/critical`. */
+  const nonEmpty = (h: Histogram, start: number) =>
+    h.buckets
+      .filter((b) => b.count > 0)
+      .map((b) => `${(Date.parse(b.at) - start) / 60_000}: ${b.count}/${b.warning}/${b.critical}`);
 
   async function startApp(extra: Record<string, string> = {}): Promise<void> {
     app = await startReadyProcess(SCRIPT, { ...env, ...extra }, base);
@@ -502,6 +521,174 @@ describe('timeline API', () => {
       event.id,
     ]);
     expect(Number(rows[0].n)).toBe(1);
+  });
+
+  describe('histogram', () => {
+    /**
+     * A whole hour four to five hours before the suite started, so that bucket boundaries are known and
+     * the latest of these events (2 h 30 min after it) is out of the default range (the last hour).
+     */
+    const H = Math.floor((origin - 4 * 3_600_000) / 3_600_000) * 3_600_000;
+    const iso = (ms: number) => new Date(ms).toISOString();
+    const range = (fromMinutes: number, toMs: number) => `since=${iso(H + fromMinutes * 60_000)}&until=${iso(toMs)}`;
+    const HOUR = `since=${iso(H)}&until=${iso(H + 3_600_000)}`;
+
+    beforeAll(async () => {
+      const h = await tenant('h');
+      const seed: Array<[number, Partial<EventIngested>]> = [
+        [-1, { type: 'deploy.started', severity: 'info', summary: 'just before the hour' }],
+        [10_000, { type: 'deploy.started', source: 'github', severity: 'info', summary: 'deploy of api started' }],
+        [50_000, { type: 'deploy.failed', source: 'github', severity: 'warning', summary: 'deploy of api failed' }],
+        [65_000, { type: 'check.failed', severity: 'critical', summary: 'db down', payload: { host: 'db-1' } }],
+        [5 * 60_000, { type: 'backup.completed', severity: 'info', summary: 'backup done', payload: { host: 'db-1' } }],
+        [3_600_000 - 1, { type: 'heartbeat', severity: 'warning', summary: 'last of the hour' }],
+        [3_600_000, { type: 'heartbeat', severity: 'info', summary: 'first of the next hour' }],
+        [2 * 3_600_000 + 30 * 60_000, { type: 'heartbeat', severity: 'critical', summary: 'later on' }],
+      ];
+      for (const [offset, event] of seed) await publish(h.id, { ...event, receivedAt: iso(H + offset) });
+      await eventually(
+        () => summaries('h'),
+        (s) => s.length === seed.length,
+        { what: 'the histogram tenant’s events projected' },
+      );
+    });
+
+    it('counts entries per minute over an hour, by severity, every bucket there with zeros', async () => {
+      const hour = await histogram('h', HOUR);
+      expect(hour.bucketSeconds).toBe(60);
+      expect(hour.since).toBe(iso(H));
+      expect(hour.until).toBe(iso(H + 3_600_000));
+      expect(hour.buckets).toHaveLength(60);
+      expect(hour.buckets.map((b) => Date.parse(b.at))).toEqual(Array.from({ length: 60 }, (_, i) => H + i * 60_000));
+      expect(nonEmpty(hour, H)).toEqual(['0: 2/1/0', '1: 1/0/1', '5: 1/0/0', '59: 1/1/0']);
+      expect(hour.buckets[30]).toEqual({ at: iso(H + 30 * 60_000), count: 0, warning: 0, critical: 0 });
+    });
+
+    it('applies the list’s filters', async () => {
+      expect(nonEmpty(await histogram('h', `${HOUR}&type=deploy.*`), H)).toEqual(['0: 2/1/0']);
+      expect(nonEmpty(await histogram('h', `${HOUR}&source=github&severity=warning`), H)).toEqual(['0: 1/1/0']);
+      expect(nonEmpty(await histogram('h', `${HOUR}&severity=warning,critical`), H)).toEqual([
+        '0: 1/1/0',
+        '1: 1/0/1',
+        '59: 1/1/0',
+      ]);
+      expect(nonEmpty(await histogram('h', `${HOUR}&payload.host=db-1`), H)).toEqual(['1: 1/0/1', '5: 1/0/0']);
+      expect(nonEmpty(await histogram('h', `${HOUR}&q=DEPLOY%20of`), H)).toEqual(['0: 2/1/0']);
+      expect(nonEmpty(await histogram('h', `${HOUR}&type=nothing.here`), H)).toEqual([]);
+      // A range not on a bucket boundary: its first bucket counts only what is within it.
+      const partial = await histogram('h', `since=${iso(H + 30_000)}&until=${iso(H + 120_000)}`);
+      expect(partial.bucketSeconds).toBe(60);
+      expect(partial.buckets.map((b) => [b.at, b.count])).toEqual([
+        [iso(H), 1],
+        [iso(H + 60_000), 1],
+      ]);
+    });
+
+    it('takes the smallest bucket giving at most 120 of them, aligned to the epoch', async () => {
+      const two = await histogram('h', range(0, H + 2 * 3_600_000));
+      expect([two.bucketSeconds, two.buckets.length]).toEqual([60, 120]);
+      expect(nonEmpty(two, H)).toEqual(['0: 2/1/0', '1: 1/0/1', '5: 1/0/0', '59: 1/1/0', '60: 1/0/0']);
+
+      // A minute more than 120 minutes: 5-minute buckets.
+      const five = await histogram('h', range(-1, H + 2 * 3_600_000));
+      expect([five.bucketSeconds, five.buckets.length]).toEqual([300, 25]);
+      expect(five.buckets[0].at).toBe(iso(H - 5 * 60_000));
+      expect(nonEmpty(five, H)).toEqual(['-5: 1/0/0', '0: 3/1/1', '5: 1/0/0', '55: 1/1/0', '60: 1/0/0']);
+
+      const day = await histogram('h', range(-12 * 60, H + 12 * 3_600_000));
+      expect([day.bucketSeconds, day.buckets.length]).toEqual([900, 96]);
+      expect(nonEmpty(day, H)).toEqual(['-15: 1/0/0', '0: 4/1/1', '45: 1/1/0', '60: 1/0/0', '150: 1/0/1']);
+
+      const week = await histogram('h', range(-3 * 24 * 60, H + 4 * 86_400_000));
+      expect(week.bucketSeconds).toBe(10_800);
+      // 56 buckets of 3 h in 7 days, one more when the range does not start on one's boundary.
+      expect([56, 57]).toContain(week.buckets.length);
+      expect(week.buckets.reduce((sum, b) => sum + b.count, 0)).toBe(8);
+      expect(week.buckets.every((b) => (Date.parse(b.at) / 1000) % 10_800 === 0)).toBe(true);
+
+      const month = await histogram('h', range(-30 * 24 * 60, H + 86_400_000));
+      expect(month.bucketSeconds).toBe(86_400);
+      expect(month.buckets.length).toBeLessThanOrEqual(32);
+      expect(
+        month.buckets.reduce((sum, b) => [sum[0] + b.count, sum[1] + b.warning, sum[2] + b.critical], [0, 0, 0]),
+      ).toEqual([8, 2, 2]);
+    });
+
+    it('defaults to the last hour, until now', async () => {
+      const h = tenants.get('h')!;
+      await publish(h.id, { type: 'recent', summary: 'two minutes ago', receivedAt: iso(Date.now() - 120_000) });
+      const before = Date.now();
+      const recent = await eventually(
+        () => histogram('h'),
+        (r) => r.buckets.some((b) => b.count > 0),
+        { what: 'the recent event in the default range' },
+      );
+      expect(recent.bucketSeconds).toBe(60);
+      expect(Date.parse(recent.until) - Date.parse(recent.since)).toBe(3_600_000);
+      expect(Date.parse(recent.until)).toBeGreaterThanOrEqual(before);
+      expect(recent.buckets.length).toBeGreaterThanOrEqual(60);
+      expect(recent.buckets.length).toBeLessThanOrEqual(61);
+      expect(recent.buckets.reduce((sum, b) => sum + b.count, 0)).toBe(1);
+      // `until` alone: the hour before it.
+      const ending = await histogram('h', `until=${iso(H + 3_600_000)}`);
+      expect(ending.since).toBe(iso(H));
+      expect(nonEmpty(ending, H)).toEqual(['0: 2/1/0', '1: 1/0/1', '5: 1/0/0', '59: 1/1/0']);
+    });
+
+    it('counts the caller’s entries only', async () => {
+      // Tenant a's six events, an hour before the suite started; none of h's.
+      const a = await histogram('a', `since=${at(61)}&until=${at(59)}`);
+      expect(a.buckets.reduce((sum, b) => sum + b.count, 0)).toBe(6);
+      const none = await histogram('a', range(-60, H + 3 * 3_600_000));
+      expect(none.buckets.reduce((sum, b) => sum + b.count, 0)).toBe(0);
+    });
+
+    it('answers 400 naming a range that is longer than 31 days, reversed or in the future, and every bad parameter', async () => {
+      const bad = async (query: string) => {
+        const response = await fetch(`${base}/api/v1/events/histogram?${query}`, { headers: auth('h') });
+        expect({ query, status: response.status }).toEqual({ query, status: 400 });
+        expect(response.headers.get('content-type')).toMatch(/application\/problem\+json/);
+        const body = (await response.json()) as { type: string; errors: Array<{ field: string }> };
+        expect(body.type).toBe('/problems/invalid-query');
+        return body.errors.map((e) => e.field).sort();
+      };
+      expect(await bad(range(0, H + 31 * 86_400_000 + 1))).toEqual(['since']);
+      expect(await histogram('h', range(0, H + 31 * 86_400_000))).toMatchObject({ bucketSeconds: 86_400 });
+      expect(await bad(`since=${iso(Date.now() - 32 * 86_400_000)}`)).toEqual(['since']);
+      expect(await bad(`since=${iso(Date.now() + 60_000)}`)).toEqual(['since']);
+      expect(await bad(range(60, H))).toEqual(['until']);
+      expect(await bad(range(0, H))).toEqual(['until']);
+      expect(await bad('since=yesterday&until=2026-02-30')).toEqual(['since', 'until']);
+      expect(await bad(`${HOUR}&limit=10&cursor=x&severity=fatal&payload.a..b=1`)).toEqual(
+        ['cursor', 'limit', 'payload.a..b', 'severity'].sort(),
+      );
+      expect((await fetch(`${base}/api/v1/events/histogram`)).status).toBe(401);
+    });
+
+    it('stops a count that runs past 5 s and answers 503, saying to narrow the range or the filters', async () => {
+      // A lock held on the timeline keeps the count waiting: the statement timeout stops it all the same.
+      const locker = new Client({ connectionString: db.url });
+      await locker.connect();
+      try {
+        await locker.query('BEGIN');
+        await locker.query('LOCK TABLE timeline.timeline_entry IN ACCESS EXCLUSIVE MODE');
+        const started = Date.now();
+        const response = await fetch(`${base}/api/v1/events/histogram?${HOUR}`, { headers: auth('h') });
+        const took = Date.now() - started;
+        expect(response.status).toBe(503);
+        expect(response.headers.get('content-type')).toMatch(/application\/problem\+json/);
+        const body = (await response.json()) as { type: string; detail: string };
+        expect(body.type).toBe('/problems/query-timeout');
+        expect(body.detail).toMatch(/narrow the range/);
+        expect(took).toBeGreaterThanOrEqual(4_900);
+        expect(took).toBeLessThan(15_000);
+      } finally {
+        await locker.query('ROLLBACK').catch(() => undefined);
+        await locker.end();
+      }
+      // The lock gone, the same request is answered.
+      expect(nonEmpty(await histogram('h', HOUR), H)).toHaveLength(4);
+    }, 30_000);
   });
 
   it('drops whole day partitions older than the retention period', async () => {

@@ -226,6 +226,15 @@ export const PROBLEM_TYPES: readonly ProblemType[] = [
     headers: 'Retry-After',
   },
   {
+    slug: 'query-timeout',
+    title: 'Query took too long',
+    statuses: [503],
+    meaning:
+      'Counting what the request asked for took longer than the server allows (5 s) and was stopped, so that one wide, loosely filtered query cannot hold the database every tenant shares (`GET /api/v1/events/histogram` over a long range of many entries). Nothing is wrong with the server.',
+    action:
+      'Narrow the range (`since`, `until`) or add filters (`type`, `source`, `severity` …), then ask again: the same request is likely to take as long again.',
+  },
+  {
     slug: 'rate-limited',
     title: 'Too many requests',
     statuses: [429],

@@ -1,7 +1,13 @@
 import type { DataSource, EntityManager } from 'typeorm';
 import { SEVERITIES, type Severity } from '@daalu/contracts';
 import { encodeCursor, type KeysetCursor } from '@daalu/platform/http';
-import { nestAt, payloadCandidates, type TimelineFilter } from '@daalu/timeline/domain';
+import {
+  fillHistogram,
+  nestAt,
+  payloadCandidates,
+  type TimelineFilter,
+  type TimelineHistogram,
+} from '@daalu/timeline/domain';
 
 /** The projection that fills `timeline_entry` (its checkpoint row is the timeline's position). */
 export const TIMELINE_PROJECTION = 'timeline-events';
@@ -90,6 +96,16 @@ interface SelectedRow {
   at: string;
 }
 
+/** The longest a histogram's count may run: one tenant's wide, loosely filtered range must not hold the shared database. */
+export const HISTOGRAM_STATEMENT_TIMEOUT = '5s';
+
+/** A histogram's count took longer than HISTOGRAM_STATEMENT_TIMEOUT and was cancelled by PostgreSQL. */
+export class HistogramTimeoutError extends Error {
+  constructor() {
+    super(`the histogram took longer than ${HISTOGRAM_STATEMENT_TIMEOUT}`);
+  }
+}
+
 /** Reads a tenant's timeline: pages newest first, and what came after a log position (for live streams). */
 export class TimelineReader {
   constructor(private readonly db: DataSource | EntityManager) {}
@@ -112,6 +128,48 @@ export class TimelineReader {
     const page = more ? rows.slice(0, limit) : rows;
     const last = page[page.length - 1];
     return { items: page.map(toView), nextCursor: more ? encodeCursor({ at: last.at, id: last.id }) : null };
+  }
+
+  /**
+   * Entries per epoch-aligned bucket of `bucketSeconds` over [since, until), by severity, with the
+   * filter's other conditions; every bucket of the range is there, zeros where nothing was. Runs in its
+   * own transaction under `statement_timeout` (HISTOGRAM_STATEMENT_TIMEOUT): past it PostgreSQL cancels
+   * the count, and this throws HistogramTimeoutError.
+   */
+  async histogram(
+    tenantId: string,
+    filter: TimelineFilter,
+    range: { since: Date; until: Date },
+    bucketSeconds: number,
+  ): Promise<TimelineHistogram> {
+    const where = new Where(tenantId, { ...filter, since: range.since, until: range.until });
+    const size = where.param(bucketSeconds);
+    const sql = `SELECT (floor(extract(epoch FROM recorded_at) / ${size}::integer) * ${size}::integer)::bigint AS at,
+                        count(*)::integer AS count,
+                        count(*) FILTER (WHERE severity = ${SEVERITIES.indexOf('warning')})::integer AS warning,
+                        count(*) FILTER (WHERE severity = ${SEVERITIES.indexOf('critical')})::integer AS critical
+                   FROM timeline_entry WHERE ${where.sql} GROUP BY 1`;
+    const manager = 'manager' in this.db ? this.db.manager : this.db;
+    let rows: Array<{ at: string; count: number; warning: number; critical: number }>;
+    try {
+      rows = await manager.transaction(async (tx) => {
+        await tx.query(`SET LOCAL statement_timeout = '${HISTOGRAM_STATEMENT_TIMEOUT}'`);
+        return tx.query(sql, where.params);
+      });
+    } catch (error) {
+      throw isQueryCanceled(error) ? new HistogramTimeoutError() : error;
+    }
+    return {
+      bucketSeconds,
+      since: range.since.toISOString(),
+      until: range.until.toISOString(),
+      buckets: fillHistogram(
+        range.since,
+        range.until,
+        bucketSeconds,
+        rows.map((row) => ({ ...row, at: Number(row.at) })),
+      ),
+    };
   }
 
   /**
@@ -206,6 +264,12 @@ class Where {
     this.params.push(value);
     return `$${this.params.length}`;
   }
+}
+
+/** PostgreSQL's 57014, query_canceled: what statement_timeout raises. */
+function isQueryCanceled(error: unknown): boolean {
+  const err = error as { code?: unknown; driverError?: { code?: unknown } } | null;
+  return (err?.code ?? err?.driverError?.code) === '57014';
 }
 
 function escapeLike(text: string): string {

@@ -1,14 +1,32 @@
 import { Controller, Get, Query, UseGuards } from '@nestjs/common';
-import { ApiBearerAuth, ApiOkResponse, ApiOperation, ApiQuery, ApiTags } from '@nestjs/swagger';
+import {
+  ApiBearerAuth,
+  ApiOkResponse,
+  ApiOperation,
+  ApiQuery,
+  ApiServiceUnavailableResponse,
+  ApiTags,
+} from '@nestjs/swagger';
 import { DataSource } from 'typeorm';
+import { problem, ProblemException } from '@daalu/platform/http';
 import { Tenant, TenantGuard } from '@daalu/platform/tenancy';
-import { TimelineReader, type TimelineEntryView } from '@daalu/timeline/data-access';
-import type { QueryValue } from '@daalu/timeline/domain';
+import {
+  HISTOGRAM_STATEMENT_TIMEOUT,
+  HistogramTimeoutError,
+  TimelineReader,
+  type TimelineEntryView,
+} from '@daalu/timeline/data-access';
+import type { QueryValue, TimelineHistogram } from '@daalu/timeline/domain';
 import { TimelineFilterQuery } from './timeline-query.dto';
-import { parseListQuery } from './timeline-query';
+import { parseHistogramQuery, parseListQuery } from './timeline-query';
 import { TimelinePageView } from './timeline-entry.dto';
+import { TimelineHistogramView } from './timeline-histogram.dto';
 
-/** `GET /api/v1/events`: the caller's timeline, newest first, filtered, in cursor pages. */
+/**
+ * `GET /api/v1/events`: the caller's timeline, newest first, filtered, in cursor pages; and
+ * `GET /api/v1/events/histogram`: how many of those entries per time bucket (the console's chart). No
+ * route of the timeline takes an event id at `/api/v1/events/<id>`, so `histogram` is never read as one.
+ */
 @ApiTags('Timeline')
 @ApiBearerAuth('tenantToken')
 @Controller('api/v1/events')
@@ -36,5 +54,33 @@ export class EventsController {
   ): Promise<{ items: TimelineEntryView[]; nextCursor: string | null }> {
     const { filter, limit, cursor } = parseListQuery(query);
     return this.reader.page(tenantId, filter, limit, cursor);
+  }
+
+  @Get('histogram')
+  @ApiOperation({
+    summary: 'The timeline, counted over time',
+    description:
+      'How many entries the list would show, per time bucket, with the list’s filters (`payload.<path>=<value>` too; no `limit` or `cursor`), by severity. The range is `since` to `until`; without `until` it ends now, without `since` it starts an hour before `until`; at most 31 days (longer is a 400 naming `since`). Buckets are aligned to the epoch, of the smallest size among 60, 300, 900, 3600, 10800, 21600 and 86400 seconds giving at most 120 of them; empty buckets are there with zeros. A count that takes over 5 s is stopped: a 503 `query-timeout`, to narrow the range or add filters.',
+  })
+  @TimelineFilterQuery()
+  @ApiOkResponse({ type: TimelineHistogramView })
+  @ApiServiceUnavailableResponse({
+    description: `The count took over ${HISTOGRAM_STATEMENT_TIMEOUT} and was stopped (\`query-timeout\`): narrow the range or add filters`,
+  })
+  async histogram(@Tenant() tenantId: string, @Query() query: Record<string, QueryValue>): Promise<TimelineHistogram> {
+    const { filter, range, bucketSeconds } = parseHistogramQuery(query);
+    try {
+      return await this.reader.histogram(tenantId, filter, range, bucketSeconds);
+    } catch (error) {
+      if (!(error instanceof HistogramTimeoutError)) throw error;
+      throw new ProblemException(
+        problem(
+          503,
+          'query-timeout',
+          'Query took too long',
+          `counting took over ${HISTOGRAM_STATEMENT_TIMEOUT} and was stopped: narrow the range (since, until) or add filters (type, source, severity …)`,
+        ),
+      );
+    }
   }
 }

@@ -1,6 +1,8 @@
 import { invalidFields, QueryReader, type KeysetCursor } from '@daalu/platform/http';
 import {
   DEFAULT_LIMIT,
+  histogramBucketSeconds,
+  histogramRange,
   MAX_LIMIT,
   parseTimelineFilter,
   type QueryValue,
@@ -37,4 +39,22 @@ export function parseStreamQuery(query: Record<string, QueryValue>): TimelineFil
   const { filter, errors } = parseTimelineFilter(query);
   if (errors.length > 0) throw invalidFields('invalid-query', 'Invalid query', errors);
   return filter;
+}
+
+export interface HistogramQuery {
+  filter: TimelineFilter;
+  range: { since: Date; until: Date };
+  bucketSeconds: number;
+}
+
+/**
+ * The histogram's query string: the list's filters (no paging), the range defaulted (until now, since an
+ * hour before) and at most 31 days long, and the bucket size it gives. A 400 naming every bad parameter.
+ */
+export function parseHistogramQuery(query: Record<string, QueryValue>, now = new Date()): HistogramQuery {
+  const { filter, errors } = parseTimelineFilter(query);
+  const range = histogramRange(filter, now, new Set(errors.map((error) => error.field)));
+  if ('field' in range) errors.push(range);
+  if (errors.length > 0 || 'field' in range) throw invalidFields('invalid-query', 'Invalid query', errors);
+  return { filter, range, bucketSeconds: histogramBucketSeconds(range.since, range.until) };
 }
