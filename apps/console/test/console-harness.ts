@@ -104,7 +104,7 @@ export class ConsoleHarness {
     const context = await this.browser!.newContext({
       colorScheme,
       viewport: { width, height: width < 800 ? 844 : 900 },
-      ...(width < 800 ? { isMobile: true, hasTouch: true, deviceScaleFactor: 2 } : {}),
+      ...(width < 800 ? { isMobile: true, hasTouch: true } : {}),
     });
     this.contexts.push(context);
     const page = await context.newPage();
