@@ -23,12 +23,48 @@ export interface WebhookHealthInput {
   disabledReason: string | null;
 }
 
-/** Attempts of one webhook in one minute, by outcome. */
+/**
+ * The latency histogram's bounds (ms): slot i counts answered attempts that took at most
+ * LATENCY_BOUNDS_MS[i] (and more than the bound before); the slot after the last counts those slower
+ * than 30 s. Fixed, so that minutes add up slot by slot (a bound added later goes at the end).
+ */
+export const LATENCY_BOUNDS_MS = [5, 10, 25, 50, 100, 250, 500, 1000, 2500, 5000, 10_000, 30_000] as const;
+
+/** Slots of a latency histogram: one per bound, and one for anything slower than the last. */
+export const LATENCY_SLOTS = LATENCY_BOUNDS_MS.length + 1;
+
+/** The slot of a latency histogram an attempt of `durationMs` counts in. */
+export function latencySlot(durationMs: number): number {
+  const slot = LATENCY_BOUNDS_MS.findIndex((bound) => durationMs <= bound);
+  return slot === -1 ? LATENCY_BOUNDS_MS.length : slot;
+}
+
+/**
+ * The `q` quantile (0.5 for the median) of a latency histogram, as an upper bound: the bound of the
+ * slot where the cumulative count first reaches q of the total, so that at least q of the attempts took
+ * at most that many ms. The last slot has no upper bound: it reads as the last bound (30,000), which
+ * there means "30 s or more". Null when the histogram counts nothing.
+ */
+export function latencyQuantile(counts: readonly number[], q: number): number | null {
+  const total = counts.reduce((sum, n) => sum + n, 0);
+  if (total === 0) return null;
+  const rank = Math.max(1, Math.ceil(q * total));
+  let cumulative = 0;
+  for (const [slot, n] of counts.entries()) {
+    cumulative += n;
+    if (cumulative >= rank) return LATENCY_BOUNDS_MS[Math.min(slot, LATENCY_BOUNDS_MS.length - 1)];
+  }
+  return LATENCY_BOUNDS_MS[LATENCY_BOUNDS_MS.length - 1];
+}
+
+/** Attempts of one webhook in one minute, by outcome, and the answered ones by latency. */
 export interface MinuteInput {
   webhookId: string;
   minute: string;
   delivered: number;
   failed: number;
+  /** Answered attempts per slot of LATENCY_BOUNDS_MS (LATENCY_SLOTS counts). */
+  latency: number[];
 }
 
 /** Why a 410 disables a webhook: the receiver said the URL is gone for good (Standard Webhooks). */
@@ -44,6 +80,13 @@ export interface AttemptNote {
   endedFailed: boolean;
   status: number | null;
   error: string | null;
+  /**
+   * How long the receiver took to answer; null when it did not (a timeout, a refused or reset
+   * connection, a delivery failed unsent). Those count as failed attempts but not in the latency: a
+   * timeout's duration is the timeout setting, a refusal's next to nothing, and either would pass for
+   * the receiver's speed.
+   */
+  durationMs: number | null;
 }
 
 export function noteOf({ delivery, attempt, next }: AttemptToRecord): AttemptNote {
@@ -55,6 +98,7 @@ export function noteOf({ delivery, attempt, next }: AttemptToRecord): AttemptNot
     endedFailed: next.state === 'failed',
     status: attempt.response?.status ?? null,
     error: attempt.error,
+    durationMs: attempt.response ? attempt.durationMs : null,
   };
 }
 
@@ -104,9 +148,16 @@ export function healthOfBatch(notes: AttemptNote[]): { webhooks: WebhookHealthIn
     }
     const minute = new Date(Math.floor(note.at / 60_000) * 60_000).toISOString();
     const key = `${note.webhookId}|${minute}`;
-    const row = minutes.get(key) ?? { webhookId: note.webhookId, minute, delivered: 0, failed: 0 };
+    const row = minutes.get(key) ?? {
+      webhookId: note.webhookId,
+      minute,
+      delivered: 0,
+      failed: 0,
+      latency: new Array<number>(LATENCY_SLOTS).fill(0),
+    };
     if (note.delivered) row.delivered++;
     else row.failed++;
+    if (note.durationMs !== null && Number.isFinite(note.durationMs)) row.latency[latencySlot(note.durationMs)]++;
     minutes.set(key, row);
   }
   const byKey =
@@ -191,11 +242,17 @@ export const HEALTH_CTES = `
       disabled_at = CASE WHEN h.state = 'disabled' THEN h.disabled_at ELSE excluded.disabled_at END
     RETURNING 1
   ), minutes AS (
-    INSERT INTO webhook_delivery_minute AS m (webhook_id, minute, delivered, failed)
-    SELECT "webhookId", minute, delivered, failed
-      FROM json_to_recordset($2::json) AS x("webhookId" uuid, minute timestamptz, delivered integer, failed integer)
+    INSERT INTO webhook_delivery_minute AS m (webhook_id, minute, delivered, failed, latency_counts)
+    SELECT "webhookId", minute, delivered, failed, latency
+      FROM json_to_recordset($2::json) AS x("webhookId" uuid, minute timestamptz, delivered integer, failed integer,
+           latency integer[])
     ON CONFLICT (webhook_id, minute) DO UPDATE SET
-      delivered = m.delivered + excluded.delivered, failed = m.failed + excluded.failed
+      delivered = m.delivered + excluded.delivered, failed = m.failed + excluded.failed,
+      -- Slot by slot; the shorter array (a minute from before latency was kept, or before a bound was
+      -- added) is padded with nulls.
+      latency_counts = ARRAY(SELECT COALESCE(a, 0) + COALESCE(b, 0)
+                               FROM unnest(m.latency_counts, excluded.latency_counts) WITH ORDINALITY AS u(a, b, slot)
+                              ORDER BY slot)
     RETURNING 1
   )`;
 
@@ -269,25 +326,52 @@ export async function readHealth(
   );
 }
 
-/** Attempts of one webhook per bucket over the last 24 hours (the detail page's chart). */
+/** One bucket of a webhook's chart. */
+export interface DeliveryChartBucket {
+  at: string;
+  delivered: number;
+  failed: number;
+  /** Upper bounds of the answered attempts' median and 99th percentile (latencyQuantile); null when none. */
+  p50Ms: number | null;
+  p99Ms: number | null;
+}
+
+/**
+ * Attempts of one webhook per bucket over the last 24 hours (the detail page's chart), with their
+ * latency read from the minutes' histograms summed slot by slot: at most 1,440 rows of the webhook,
+ * however many attempts they count (the attempts themselves are never scanned).
+ */
 export async function deliveryChart(
   db: DataSource,
   webhookId: string,
   bucketMinutes: number,
-): Promise<Array<{ at: string; delivered: number; failed: number }>> {
-  const rows: Array<{ at: Date; delivered: string; failed: string }> = await db.query(
-    `SELECT to_timestamp(floor(extract(epoch FROM minute) / ($2 * 60)) * $2 * 60) AS at,
-            sum(delivered) AS delivered, sum(failed) AS failed
-       FROM webhook_delivery_minute
-      WHERE webhook_id = $1 AND minute >= now() - interval '24 hours'
-      GROUP BY 1 ORDER BY 1`,
+): Promise<DeliveryChartBucket[]> {
+  const rows: Array<{ at: Date; delivered: string; failed: string; latency: string[] | null }> = await db.query(
+    `WITH m AS (
+       SELECT to_timestamp(floor(extract(epoch FROM minute) / ($2 * 60)) * $2 * 60) AS at,
+              delivered, failed, latency_counts
+         FROM webhook_delivery_minute
+        WHERE webhook_id = $1 AND minute >= now() - interval '24 hours'
+     ), slots AS (
+       SELECT at, slot, sum(n) AS n
+         FROM m, unnest(m.latency_counts) WITH ORDINALITY AS u(n, slot)
+        GROUP BY at, slot
+     )
+     SELECT at, sum(delivered) AS delivered, sum(failed) AS failed,
+            (SELECT array_agg(s.n ORDER BY s.slot) FROM slots s WHERE s.at = m.at) AS latency
+       FROM m GROUP BY at ORDER BY at`,
     [webhookId, bucketMinutes],
   );
-  return rows.map((row) => ({
-    at: new Date(row.at).toISOString(),
-    delivered: Number(row.delivered),
-    failed: Number(row.failed),
-  }));
+  return rows.map((row) => {
+    const latency = (row.latency ?? []).map(Number);
+    return {
+      at: new Date(row.at).toISOString(),
+      delivered: Number(row.delivered),
+      failed: Number(row.failed),
+      p50Ms: latencyQuantile(latency, 0.5),
+      p99Ms: latencyQuantile(latency, 0.99),
+    };
+  });
 }
 
 /** A webhook Daalu disabled, enabled again by its owner, starts healthy; that is not news (no fact tells it). */

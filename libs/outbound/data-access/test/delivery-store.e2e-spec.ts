@@ -4,6 +4,7 @@ import { openProjectionDataSource, projectionDataSourceOptions } from '@daalu/pl
 import { createTestDatabase, type TestDatabase } from '@daalu/testing';
 import {
   closeBatches,
+  deliveryChart,
   DeliveryJournal,
   isDataError,
   minimalRecord,
@@ -173,6 +174,71 @@ describe('outbound delivery store', () => {
       idOf,
     );
     expect(capped.map((b) => b.size)).toEqual([2]); // 2 of ~610 bytes fit under 1,300; the third waits
+  });
+
+  it('keeps a latency histogram per webhook and minute, added slot by slot, and charts p50 and p99 per hour from it', async () => {
+    const journal = new DeliveryJournal(dataSource);
+    const webhookId = uuidv7();
+    const hour = Math.floor(Date.now() / 3_600_000) * 3_600_000;
+    const [h3, h2, h1] = [hour - 3 * 3_600_000, hour - 2 * 3_600_000, hour - 3_600_000];
+    /** One delivery's one attempt at `at`: answered after `durationMs`, or not answered (null: a timeout). */
+    const attemptAt = (at: number, durationMs: number | null): AttemptToRecord => ({
+      delivery: {
+        deliveryId: uuidv7(),
+        tenantId,
+        webhookId,
+        factKind: 'event.ingested',
+        factId: uuidv7(),
+        createdAt: new Date(at).toISOString(),
+        fact: {},
+        factType: 'deploy.finished',
+        summary: null,
+      },
+      attempt: {
+        at,
+        durationMs: durationMs ?? 2000,
+        request: { headers: {}, body: '{}' },
+        response: durationMs === null ? null : { status: 200, headers: {}, body: '' },
+        error: durationMs === null ? 'headers timeout' : null,
+      },
+      next:
+        durationMs === null
+          ? { state: 'pending', nextAttemptAt: at + 1000 }
+          : { state: 'delivered', nextAttemptAt: null },
+    });
+    const fold = async (attempts: AttemptToRecord[]) => {
+      await Promise.all(attempts.map((one) => journal.record(one)));
+      await journal.flushHealth();
+    };
+    const times = (n: number, at: number, durationMs: number | null) =>
+      Array.from({ length: n }, () => attemptAt(at, durationMs));
+
+    // A minute counted before latency was kept: its attempts have no histogram.
+    await db.query(
+      `INSERT INTO outbound.webhook_delivery_minute (webhook_id, minute, delivered, failed) VALUES ($1, $2, 5, 0)`,
+      [webhookId, new Date(h3 + 5 * 60_000).toISOString()],
+    );
+    // Two hours ago: 98 fast and 2 slow answers over three folds, two of them into the same minute, and
+    // three timeouts (failed, no latency).
+    await fold([...times(50, h2 + 10 * 60_000, 1.3), ...times(1, h2 + 10 * 60_000, 300)]);
+    await fold([...times(40, h2 + 10 * 60_000 + 30_000, 0.8), ...times(3, h2 + 10 * 60_000, null)]);
+    await fold([...times(8, h2 + 40 * 60_000, 2), ...times(1, h2 + 40 * 60_000, 280)]);
+    // An hour ago: timeouts only.
+    await fold(times(2, h1 + 59 * 60_000, null));
+    // Into the minute from before: added to its empty histogram.
+    await fold(times(1, h3 + 5 * 60_000, 20));
+
+    const [{ counts }] = await db.query<{ counts: number[] }>(
+      `SELECT latency_counts AS counts FROM outbound.webhook_delivery_minute WHERE webhook_id = $1 AND minute = $2`,
+      [webhookId, new Date(h2 + 10 * 60_000).toISOString()],
+    );
+    expect(counts).toEqual([90, 0, 0, 0, 0, 0, 1, 0, 0, 0, 0, 0, 0]);
+
+    expect(await deliveryChart(dataSource, webhookId, 60)).toEqual([
+      { at: new Date(h3).toISOString(), delivered: 6, failed: 0, p50Ms: 25, p99Ms: 25 },
+      { at: new Date(h2).toISOString(), delivered: 100, failed: 3, p50Ms: 5, p99Ms: 500 },
+      { at: new Date(h1).toISOString(), delivered: 0, failed: 2, p50Ms: null, p99Ms: null },
+    ]);
   });
 
   it('purges deliveries, attempts and batches closed before the cut-off, and keeps the rest', async () => {
