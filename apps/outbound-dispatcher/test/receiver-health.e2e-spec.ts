@@ -49,6 +49,25 @@ async function switchableReceiver(initial: number) {
   return { url: `http://127.0.0.1:${(server.address() as AddressInfo).port}/hook`, received, state };
 }
 
+/** A receiver that answers 200 after the delay `delayOf` gives for each body (ms). */
+async function receiverAnswering(delayOf: (body: string) => number) {
+  let answered = 0;
+  const server = track(
+    createServer((req, res) => {
+      let body = '';
+      req.on('data', (chunk) => (body += chunk));
+      req.on('end', () => {
+        setTimeout(() => {
+          answered++;
+          res.writeHead(200).end('ok');
+        }, delayOf(body));
+      });
+    }),
+  );
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  return { url: `http://127.0.0.1:${(server.address() as AddressInfo).port}/hook`, answered: () => answered };
+}
+
 /**
  * Receiver health and delivery operations on the real dispatcher: health per webhook, notify then
  * disable (a failing receiver, a 410), skipped deliveries, recovery in bulk, the history's filters
@@ -390,6 +409,45 @@ describe('receiver health and delivery operations', () => {
     expect(stats.buckets.reduce((sum, b) => sum + b.failed, 0)).toBe(0);
   }, 30_000);
 
+  it('charts latency per hour from the answered attempts: p50 and p99 as upper bounds of their latency slot', async () => {
+    // Every attempt of this test in one hour's bucket: when the hour is about to turn, wait for it.
+    const toNextHour = 3_600_000 - (Date.now() % 3_600_000);
+    if (toNextHour < 60_000) await new Promise((r) => setTimeout(r, toNextHour + 1000));
+    // The receiver answers at once, but 300 ms late to the 2 events in 100 whose summary says slow.
+    const server = await receiverAnswering((body) =>
+      (JSON.parse(body) as { data: { summary: string } }).data.summary.startsWith('slow') ? 300 : 0,
+    );
+    const hook = await createWebhook({ url: server.url, trigger: { events: { type: 'latency.*' } } });
+    // One at a time: a hundred at once would queue in the dispatcher and on two cores, and the
+    // durations it measures would be that queue's (hundreds of ms), not the receiver's.
+    for (let i = 0; i < 100; i++) {
+      await send({ type: 'latency.probe', summary: i % 50 === 7 ? `slow probe ${i}` : `probe ${i}` });
+      await eventually(
+        () => server.answered(),
+        (n) => n === i + 1,
+        { what: `probe ${i} answered`, intervalMs: 5 },
+      );
+    }
+    type Stats = {
+      bucketMinutes: number;
+      buckets: Array<{ at: string; delivered: number; failed: number; p50Ms: number | null; p99Ms: number | null }>;
+    };
+    const stats = await eventually(
+      async () =>
+        (await (await fetch(`${base}/api/v1/webhooks/${hook.id}/stats`, { headers: tenant.auth })).json()) as Stats,
+      (s) => s.buckets.reduce((sum, b) => sum + b.delivered, 0) === 100,
+      { what: 'a hundred delivered attempts in the chart', timeoutMs: 30_000 },
+    );
+    expect(server.answered()).toBe(100);
+    expect(stats.buckets).toHaveLength(1);
+    const [bucket] = stats.buckets;
+    expect(Date.parse(bucket.at) % 3_600_000).toBe(0);
+    expect(bucket).toMatchObject({ delivered: 100, failed: 0, p99Ms: 500 });
+    // Answered at once on loopback: a few ms, well under the slow ones' slot (250–500 ms).
+    expect(bucket.p50Ms).not.toBeNull();
+    expect(bucket.p50Ms!).toBeLessThanOrEqual(100);
+  }, 120_000);
+
   it('keeps a webhook’s own rate and timeout, within the platform’s caps', async () => {
     const slow = await switchableReceiver(200);
     slow.state.delayMs = 5000;
@@ -423,6 +481,22 @@ describe('receiver health and delivery operations', () => {
     );
     const times = slow.received.slice(before).map((r) => r.at);
     expect(times[5] - times[0]).toBeGreaterThanOrEqual(1800);
+
+    // The timeouts are failed attempts in the chart, but not latency: the answered attempts' p99 is theirs.
+    const stats = await eventually(
+      async () =>
+        (await (await fetch(`${base}/api/v1/webhooks/${hook.id}/stats`, { headers: tenant.auth })).json()) as {
+          buckets: Array<{ delivered: number; failed: number; p50Ms: number | null; p99Ms: number | null }>;
+        },
+      (s) => s.buckets.reduce((sum, b) => sum + b.delivered, 0) === 6,
+      { what: 'the six delivered attempts in the chart' },
+    );
+    expect(stats.buckets.reduce((sum, b) => sum + b.failed, 0)).toBeGreaterThanOrEqual(1);
+    for (const bucket of stats.buckets) {
+      // A bucket of timeouts alone (the hour turned between them) has no latency at all.
+      if (bucket.delivered === 0) expect([bucket.p50Ms, bucket.p99Ms]).toEqual([null, null]);
+      else expect(bucket.p99Ms!).toBeLessThan(1000);
+    }
 
     // Over the caps: 400 naming the field.
     const response = await fetch(`${base}/api/v1/webhooks`, {

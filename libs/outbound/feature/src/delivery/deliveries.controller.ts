@@ -88,7 +88,8 @@ export class DeliveriesController {
   @Get('webhooks/:id/stats')
   @ApiOperation({
     summary: 'A webhook’s attempts over the last 24 hours',
-    description: 'Per hour, delivered and failed.',
+    description:
+      'Per hour (hours without attempts left out), delivered and failed, and upper bounds of the answered attempts’ p50 and p99 latency, read from per-minute latency counts (never from the attempts themselves).',
   })
   @ApiParam({ name: 'id', format: 'uuid', description: 'The webhook' })
   @ApiOkResponse({ type: WebhookStatsView })

@@ -1,4 +1,5 @@
 import { ApiProperty, ApiSchema } from '@nestjs/swagger';
+import { LATENCY_BOUNDS_MS } from '@daalu/outbound/data-access';
 
 /** The answers of the deliveries routes, as the API reference shows them (DeliveryView of the data access). */
 
@@ -119,6 +120,10 @@ export class WebhookDeliveriesView {
   nextCursor: string | null;
 }
 
+/** What a chart bucket's latency says, for the median and the 99th percentile. */
+const LATENCY_DESCRIPTION = (share: string) =>
+  `An upper bound, not an exact percentile: at least ${share} of the bucket’s answered attempts took at most this many ms. Answers are counted per latency bound (${LATENCY_BOUNDS_MS.join(', ')} ms, and slower), and this is the bound where the count reaches ${share} of them; ${LATENCY_BOUNDS_MS[LATENCY_BOUNDS_MS.length - 1]} also stands for anything slower. Attempts the receiver answered count, whatever the status; those with no answer (a timeout, a refused or reset connection) count in \`failed\` only. Null when no attempt of the bucket was answered (or all of them were before latency was kept).`;
+
 @ApiSchema({ name: 'DeliveryChartBucket' })
 export class DeliveryChartBucketView {
   @ApiProperty({ format: 'date-time', description: 'The bucket’s start' })
@@ -129,6 +134,22 @@ export class DeliveryChartBucketView {
 
   @ApiProperty({ type: 'integer', description: 'Other attempts' })
   failed: number;
+
+  @ApiProperty({
+    type: 'integer',
+    nullable: true,
+    description: LATENCY_DESCRIPTION('half'),
+    example: 25,
+  })
+  p50Ms: number | null;
+
+  @ApiProperty({
+    type: 'integer',
+    nullable: true,
+    description: LATENCY_DESCRIPTION('99%'),
+    example: 500,
+  })
+  p99Ms: number | null;
 }
 
 @ApiSchema({ name: 'WebhookStats' })
