@@ -96,13 +96,13 @@ interface SelectedRow {
   at: string;
 }
 
-/** The longest a histogram's count may run: one tenant's wide, loosely filtered range must not hold the shared database. */
-export const HISTOGRAM_STATEMENT_TIMEOUT = '5s';
+/** The longest a histogram's count may run (s): one tenant's wide, loosely filtered range must not hold the shared database. */
+export const HISTOGRAM_TIMEOUT_SECONDS = 5;
 
-/** A histogram's count took longer than HISTOGRAM_STATEMENT_TIMEOUT and was cancelled by PostgreSQL. */
+/** A histogram's count took longer than HISTOGRAM_TIMEOUT_SECONDS and was cancelled by PostgreSQL. */
 export class HistogramTimeoutError extends Error {
   constructor() {
-    super(`the histogram took longer than ${HISTOGRAM_STATEMENT_TIMEOUT}`);
+    super(`the histogram took longer than ${HISTOGRAM_TIMEOUT_SECONDS} s`);
   }
 }
 
@@ -133,7 +133,7 @@ export class TimelineReader {
   /**
    * Entries per epoch-aligned bucket of `bucketSeconds` over [since, until), by severity, with the
    * filter's other conditions; every bucket of the range is there, zeros where nothing was. Runs in its
-   * own transaction under `statement_timeout` (HISTOGRAM_STATEMENT_TIMEOUT): past it PostgreSQL cancels
+   * own transaction under `statement_timeout` (HISTOGRAM_TIMEOUT_SECONDS): past it PostgreSQL cancels
    * the count, and this throws HistogramTimeoutError.
    */
   async histogram(
@@ -153,7 +153,7 @@ export class TimelineReader {
     let rows: Array<{ at: string; count: number; warning: number; critical: number }>;
     try {
       rows = await manager.transaction(async (tx) => {
-        await tx.query(`SET LOCAL statement_timeout = '${HISTOGRAM_STATEMENT_TIMEOUT}'`);
+        await tx.query(`SET LOCAL statement_timeout = '${HISTOGRAM_TIMEOUT_SECONDS}s'`);
         return tx.query(sql, where.params);
       });
     } catch (error) {

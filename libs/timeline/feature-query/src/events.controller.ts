@@ -8,10 +8,10 @@ import {
   ApiTags,
 } from '@nestjs/swagger';
 import { DataSource } from 'typeorm';
-import { problem, ProblemException } from '@daalu/platform/http';
+import { problem, PROBLEM_CONTENT_TYPE, ProblemException, type Problem } from '@daalu/platform/http';
 import { Tenant, TenantGuard } from '@daalu/platform/tenancy';
 import {
-  HISTOGRAM_STATEMENT_TIMEOUT,
+  HISTOGRAM_TIMEOUT_SECONDS,
   HistogramTimeoutError,
   TimelineReader,
   type TimelineEntryView,
@@ -65,7 +65,13 @@ export class EventsController {
   @TimelineFilterQuery()
   @ApiOkResponse({ type: TimelineHistogramView })
   @ApiServiceUnavailableResponse({
-    description: `The count took over ${HISTOGRAM_STATEMENT_TIMEOUT} and was stopped (\`query-timeout\`): narrow the range or add filters`,
+    description: `The count took over ${HISTOGRAM_TIMEOUT_SECONDS} s and was stopped (\`query-timeout\`, no \`Retry-After\`: the same request would take as long; narrow the range or add filters), or the timeline is not answering (\`upstream-unavailable\`, retry after \`Retry-After\`)`,
+    content: {
+      [PROBLEM_CONTENT_TYPE]: {
+        schema: { $ref: '#/components/schemas/Problem' },
+        example: histogramTimeout(),
+      },
+    },
   })
   async histogram(@Tenant() tenantId: string, @Query() query: Record<string, QueryValue>): Promise<TimelineHistogram> {
     const { filter, range, bucketSeconds } = parseHistogramQuery(query);
@@ -73,14 +79,17 @@ export class EventsController {
       return await this.reader.histogram(tenantId, filter, range, bucketSeconds);
     } catch (error) {
       if (!(error instanceof HistogramTimeoutError)) throw error;
-      throw new ProblemException(
-        problem(
-          503,
-          'query-timeout',
-          'Query took too long',
-          `counting took over ${HISTOGRAM_STATEMENT_TIMEOUT} and was stopped: narrow the range (since, until) or add filters (type, source, severity …)`,
-        ),
-      );
+      throw new ProblemException(histogramTimeout());
     }
   }
+}
+
+/** The 503 of a histogram whose count ran past the statement timeout. */
+function histogramTimeout(): Problem {
+  return problem(
+    503,
+    'query-timeout',
+    'Query took too long',
+    `counting took over ${HISTOGRAM_TIMEOUT_SECONDS} s and was stopped: narrow the range (since, until) or add filters (type, source, severity …)`,
+  );
 }
