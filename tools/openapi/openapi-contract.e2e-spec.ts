@@ -182,6 +182,16 @@ describe('the API answers as docs/openapi.json says', () => {
     );
     expect(page.status).toBe(200);
     expect((await tenantCall('GET', '/api/v1/events?limit=0&sevrity=high')).status).toBe(400);
+    // The histogram of the last hour holds the events just sent: every bucket there, zeros too.
+    const histogram = await tenantCall('GET', '/api/v1/events/histogram?severity=warning,critical');
+    expect(histogram.status).toBe(200);
+    expect(histogram.body.bucketSeconds).toBe(60);
+    expect(histogram.body.buckets.length).toBeGreaterThanOrEqual(60);
+    expect(histogram.body.buckets.reduce((sum: number, b: { count: number }) => sum + b.count, 0)).toBeGreaterThan(0);
+    const since = new Date(Date.now() - 40 * 86_400_000).toISOString();
+    const tooLong = await tenantCall('GET', `/api/v1/events/histogram?since=${since}`);
+    expect(tooLong.status).toBe(400);
+    expect(tooLong.body.errors).toEqual([{ field: 'since', message: expect.any(String) }]);
     const stream = new SseClient(`${origin.url}/api/v1/events/stream`, {
       authorization: `Bearer ${tenant.apiToken}`,
       'last-event-id': '0',
@@ -350,7 +360,22 @@ describe('the API answers as docs/openapi.json says', () => {
     const filtered = await tenantCall('GET', `/api/v1/webhooks/${id}/deliveries?status=delivered,pending&limit=1`);
     expect(filtered.status).toBe(200);
     expect((await tenantCall('GET', `/api/v1/webhooks/${id}/deliveries?status=lost`)).status).toBe(400);
-    expect((await tenantCall('GET', `/api/v1/webhooks/${id}/stats`)).status).toBe(200);
+    // The test event and its redelivery, answered by the receiver: this hour's latency is known.
+    const stats = await eventually(
+      () => tenantCall('GET', `/api/v1/webhooks/${id}/stats`),
+      (answer) => answer.body.buckets?.some((b: { delivered: number }) => b.delivered > 0),
+      { what: 'the delivered test event in the stats' },
+    );
+    expect(stats.status).toBe(200);
+    const hour = stats.body.buckets.find((b: { delivered: number }) => b.delivered > 0);
+    expect(hour).toEqual({
+      at: expect.any(String),
+      delivered: expect.any(Number),
+      failed: expect.any(Number),
+      p50Ms: expect.any(Number),
+      p99Ms: expect.any(Number),
+    });
+    expect(hour.p50Ms).toBeLessThanOrEqual(hour.p99Ms);
     const recovery = await tenantCall('POST', `/api/v1/webhooks/${id}/recover`, {
       json: { since: new Date(Date.now() - 3_600_000).toISOString(), status: ['failed'] },
     });

@@ -366,6 +366,26 @@ export interface paths {
     patch?: never;
     trace?: never;
   };
+  '/api/v1/events/histogram': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /**
+     * The timeline, counted over time
+     * @description How many entries the list would show, per time bucket, with the list’s filters (`payload.<path>=<value>` too; no `limit` or `cursor`), by severity. The range is `since` to `until`; without `until` it ends now, without `since` it starts an hour before `until`; at most 31 days (longer is a 400 naming `since`). Buckets are aligned to the epoch, of the smallest size among 60, 300, 900, 3600, 10800, 21600 and 86400 seconds giving at most 120 of them; empty buckets are there with zeros. A count that takes over 5 s is stopped: a 503 `query-timeout`, to narrow the range or add filters.
+     */
+    get: operations['events_histogram'];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
   '/api/v1/events/stream': {
     parameters: {
       query?: never;
@@ -879,7 +899,7 @@ export interface paths {
     };
     /**
      * A webhook’s attempts over the last 24 hours
-     * @description Per hour, delivered and failed.
+     * @description Per hour (hours without attempts left out), delivered and failed, and upper bounds of the answered attempts’ p50 and p99 latency, read from per-minute latency counts (never from the attempts themselves).
      */
     get: operations['deliveries_stats'];
     put?: never;
@@ -1620,6 +1640,16 @@ export interface components {
       delivered: number;
       /** @description Other attempts */
       failed: number;
+      /**
+       * @description An upper bound, not an exact percentile: at least half of the bucket’s answered attempts took at most this many ms. Answers are counted per latency bound (5, 10, 25, 50, 100, 250, 500, 1000, 2500, 5000, 10000, 30000 ms, and slower), and this is the bound where the count reaches half of them; 30000 also stands for anything slower. Attempts the receiver answered count, whatever the status; those with no answer (a timeout, a refused or reset connection) count in `failed` only. Null when no attempt of the bucket was answered (or all of them were before latency was kept).
+       * @example 25
+       */
+      p50Ms: number | null;
+      /**
+       * @description An upper bound, not an exact percentile: at least 99% of the bucket’s answered attempts took at most this many ms. Answers are counted per latency bound (5, 10, 25, 50, 100, 250, 500, 1000, 2500, 5000, 10000, 30000 ms, and slower), and this is the bound where the count reaches 99% of them; 30000 also stands for anything slower. Attempts the receiver answered count, whatever the status; those with no answer (a timeout, a refused or reset connection) count in `failed` only. Null when no attempt of the bucket was answered (or all of them were before latency was kept).
+       * @example 500
+       */
+      p99Ms: number | null;
     };
     DeliveryRequest: {
       /**
@@ -2397,6 +2427,49 @@ export interface components {
       correlationId: string;
       /** @description The entry’s position on the log: the live stream’s event id */
       sequence: number;
+    };
+    TimelineHistogram: {
+      /**
+       * @description The buckets’ size: the smallest of these giving at most 120 buckets over the range
+       * @example 60
+       * @enum {integer}
+       */
+      bucketSeconds: 60 | 300 | 900 | 3600 | 10800 | 21600 | 86400;
+      /**
+       * Format: date-time
+       * @description The range’s start (inclusive), as given, else an hour before `until`
+       */
+      since: string;
+      /**
+       * Format: date-time
+       * @description The range’s end (exclusive), as given, else now
+       */
+      until: string;
+      /** @description Every bucket from the one holding `since` to the one holding the last instant before `until`, oldest first; a bucket with no entries is there with zeros (never left out) */
+      buckets: components['schemas']['TimelineHistogramBucket'][];
+    };
+    TimelineHistogramBucket: {
+      /**
+       * Format: date-time
+       * @description The bucket’s start (UTC), a whole multiple of `bucketSeconds` since the epoch; it counts entries received from it until the next bucket’s start (the first and last bucket only within `since`–`until`)
+       * @example 2026-11-27T14:00:00.000Z
+       */
+      at: string;
+      /**
+       * @description Matching entries, of every severity
+       * @example 42
+       */
+      count: number;
+      /**
+       * @description Of them, severity `warning`
+       * @example 3
+       */
+      warning: number;
+      /**
+       * @description Of them, severity `critical`
+       * @example 1
+       */
+      critical: number;
     };
     TimelinePage: {
       /** @description Newest first */
@@ -4891,6 +4964,97 @@ export interface operations {
            *       "title": "Service unavailable",
            *       "status": 503,
            *       "detail": "the event log did not store the event; retry later"
+           *     }
+           */
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+    };
+  };
+  events_histogram: {
+    parameters: {
+      query?: {
+        /** @description The exact type; ending in `*`, every type that starts with what comes before it (`deploy.*`) */
+        type?: string;
+        module?: string;
+        source?: string;
+        /** @description Any of these: comma-separated (`warning,critical`) or repeated */
+        severity?: string;
+        /** @description `receivedAt` at or after it (ISO 8601) */
+        since?: string;
+        /** @description `receivedAt` before it (ISO 8601); after `since` */
+        until?: string;
+        /** @description The summary contains this text, case-insensitive */
+        q?: string;
+      };
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['TimelineHistogram'];
+        };
+      };
+      /** @description Invalid input: `errors` names every offending field or parameter */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "type": "/problems/invalid-query",
+           *       "title": "Invalid query",
+           *       "status": 400,
+           *       "detail": "limit: must be a whole number from 1 to 500",
+           *       "errors": [
+           *         {
+           *           "field": "limit",
+           *           "message": "must be a whole number from 1 to 500"
+           *         }
+           *       ]
+           *     }
+           */
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Missing, malformed or unknown token */
+      401: {
+        headers: {
+          'WWW-Authenticate': components['headers']['WWW-Authenticate'];
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "type": "/problems/unauthorized",
+           *       "title": "Unauthorized",
+           *       "status": 401,
+           *       "detail": "a valid token is required in Authorization: Bearer <token>"
+           *     }
+           */
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description The count took over 5 s and was stopped (`query-timeout`, no `Retry-After`: the same request would take as long; narrow the range or add filters), or the timeline is not answering (`upstream-unavailable`, retry after `Retry-After`) */
+      503: {
+        headers: {
+          'Retry-After': components['headers']['Retry-After'];
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "type": "/problems/query-timeout",
+           *       "title": "Query took too long",
+           *       "status": 503,
+           *       "detail": "counting took over 5 s and was stopped: narrow the range (since, until) or add filters (type, source, severity …)"
            *     }
            */
           'application/problem+json': components['schemas']['Problem'];
