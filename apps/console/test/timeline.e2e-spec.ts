@@ -428,6 +428,94 @@ describe('console: timeline', () => {
     expect(await harness.accessibilityViolations(page, { every: true })).toEqual([]);
   });
 
+  it('charts entries per minute over the range: a bar narrows the list to its minute, Back widens it, the keyboard too', async () => {
+    const since = new Date(Date.now() - 5 * 60_000).toISOString();
+    const batch = async (type: string, n: number) => {
+      await ingestBatch(
+        Array.from({ length: n }, (_, i) => ({ type, source: 'chart', summary: `${type} ${i + 1}` })),
+        type,
+      );
+      return (await listed(`type=${type}`, n)).map((e) => Date.parse(e.receivedAt));
+    };
+    // Two batches a minute apart (buckets are whole minutes over a 5-minute range): wait past the boundary.
+    const first = await batch('chart.early', 3);
+    const firstMinute = Math.floor(Math.max(...first) / 60_000) * 60_000;
+    await new Promise((r) => setTimeout(r, firstMinute + 60_000 + 300 - Date.now()));
+    const second = await batch('chart.late', 2);
+    const secondMinute = Math.floor(Math.min(...second) / 60_000) * 60_000;
+    expect(Math.floor(Math.max(...first) / 60_000) * 60_000).toBe(Math.floor(Math.min(...first) / 60_000) * 60_000);
+    expect(secondMinute).toBeGreaterThan(firstMinute);
+
+    const page = await open(`/timeline?type=chart.*&since=${since}`);
+    const plot = page.locator('.bar-chart-plot');
+    await plot.waitFor();
+    const api = await harness.api<{ buckets: Array<{ count: number }> }>(
+      `/api/v1/events/histogram?type=chart.*&since=${encodeURIComponent(since)}`,
+    );
+    // A bar per bucket of the API's answer (a minute each), and the bars add up to the events sent.
+    await expect(plot.getAttribute('data-bars')).resolves.toBe(String(api.body.buckets.length));
+    expect(api.body.buckets.length).toBeGreaterThanOrEqual(5);
+    await expect(plot.getAttribute('data-total')).resolves.toBe('5');
+    await expect(page.getByTestId('chart-summary').textContent()).resolves.toMatch(/^5 entries from/);
+    await page.getByText('Live: new events wait here until you show them.').waitFor();
+    expect(await harness.accessibilityViolations(page, { every: true })).toEqual([]);
+
+    // Live: what lands is counted within a few seconds, without a reload.
+    await harness.ingest({ type: 'chart.late', source: 'chart', summary: 'chart.late live' });
+    await eventually(
+      () => plot.getAttribute('data-total'),
+      (total) => total === '6',
+      { what: 'the live entry in the chart', timeoutMs: 10_000 },
+    );
+    // The late minute's entries (the live one may have landed in the next minute).
+    const late = (await listed('type=chart.late', 3)).map((e) => Date.parse(e.receivedAt));
+    const lastMinute = Math.floor(Math.max(...late) / 60_000) * 60_000;
+    const inLastMinute = late.filter((t) => t >= lastMinute).length;
+
+    // A click on the first batch's bar: its minute in the URL, and the list holds only that minute.
+    const xMin = Number(await plot.getAttribute('data-x-min'));
+    const xMax = Number(await plot.getAttribute('data-x-max'));
+    const box = (await plot.locator('.u-over').boundingBox())!;
+    const x = box.x + (box.width * (firstMinute + 30_000 - xMin)) / (xMax - xMin);
+    await page.mouse.click(x, box.y + box.height - 4);
+    await page.waitForURL((url) => url.searchParams.get('until') !== null);
+    expect(param(page, 'since')).toBe(new Date(firstMinute).toISOString());
+    expect(param(page, 'until')).toBe(new Date(firstMinute + 60_000).toISOString());
+    await eventually(
+      () => summaries(page),
+      (s) => s.length === 3,
+      { what: 'the first minute’s entries' },
+    );
+    expect((await summaries(page)).sort()).toEqual(['chart.early 1', 'chart.early 2', 'chart.early 3']);
+    await expect(page.getByTestId('chart-summary').textContent()).resolves.toMatch(/^3 entries from/);
+
+    // Back: the whole range again.
+    await page.goBack();
+    await page.waitForURL((url) => url.searchParams.get('until') === null);
+    expect(param(page, 'since')).toBe(since);
+    await eventually(
+      () => summaries(page),
+      (s) => s.length === 6,
+      { what: 'every chart entry after Back' },
+    );
+
+    // By keyboard: the table of the times with entries, each a button.
+    const tableToggle = page.locator('summary', { hasText: 'As a table' });
+    await tableToggle.focus();
+    await page.keyboard.press('Enter');
+    const lastBucket = page.getByRole('button', { name: /^Show only / }).last();
+    await lastBucket.focus();
+    await page.keyboard.press('Enter');
+    await page.waitForURL((url) => url.searchParams.get('until') !== null);
+    expect(param(page, 'since')).toBe(new Date(lastMinute).toISOString());
+    await eventually(
+      () => summaries(page),
+      (s) => s.length === inLastMinute && s.every((text) => text.startsWith('chart.late')),
+      { what: 'the last minute’s entries' },
+    );
+    expect(await harness.accessibilityViolations(page, { every: true })).toEqual([]);
+  }, 150_000);
+
   it('takes screenshots, light and dark, each without accessibility violations', async () => {
     for (const scheme of ['light', 'dark'] as const) {
       const page = await open('/timeline?q=disk', scheme);

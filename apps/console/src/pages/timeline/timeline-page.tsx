@@ -10,6 +10,7 @@ import { sendEventCurl } from '../../ui/curl-examples';
 import { EmptyState, Loading, ProblemMessage } from '../../ui/states';
 import { EntryRow } from './entry-row';
 import { TimelineFilters } from './filters';
+import { TimelineHistogramChart, useHistogramRefresh } from './histogram';
 import { followStream, type StreamState } from './live-stream';
 import { cleanSearch, eventsParams, eventsQuery, hasFilters, type TimelineSearch } from './search';
 import './timeline.css';
@@ -56,6 +57,23 @@ export function TimelinePage() {
     refetchOnReconnect: false,
   });
   const firstPageError = list.isError && !list.isFetchNextPageError ? list.error : null;
+  const refusedFilters = firstPageError instanceof ApiError && firstPageError.status === 400;
+  // The chart counts what lands too (at most every few seconds), unless live updates are paused.
+  const refreshChart = useHistogramRefresh(filters);
+  const pausedRef = useRef(paused);
+  pausedRef.current = paused;
+  const missedWhilePaused = useRef(false);
+  const onLive = () => {
+    if (pausedRef.current) missedWhilePaused.current = true;
+    else refreshChart();
+  };
+  const setPausedAndCatchUp = (next: boolean) => {
+    setPaused(next);
+    if (!next && missedWhilePaused.current) {
+      missedWhilePaused.current = false;
+      refreshChart();
+    }
+  };
 
   return (
     <div className="timeline-area">
@@ -64,13 +82,20 @@ export function TimelinePage() {
         description="Every event, alert and proposal of this tenant, newest first, live as it arrives."
       />
       <TimelineFilters search={filters} error={firstPageError} onApply={(next) => void navigate({ search: next })} />
+      {!refusedFilters && (
+        <TimelineHistogramChart
+          filters={filters}
+          onNarrow={(range) => void navigate({ search: cleanSearch({ ...filters, ...range }) })}
+        />
+      )}
       <TimelineFeed
         key={viewKey}
         filters={filters}
         list={list}
         listError={firstPageError}
         paused={paused}
-        onPausedChange={setPaused}
+        onPausedChange={setPausedAndCatchUp}
+        onLive={onLive}
         onReady={() => setStreamReady(viewKey)}
         onReload={() => setReloads((n) => n + 1)}
       />
@@ -87,6 +112,8 @@ function TimelineFeed(props: {
   listError: unknown;
   paused: boolean;
   onPausedChange: (paused: boolean) => void;
+  /** An entry arrived over the stream. */
+  onLive: () => void;
   onReady: () => void;
   onReload: () => void;
 }) {
@@ -101,6 +128,8 @@ function TimelineFeed(props: {
   const [ended] = useState(() => !!filters.until && Date.parse(filters.until) <= Date.now());
   const onReady = useRef(props.onReady);
   onReady.current = props.onReady;
+  const onLive = useRef(props.onLive);
+  onLive.current = props.onLive;
   const firstNew = useRef<HTMLLIElement>(null);
   const [focusFirstNew, setFocusFirstNew] = useState(false);
 
@@ -120,7 +149,10 @@ function TimelineFeed(props: {
           signal,
         }),
       onPosition: () => onReady.current(),
-      onEntry: (entry) => setHeld((h) => (h.length >= HELD_MAX ? h : [...h, entry as TimelineEntry])),
+      onEntry: (entry) => {
+        setHeld((h) => (h.length >= HELD_MAX ? h : [...h, entry as TimelineEntry]));
+        onLive.current();
+      },
       onState: (next) => {
         setState(next);
         // No stream for now: the list should not wait for one.
