@@ -1,18 +1,14 @@
 import { keepPreviousData, useQuery, useQueryClient } from '@tanstack/react-query';
 import { Link } from '@tanstack/react-router';
 import { useCallback, useEffect, useRef } from 'react';
-import { apiFetch, ApiError, problemOf } from '../../api/client';
+import type { Schema } from '@daalu/client';
+import { ApiError, daalu, data } from '../../api/client';
 import { BarChart } from '../../ui/bar-chart';
 import { Loading } from '../../ui/states';
-import { eventsQuery, type TimelineSearch } from './search';
+import { eventsParams, type TimelineSearch } from './search';
 
 /** `GET /api/v1/events/histogram` (docs/timeline.md): entries per bucket, by severity, empty buckets as zeros. */
-export interface TimelineHistogram {
-  bucketSeconds: number;
-  since: string;
-  until: string;
-  buckets: Array<{ at: string; count: number; warning: number; critical: number }>;
-}
+export type TimelineHistogram = Schema<'TimelineHistogram'>;
 
 /** Without a start in the filters, the chart covers this much before the end (the list: everything). */
 export const DEFAULT_SPAN_MS = 24 * 3_600_000;
@@ -32,13 +28,9 @@ export function chartRange(filters: TimelineSearch, now = Date.now()): { since: 
   return { since, ...(filters.until && { until: filters.until }) };
 }
 
-async function readHistogram(filters: TimelineSearch, signal: AbortSignal): Promise<TimelineHistogram> {
-  const response = await apiFetch(`/api/v1/events/histogram${eventsQuery({ ...filters, ...chartRange(filters) })}`, {
-    headers: { accept: 'application/json' },
-    signal,
-  });
-  if (!response.ok) throw await problemOf(response);
-  return (await response.json()) as TimelineHistogram;
+function readHistogram(filters: TimelineSearch, signal: AbortSignal): Promise<TimelineHistogram> {
+  const query = eventsParams({ ...filters, ...chartRange(filters) });
+  return data(daalu.GET('/api/v1/events/histogram', { params: { query }, signal }));
 }
 
 /**
@@ -147,8 +139,8 @@ export function TimelineHistogramChart({
       {busy.length > 0 && (
         <details className="chart-details">
           <summary>As a table: the {busy.length === 1 ? 'one time' : `${busy.length} times`} with entries</summary>
-          <div className="table-wrap">
-            <table>
+          <div className="chart-table-wrap">
+            <table className="chart-table table-stack">
               <caption className="visually-hidden">Entries per {per}; a time shows only its entries</caption>
               <thead>
                 <tr>
@@ -167,9 +159,9 @@ export function TimelineHistogramChart({
                         {span(b.i)}
                       </button>
                     </th>
-                    <td>{b.count}</td>
-                    <td>{b.warning}</td>
-                    <td>{b.critical}</td>
+                    <td data-label="Entries">{b.count}</td>
+                    <td data-label="Warning">{b.warning}</td>
+                    <td data-label="Critical">{b.critical}</td>
                   </tr>
                 ))}
               </tbody>
