@@ -172,11 +172,20 @@ describe('console: webhook health, history and recovery', () => {
     await page.getByText(/failed attempts? in a row; last success never/).waitFor();
     // The chart's summary in words: only failures so far.
     await page.getByText(/In the last 24 hours: 0 delivered, \d+ failed attempts \(0% delivered\)/).waitFor();
-    await page.getByRole('img', { name: /In the last 24 hours/ }).waitFor();
+    // The chart: this hour's bar has failures, and the 99th percentile line has a point (the 500s were answered).
+    const plot = page.getByRole('img', { name: /^Attempts per hour, last 24 hours/ });
+    await plot.waitFor();
+    await expect(plot.getAttribute('data-bars')).resolves.toBe('24');
+    expect(Number(await plot.getAttribute('data-total'))).toBeGreaterThan(0);
+    expect(Number(await plot.getAttribute('data-line-points'))).toBeGreaterThan(0);
+    await page.getByText('p99 response time (line, right-hand scale)').waitFor();
     await page.getByText('Attempts per hour as a table').click();
-    await expect(
-      page.getByRole('table', { name: 'Attempts per hour, last 24 hours' }).locator('tbody tr').count(),
-    ).resolves.toBeGreaterThan(0);
+    const hours = page.getByRole('table', { name: 'Attempts per hour, last 24 hours' }).locator('tbody tr');
+    await expect(hours.count()).resolves.toBeGreaterThan(0);
+    const lastHour = await hours.last().locator('td').allTextContents();
+    expect(Number(lastHour[0])).toBe(0); // delivered
+    expect(Number(lastHour[1])).toBeGreaterThan(0); // failed
+    expect(lastHour[3]).toMatch(/^\d+ ms$/); // the 99th percentile
     await page.getByRole('cell', { name: 'Order 2 created' }).waitFor();
     expect(await page.getByRole('cell', { name: 'Order 3 staging' }).count()).toBe(0);
     expect(await harness.accessibilityViolations(page, { every: true })).toEqual([]);

@@ -1,4 +1,4 @@
-import { useId } from 'react';
+import { BarChart } from '../../ui/bar-chart';
 import { Loading, ProblemMessage } from '../../ui/states';
 import { percent, useStats, type WebhookStats } from './api';
 
@@ -6,7 +6,12 @@ interface Slot {
   start: number;
   delivered: number;
   failed: number;
+  /** The answered attempts' 99th percentile response time, ms (an upper bound); null without any. */
+  p99Ms: number | null;
+  p50Ms: number | null;
 }
+
+const maxOf = (a: number | null, b: number | null) => (b === null ? a : a === null ? b : Math.max(a, b));
 
 /** The last 24 hours in buckets (oldest first), the empty ones the API leaves out filled with zeros. */
 export function slotsOf(stats: WebhookStats, now = Date.now()): Slot[] {
@@ -17,6 +22,8 @@ export function slotsOf(stats: WebhookStats, now = Date.now()): Slot[] {
     start: last - (count - 1 - i) * size,
     delivered: 0,
     failed: 0,
+    p99Ms: null,
+    p50Ms: null,
   }));
   for (const bucket of stats.buckets) {
     const start = Math.floor(Date.parse(bucket.at) / size) * size;
@@ -24,6 +31,8 @@ export function slotsOf(stats: WebhookStats, now = Date.now()): Slot[] {
     if (slot) {
       slot.delivered += bucket.delivered;
       slot.failed += bucket.failed;
+      slot.p99Ms = maxOf(slot.p99Ms, bucket.p99Ms);
+      slot.p50Ms = maxOf(slot.p50Ms, bucket.p50Ms);
     }
   }
   return slots;
@@ -32,114 +41,91 @@ export function slotsOf(stats: WebhookStats, now = Date.now()): Slot[] {
 const hour = new Intl.DateTimeFormat(undefined, { hour: '2-digit', minute: '2-digit' });
 const dayHour = new Intl.DateTimeFormat(undefined, { weekday: 'short', hour: '2-digit', minute: '2-digit' });
 
-/** "In the last 24 hours: 120 delivered, 5 failed (96% delivered); busiest hour …", or that there were none. */
+/**
+ * "In the last 24 hours: 120 delivered, 5 failed attempts (96% delivered). Busiest hour …; slowest
+ * hour …", or that there were none.
+ */
 export function chartSummary(slots: Slot[]): string {
   const delivered = slots.reduce((n, s) => n + s.delivered, 0);
   const failed = slots.reduce((n, s) => n + s.failed, 0);
   if (delivered + failed === 0) return 'No attempts in the last 24 hours.';
   const busiest = slots.reduce((a, b) => (b.delivered + b.failed > a.delivered + a.failed ? b : a));
+  const timed = slots.filter((s) => s.p99Ms !== null);
+  const slowest = timed.length ? timed.reduce((a, b) => (b.p99Ms! > a.p99Ms! ? b : a)) : null;
   return (
     `In the last 24 hours: ${delivered} delivered, ${failed} failed attempts ` +
     `(${percent(delivered / (delivered + failed))} delivered). ` +
-    `Busiest hour: from ${hour.format(busiest.start)}, ${busiest.delivered + busiest.failed} attempts.`
+    `Busiest hour: from ${hour.format(busiest.start)}, ${busiest.delivered + busiest.failed} attempts.` +
+    (slowest ? ` Slowest hour: from ${hour.format(slowest.start)}, 99% answered within ${slowest.p99Ms} ms.` : '')
   );
 }
 
-const WIDTH = 480;
-const HEIGHT = 120;
-
 /**
  * Attempts per hour over the last 24 hours (`GET /api/v1/webhooks/:id/stats`): a bar per hour, delivered
- * below and failed stacked on top. The chart is an image named by its summary in words, with the
- * numbers as a table under it; colour is never the only key (a legend in words, a pattern for failed).
+ * below and failed (hatched) stacked on top, and the 99th percentile response time as a line on its
+ * own scale. The summary in words above, the numbers as a table under it.
  */
 export function DeliveryChart({ webhookId }: { webhookId: string }) {
   const stats = useStats(webhookId);
-  const summaryId = useId();
-  const patternId = useId().replace(/:/g, '');
   if (stats.isPending) return <Loading what="the delivery chart" />;
   if (stats.isError) return <ProblemMessage error={stats.error} />;
   const slots = slotsOf(stats.data);
-  const max = Math.max(1, ...slots.map((s) => s.delivered + s.failed));
-  const step = WIDTH / slots.length;
-  const barWidth = Math.max(1, step - 4);
-  const scale = (n: number) => (n / max) * (HEIGHT - 4);
+  const bucketMs = stats.data.bucketMinutes * 60_000;
   const busy = slots.filter((s) => s.delivered + s.failed > 0);
+  const timed = slots.some((s) => s.p99Ms !== null);
+  const describe = (i: number) => {
+    const s = slots[i];
+    const latency = s.p99Ms === null ? '' : `; 99% within ${s.p99Ms} ms, median ${s.p50Ms ?? '—'} ms`;
+    return `From ${dayHour.format(s.start)}: ${s.delivered} delivered, ${s.failed} failed${latency}`;
+  };
   return (
     <div className="chart">
-      <p id={summaryId}>{chartSummary(slots)}</p>
-      <svg
-        viewBox={`0 0 ${WIDTH} ${HEIGHT}`}
-        preserveAspectRatio="none"
-        role="img"
-        aria-labelledby={summaryId}
-        className="chart-bars"
-      >
-        <defs>
-          <pattern id={patternId} width="6" height="6" patternUnits="userSpaceOnUse" patternTransform="rotate(45)">
-            <rect width="6" height="6" className="chart-failed" />
-            <line x1="0" y1="0" x2="0" y2="6" className="chart-hatch" />
-          </pattern>
-        </defs>
-        <line x1="0" y1={HEIGHT - 0.5} x2={WIDTH} y2={HEIGHT - 0.5} className="chart-axis" />
-        {slots.map((slot, i) => {
-          const delivered = scale(slot.delivered);
-          const failed = scale(slot.failed);
-          const x = i * step + 2;
-          return (
-            <g key={slot.start}>
-              <title>{`${dayHour.format(slot.start)}: ${slot.delivered} delivered, ${slot.failed} failed`}</title>
-              {slot.delivered > 0 && (
-                <rect x={x} y={HEIGHT - delivered} width={barWidth} height={delivered} className="chart-delivered" />
-              )}
-              {slot.failed > 0 && (
-                <rect
-                  x={x}
-                  y={HEIGHT - delivered - failed}
-                  width={barWidth}
-                  height={failed}
-                  fill={`url(#${patternId})`}
-                />
-              )}
-            </g>
-          );
-        })}
-      </svg>
-      <div className="chart-axis-labels" aria-hidden="true">
-        <span>{dayHour.format(slots[0].start)}</span>
-        <span>now</span>
-      </div>
-      <p className="chart-legend">
-        <span>
-          <span className="swatch swatch-delivered" aria-hidden="true" /> Delivered
-        </span>
-        <span>
-          <span className="swatch swatch-failed" aria-hidden="true" /> Failed (hatched)
-        </span>
-        <span className="help">Attempts per hour, tallest bar {max}.</span>
-      </p>
+      <p>{chartSummary(slots)}</p>
+      <BarChart
+        label="Attempts per hour, last 24 hours: delivered and failed, with the 99th percentile response time"
+        starts={slots.map((s) => s.start)}
+        bucketMs={bucketMs}
+        bars={[
+          { label: 'Delivered', values: slots.map((s) => s.delivered), color: '--ok' },
+          { label: 'Failed', values: slots.map((s) => s.failed), color: '--danger', hatch: true },
+        ]}
+        line={
+          timed
+            ? { label: 'p99 response time', values: slots.map((s) => s.p99Ms), color: '--chart-line', unit: 'ms' }
+            : undefined
+        }
+        height={150}
+        describe={describe}
+        hint="Point at an hour for its numbers."
+      />
       {busy.length > 0 && (
         <details>
           <summary>Attempts per hour as a table</summary>
-          <table className="chart-table">
-            <caption className="visually-hidden">Attempts per hour, last 24 hours</caption>
-            <thead>
-              <tr>
-                <th scope="col">Hour from</th>
-                <th scope="col">Delivered</th>
-                <th scope="col">Failed</th>
-              </tr>
-            </thead>
-            <tbody>
-              {busy.map((slot) => (
-                <tr key={slot.start}>
-                  <th scope="row">{dayHour.format(slot.start)}</th>
-                  <td>{slot.delivered}</td>
-                  <td>{slot.failed}</td>
+          <div className="chart-table-wrap">
+            <table className="chart-table table-stack">
+              <caption className="visually-hidden">Attempts per hour, last 24 hours</caption>
+              <thead>
+                <tr>
+                  <th scope="col">Hour from</th>
+                  <th scope="col">Delivered</th>
+                  <th scope="col">Failed</th>
+                  {timed && <th scope="col">Median</th>}
+                  {timed && <th scope="col">99th percentile</th>}
                 </tr>
-              ))}
-            </tbody>
-          </table>
+              </thead>
+              <tbody>
+                {busy.map((slot) => (
+                  <tr key={slot.start}>
+                    <th scope="row">{dayHour.format(slot.start)}</th>
+                    <td data-label="Delivered">{slot.delivered}</td>
+                    <td data-label="Failed">{slot.failed}</td>
+                    {timed && <td data-label="Median">{slot.p50Ms === null ? '—' : `${slot.p50Ms} ms`}</td>}
+                    {timed && <td data-label="99th percentile">{slot.p99Ms === null ? '—' : `${slot.p99Ms} ms`}</td>}
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+          </div>
         </details>
       )}
     </div>

@@ -383,6 +383,9 @@ const TYPES_LIST = 'delivery-event-types';
  * The history's filters, like the timeline's: Apply puts them in the URL; the API's 400 shows next to
  * the field it names; when the URL changes (Back, a link) the form shows the URL's filters again.
  */
+/** The filters under "More filters" (the bar shows state and type). */
+const MORE_FIELDS = ['since', 'until', 'eventId'] as const;
+
 function HistoryFilters(props: {
   webhookId: string;
   search: DeliveriesSearch;
@@ -401,6 +404,16 @@ function HistoryFilters(props: {
   // The API refused a filter: focus goes to the field it names (once per Apply, not at each poll).
   const formRef = useRef<HTMLFormElement>(null);
   useFocusFirstInvalid(formRef, error && `${key} ${error.message}`);
+  // The less used filters fold away (long on a phone), open when one is set or the API names one of them.
+  const moreSet = MORE_FIELDS.some((name) => !!props.search[name]);
+  const moreError = MORE_FIELDS.some((name) => (error?.forField(name) ?? []).length > 0);
+  const [moreOpen, setMoreOpen] = useState(moreSet);
+  const [openKey, setOpenKey] = useState(key);
+  if (openKey !== key) {
+    setOpenKey(key);
+    setMoreOpen(moreSet);
+  }
+  const moreCount = MORE_FIELDS.filter((name) => !!props.search[name]).length;
   const text = (name: 'type' | 'eventId', label: string, help?: ReactNode, list?: string) => {
     const id = `dl-${name}`;
     return (
@@ -448,7 +461,7 @@ function HistoryFilters(props: {
       }}
     >
       <EventTypeOptions id={TYPES_LIST} />
-      <div className="filter-grid">
+      <div className="filter-bar">
         <fieldset aria-describedby="dl-status-help dl-status-error">
           <legend>State</legend>
           <div className="checks">
@@ -475,10 +488,19 @@ function HistoryFilters(props: {
           <FieldErrors id="dl-status-error" error={error} field="status" />
         </fieldset>
         {text('type', 'Type', 'Exact, or * for any run of characters (deploy.*)', TYPES_LIST)}
-        {time('since', 'Created from (your local time)')}
-        {time('until', 'Created before (your local time)')}
-        {text('eventId', 'Event id', 'Every delivery of one event (its id)')}
       </div>
+      <details
+        className="more-filters"
+        open={moreOpen || moreError}
+        onToggle={(e) => setMoreOpen((e.target as HTMLDetailsElement).open)}
+      >
+        <summary>More filters{moreCount > 0 ? ` (${moreCount} set)` : ''}</summary>
+        <div className="filter-grid">
+          {time('since', 'Created from (your local time)')}
+          {time('until', 'Created before (your local time)')}
+          {text('eventId', 'Event id', 'Every delivery of one event (its id)')}
+        </div>
+      </details>
       <div className="row">
         <button type="submit">Apply filters</button>
         {hasDeliveryFilters(props.search) && (
