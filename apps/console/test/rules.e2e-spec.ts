@@ -378,6 +378,43 @@ describe('console: alert rules, alerts and proposals', () => {
     await expect(page.getByRole('heading', { name: 'restart worker' }).count()).resolves.toBe(0);
   });
 
+  it('offers a proposal made while the page is open as "1 new proposal", then shows it with focus on it', async () => {
+    const page = await harness.signedIn('/proposals');
+    const card = (title: string) =>
+      page.getByRole('listitem').filter({ has: page.getByRole('heading', { name: title }) });
+    // Read (a list, or none yet when this test runs alone) and live.
+    await page.locator('ul.cards, .empty-state').first().waitFor();
+    await page.getByText('Live: new proposals wait here until you show them.').waitFor();
+
+    const sent = Date.now();
+    const created = await harness.api<Proposal>('/api/v1/proposals', {
+      method: 'POST',
+      json: { kind: 'scale', title: 'scale live-worker to 4', payload: { service: 'live-worker', replicas: 4 } },
+    });
+    expect(created.status).toBe(201);
+    const offer = page.getByRole('button', { name: /^1 new proposal/ });
+    await offer.waitFor({ timeout: 10_000 });
+    // Offered, not pushed under the reader.
+    await expect(card('scale live-worker to 4').count()).resolves.toBe(0);
+    await offer.click();
+    await card('scale live-worker to 4').waitFor();
+    expect(Date.now() - sent).toBeLessThan(10_000);
+    await expect(card('scale live-worker to 4').textContent()).resolves.toMatch(/^scale live-worker to 4new/);
+    await expect(offer.count()).resolves.toBe(0);
+    // The button that had focus is gone: the new proposal has it, never <body>.
+    await expect(card('scale live-worker to 4').evaluate((el) => el === el.ownerDocument.activeElement)).resolves.toBe(
+      true,
+    );
+    expect(await harness.accessibilityViolations(page, { every: true })).toEqual([]);
+
+    // Decided elsewhere: offered too, and shown on request.
+    await harness.api(`/api/v1/proposals/${created.body.id}/approve`, { method: 'POST', json: { by: 'carol' } });
+    const decided = page.getByRole('button', { name: /^1 proposal decided elsewhere/ });
+    await decided.waitFor({ timeout: 10_000 });
+    await decided.click();
+    await card('scale live-worker to 4').getByText('by carol').waitFor();
+  });
+
   it('takes screenshots of each page, light and dark, each without accessibility violations', async () => {
     await harness.api('/api/v1/proposals', {
       method: 'POST',

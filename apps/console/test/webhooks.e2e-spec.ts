@@ -197,6 +197,36 @@ describe('console: webhooks', () => {
     await harness.screenshot(dark, 'webhooks-inbound-detail', 'dark');
   });
 
+  it('inbound detail is live: a request sent while it is open is offered as "1 new request", then shown with focus on it', async () => {
+    const page = await harness.signedIn('/webhooks/inbound');
+    await page.getByRole('heading', { name: 'Latest requests' }).waitFor();
+    await page.getByText('Live: new requests wait here until you show them.').waitFor();
+    const rows = page.locator('tr[data-request-id]');
+    await rows.first().waitFor();
+    const before = await rows.count();
+
+    const sent = Date.now();
+    await harness.ingest({ type: 'deploy.live', source: 'ci', summary: 'Deploy 43 sent while the page is open' });
+    const offer = page.getByRole('button', { name: /^1 new request/ });
+    await offer.waitFor({ timeout: 10_000 });
+    // Offered, not pushed under the reader.
+    await expect(rows.count()).resolves.toBe(before);
+    await offer.click();
+    const fresh = page.locator('tr.row-new');
+    await fresh.waitFor();
+    expect(Date.now() - sent).toBeLessThan(10_000);
+    await expect(rows.count()).resolves.toBe(before + 1);
+    await expect(fresh.textContent()).resolves.toMatch(/new/);
+    await expect(offer.count()).resolves.toBe(0);
+    // The button that had focus is gone: the new row's View button has it, never <body>.
+    const view = fresh.getByRole('button', { name: /^View/ });
+    await expect(view.evaluate((el) => el === el.ownerDocument.activeElement)).resolves.toBe(true);
+    await expect(
+      page.getByRole('group', { name: 'Last request' }).getByLabel('Request body').textContent(),
+    ).resolves.toContain('Deploy 43 sent while the page is open');
+    expect(await harness.accessibilityViolations(page, { every: true })).toEqual([]);
+  });
+
   it('creates a webhook from the form: errors next to their fields (SSRF guard, bad JSON), then the secret once', async () => {
     const page = await harness.signedIn('/webhooks?tab=outbound');
     await page.getByRole('link', { name: 'Add outbound webhook' }).first().click();

@@ -7,6 +7,7 @@ import { ApiError, daalu, data } from '../../api/client';
 import { CodeBlock } from '../../ui/code-block';
 import { proposeCurl } from '../../ui/curl-examples';
 import { useFocusFirstInvalid } from '../../ui/focus';
+import { LiveBar, useThrottled, useTimelineSignal } from '../../ui/live-updates';
 import { JsonView } from '../../ui/json-view';
 import { PageHeader } from '../../ui/page-header';
 import { RelativeTime } from '../../ui/relative-time';
@@ -17,7 +18,12 @@ import './rules.css';
 
 const PAGE_SIZE = 20;
 
-/** `/proposals`: change proposals, newest first, filtered by state (in the URL); pending ones approved or rejected here. */
+/**
+ * `/proposals`: change proposals, newest first, filtered by state (in the URL); pending ones approved or
+ * rejected here. Live: each proposal entry on the timeline's stream (`type=proposal.*`) reads the first
+ * page again on the side, and what differs from the list (new proposals, decisions made elsewhere) is
+ * counted until shown, never pushed under the reader.
+ */
 export function ProposalsPage() {
   const search = useSearch({ from: '/app/proposals' });
   const navigate = useNavigate({ from: '/proposals' });
@@ -34,6 +40,26 @@ export function ProposalsPage() {
     getNextPageParam: (last) => last.nextCursor ?? undefined,
   });
   const items = proposals.data?.pages.flatMap((p) => p.items) ?? [];
+  const live = useLiveProposals(search, items, proposals.dataUpdatedAt);
+  const [newIds, setNewIds] = useState<Set<string>>(new Set());
+  const showLive = async () => {
+    const { added, changed } = live.waiting;
+    await proposals.refetch();
+    live.clear();
+    setNewIds(new Set(added));
+    // The button is gone: focus goes to the first new (else changed) proposal, else the first one, else the heading.
+    const target = added[0] ?? changed[0];
+    setFocusTarget(target ?? 'first');
+  };
+  const [focusTarget, setFocusTarget] = useState<string | null>(null);
+  useEffect(() => {
+    if (!focusTarget) return;
+    const card =
+      document.querySelector<HTMLElement>(`[data-proposal-id="${focusTarget}"]`) ??
+      document.querySelector<HTMLElement>('[data-proposal-id]');
+    (card ?? document.querySelector<HTMLElement>('main h1'))?.focus();
+    setFocusTarget(null);
+  }, [focusTarget, items.length]);
   // After Show older: the first of the older proposals takes focus (the button is gone after the last page).
   const [focusCard, setFocusCard] = useState<number | null>(null);
   useEffect(() => {
@@ -83,6 +109,13 @@ export function ProposalsPage() {
           </select>
         </div>
       </form>
+      <LiveBar
+        state={live.state}
+        count={live.waiting.added.length + live.waiting.changed.length}
+        noun={['proposal', 'proposals']}
+        label={liveLabel(live.waiting)}
+        onShow={() => void showLive()}
+      />
       {proposals.isPending ? (
         <Loading what="proposals" />
       ) : proposals.isError ? (
@@ -110,7 +143,7 @@ export function ProposalsPage() {
         <>
           <ul className="cards" aria-label="Proposals, newest first">
             {items.map((p) => (
-              <ProposalCard key={p.id} proposal={p} />
+              <ProposalCard key={p.id} proposal={p} isNew={newIds.has(p.id)} />
             ))}
           </ul>
           {proposals.hasNextPage && (
@@ -130,12 +163,64 @@ export function ProposalsPage() {
   );
 }
 
-function ProposalCard({ proposal }: { proposal: Proposal }) {
+/** What the side read found that the list does not show yet: ids of new proposals, and of changed or gone ones. */
+interface Waiting {
+  added: string[];
+  changed: string[];
+}
+
+/**
+ * Follows the proposal entries of the timeline's stream; on each (and once the stream is positioned,
+ * for what came before it), reads the list's first page again apart from the list, and compares.
+ * A read of the list itself (a decision made here, Show older) clears what was found.
+ */
+function useLiveProposals(search: ProposalsSearch, items: Proposal[], listReadAt: number) {
+  const [latest, setLatest] = useState<Proposal[] | null>(null);
+  const read = useThrottled(
+    () =>
+      void data(daalu.GET('/api/v1/proposals', { params: { query: { state: search.state, limit: PAGE_SIZE } } }))
+        .then((page) => setLatest(page.items))
+        .catch(() => undefined),
+    { everyMs: 3000, delayMs: 500 },
+  );
+  const state = useTimelineSignal(`?type=${encodeURIComponent('proposal.*')}`, read, { onPosition: read });
+  // The list was read (again): it shows all there was then.
+  useEffect(() => setLatest(null), [listReadAt, search.state]);
+  const waiting: Waiting = { added: [], changed: [] };
+  if (latest && listReadAt) {
+    const shown = new Map(items.map((p) => [p.id, p]));
+    const found = new Set(latest.map((p) => p.id));
+    const oldestFound = latest.length === PAGE_SIZE ? latest[latest.length - 1].createdAt : '';
+    for (const p of latest) {
+      const before = shown.get(p.id);
+      if (!before) waiting.added.push(p.id);
+      else if (before.state !== p.state) waiting.changed.push(p.id);
+    }
+    // Left the filter (decided elsewhere, under a state filter): within the page read, but not in it.
+    for (const p of items) if (!found.has(p.id) && p.createdAt >= oldestFound) waiting.changed.push(p.id);
+  }
+  return { state, waiting, clear: () => setLatest(null) };
+}
+
+function liveLabel({ added, changed }: Waiting): string {
+  const proposals = (n: number) => (n === 1 ? 'proposal' : 'proposals');
+  if (!changed.length) return `${added.length} new ${proposals(added.length)}`;
+  if (!added.length) return `${changed.length} ${proposals(changed.length)} decided elsewhere`;
+  return `${added.length} new, ${changed.length} decided elsewhere`;
+}
+
+function ProposalCard({ proposal, isNew }: { proposal: Proposal; isNew: boolean }) {
   const headingId = `proposal-${proposal.id}`;
   return (
-    <li className="card" aria-labelledby={headingId} tabIndex={-1} data-proposal-id={proposal.id}>
+    <li
+      className={isNew ? 'card card-new' : 'card'}
+      aria-labelledby={headingId}
+      tabIndex={-1}
+      data-proposal-id={proposal.id}
+    >
       <h2 id={headingId}>{proposal.title}</h2>
       <div className="row">
+        {isNew && <span className="new-label">new</span>}
         <StatusLabel status={proposal.state} />
         <span>
           kind <code>{proposal.kind}</code>

@@ -37,10 +37,12 @@ export const webhookKeys = {
   recovery: (id: string, recoveryId: string) => ['webhooks', id, 'recoveries', recoveryId] as const,
 };
 
-export function useIngest() {
+/** The inbound endpoint and its latest requests; `refreshMs`: read again that often while the tab shows. */
+export function useIngest(refreshMs?: number) {
   return useQuery({
     queryKey: webhookKeys.ingest,
     queryFn: ({ signal }) => data(daalu.GET('/api/v1/ingest', { signal })),
+    refetchInterval: refreshMs ?? false,
   });
 }
 

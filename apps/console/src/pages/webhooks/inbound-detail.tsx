@@ -11,13 +11,45 @@ import { BackLabel, PageHeader } from '../../ui/page-header';
 import { sendEventCurl } from '../../ui/curl-examples';
 import { EmptyState, Loading, ProblemMessage } from '../../ui/states';
 import { ForUntil } from '../../ui/until';
+import { LiveBar, useThrottled, useTimelineSignal } from '../../ui/live-updates';
 import { useIngest, useIngestKeyState, webhookKeys } from './api';
 import { CopyCurl, curlOf, Exchange, HttpStatus } from './exchange';
 
-/** Webhooks → Inbound: the endpoint, the ingest key (rotate), and the latest 100 requests. */
+/** Rejected requests make no timeline entry: the list is read this often anyway while the tab shows. */
+const POLL_MS = 30_000;
+
+/**
+ * Webhooks → Inbound: the endpoint, the ingest key (rotate), and the latest 100 requests, live: each
+ * event on the timeline's stream reads the list again (within a few seconds, at most every 3 s), and
+ * what that brings is counted ("2 new requests") until shown, never pushed under the reader.
+ */
 export function InboundDetailPage() {
-  const ingest = useIngest();
+  const ingest = useIngest(POLL_MS);
   const queryClient = useQueryClient();
+  const requests = ingest.data?.requests ?? [];
+  // The requests shown: those of the first read, then those the reader asked for.
+  const [shownIds, setShownIds] = useState<Set<string> | null>(null);
+  const [newIds, setNewIds] = useState<Set<string>>(new Set());
+  if (ingest.data && shownIds === null) setShownIds(new Set(requests.map((r) => r.id)));
+  const shownRequests = shownIds ? requests.filter((r) => shownIds.has(r.id)) : [];
+  const waiting = shownIds ? requests.filter((r) => !shownIds.has(r.id)) : [];
+  const readAgain = useThrottled(() => void ingest.refetch(), { everyMs: 3000, delayMs: 1000 });
+  const live = useTimelineSignal('', (entry) => {
+    if (entry.kind === 'event') readAgain();
+  });
+  // Shown: the first of them takes focus (the button that had it is gone), never <body>.
+  const [focusId, setFocusId] = useState<string | null>(null);
+  useEffect(() => {
+    if (!focusId) return;
+    document.querySelector<HTMLElement>(`[data-request-id="${focusId}"] button`)?.focus();
+    setFocusId(null);
+  }, [focusId]);
+  const showNew = () => {
+    setShownIds(new Set([...(shownIds ?? []), ...waiting.map((r) => r.id)]));
+    setNewIds(new Set(waiting.map((r) => r.id)));
+    setFocusId(waiting[0]?.id ?? null);
+  };
+  const lastRequest = shownRequests[0] ?? null;
   // The new key lives in this component's state only: shown once, gone when the page is left.
   const rotate = useMutation({
     mutationFn: () => data(daalu.POST('/api/v1/ingest-key/rotate', { body: {} })),
@@ -114,8 +146,8 @@ export function InboundDetailPage() {
 
           <section aria-labelledby="last-title">
             <h2 id="last-title">Last request</h2>
-            {ingest.data.lastRequest ? (
-              <RequestDetail endpoint={ingest.data.endpoint} row={ingest.data.lastRequest} label="Last request" />
+            {lastRequest ? (
+              <RequestDetail endpoint={ingest.data.endpoint} row={lastRequest} label="Last request" />
             ) : (
               <EmptyState title="No requests yet">
                 <p>
@@ -128,14 +160,15 @@ export function InboundDetailPage() {
                   copyLabel="Copy the curl command"
                   testId="send-event-curl"
                 />
-                <p>It shows up here as it arrives.</p>
+                <p>It is offered here as it arrives.</p>
               </EmptyState>
             )}
           </section>
 
-          {ingest.data.requests.length > 0 && (
-            <section aria-labelledby="requests-title">
-              <h2 id="requests-title">Latest requests</h2>
+          <section aria-labelledby="requests-title">
+            <h2 id="requests-title">Latest requests</h2>
+            <LiveBar state={live} count={waiting.length} noun={['request', 'requests']} onShow={showNew} />
+            {shownRequests.length > 0 && (
               <div className="table-wrap">
                 <table className="table-stack">
                   <caption className="visually-hidden">Latest requests, newest first (100 at most)</caption>
@@ -152,13 +185,15 @@ export function InboundDetailPage() {
                     </tr>
                   </thead>
                   <tbody>
-                    {ingest.data.requests.map((row) => {
+                    {shownRequests.map((row) => {
                       const expanded = open === row.id;
+                      const isNew = newIds.has(row.id);
                       return (
                         <Fragment key={row.id}>
-                          <tr>
+                          <tr data-request-id={row.id} className={isNew ? 'row-new' : undefined}>
                             <td data-label="Received">
                               <RelativeTime value={row.receivedAt} />
+                              {isNew && <span className="new-label"> new</span>}
                             </td>
                             <td data-label="Request">
                               <code>
@@ -196,8 +231,8 @@ export function InboundDetailPage() {
                   </tbody>
                 </table>
               </div>
-            </section>
-          )}
+            )}
+          </section>
         </>
       )}
     </>
