@@ -46,7 +46,7 @@ async function receiver(): Promise<Receiver> {
   };
 }
 
-/** Managed Infra → Webhooks: both tabs, the inbound detail, the outbound form and detail, against the real stack. */
+/** Webhooks: both tabs, the inbound detail, the outbound form and detail, against the real stack. */
 describe('console: webhooks', () => {
   let harness: ConsoleHarness;
   let hook: Receiver;
