@@ -1,9 +1,9 @@
 import { keepPreviousData, useQuery, useQueryClient } from '@tanstack/react-query';
 import { Link } from '@tanstack/react-router';
-import { useCallback, useEffect, useRef } from 'react';
 import type { Schema } from '@daalu/client';
 import { ApiError, daalu, data } from '../../api/client';
 import { BarChart } from '../../ui/bar-chart';
+import { useThrottled } from '../../ui/live-updates';
 import { Loading } from '../../ui/states';
 import { eventsParams, type TimelineSearch } from './search';
 
@@ -33,33 +33,12 @@ function readHistogram(filters: TimelineSearch, signal: AbortSignal): Promise<Ti
   return data(daalu.GET('/api/v1/events/histogram', { params: { query }, signal }));
 }
 
-/**
- * Reads the chart again when live entries arrive: at once if the last read is older than REFRESH_MS,
- * else once when it is (however many arrive meanwhile).
- */
+/** Reads the chart again when live entries arrive: at most every REFRESH_MS, however many arrive. */
 export function useHistogramRefresh(filters: TimelineSearch): () => void {
   const queryClient = useQueryClient();
-  const key = JSON.stringify(filters);
-  const timer = useRef<ReturnType<typeof setTimeout> | null>(null);
-  const last = useRef(0);
-  useEffect(
-    () => () => {
-      if (timer.current) clearTimeout(timer.current);
-      timer.current = null;
-    },
-    [key],
-  );
-  return useCallback(() => {
-    if (timer.current) return;
-    const run = () => {
-      timer.current = null;
-      last.current = Date.now();
-      void queryClient.invalidateQueries({ queryKey: histogramKey(JSON.parse(key) as TimelineSearch), exact: true });
-    };
-    const wait = last.current + REFRESH_MS - Date.now();
-    if (wait <= 0) run();
-    else timer.current = setTimeout(run, wait);
-  }, [queryClient, key]);
+  return useThrottled(() => void queryClient.invalidateQueries({ queryKey: histogramKey(filters), exact: true }), {
+    everyMs: REFRESH_MS,
+  });
 }
 
 /**
