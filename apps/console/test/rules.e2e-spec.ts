@@ -165,7 +165,12 @@ describe('console: alert rules, alerts and proposals', () => {
     await card.waitFor();
     await expect(page.getByLabel('Severity').inputValue()).resolves.toBe('critical');
     // The rule's option comes with the rules list, which may load after the alerts.
-    await eventually(() => page.getByLabel('Rule').inputValue(), (value) => value === rule.id);
+    await expect(
+      eventually(
+        () => page.getByLabel('Rule').inputValue(),
+        (value) => value === rule.id,
+      ),
+    ).resolves.toBe(rule.id);
     await page.getByLabel('Severity').selectOption('info');
     await page.getByText('No alerts match these filters').waitFor();
     expect(new URL(page.url()).searchParams.get('severity')).toBe('info');
