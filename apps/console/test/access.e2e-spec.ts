@@ -3,6 +3,7 @@ import type { Schema } from '@daalu/client';
 import { eventually } from '@daalu/testing';
 import type { BrowserGlobals } from './browser-globals';
 import { ConsoleHarness } from './console-harness';
+import { focusLost } from './page-probes';
 
 type ApiToken = Schema<'ApiToken'>;
 type AuditPage = Schema<'AuditPage'>;
@@ -25,12 +26,6 @@ describe('console: access (API tokens, audit log, ingest key)', () => {
     await harness?.stop();
   });
 
-  /** Whether focus is on <body> (lost) rather than on a control or a message. */
-  const focusLost = (page: Page) =>
-    page.evaluate(() => {
-      const browser = globalThis as unknown as BrowserGlobals;
-      return !browser.document.activeElement || browser.document.activeElement === browser.document.body;
-    });
   const focused = (page: Page) =>
     page.evaluate(() => (globalThis as unknown as BrowserGlobals).document.activeElement?.textContent ?? '');
   const tokenStatus = async (token: string) =>

@@ -1,48 +1,7 @@
-import type { Locator, Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import type { Alert, AlertRule as Rule } from '@daalu/client';
 import { ConsoleHarness } from './console-harness';
-
-async function eventually<T>(read: () => Promise<T>, done: (value: T) => boolean, timeoutMs = 20_000): Promise<T> {
-  const until = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await read();
-    if (done(value) || Date.now() > until) return value;
-    await new Promise((r) => setTimeout(r, 250));
-  }
-}
-
-const isFocused = (locator: Locator) => locator.evaluate((el) => el === el.ownerDocument.activeElement);
-
-/** Whether the keyboard focus is on the page's body (nowhere), as it must never be after an action. */
-const focusLost = (page: Page) =>
-  page.evaluate(() => {
-    const doc = (globalThis as unknown as { document: { activeElement: unknown; body: unknown } }).document;
-    return !doc.activeElement || doc.activeElement === doc.body;
-  });
-
-/**
- * The page's own content (not the shell) that reaches past `width`, where the page would scroll sideways:
- * each as its tag, class and text, so a failure names it. Empty when everything fits. Clipped content (a
- * stacked table's hidden header row, visually hidden text) does not count.
- */
-const overflowing = (page: Page, width: number) =>
-  page.evaluate((limit) => {
-    interface Box {
-      tagName: string;
-      className: unknown;
-      textContent: string | null;
-      getBoundingClientRect(): { right: number };
-      closest(selector: string): unknown;
-    }
-    const doc = (globalThis as unknown as { document: { querySelectorAll(selector: string): Box[] } }).document;
-    return Array.from(doc.querySelectorAll('.rules-area, .rules-area *'))
-      .filter((el) => !el.closest('thead, .visually-hidden') && el.getBoundingClientRect().right > limit + 0.5)
-      .map(
-        (el) =>
-          `${el.tagName}.${String(el.className)} "${(el.textContent ?? '').slice(0, 40)}" ${el.getBoundingClientRect().right}`,
-      )
-      .slice(0, 5);
-  }, width);
+import { eventually, focusLost, isFocused, overflowing } from './page-probes';
 
 /** A datetime-local input's value (minutes), in the browser's own time zone, `offsetMs` from now. */
 const localTime = (page: Page, offsetMs: number) =>
@@ -342,7 +301,6 @@ describe('console: acting on alerts, and silences', () => {
       await page.goto(`${harness.origin}${path}`);
       await page.getByRole('heading', { name: ready }).first().waitFor();
       expect({ path, overflowing: await overflowing(page, 360) }).toEqual({ path, overflowing: [] });
-      await harness.screenshot(page, `narrow${path.replace(/\//g, '-')}`);
     }
   });
 });

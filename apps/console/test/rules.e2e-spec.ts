@@ -1,43 +1,9 @@
-import type { Locator, Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import type { Alert, AlertRule as Rule, Proposal, Schema } from '@daalu/client';
 import { ConsoleHarness } from './console-harness';
-
-async function eventually<T>(read: () => Promise<T>, done: (value: T) => boolean, timeoutMs = 20_000): Promise<T> {
-  const until = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await read();
-    if (done(value) || Date.now() > until) return value;
-    await new Promise((r) => setTimeout(r, 250));
-  }
-}
+import { eventually, isFocused, overflowing } from './page-probes';
 
 type Check = Schema<'Check'>;
-
-const isFocused = (locator: Locator) => locator.evaluate((el) => el === el.ownerDocument.activeElement);
-
-/**
- * The page's own content (not the shell) that reaches past `width`, where the page would scroll sideways:
- * each as its tag, class and text, so a failure names it. Empty when everything fits. Clipped content (a
- * stacked table's hidden header row, visually hidden text) does not count.
- */
-const overflowing = (page: Page, width: number) =>
-  page.evaluate((limit) => {
-    interface Box {
-      tagName: string;
-      className: unknown;
-      textContent: string | null;
-      getBoundingClientRect(): { right: number };
-      closest(selector: string): unknown;
-    }
-    const doc = (globalThis as unknown as { document: { querySelectorAll(selector: string): Box[] } }).document;
-    return Array.from(doc.querySelectorAll('.rules-area, .rules-area *'))
-      .filter((el) => !el.closest('thead, .visually-hidden') && el.getBoundingClientRect().right > limit + 0.5)
-      .map(
-        (el) =>
-          `${el.tagName}.${String(el.className)} "${(el.textContent ?? '').slice(0, 40)}" ${el.getBoundingClientRect().right}`,
-      )
-      .slice(0, 5);
-  }, width);
 
 /**
  * Alert rules (form for both kinds, errors next to fields, edit, conflict, delete), alerts, proposals, and
@@ -583,7 +549,6 @@ describe('console: alert rules, alerts and proposals', () => {
         await page.getByRole('heading', { name: ready, exact: true }).waitFor();
         if (path === '/rules/new') await page.getByLabel('Absence: alert when expected events stop').check();
         expect({ path, overflowing: await overflowing(page, 360) }).toEqual({ path, overflowing: [] });
-        await harness.screenshot(page, `narrow${path.replace(/\//g, '-')}`);
       }
     });
   });
