@@ -110,7 +110,7 @@ export function ChecksPage() {
           {/* A failed refresh (or next page) keeps the board shown, and says so. */}
           {checks.isError && <ProblemMessage error={checks.error} />}
           <div className="table-wrap">
-            <table className="table-stack checks">
+            <table className="table-stack checks-board">
               <caption className="visually-hidden">Heartbeat checks</caption>
               <thead>
                 <tr>
