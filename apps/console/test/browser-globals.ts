@@ -15,7 +15,12 @@ export interface BrowserGlobals {
       textContent: string | null;
       getAttribute(name: string): string | null;
     } | null;
-    documentElement: { dataset: Record<string, string | undefined>; scrollWidth: number; clientWidth: number };
+    documentElement: {
+      dataset: Record<string, string | undefined>;
+      scrollWidth: number;
+      scrollHeight: number;
+      clientWidth: number;
+    };
     querySelectorAll(selector: string): ArrayLike<{ getBoundingClientRect(): { right: number }; outerHTML: string }>;
   };
   innerWidth: number;

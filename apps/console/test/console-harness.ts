@@ -151,8 +151,24 @@ export class ConsoleHarness {
     const dir = process.env.DAALU_SCREENSHOTS;
     if (!dir) return;
     mkdirSync(dir, { recursive: true });
-    const phone = (page.viewportSize()?.width ?? 1280) < 800;
-    await page.screenshot({ path: join(dir, `${name}${phone ? '-phone' : ''}-${colorScheme}.png`), fullPage: true });
+    const viewport = page.viewportSize() ?? { width: 1280, height: 900 };
+    const phone = viewport.width < 800;
+    const path = join(dir, `${name}${phone ? '-phone' : ''}-${colorScheme}.png`);
+    if (phone) {
+      await page.screenshot({ path, fullPage: true });
+      return;
+    }
+    // The wide screen's sidebar is fixed to the viewport: a window as tall as the page draws it beside
+    // all of the page, as someone scrolling sees it, instead of ending one screen down.
+    const height = await page.evaluate(
+      () => (globalThis as unknown as BrowserGlobals).document.documentElement.scrollHeight,
+    );
+    await page.setViewportSize({ width: viewport.width, height: Math.max(viewport.height, height) });
+    try {
+      await page.screenshot({ path });
+    } finally {
+      await page.setViewportSize(viewport);
+    }
   }
 
   async stop(): Promise<void> {
