@@ -3,7 +3,7 @@ import type { Schema } from '@daalu/client';
 import { eventually } from '@daalu/testing';
 import type { BrowserGlobals } from './browser-globals';
 import { ConsoleHarness } from './console-harness';
-import { focusLost } from './page-probes';
+import { focusLost, isFocused } from './page-probes';
 
 type ApiToken = Schema<'ApiToken'>;
 type AuditPage = Schema<'AuditPage'>;
@@ -49,7 +49,7 @@ describe('console: access (API tokens, audit log, ingest key)', () => {
     await page.getByRole('button', { name: 'New token' }).click();
     const dialog = page.getByRole('alertdialog', { name: 'New API token' });
     await dialog.waitFor();
-    await expect(dialog.getByLabel('Name').evaluate((el) => el === el.ownerDocument.activeElement)).resolves.toBe(true);
+    await expect(isFocused(dialog.getByLabel('Name'))).resolves.toBe(true);
     const text = await dialog.textContent();
     expect(text).toMatch(/timeline, alerts and delivery history/);
     expect(text).toMatch(/every change/);
@@ -172,9 +172,7 @@ describe('console: access (API tokens, audit log, ingest key)', () => {
     await page.getByText(/Showing 5\d entries\./).waitFor();
     await page.getByText('No older entries match.').waitFor();
     expect(await focusLost(page)).toBe(false);
-    await expect(
-      page.locator('[data-audit-row="50"]').evaluate((el) => el === el.ownerDocument.activeElement),
-    ).resolves.toBe(true);
+    await expect(isFocused(page.locator('[data-audit-row="50"]'))).resolves.toBe(true);
     const ids = await page.locator('tbody tr').count();
     expect(ids).toBeGreaterThan(50);
   });

@@ -5,6 +5,7 @@ import type { Alert, WebhookDeliveries } from '@daalu/client';
 import { eventually } from '@daalu/testing';
 import type { BrowserGlobals } from './browser-globals';
 import { ConsoleHarness } from './console-harness';
+import { isFocused } from './page-probes';
 
 /** Desktop screenshots this suite takes, by page: docs/screenshots names. */
 const DESKTOP_SHOTS: Record<string, string> = {
@@ -230,7 +231,7 @@ describe('console: every page at phone width', () => {
     await page.keyboard.press('Tab');
     await page.keyboard.press('Escape');
     await nav.waitFor({ state: 'hidden' });
-    await expect(menu.evaluate((el) => el === el.ownerDocument.activeElement)).resolves.toBe(true);
+    await expect(isFocused(menu)).resolves.toBe(true);
     // Following a link closes it too.
     await menu.click();
     await nav.getByRole('link', { name: 'Proposals' }).click();

@@ -374,9 +374,7 @@ describe('console: alert rules, alerts and proposals', () => {
     await expect(card('scale live-worker to 4').textContent()).resolves.toMatch(/^scale live-worker to 4new/);
     await expect(offer.count()).resolves.toBe(0);
     // The button that had focus is gone: the new proposal has it, never <body>.
-    await expect(card('scale live-worker to 4').evaluate((el) => el === el.ownerDocument.activeElement)).resolves.toBe(
-      true,
-    );
+    await expect(isFocused(card('scale live-worker to 4'))).resolves.toBe(true);
     expect(await harness.accessibilityViolations(page, { every: true })).toEqual([]);
 
     // Decided elsewhere: offered too, and shown on request.

@@ -3,6 +3,7 @@ import type { Problem, TimelineEntry as Entry } from '@daalu/client';
 import { eventually } from '@daalu/testing';
 import type { BrowserGlobals } from './browser-globals';
 import { ConsoleHarness } from './console-harness';
+import { isFocused } from './page-probes';
 
 /** The timeline page: filters in the URL, paging, the API's errors by field, live updates with Pause, payloads. */
 describe('console: timeline', () => {
@@ -213,7 +214,7 @@ describe('console: timeline', () => {
     await page.keyboard.press('Escape');
     await payload.waitFor({ state: 'hidden' });
     await expect(toggle.getAttribute('aria-expanded')).resolves.toBe('false');
-    await expect(toggle.evaluate((el) => el === el.ownerDocument.activeElement)).resolves.toBe(true);
+    await expect(isFocused(toggle)).resolves.toBe(true);
   });
 
   it('pages older entries with Load older, each once', async () => {
@@ -323,11 +324,7 @@ describe('console: timeline', () => {
     expect(await summaries(page)).toEqual(['second live event', 'first live event']);
     await expect(newEvents.count()).resolves.toBe(0);
     // Focus goes to the first shown entry (the button that had it is gone).
-    await expect(
-      rows(page)
-        .first()
-        .evaluate((el) => el === el.ownerDocument.activeElement),
-    ).resolves.toBe(true);
+    await expect(isFocused(rows(page).first())).resolves.toBe(true);
     await expect(rows(page).first().textContent()).resolves.toMatch(/new/);
 
     // Paused: an event that lands is held back, not even counted, until Resume.

@@ -7,6 +7,7 @@ import { daaluSignature } from '@daalu/outbound/domain';
 import { eventually, freePort } from '@daalu/testing';
 import type { BrowserGlobals } from './browser-globals';
 import { ConsoleHarness } from './console-harness';
+import { isFocused } from './page-probes';
 import { runCurl, runShell, startNode } from './run-snippets';
 
 interface Received {
@@ -220,7 +221,7 @@ describe('console: webhooks', () => {
     await expect(offer.count()).resolves.toBe(0);
     // The button that had focus is gone: the new row's View button has it, never <body>.
     const view = fresh.getByRole('button', { name: /^View/ });
-    await expect(view.evaluate((el) => el === el.ownerDocument.activeElement)).resolves.toBe(true);
+    await expect(isFocused(view)).resolves.toBe(true);
     await expect(
       page.getByRole('group', { name: 'Last request' }).getByLabel('Request body').textContent(),
     ).resolves.toContain('Deploy 43 sent while the page is open');
