@@ -491,14 +491,17 @@ describe('console: alert rules, alerts and proposals', () => {
 
       // Pause: the same button says Resume, and keeps the focus.
       const toggle = row.getByRole('button', { name: /^(Pause|Resume) nightly backup$/ });
+      // Pause answers once the evaluator has applied it. An evaluator more than 5 s behind (a busy
+      // machine) answers 503 "stored, read again" instead, and the board shows the pause on a later read
+      // (every 10 s): hence the longer waits here.
       await toggle.click();
-      await row.getByText('⏸ paused').waitFor();
+      await row.getByText('⏸ paused').waitFor({ timeout: 30_000 });
       await expect(toggle.textContent()).resolves.toMatch(/^Resume/);
       await expect(isFocused(toggle)).resolves.toBe(true);
       expect((await checks()).find((c) => c.ruleId === ruleId)!.state).toBe('paused');
 
       await toggle.click();
-      await row.getByText('✓ up').waitFor();
+      await row.getByText('✓ up').waitFor({ timeout: 30_000 });
       await expect(toggle.textContent()).resolves.toMatch(/^Pause/);
       await expect(isFocused(toggle)).resolves.toBe(true);
       expect((await checks()).find((c) => c.ruleId === ruleId)!.state).not.toBe('paused');
